@@ -1,0 +1,387 @@
+"""Core data shared by every domain: organisation, people, calendar, audit, notifications,
+document numbering and background jobs."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE_COMMITTEE = "province_committee", _("UBND tỉnh/thành phố")
+    DEPARTMENT = "department", _("Sở, ban, ngành tỉnh")
+    OFFICE = "office", _("Văn phòng UBND")
+    DISTRICT_COMMITTEE = "district_committee", _("UBND huyện/thị xã/thành phố (cũ)")
+    DISTRICT_DIVISION = "district_division", _("Phòng, ban thuộc huyện")
+    COMMUNE_COMMITTEE = "commune_committee", _("UBND xã/phường/đặc khu")
+    COMMUNE_DIVISION = "commune_division", _("Phòng, ban thuộc xã/phường")
+    OTHER = "other", _("Đơn vị khác")
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def active_on(self, day: datetime.date) -> UnitQuerySet:
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def active(self) -> UnitQuerySet:
+        return self.active_on(timezone.localdate())
+
+
+class Unit(models.Model):
+    """An organisation unit: a committee, a department, a commune, a district's division.
+
+    Units are never deleted: a unit merged away gets ``valid_to`` and a ``successor`` so its
+    history stays and reports roll up to the unit that took it over (the 2025 reform)."""
+
+    code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=64, blank=True)
+    kind = models.CharField(_("loại đơn vị"), max_length=32, choices=UnitKind.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    successor = models.ForeignKey(
+        "self", verbose_name=_("đơn vị kế thừa"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="predecessors",
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    # Decree 30 header and number: "ỦY BAN NHÂN DÂN / HUYỆN CHÂU THÀNH", "Số: 05/KH-UBND",
+    # "Châu Thành, ngày ...".
+    document_symbol = models.CharField(_("ký hiệu trên văn bản"), max_length=32, blank=True)
+    place_name = models.CharField(_("địa danh ghi trên văn bản"), max_length=64, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["code"]
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["kind", "code"]), models.Index(fields=["parent"])]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_range",
+            ),
+            models.CheckConstraint(condition=~Q(successor=models.F("id")), name="unit_not_own_successor"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or self.valid_to >= day)
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_on(timezone.localdate())
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("Quản trị hệ thống")
+    REFORM_OFFICER = "reform_officer", _("Chuyên viên CCHC (Sở Nội vụ)")
+    OFFICE_OFFICER = "office_officer", _("Chuyên viên Văn phòng UBND")
+    UNIT_HEAD = "unit_head", _("Thủ trưởng đơn vị")
+    UNIT_STAFF = "unit_staff", _("Cán bộ, công chức đơn vị")
+    COUNCIL_MEMBER = "council_member", _("Thành viên Hội đồng sáng kiến")
+    COMMITTEE_MEMBER = "committee_member", _("Thành viên UBND")
+    LEADER = "leader", _("Lãnh đạo UBND (Chủ tịch, Phó Chủ tịch)")
+
+
+class User(AbstractUser):
+    """A civil servant. ``unit`` is where they work; what they may do comes from memberships."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    position = models.CharField(_("chức vụ"), max_length=150, blank=True)
+    qualification = models.CharField(_("trình độ chuyên môn"), max_length=150, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị công tác"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="staff",
+    )
+
+    objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
+
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["email", "full_name"]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["full_name", "username"]
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+
+class Membership(models.Model):
+    """A user's role in a unit. One user may hold several (head of a division and a council
+    member, say)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(_("đang hiệu lực"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["user_id", "unit_id", "role"]
+        verbose_name = _("vai trò tại đơn vị")
+        verbose_name_plural = _("vai trò tại đơn vị")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["unit", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+class ReformField(models.Model):
+    """A field of administrative reform (lĩnh vực CCHC)."""
+
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(_("lĩnh vực"), max_length=255)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["position", "code"]
+        verbose_name = _("lĩnh vực CCHC")
+        verbose_name_plural = _("lĩnh vực CCHC")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReformIndex(models.Model):
+    """An index the reform aims to improve: PAR INDEX, SIPAS, PAPI, PCI, ICT/DTI."""
+
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(_("chỉ số"), max_length=255)
+    publisher = models.CharField(_("cơ quan công bố"), max_length=255, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["position", "code"]
+        verbose_name = _("chỉ số")
+        verbose_name_plural = _("chỉ số")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CalendarDayKind(models.TextChoices):
+    DAY_OFF = "off", _("Ngày nghỉ")
+    WORKING_DAY = "working", _("Ngày làm việc (làm bù)")
+
+
+class CalendarDay(models.Model):
+    """A day whose status the Government's yearly notice sets against the plain rules:
+    swapped days off (Tết, National Day bridges) and make-up Saturdays. The statutory
+    holidays themselves come from the ``holidays`` package."""
+
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=16, choices=CalendarDayKind.choices)
+    description = models.CharField(_("nội dung"), max_length=255)
+    source = models.CharField(_("căn cứ"), max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["date"]
+        verbose_name = _("ngày nghỉ, ngày làm bù")
+        verbose_name_plural = _("ngày nghỉ, ngày làm bù")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()}"
+
+
+class AuditEvent(models.Model):
+    """One change made through a service. Append-only: no code path updates or deletes it."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=255, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        verbose_name = _("nhật ký thay đổi")
+        verbose_name_plural = _("nhật ký thay đổi")
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["content_type", "object_id", "created_at"]),
+            models.Index(fields=["actor", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events are append-only.")
+
+
+class Notification(models.Model):
+    """An inbox message; email copies are sent by a background task."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    body = models.TextField(_("nội dung"), blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["recipient", "read_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DocumentType(models.TextChoices):
+    """Decree 30/2020, Annex III: abbreviations of administrative document types."""
+
+    DECISION = "QĐ", _("Quyết định")
+    PLAN = "KH", _("Kế hoạch")
+    PROGRAM = "CTr", _("Chương trình")
+    SUBMISSION = "TTr", _("Tờ trình")
+    REPORT = "BC", _("Báo cáo")
+    NOTICE = "TB", _("Thông báo")
+    INVITATION = "GM", _("Giấy mời")
+    MINUTES = "BB", _("Biên bản")
+    OFFICIAL_LETTER = "CV", _("Công văn")
+    CERTIFICATE = "GCN", _("Giấy chứng nhận")
+    RECEIPT = "GBN", _("Giấy biên nhận")
+
+
+class NumberSequence(models.Model):
+    """The last number issued per issuing unit, document type and year (numbers restart on
+    1 January, Decree 30/2020 Art. 15). Row-locked while a number is taken."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    document_type = models.CharField(max_length=8, choices=DocumentType.choices)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["unit_id", "year", "document_type"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["unit", "document_type", "year"], name="number_sequence_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.document_type}/{self.year}: {self.last_number}"
+
+
+class RegisteredDocument(models.Model):
+    """The register of issued documents (sổ đăng ký văn bản đi): one row per number."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="+")
+    document_type = models.CharField(_("loại văn bản"), max_length=8, choices=DocumentType.choices)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    number = models.PositiveIntegerField(_("số"))
+    symbol = models.CharField(_("ký hiệu"), max_length=64)
+    title = models.CharField(_("trích yếu"), max_length=500)
+    issued_on = models.DateField(_("ngày ban hành"))
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-year", "unit_id", "document_type", "-number"]
+        verbose_name = _("văn bản đã cấp số")
+        verbose_name_plural = _("sổ đăng ký văn bản")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["unit", "document_type", "year", "number"], name="registered_document_unique"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """'05/KH-UBND': the number with a leading zero below 10 (Decree 30/2020, Annex I)."""
+        return f"{self.number:02d}/{self.symbol}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang xử lý")
+    DONE = "done", _("Hoàn thành")
+    FAILED = "failed", _("Lỗi")
+
+
+class Job(models.Model):
+    """A long-running background job the user can watch (bulk documents, imports)."""
+
+    kind = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    result_file = models.CharField(max_length=500, blank=True)
+    result_name = models.CharField(max_length=255, blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="jobs")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["created_by", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(self.progress * 100 / self.total) if self.total else 0
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept to lock out guessing (per username and per client address)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at"]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["ip_address", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.created_at:%d/%m/%Y %H:%M}"

@@ -1,0 +1,162 @@
+"""The one place that answers "may this user do X to this object".
+
+Views, exports and the API never decide access themselves: they call ``can()`` or fetch
+through ``get_for_user()``, which raises 404 for objects outside the user's scope (an
+outsider learns nothing, not even that the object exists).
+
+Each domain app registers its rules with ``@rule(Model, "action")`` in its ``rules.py``;
+apps load those modules in ``AppConfig.ready``. A model/action without a rule is denied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.http import Http404
+
+from caicach.core.models import Membership, Role, Unit, User
+
+M = TypeVar("M", bound=models.Model)
+Rule = Callable[["Principal", Any], bool]
+
+_rules: dict[tuple[type[models.Model], str], Rule] = {}
+_global_rules: dict[str, Callable[["Principal"], bool]] = {}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A user with their active memberships loaded once (one query per request)."""
+
+    user: User
+    grants: frozenset[tuple[str, int]]  # (role, unit_id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user.is_superuser or any(role == Role.SYSTEM_ADMIN for role, _ in self.grants)
+
+    def has_role(self, role: str, unit_id: int | None = None) -> bool:
+        return any(r == role and (unit_id is None or u == unit_id) for r, u in self.grants)
+
+    def units_with_role(self, *roles: str) -> set[int]:
+        return {u for r, u in self.grants if r in roles}
+
+    @property
+    def unit_ids(self) -> set[int]:
+        ids = {u for _, u in self.grants}
+        if self.user.unit_id:
+            ids.add(self.user.unit_id)
+        return ids
+
+
+def principal(user: User | AnonymousUser) -> Principal | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    assert isinstance(user, User)
+    cached: Principal | None = getattr(user, "_caicach_principal", None)
+    if cached is None:
+        grants = frozenset(
+            Membership.objects.filter(user=user, is_active=True).values_list("role", "unit_id")
+        )
+        cached = Principal(user=user, grants=grants)
+        user._caicach_principal = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def forget(user: User) -> None:
+    """Drop the cached grants (after a membership change in the same request)."""
+    if hasattr(user, "_caicach_principal"):
+        del user._caicach_principal
+
+
+def rule(model: type[models.Model], *actions: str) -> Callable[[Rule], Rule]:
+    def register(fn: Rule) -> Rule:
+        for action in actions:
+            _rules[(model, action)] = fn
+        return fn
+
+    return register
+
+
+def global_rule(*actions: str) -> Callable[[Callable[[Principal], bool]], Callable[[Principal], bool]]:
+    """Rules about what a user may do at all (open a menu, create something)."""
+
+    def register(fn: Callable[[Principal], bool]) -> Callable[[Principal], bool]:
+        for action in actions:
+            _global_rules[action] = fn
+        return fn
+
+    return register
+
+
+def can(user: User | AnonymousUser, action: str, obj: models.Model | None = None) -> bool:
+    who = principal(user)
+    if who is None:
+        return False
+    if obj is None:
+        check = _global_rules.get(action)
+        return bool(check and check(who))
+    obj_rule = _rules.get((type(obj)._meta.concrete_model or type(obj), action))  # type: ignore[arg-type]
+    return bool(obj_rule and obj_rule(who, obj))
+
+
+def require(user: User | AnonymousUser, action: str, obj: models.Model | None = None) -> None:
+    """404 rather than 403: a refusal must not confirm that the object exists."""
+    if not can(user, action, obj):
+        raise Http404
+
+
+def get_for_user(
+    user: User | AnonymousUser, queryset: models.QuerySet[M], pk: Any, action: str = "view", **lookup: Any
+) -> M:
+    try:
+        obj = queryset.get(pk=pk, **lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    require(user, action, obj)
+    return obj
+
+
+# --- Core rules -------------------------------------------------------------------------------
+
+
+@global_rule("core.manage_units", "core.manage_users", "core.manage_calendar", "core.search_audit")
+def _admin_only(who: Principal) -> bool:
+    return who.is_admin
+
+
+@global_rule("core.view_units", "core.view_calendar", "core.view_inbox")
+def _any_user(who: Principal) -> bool:
+    return True
+
+
+@global_rule("core.view_register")
+def _register_keepers(who: Principal) -> bool:
+    return who.is_admin or bool(who.units_with_role(Role.OFFICE_OFFICER, Role.REFORM_OFFICER, Role.UNIT_HEAD))
+
+
+@rule(Unit, "view")
+def _view_unit(who: Principal, unit: Unit) -> bool:
+    # The organisation chart is not secret inside the administration.
+    return True
+
+
+@rule(Unit, "change")
+def _change_unit(who: Principal, unit: Unit) -> bool:
+    return who.is_admin
+
+
+@rule(User, "view")
+def _view_user(who: Principal, person: User) -> bool:
+    if who.is_admin or who.user.pk == person.pk:
+        return True
+    heads_of = who.units_with_role(Role.UNIT_HEAD)
+    return person.unit_id in heads_of
+
+
+@rule(User, "change")
+def _change_user(who: Principal, person: User) -> bool:
+    return who.is_admin

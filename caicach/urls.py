@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("caicach.core.urls")),
+]

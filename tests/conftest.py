@@ -1,0 +1,84 @@
+"""Shared fixtures: a small province and a persona for every role, plus an outsider.
+
+The organisation mirrors the demo: a province committee with Home Affairs (reform
+officers), the committee's Office, Science & Technology, a legacy district with its Home
+Affairs division, and a commune. The outsider works in another commune and must never see
+anything of the others."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from caicach.core.models import Role, Unit, UnitKind, User
+from tests.factories import UnitFactory, person
+
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+@dataclass
+class Org:
+    province: Unit
+    home_affairs: Unit
+    office: Unit
+    science: Unit
+    district: Unit
+    district_home_affairs: Unit
+    commune: Unit
+    other_commune: Unit
+
+
+@dataclass
+class People:
+    admin: User
+    reform_officer: User
+    office_officer: User
+    unit_head: User
+    unit_staff: User
+    council_member: User
+    committee_member: User
+    leader: User
+    outsider: User
+
+
+@pytest.fixture
+def org(db: None) -> Org:
+    province = UnitFactory(code="TNH", name="Ủy ban nhân dân tỉnh Tây Ninh", short_name="UBND tỉnh",
+                           kind=UnitKind.PROVINCE_COMMITTEE, document_symbol="UBND", place_name="Tây Ninh")
+    district = UnitFactory(code="CTH", name="Ủy ban nhân dân huyện Châu Thành", short_name="UBND huyện Châu Thành",
+                           kind=UnitKind.DISTRICT_COMMITTEE, parent=province, document_symbol="UBND",
+                           place_name="Châu Thành")
+    return Org(
+        province=province,
+        home_affairs=UnitFactory(code="SNV", name="Sở Nội vụ", kind=UnitKind.DEPARTMENT, parent=province,
+                                 document_symbol="SNV"),
+        office=UnitFactory(code="VP", name="Văn phòng Ủy ban nhân dân tỉnh", kind=UnitKind.OFFICE, parent=province,
+                           document_symbol="VP"),
+        science=UnitFactory(code="SKHCN", name="Sở Khoa học và Công nghệ", kind=UnitKind.DEPARTMENT,
+                            parent=province, document_symbol="SKHCN"),
+        district=district,
+        district_home_affairs=UnitFactory(code="CTH-PNV", name="Phòng Nội vụ huyện Châu Thành",
+                                          kind=UnitKind.DISTRICT_DIVISION, parent=district, document_symbol="PNV",
+                                          place_name="Châu Thành"),
+        commune=UnitFactory(code="XHT", name="Ủy ban nhân dân xã Hảo Đước", kind=UnitKind.COMMUNE_COMMITTEE,
+                            parent=province, document_symbol="UBND", place_name="Hảo Đước"),
+        other_commune=UnitFactory(code="XTB", name="Ủy ban nhân dân xã Thanh Điền",
+                                  kind=UnitKind.COMMUNE_COMMITTEE, parent=province, document_symbol="UBND",
+                                  place_name="Thanh Điền"),
+    )
+
+
+@pytest.fixture
+def people(org: Org) -> People:
+    return People(
+        admin=person("quantri", org.office, Role.SYSTEM_ADMIN, full_name="Quản Trị Viên"),
+        reform_officer=person("cvnoivu", org.home_affairs, Role.REFORM_OFFICER, full_name="Lê Thị Cải Cách"),
+        office_officer=person("cvvanphong", org.office, Role.OFFICE_OFFICER, full_name="Trần Văn Phòng"),
+        unit_head=person("truongdonvi", org.science, Role.UNIT_HEAD, full_name="Phạm Thủ Trưởng"),
+        unit_staff=person("canbo", org.science, Role.UNIT_STAFF, full_name="Nguyễn Thị Cán Bộ"),
+        council_member=person("hoidong", org.home_affairs, Role.COUNCIL_MEMBER, full_name="Võ Hội Đồng"),
+        committee_member=person("thanhvien", org.province, Role.COMMITTEE_MEMBER, full_name="Đặng Thành Viên"),
+        leader=person("lanhdao", org.province, Role.LEADER, full_name="Hoàng Chủ Tịch", position="Phó Chủ tịch"),
+        outsider=person("nguoingoai", org.other_commune, Role.UNIT_STAFF, full_name="Người Ngoài"),
+    )
