@@ -1,0 +1,1 @@
+"""Core forms, one module per area; base.py holds the NFC/date plumbing."""

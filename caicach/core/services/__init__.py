@@ -1,0 +1,1 @@
+"""Every write in core, one module per area: transactional, audited."""
