@@ -212,6 +212,17 @@ class CalendarDay(models.Model):
         return f"{self.date:%d/%m/%Y} {self.get_kind_display()}"
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Bulk edits of the trail are refused in code; on PostgreSQL a trigger refuses them in
+    the database too (migration 0002)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Audit events are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events are append-only.")
+
+
 class AuditEvent(models.Model):
     """One change made through a service. Append-only: no code path updates or deletes it."""
 
@@ -225,6 +236,8 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]

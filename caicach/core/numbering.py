@@ -1,0 +1,147 @@
+"""The register of issued documents (sổ đăng ký văn bản đi) and its numbers.
+
+Decree 30/2020, Art. 15: numbers run per issuing body, document type and year, start at 01
+on 1 January and are never given twice. A number is taken under a row lock on the unit's
+``NumberSequence`` so two clerks pressing "Ban hành" at the same moment get 05 and 06, never
+05 twice; the unique constraint on ``RegisteredDocument`` is the last line of defence.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from caicach.core import audit
+from caicach.core.models import DocumentType, NumberSequence, RegisteredDocument, Unit, User
+from caicach.core.text import nfc
+
+
+def document_symbol(unit: Unit, document_type: str) -> str:
+    """'KH-UBND': the type abbreviation, then the issuing unit's own symbol."""
+    return f"{document_type}-{unit.document_symbol}"
+
+
+def _check(unit: Unit, document_type: str, year: int, title: str, issued_on: datetime.date) -> None:
+    if document_type not in DocumentType.values:
+        raise ValidationError(_("Loại văn bản không hợp lệ."))
+    if not unit.document_symbol:
+        raise ValidationError(
+            _("Đơn vị “%(unit)s” chưa có ký hiệu trên văn bản; vui lòng bổ sung trước khi cấp số.")
+            % {"unit": unit.name}
+        )
+    if issued_on.year != year:
+        raise ValidationError(_("Năm cấp số phải trùng với năm của ngày ban hành."))
+    if not title.strip():
+        raise ValidationError(_("Vui lòng nhập trích yếu của văn bản."))
+
+
+def _locked_sequence(unit: Unit, document_type: str, year: int) -> NumberSequence:
+    """The sequence row, locked until the transaction ends. The first number of a year
+    creates the row; two first requests racing both try to insert, the loser's insert waits
+    for the winner, fails on the unique constraint and get_or_create re-reads the row —
+    locked, with the winner's number already in it."""
+    sequence, _created = NumberSequence.objects.select_for_update().get_or_create(
+        unit=unit, document_type=document_type, year=year
+    )
+    return sequence
+
+
+def _link(document: RegisteredDocument, obj: models.Model | None) -> None:
+    if obj is not None:
+        document.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+        document.object_id = str(obj.pk)
+
+
+@transaction.atomic
+def register_number(
+    *,
+    unit: Unit,
+    document_type: str,
+    year: int,
+    title: str,
+    issued_on: datetime.date,
+    actor: User | None,
+    obj: models.Model | None = None,
+) -> RegisteredDocument:
+    """Take the next number of ``unit``'s ``document_type`` register for ``year``."""
+    title = nfc(title).strip()
+    _check(unit, document_type, year, title, issued_on)
+    sequence = _locked_sequence(unit, document_type, year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    document = RegisteredDocument(
+        unit=unit,
+        document_type=document_type,
+        year=year,
+        number=sequence.last_number,
+        symbol=document_symbol(unit, document_type),
+        title=title[:500],
+        issued_on=issued_on,
+        created_by=actor if actor is not None and actor.pk else None,
+    )
+    _link(document, obj)
+    document.save()
+    audit.record(
+        actor=actor,
+        action="document.number",
+        obj=document,
+        changes={"number": [None, document.reference], "title": [None, document.title]},
+    )
+    return document
+
+
+@transaction.atomic
+def register_external_number(
+    *,
+    unit: Unit,
+    document_type: str,
+    year: int,
+    number: int,
+    title: str,
+    issued_on: datetime.date,
+    actor: User | None,
+    obj: models.Model | None = None,
+) -> RegisteredDocument:
+    """Enter a number given by hand to a document issued outside the system (signed on paper
+    before the register existed, say). The number must be free; the sequence moves past it so
+    the system never hands it out again."""
+    title = nfc(title).strip()
+    _check(unit, document_type, year, title, issued_on)
+    if number < 1:
+        raise ValidationError(_("Số văn bản phải là số nguyên dương."))
+    sequence = _locked_sequence(unit, document_type, year)
+    symbol = document_symbol(unit, document_type)
+    taken = RegisteredDocument.objects.filter(
+        unit=unit, document_type=document_type, year=year, number=number
+    )
+    if taken.exists():
+        raise ValidationError(
+            _("Số %(reference)s năm %(year)s đã được cấp; vui lòng kiểm tra lại sổ đăng ký.")
+            % {"reference": f"{number:02d}/{symbol}", "year": year}
+        )
+    if number > sequence.last_number:
+        sequence.last_number = number
+        sequence.save(update_fields=["last_number"])
+    document = RegisteredDocument(
+        unit=unit,
+        document_type=document_type,
+        year=year,
+        number=number,
+        symbol=symbol,
+        title=title[:500],
+        issued_on=issued_on,
+        created_by=actor if actor is not None and actor.pk else None,
+    )
+    _link(document, obj)
+    document.save()
+    audit.record(
+        actor=actor,
+        action="document.number_external",
+        obj=document,
+        changes={"number": [None, document.reference], "title": [None, document.title]},
+    )
+    return document

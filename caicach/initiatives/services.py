@@ -1,0 +1,168 @@
+"""Every write to campaigns: create, edit the draft, publish (takes a number)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from caicach.core import audit
+from caicach.core.models import DocumentType, User
+from caicach.core.numbering import register_number
+from caicach.core.text import normalise_input
+from caicach.initiatives.models import Campaign, CampaignStatus
+
+SCALAR_FIELDS = (
+    "issuing_unit",
+    "title",
+    "legal_basis",
+    "introduction",
+    "purpose",
+    "requirements",
+    "initiative_requirements",
+    "participants",
+    "presentation_requirements",
+    "solution_scope",
+    "min_initiatives_per_unit",
+    "window_start",
+    "window_end",
+    "receiving_unit",
+    "contact",
+    "submission_form",
+    "implementation",
+    "closing",
+    "recipients",
+    "signer_authority",
+    "signer_title",
+    "signer_name",
+    "place",
+)
+M2M_FIELDS = ("reform_fields", "target_indices", "eligible_units")
+
+STALE_MESSAGE = gettext_lazy(
+    "Dữ liệu đã được người khác thay đổi trong lúc bạn sửa. Vui lòng tải lại trang và nhập lại thay đổi."
+)
+
+
+def _split(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    unknown = set(data) - set(SCALAR_FIELDS) - set(M2M_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown campaign fields: {sorted(unknown)}")
+    clean = normalise_input(dict(data))
+    scalars = {k: v for k, v in clean.items() if k in SCALAR_FIELDS}
+    for name, value in scalars.items():
+        if isinstance(value, str):
+            scalars[name] = value.strip()
+    relations = {k: list(v) for k, v in clean.items() if k in M2M_FIELDS}
+    return scalars, relations
+
+
+def _validate(campaign: Campaign) -> None:
+    errors: dict[str, str] = {}
+    for name in ("title", "legal_basis", "purpose", "requirements", "initiative_requirements", "participants",
+                 "recipients", "signer_title", "place"):  # fmt: skip
+        if not str(getattr(campaign, name) or "").strip():
+            errors[name] = _("Vui lòng nhập nội dung này.")
+    if campaign.window_start and campaign.window_end and campaign.window_end < campaign.window_start:
+        errors["window_end"] = _("Ngày kết thúc nhận sáng kiến phải sau ngày bắt đầu.")
+    if campaign.min_initiatives_per_unit < 1:
+        errors["min_initiatives_per_unit"] = _("Mỗi đơn vị phải đề xuất ít nhất 1 sáng kiến.")
+    lines = [line.strip() for line in campaign.recipients.splitlines() if line.strip()]
+    if lines and not lines[-1].lstrip("- ").startswith("Lưu"):
+        errors["recipients"] = _("Dòng cuối của nơi nhận phải là “Lưu: VT, …”.")
+    items = campaign.implementation
+    if not isinstance(items, list) or not all(
+        isinstance(item, dict)
+        and str(item.get("heading", "")).strip()
+        and isinstance(item.get("duties", ""), str)
+        for item in items
+    ):
+        errors["implementation"] = _("Mỗi mục tổ chức thực hiện cần có đơn vị (tiêu đề) và nhiệm vụ.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _relation_ids(campaign: Campaign) -> dict[str, list[int]]:
+    return {name: sorted(getattr(campaign, name).values_list("pk", flat=True)) for name in M2M_FIELDS}
+
+
+@transaction.atomic
+def campaign_create(*, actor: User, data: Mapping[str, Any]) -> Campaign:
+    scalars, relations = _split(data)
+    campaign = Campaign(created_by=actor, **scalars)
+    _validate(campaign)
+    campaign.save()
+    for name, values in relations.items():
+        getattr(campaign, name).set(values)
+    audit.record(
+        actor=actor, action="campaign.create", obj=campaign, changes={"title": [None, campaign.title]}
+    )
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, campaign: Campaign, actor: User, data: Mapping[str, Any], version: int) -> Campaign:
+    """Edit a draft. ``version`` is the one the user's form was built from: if the row moved
+    since, the edit is refused rather than silently overwriting someone else's."""
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.version != version:
+        raise ValidationError(STALE_MESSAGE)
+    if locked.status != CampaignStatus.DRAFT:
+        raise ValidationError(_("Kế hoạch đã ban hành, không thể sửa nội dung."))
+    scalars, relations = _split(data)
+    before = audit.snapshot(locked, scalars.keys())
+    relations_before = _relation_ids(locked)
+    for name, value in scalars.items():
+        setattr(locked, name, value)
+    _validate(locked)
+    changes = audit.diff(before, locked)
+    for name, values in relations.items():
+        getattr(locked, name).set(values)
+    relations_after = _relation_ids(locked)
+    for name in relations:
+        if relations_before[name] != relations_after[name]:
+            changes[name] = [relations_before[name], relations_after[name]]
+    locked.version += 1
+    locked.save(update_fields=[*scalars.keys(), "version", "updated_at"])
+    audit.record(actor=actor, action="campaign.update", obj=locked, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def campaign_publish(*, campaign: Campaign, actor: User, issued_on: datetime.date | None = None) -> Campaign:
+    """Issue the plan: it takes the next "KH" number of the issuing unit's register."""
+    locked = Campaign.objects.select_for_update().select_related("issuing_unit").get(pk=campaign.pk)
+    if locked.status != CampaignStatus.DRAFT:
+        raise ValidationError(_("Kế hoạch này đã được ban hành."))
+    _validate(locked)
+    day = issued_on or timezone.localdate()
+    document = register_number(
+        unit=locked.issuing_unit,
+        document_type=DocumentType.PLAN,
+        year=day.year,
+        title=f"Kế hoạch {locked.title}",
+        issued_on=day,
+        actor=actor,
+        obj=locked,
+    )
+    locked.registered_document = document
+    locked.issued_on = day
+    locked.status = CampaignStatus.PUBLISHED
+    locked.version += 1
+    locked.save(update_fields=["registered_document", "issued_on", "status", "version", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="campaign.publish",
+        obj=locked,
+        changes={
+            "status": [CampaignStatus.DRAFT, CampaignStatus.PUBLISHED],
+            "number": [None, document.reference],
+        },
+    )
+    return locked

@@ -1,0 +1,293 @@
+"""The Decree 30/2020 rendering service: layout, dates, Unicode, DOCX → PDF."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import shutil
+import subprocess
+import sys
+import unicodedata
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from caicach.core import rendering
+from caicach.core.rendering import (
+    DocumentSpec,
+    Heading,
+    IssuingBody,
+    Run,
+    Signature,
+    Table,
+    bullet,
+    date_parts,
+    para,
+    place_date_line,
+    render,
+    render_docx,
+)
+
+CHECKER = Path(__file__).resolve().parents[2].parent / "shared" / "tools" / "check_decree30.py"
+needs_checker = pytest.mark.skipif(not CHECKER.exists(), reason=f"Decree 30 checker not found at {CHECKER}")
+needs_soffice = pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
+
+
+def check_decree30(tmp_path: Path, content: bytes, *flags: str) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "document.docx"
+    path.write_bytes(content)
+    return subprocess.run(
+        [sys.executable, str(CHECKER), str(path), *flags], capture_output=True, text=True, check=False
+    )
+
+
+def pdf_text(content: bytes) -> str:
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def docx_lines(content: bytes) -> list[str]:
+    document = docx.Document(io.BytesIO(content))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                lines += [p.text for p in cell.paragraphs]
+    return [line for text in lines for line in text.split("\n")]
+
+
+def plan_spec(**overrides: object) -> DocumentSpec:
+    values: dict[str, object] = {
+        "issuing_body": IssuingBody(name="ỦY BAN NHÂN DÂN\nHUYỆN CHÂU THÀNH"),
+        "title": "Kế hoạch",
+        "subtitle": "Phát động sáng kiến, giải pháp trong công tác cải cách hành chính năm 2024",
+        "place": "Châu Thành",
+        "issued_on": datetime.date(2024, 2, 5),
+        "document_type": "KH",
+        "symbol": "KH-UBND",
+        "number": 5,
+        "body": (
+            para("Thực hiện Quyết định số 299/QĐ-UBND ngày 02/02/2024;"),
+            Heading("I. MỤC ĐÍCH, YÊU CẦU"),
+            Heading("1. Mục đích", level=2),
+            bullet("Thời gian từ ngày ", Run("15/5/2024 đến hết ngày 25/6/2024", bold=True), "."),
+            Heading("a) Phần trình bày:", level=3),
+            Table(header=("STT", "Họ và tên", "Tỷ lệ (%)"), rows=(("1", "Nguyễn Thị Hường", "100"),)),
+            para("Trên đây là Kế hoạch./."),
+        ),
+        "signature": Signature(authority="KT. CHỦ TỊCH", title="PHÓ CHỦ TỊCH", name="Trần Văn Ước"),
+        "recipients": ("Sở Nội vụ;", "UBND các xã, thị trấn;", "Lưu: VT, PNV."),
+    }
+    values.update(overrides)
+    return DocumentSpec(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (datetime.date(2026, 2, 5), ("05", "02", "2026")),
+        (datetime.date(2026, 1, 31), ("31", "01", "2026")),
+        (datetime.date(2024, 5, 15), ("15", "5", "2024")),
+        (datetime.date(2024, 3, 9), ("09", "3", "2024")),
+        (datetime.date(2024, 12, 1), ("01", "12", "2024")),
+        (datetime.date(2024, 10, 10), ("10", "10", "2024")),
+    ],
+)
+def test_date_parts_pad_days_below_10_and_only_january_and_february(
+    day: datetime.date, expected: tuple[str, str, str]
+) -> None:
+    assert date_parts(day) == expected
+
+
+def test_place_date_line_reads_like_the_decree_example() -> None:
+    assert place_date_line("Châu Thành", datetime.date(2026, 2, 5)) == "Châu Thành, ngày 05 tháng 02 năm 2026"
+    assert place_date_line("Tây Ninh", datetime.date(2024, 11, 22)) == "Tây Ninh, ngày 22 tháng 11 năm 2024"
+
+
+def test_short_date_in_the_text_follows_the_same_padding() -> None:
+    assert rendering.short_date(datetime.date(2024, 5, 15)) == "15/5/2024"
+    assert rendering.short_date(datetime.date(2024, 2, 2)) == "02/02/2024"
+
+
+@needs_checker
+def test_a_plan_passes_the_decree_30_checker(tmp_path: Path) -> None:
+    result = check_decree30(tmp_path, render_docx(plan_spec()))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@needs_checker
+def test_a_form_without_number_or_recipients_passes_with_no_recipients(tmp_path: Path) -> None:
+    spec = plan_spec(
+        title="Đơn yêu cầu công nhận sáng kiến",
+        numbered=False,
+        with_recipients=False,
+        recipients=(),
+        signature=Signature(title="GIÁM ĐỐC", name="Nguyễn Văn A"),
+    )
+    content = render_docx(spec)
+    result = check_decree30(tmp_path, content, "--no-recipients")
+    # A form has no number line; everything else a clerk looks at must hold.
+    failures = [line for line in result.stdout.splitlines() if line.startswith("FAIL")]
+    assert [line for line in failures if "number line" not in line] == []
+    assert not any(line.startswith("Số:") for line in docx_lines(content))
+    assert "Nơi nhận:" not in docx_lines(content)
+
+
+@needs_checker
+def test_the_checker_would_catch_a_broken_layout(tmp_path: Path) -> None:
+    """Guards the guard: an unpadded number fails the same check the plan passes."""
+    broken = render_docx(plan_spec(symbol="kh"))
+    assert check_decree30(tmp_path, broken).returncode == 1
+
+
+def test_the_header_carries_body_motto_number_and_date() -> None:
+    lines = docx_lines(render_docx(plan_spec()))
+    for expected in (
+        "ỦY BAN NHÂN DÂN",
+        "HUYỆN CHÂU THÀNH",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 05/KH-UBND",
+        "Châu Thành, ngày 05 tháng 02 năm 2024",
+        "KẾ HOẠCH",
+        "Nơi nhận:",
+        "- Lưu: VT, PNV.",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Trần Văn Ước",
+    ):
+        assert expected in lines
+
+
+def test_a_draft_leaves_number_and_day_blank() -> None:
+    lines = docx_lines(render_docx(plan_spec(number=None, issued_on=None, year=2024)))
+    assert any(line.startswith("Số:") and line.endswith("/KH-UBND") and "0" not in line for line in lines)
+    assert "Châu Thành, ngày      tháng      năm 2024" in lines
+
+
+def test_decomposed_input_comes_out_nfc() -> None:
+    decomposed = unicodedata.normalize("NFD", "Phát động sáng kiến cải cách hành chính")
+    spec = plan_spec(subtitle=decomposed, body=(para(decomposed), bullet(Run(decomposed, bold=True))))
+    lines = docx_lines(render_docx(spec))
+    composed = unicodedata.normalize("NFC", decomposed)
+    assert composed in lines
+    assert f"- {composed}" in lines
+    assert all(unicodedata.is_normalized("NFC", line) for line in lines)
+
+
+def test_every_run_is_times_new_roman_in_every_script_slot() -> None:
+    content = render_docx(plan_spec())
+    xml = zipfile.ZipFile(io.BytesIO(content)).read("word/document.xml").decode()
+    document = docx.Document(io.BytesIO(content))
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    runs = xml.count("<w:r>") + xml.count("<w:r ")
+    assert runs > 20
+    assert xml.count('w:eastAsia="Times New Roman"') >= runs
+    assert "Calibri" not in xml and "Cambria" not in xml
+
+
+def test_page_is_a4_with_decree_margins_and_numbers_from_page_two() -> None:
+    document = docx.Document(io.BytesIO(render_docx(plan_spec())))
+    section = document.sections[0]
+    sizes = (section.page_width, section.page_height, section.top_margin, section.bottom_margin,
+             section.left_margin, section.right_margin)  # fmt: skip
+    assert [round((v or 0) / 36000) for v in sizes] == [210, 297, 20, 20, 30, 15]
+    assert section.different_first_page_header_footer is True
+    assert "PAGE" in section.header._element.xml
+    assert "PAGE" not in section.first_page_header._element.xml
+
+
+def test_body_paragraphs_are_justified_with_a_first_line_indent() -> None:
+    document = docx.Document(io.BytesIO(render_docx(plan_spec())))
+    body = next(p for p in document.paragraphs if p.text.startswith("Thực hiện Quyết định"))
+    assert body.paragraph_format.alignment == 3  # justify
+    assert round(body.paragraph_format.first_line_indent / 36000, 1) == 12.7
+    title = next(p for p in document.paragraphs if p.text == "KẾ HOẠCH")
+    assert all(run.bold for run in title.runs)
+    date = next(p for t in document.tables for c in t._cells for p in c.paragraphs if "ngày 05" in p.text)
+    assert all(run.italic for run in date.runs)
+
+
+def test_filenames_are_ascii_and_readable() -> None:
+    assert render(plan_spec(), "docx").filename == "KH-05-2024-phat-dong-sang-kien.docx"
+    assert rendering.filename_for(plan_spec(number=None), "pdf") == "KH-du-thao-phat-dong-sang-kien.pdf"
+    assert rendering.filename_for(plan_spec(document_type="QĐ", subtitle="Về việc công nhận"), "docx") == (
+        "QD-05-2024-ve-viec-cong-nhan.docx"
+    )
+
+
+def test_docx_download_has_the_word_content_type() -> None:
+    document = render(plan_spec(), "docx")
+    assert document.content_type == rendering.DOCX_CONTENT_TYPE
+    assert document.content.startswith(b"PK")
+
+
+@needs_soffice
+def test_libreoffice_converts_the_docx_with_exact_vietnamese(settings: Any) -> None:
+    text = pdf_text(rendering.render_pdf(render_docx(plan_spec())))
+    for expected in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 05/KH-UBND",
+        "Châu Thành, ngày 05 tháng 02 năm 2024",
+        "KẾ HOẠCH",
+        "Nguyễn Thị Hường",
+    ):
+        assert expected in text
+
+
+def test_a_failing_libreoffice_gives_a_clear_error(settings: Any, tmp_path: Path) -> None:
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\necho 'broken profile' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    settings.SOFFICE_BINARY = str(fake)
+    with pytest.raises(rendering.RenderingError, match="exit 3"):
+        rendering.render_pdf(render_docx(plan_spec()))
+
+
+def test_without_libreoffice_pdf_falls_back_to_reportlab_with_the_same_diacritics(
+    settings: Any,
+) -> None:
+    if rendering.find_serif_font() is None:
+        pytest.skip("no Vietnamese-capable serif font on this machine")
+    settings.SOFFICE_BINARY = "caicach-no-such-soffice"
+    document = render(plan_spec(), "pdf")
+    assert document.content_type == rendering.PDF_CONTENT_TYPE
+    assert document.filename.endswith(".pdf")
+    text = pdf_text(document.content)
+    for expected in (
+        "ỦY BAN NHÂN DÂN",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 05/KH-UBND",
+        "Châu Thành, ngày 05 tháng 02 năm 2024",
+        "KẾ HOẠCH",
+        "Phát động sáng kiến, giải pháp trong công tác cải cách hành chính năm 2024",
+        "Nơi nhận:",
+        "KT. CHỦ TỊCH",
+        "Trần Văn Ước",
+    ):
+        assert expected in text
+
+
+def test_without_libreoffice_or_font_pdf_is_unavailable(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.SOFFICE_BINARY = "caicach-no-such-soffice"
+    monkeypatch.setattr(rendering, "find_serif_font", lambda: None)
+    with pytest.raises(rendering.RenderingUnavailable):
+        render(plan_spec(), "pdf")
+    assert render(plan_spec(), "docx").content  # DOCX never needs either
+
+
+def test_a_vietnamese_font_is_chosen_only_if_it_draws_vietnamese() -> None:
+    font = rendering.find_serif_font()
+    if font is None:
+        pytest.skip("no serif font on this machine")
+    assert rendering._covers_vietnamese(font.regular)
