@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from caicach.core import calendar
 from caicach.core.models import Role, Unit, UnitKind, User
-from tests.factories import UnitFactory, person
+from tests.factories import PASSWORD, make_unit, person
 
-PASSWORD = "mat-khau-thu-nghiem"
+__all__ = ["PASSWORD", "Org", "People"]
 
 
 @dataclass
@@ -42,30 +43,75 @@ class People:
     outsider: User
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache() -> None:
+    """The calendar keeps years in process memory; each test's database starts afresh."""
+    calendar.invalidate()
+
+
 @pytest.fixture
 def org(db: None) -> Org:
-    province = UnitFactory(code="TNH", name="Ủy ban nhân dân tỉnh Tây Ninh", short_name="UBND tỉnh",
-                           kind=UnitKind.PROVINCE_COMMITTEE, document_symbol="UBND", place_name="Tây Ninh")
-    district = UnitFactory(code="CTH", name="Ủy ban nhân dân huyện Châu Thành", short_name="UBND huyện Châu Thành",
-                           kind=UnitKind.DISTRICT_COMMITTEE, parent=province, document_symbol="UBND",
-                           place_name="Châu Thành")
+    province = make_unit(
+        "TNH",
+        name="Ủy ban nhân dân tỉnh Tây Ninh",
+        short_name="UBND tỉnh",
+        kind=UnitKind.PROVINCE_COMMITTEE,
+        document_symbol="UBND",
+        place_name="Tây Ninh",
+    )
+    district = make_unit(
+        "CTH",
+        name="Ủy ban nhân dân huyện Châu Thành",
+        short_name="UBND huyện Châu Thành",
+        kind=UnitKind.DISTRICT_COMMITTEE,
+        parent=province,
+        document_symbol="UBND",
+        place_name="Châu Thành",
+    )
     return Org(
         province=province,
-        home_affairs=UnitFactory(code="SNV", name="Sở Nội vụ", kind=UnitKind.DEPARTMENT, parent=province,
-                                 document_symbol="SNV"),
-        office=UnitFactory(code="VP", name="Văn phòng Ủy ban nhân dân tỉnh", kind=UnitKind.OFFICE, parent=province,
-                           document_symbol="VP"),
-        science=UnitFactory(code="SKHCN", name="Sở Khoa học và Công nghệ", kind=UnitKind.DEPARTMENT,
-                            parent=province, document_symbol="SKHCN"),
+        home_affairs=make_unit(
+            "SNV", name="Sở Nội vụ", kind=UnitKind.DEPARTMENT, parent=province, document_symbol="SNV"
+        ),
+        office=make_unit(
+            "VP",
+            name="Văn phòng Ủy ban nhân dân tỉnh",
+            kind=UnitKind.OFFICE,
+            parent=province,
+            document_symbol="VP",
+        ),
+        science=make_unit(
+            "SKHCN",
+            name="Sở Khoa học và Công nghệ",
+            kind=UnitKind.DEPARTMENT,
+            parent=province,
+            document_symbol="SKHCN",
+        ),
         district=district,
-        district_home_affairs=UnitFactory(code="CTH-PNV", name="Phòng Nội vụ huyện Châu Thành",
-                                          kind=UnitKind.DISTRICT_DIVISION, parent=district, document_symbol="PNV",
-                                          place_name="Châu Thành"),
-        commune=UnitFactory(code="XHT", name="Ủy ban nhân dân xã Hảo Đước", kind=UnitKind.COMMUNE_COMMITTEE,
-                            parent=province, document_symbol="UBND", place_name="Hảo Đước"),
-        other_commune=UnitFactory(code="XTB", name="Ủy ban nhân dân xã Thanh Điền",
-                                  kind=UnitKind.COMMUNE_COMMITTEE, parent=province, document_symbol="UBND",
-                                  place_name="Thanh Điền"),
+        district_home_affairs=make_unit(
+            "CTH-PNV",
+            name="Phòng Nội vụ huyện Châu Thành",
+            kind=UnitKind.DISTRICT_DIVISION,
+            parent=district,
+            document_symbol="PNV",
+            place_name="Châu Thành",
+        ),
+        commune=make_unit(
+            "XHT",
+            name="Ủy ban nhân dân xã Hảo Đước",
+            kind=UnitKind.COMMUNE_COMMITTEE,
+            parent=province,
+            document_symbol="UBND",
+            place_name="Hảo Đước",
+        ),
+        other_commune=make_unit(
+            "XTB",
+            name="Ủy ban nhân dân xã Thanh Điền",
+            kind=UnitKind.COMMUNE_COMMITTEE,
+            parent=province,
+            document_symbol="UBND",
+            place_name="Thanh Điền",
+        ),
     )
 
 
@@ -78,7 +124,11 @@ def people(org: Org) -> People:
         unit_head=person("truongdonvi", org.science, Role.UNIT_HEAD, full_name="Phạm Thủ Trưởng"),
         unit_staff=person("canbo", org.science, Role.UNIT_STAFF, full_name="Nguyễn Thị Cán Bộ"),
         council_member=person("hoidong", org.home_affairs, Role.COUNCIL_MEMBER, full_name="Võ Hội Đồng"),
-        committee_member=person("thanhvien", org.province, Role.COMMITTEE_MEMBER, full_name="Đặng Thành Viên"),
-        leader=person("lanhdao", org.province, Role.LEADER, full_name="Hoàng Chủ Tịch", position="Phó Chủ tịch"),
+        committee_member=person(
+            "thanhvien", org.province, Role.COMMITTEE_MEMBER, full_name="Đặng Thành Viên"
+        ),
+        leader=person(
+            "lanhdao", org.province, Role.LEADER, full_name="Hoàng Chủ Tịch", position="Phó Chủ tịch"
+        ),
         outsider=person("nguoingoai", org.other_commune, Role.UNIT_STAFF, full_name="Người Ngoài"),
     )

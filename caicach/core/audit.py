@@ -46,7 +46,9 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 def diff(before: dict[str, Any], obj: models.Model) -> Changes:
     """{field: [before, after]} for the fields in ``before`` whose value changed."""
     after = snapshot(obj, before.keys())
-    return {name: [_plain(before[name]), _plain(after[name])] for name in before if before[name] != after[name]}
+    return {
+        name: [_plain(before[name]), _plain(after[name])] for name in before if before[name] != after[name]
+    }
 
 
 def record(
@@ -60,7 +62,9 @@ def record(
     """Append one event. Must be called inside the service's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must run inside the service's transaction")
-    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True) if obj is not None else None
+    content_type = (
+        ContentType.objects.get_for_model(obj, for_concrete_model=True) if obj is not None else None
+    )
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=str(actor) if actor is not None and actor.pk else "",

@@ -14,17 +14,33 @@ from django.db import transaction
 from caicach.core import audit
 from caicach.core.models import Membership, ReformField, ReformIndex, Role, Unit, UnitKind, User
 
-DEMO_PASSWORD = "CaiCach@2026"  # noqa: S105 - a published demo password, printed by load_demo
+DEMO_PASSWORD = "CaiCach@2026"
 REFORM_DAY = datetime.date(2025, 7, 1)  # the two-tier local government took effect
 LAST_DISTRICT_DAY = REFORM_DAY - datetime.timedelta(days=1)
 
 K = UnitKind
 
 # code, name, short name, kind, parent code, document symbol, place name
-PROVINCE = ("TN", "Ủy ban nhân dân tỉnh Tây Ninh", "UBND tỉnh", K.PROVINCE_COMMITTEE, None, "UBND", "Tây Ninh")
+PROVINCE = (
+    "TN",
+    "Ủy ban nhân dân tỉnh Tây Ninh",
+    "UBND tỉnh",
+    K.PROVINCE_COMMITTEE,
+    None,
+    "UBND",
+    "Tây Ninh",
+)
 DEPARTMENTS = [
     ("TN-VP", "Văn phòng Ủy ban nhân dân tỉnh", "VP UBND tỉnh", K.OFFICE, "TN", "VP", "Tây Ninh"),
-    ("TN-VP-PTH", "Phòng Tổng hợp, Văn phòng UBND tỉnh", "Phòng Tổng hợp", K.OTHER, "TN-VP", "VP", "Tây Ninh"),
+    (
+        "TN-VP-PTH",
+        "Phòng Tổng hợp, Văn phòng UBND tỉnh",
+        "Phòng Tổng hợp",
+        K.OTHER,
+        "TN-VP",
+        "VP",
+        "Tây Ninh",
+    ),
     ("TN-SNV", "Sở Nội vụ", "SNV", K.DEPARTMENT, "TN", "SNV", "Tây Ninh"),
     ("TN-SKHCN", "Sở Khoa học và Công nghệ", "SKHCN", K.DEPARTMENT, "TN", "SKHCN", "Tây Ninh"),
     ("TN-STP", "Sở Tư pháp", "STP", K.DEPARTMENT, "TN", "STP", "Tây Ninh"),
@@ -44,8 +60,15 @@ NEW_COMMUNES = [
     ("P-TANNINH", "Ủy ban nhân dân phường Tân Ninh", "UBND phường Tân Ninh", "Tân Ninh"),
     ("P-BINHMINH", "Ủy ban nhân dân phường Bình Minh", "UBND phường Bình Minh", "Bình Minh"),
 ]
-DISTRICT = ("CT", "Ủy ban nhân dân huyện Châu Thành", "UBND huyện Châu Thành", K.DISTRICT_COMMITTEE, "TN", "UBND",
-            "Châu Thành")
+DISTRICT = (
+    "CT",
+    "Ủy ban nhân dân huyện Châu Thành",
+    "UBND huyện Châu Thành",
+    K.DISTRICT_COMMITTEE,
+    "TN",
+    "UBND",
+    "Châu Thành",
+)
 DISTRICT_DIVISIONS = [
     ("CT-VP", "Văn phòng HĐND và UBND huyện Châu Thành", "VP HĐND-UBND huyện", "VP"),
     ("CT-PNV", "Phòng Nội vụ huyện Châu Thành", "PNV", "PNV"),
@@ -75,11 +98,17 @@ REFORM_FIELDS = [
 ]
 REFORM_INDICES = [
     ("PAR INDEX", "Chỉ số cải cách hành chính", "Bộ Nội vụ"),
-    ("SIPAS", "Chỉ số hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính nhà nước",
-     "Bộ Nội vụ"),
+    (
+        "SIPAS",
+        "Chỉ số hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính nhà nước",
+        "Bộ Nội vụ",
+    ),
     ("PAPI", "Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh", "UNDP và các đối tác"),
-    ("ICT", "Chỉ số sẵn sàng cho phát triển và ứng dụng công nghệ thông tin và truyền thông (ICT Index / DTI)",
-     "Bộ Khoa học và Công nghệ"),
+    (
+        "ICT",
+        "Chỉ số sẵn sàng cho phát triển và ứng dụng công nghệ thông tin và truyền thông (ICT Index / DTI)",
+        "Bộ Khoa học và Công nghệ",
+    ),
     ("PCI", "Chỉ số năng lực cạnh tranh cấp tỉnh", "VCCI"),
 ]
 
@@ -97,23 +126,55 @@ class DemoAccount:
 
 
 ACCOUNTS = [
-    DemoAccount("quantri", "Nguyễn Quản Trị", "TN-VP", (Role.SYSTEM_ADMIN,), "Chuyên viên Công nghệ thông tin"),
-    DemoAccount("cchc.snv", "Lê Thị Hồng Nhung", "TN-SNV", (Role.REFORM_OFFICER,), "Chuyên viên phòng CCHC",
-                date_of_birth=datetime.date(1988, 3, 12)),
-    DemoAccount("cchc.chauthanh", "Trần Minh Khoa", "CT-PNV", (Role.REFORM_OFFICER,), "Chuyên viên Phòng Nội vụ",
-                date_of_birth=datetime.date(1990, 9, 2)),
+    DemoAccount(
+        "quantri", "Nguyễn Quản Trị", "TN-VP", (Role.SYSTEM_ADMIN,), "Chuyên viên Công nghệ thông tin"
+    ),
+    DemoAccount(
+        "cchc.snv",
+        "Lê Thị Hồng Nhung",
+        "TN-SNV",
+        (Role.REFORM_OFFICER,),
+        "Chuyên viên phòng CCHC",
+        date_of_birth=datetime.date(1988, 3, 12),
+    ),
+    DemoAccount(
+        "cchc.chauthanh",
+        "Trần Minh Khoa",
+        "CT-PNV",
+        (Role.REFORM_OFFICER,),
+        "Chuyên viên Phòng Nội vụ",
+        date_of_birth=datetime.date(1990, 9, 2),
+    ),
     DemoAccount("vanphong", "Phạm Thu Hà", "TN-VP", (Role.OFFICE_OFFICER,), "Chuyên viên phòng Tổng hợp"),
     DemoAccount("truong.skhcn", "Võ Văn Thành", "TN-SKHCN", (Role.UNIT_HEAD,), "Giám đốc Sở", "Tiến sĩ"),
     DemoAccount("canbo.skhcn", "Nguyễn Thị Mai", "TN-SKHCN", (Role.UNIT_STAFF,), "Chuyên viên"),
     DemoAccount("truong.haoduoc", "Huỳnh Văn Lợi", "CT-HAODUOC", (Role.UNIT_HEAD,), "Chủ tịch UBND xã"),
-    DemoAccount("canbo.haoduoc", "Đặng Thị Kim Thoa", "CT-HAODUOC", (Role.UNIT_STAFF,), "Công chức Văn phòng - Thống kê"),
-    DemoAccount("hoidong.1", "Trương Văn Hòa", "TN-SNV", (Role.COUNCIL_MEMBER,), "Phó Giám đốc Sở Nội vụ", "Thạc sĩ"),
+    DemoAccount(
+        "canbo.haoduoc",
+        "Đặng Thị Kim Thoa",
+        "CT-HAODUOC",
+        (Role.UNIT_STAFF,),
+        "Công chức Văn phòng - Thống kê",
+    ),
+    DemoAccount(
+        "hoidong.1", "Trương Văn Hòa", "TN-SNV", (Role.COUNCIL_MEMBER,), "Phó Giám đốc Sở Nội vụ", "Thạc sĩ"
+    ),
     DemoAccount("hoidong.2", "Lý Thị Ngọc Ánh", "TN-STP", (Role.COUNCIL_MEMBER,), "Trưởng phòng", "Thạc sĩ"),
-    DemoAccount("hoidong.3", "Bùi Quốc Tuấn", "TN-SKHCN", (Role.COUNCIL_MEMBER,), "Phó Giám đốc Sở", "Tiến sĩ"),
-    DemoAccount("thanhvien", "Đoàn Văn Sơn", "TN-STP", (Role.COMMITTEE_MEMBER, Role.UNIT_HEAD), "Giám đốc Sở Tư pháp",
-                "Thạc sĩ"),
+    DemoAccount(
+        "hoidong.3", "Bùi Quốc Tuấn", "TN-SKHCN", (Role.COUNCIL_MEMBER,), "Phó Giám đốc Sở", "Tiến sĩ"
+    ),
+    DemoAccount(
+        "thanhvien",
+        "Đoàn Văn Sơn",
+        "TN-STP",
+        (Role.COMMITTEE_MEMBER, Role.UNIT_HEAD),
+        "Giám đốc Sở Tư pháp",
+        "Thạc sĩ",
+    ),
     DemoAccount("lanhdao", "Ngô Thanh Bình", "TN", (Role.LEADER,), "Phó Chủ tịch UBND tỉnh", "Tiến sĩ"),
-    DemoAccount("lanhdao.chauthanh", "Phan Văn Dũng", "CT", (Role.LEADER,), "Phó Chủ tịch UBND huyện", "Thạc sĩ"),
+    DemoAccount(
+        "lanhdao.chauthanh", "Phan Văn Dũng", "CT", (Role.LEADER,), "Phó Chủ tịch UBND huyện", "Thạc sĩ"
+    ),
 ]
 
 
@@ -126,11 +187,26 @@ def demo_load_organisation() -> dict[str, Unit]:
     """Units, reform fields and indices, and the demo accounts, each creation audited."""
     units: dict[str, Unit] = {}
 
-    def add(code: str, name: str, short: str, kind: str, parent: str | None, symbol: str, place: str,
-            **extra: object) -> Unit:
-        unit = Unit.objects.create(code=code, name=name, short_name=short, kind=kind,
-                                   parent=units[parent] if parent else None, document_symbol=symbol,
-                                   place_name=place, **extra)
+    def add(
+        code: str,
+        name: str,
+        short: str,
+        kind: str,
+        parent: str | None,
+        symbol: str,
+        place: str,
+        **extra: object,
+    ) -> Unit:
+        unit = Unit.objects.create(
+            code=code,
+            name=name,
+            short_name=short,
+            kind=kind,
+            parent=units[parent] if parent else None,
+            document_symbol=symbol,
+            place_name=place,
+            **extra,
+        )
         audit.record(actor=None, action="unit.create", obj=unit, message="Dữ liệu mẫu")
         units[code] = unit
         return unit
@@ -145,8 +221,17 @@ def demo_load_organisation() -> dict[str, Unit]:
     for code, name, short, symbol in DISTRICT_DIVISIONS:
         add(code, name, short, K.DISTRICT_DIVISION, "CT", symbol, "Châu Thành", valid_to=LAST_DISTRICT_DAY)
     for code, name, short, place, successor in DISTRICT_COMMUNES:
-        add(code, name, short, K.COMMUNE_COMMITTEE, "CT", "UBND", place, valid_to=LAST_DISTRICT_DAY,
-            successor=units[successor])
+        add(
+            code,
+            name,
+            short,
+            K.COMMUNE_COMMITTEE,
+            "CT",
+            "UBND",
+            place,
+            valid_to=LAST_DISTRICT_DAY,
+            successor=units[successor],
+        )
 
     for position, (code, name) in enumerate(REFORM_FIELDS):
         ReformField.objects.create(code=code, name=name, position=position)
@@ -154,15 +239,27 @@ def demo_load_organisation() -> dict[str, Unit]:
         ReformIndex.objects.create(code=code, name=name, publisher=publisher, position=position)
 
     for account in ACCOUNTS:
-        user = User(username=account.username, full_name=account.full_name, unit=units[account.unit],
-                    position=account.position, qualification=account.qualification,
-                    date_of_birth=account.date_of_birth, email=f"{account.username}@demo.caicach.local",
-                    is_superuser=Role.SYSTEM_ADMIN in account.roles, is_staff=Role.SYSTEM_ADMIN in account.roles)
+        user = User(
+            username=account.username,
+            full_name=account.full_name,
+            unit=units[account.unit],
+            position=account.position,
+            qualification=account.qualification,
+            date_of_birth=account.date_of_birth,
+            email=f"{account.username}@demo.caicach.local",
+            is_superuser=Role.SYSTEM_ADMIN in account.roles,
+            is_staff=Role.SYSTEM_ADMIN in account.roles,
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         audit.record(actor=None, action="user.create", obj=user, message="Dữ liệu mẫu")
         for role in account.roles:
             membership = Membership.objects.create(user=user, unit=units[account.unit], role=role)
-            audit.record(actor=None, action="membership.add", obj=user,
-                         changes={"role": [None, membership.get_role_display()]}, message=str(units[account.unit]))
+            audit.record(
+                actor=None,
+                action="membership.add",
+                obj=user,
+                changes={"role": [None, membership.get_role_display()]},
+                message=str(units[account.unit]),
+            )
     return units

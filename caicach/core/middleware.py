@@ -15,12 +15,13 @@ def client_ip(request: HttpRequest) -> str | None:
     """The client's address. X-Forwarded-For is trusted only for the proxies we run
     (TRUSTED_PROXY_COUNT), otherwise anyone could write any address into the trail."""
     hops = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if hops and forwarded:
         chain = [part.strip() for part in forwarded.split(",") if part.strip()]
         if len(chain) >= hops:
             return chain[-hops]
-    return request.META.get("REMOTE_ADDR") or None
+    remote: str | None = request.META.get("REMOTE_ADDR")
+    return remote or None
 
 
 def current_client_ip() -> str | None:

@@ -46,12 +46,20 @@ class Unit(models.Model):
     short_name = models.CharField(_("tên viết tắt"), max_length=64, blank=True)
     kind = models.CharField(_("loại đơn vị"), max_length=32, choices=UnitKind.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     successor = models.ForeignKey(
-        "self", verbose_name=_("đơn vị kế thừa"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="predecessors",
+        "self",
+        verbose_name=_("đơn vị kế thừa"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
     )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
@@ -71,10 +79,15 @@ class Unit(models.Model):
         ordering: ClassVar[list[str]] = ["code"]
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["kind", "code"]), models.Index(fields=["parent"])]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["kind", "code"]),
+            models.Index(fields=["parent"]),
+        ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="unit_valid_range",
             ),
             models.CheckConstraint(condition=~Q(successor=models.F("id")), name="unit_not_own_successor"),
@@ -84,7 +97,9 @@ class Unit(models.Model):
         return self.name
 
     def is_active_on(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or self.valid_to >= day)
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
 
     @property
     def is_active(self) -> bool:
@@ -111,8 +126,12 @@ class User(AbstractUser):
     qualification = models.CharField(_("trình độ chuyên môn"), max_length=150, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("đơn vị công tác"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="staff",
+        Unit,
+        verbose_name=_("đơn vị công tác"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
 
     objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
@@ -319,7 +338,9 @@ class NumberSequence(models.Model):
 class RegisteredDocument(models.Model):
     """The register of issued documents (sổ đăng ký văn bản đi): one row per number."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="+"
+    )
     document_type = models.CharField(_("loại văn bản"), max_length=8, choices=DocumentType.choices)
     year = models.PositiveSmallIntegerField(_("năm"))
     number = models.PositiveIntegerField(_("số"))
@@ -336,7 +357,9 @@ class RegisteredDocument(models.Model):
         verbose_name = _("văn bản đã cấp số")
         verbose_name_plural = _("sổ đăng ký văn bản")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["unit", "document_type", "year", "number"], name="registered_document_unique"),
+            models.UniqueConstraint(
+                fields=["unit", "document_type", "year", "number"], name="registered_document_unique"
+            ),
         ]
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["content_type", "object_id"])]
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -24,7 +25,7 @@ M = TypeVar("M", bound=models.Model)
 Rule = Callable[["Principal", Any], bool]
 
 _rules: dict[tuple[type[models.Model], str], Rule] = {}
-_global_rules: dict[str, Callable[["Principal"], bool]] = {}
+_global_rules: dict[str, Callable[[Principal], bool]] = {}
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def can(user: User | AnonymousUser, action: str, obj: models.Model | None = None
     if obj is None:
         check = _global_rules.get(action)
         return bool(check and check(who))
-    obj_rule = _rules.get((type(obj)._meta.concrete_model or type(obj), action))  # type: ignore[arg-type]
+    obj_rule = _rules.get((type(obj)._meta.concrete_model or type(obj), action))
     return bool(obj_rule and obj_rule(who, obj))
 
 
@@ -114,7 +115,7 @@ def get_for_user(
 ) -> M:
     try:
         obj = queryset.get(pk=pk, **lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     require(user, action, obj)
     return obj

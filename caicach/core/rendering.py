@@ -799,7 +799,12 @@ def render_pdf_from_spec(spec: DocumentSpec) -> bytes:
 
     def rule(width_mm: float) -> Any:
         return HRFlowable(
-            width=width_mm * mm, thickness=0.6, color=colors.black, spaceBefore=4, spaceAfter=4, hAlign="CENTER"
+            width=width_mm * mm,
+            thickness=0.6,
+            color=colors.black,
+            spaceBefore=4,
+            spaceAfter=4,
+            hAlign="CENTER",
         )
 
     cell_style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 2),

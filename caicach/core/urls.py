@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver
 
-from caicach.core.views import accounts, audit, calendar, documents, notifications, units
+from caicach.core.views import accounts, audit, calendar, documents, jobs, notifications, units
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *accounts.urlpatterns,
@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *audit.urlpatterns,
     *notifications.urlpatterns,
     *documents.urlpatterns,
+    *jobs.urlpatterns,
 ]

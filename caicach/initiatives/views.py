@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from caicach.core import rendering
 from caicach.core.models import User
 from caicach.core.permissions import can, get_for_user
-from caicach.initiatives import rules  # noqa: F401  (registers the rules until AppConfig.ready does)
 from caicach.initiatives.documents import campaign_plan_spec
 from caicach.initiatives.models import Campaign
 from caicach.initiatives.services import campaign_publish

@@ -28,13 +28,16 @@ def walk_navigation(page: Any, base_url: str) -> list[str]:
     assert hrefs, "the main navigation has links"
     for href in hrefs:
         response = page.goto(base_url + href)
-        assert response is not None and response.status == 200, f"{href} answered {response and response.status}"
+        assert response is not None and response.status == 200, (
+            f"{href} answered {response and response.status}"
+        )
         assert page.locator("h1").first.inner_text().strip(), f"{href} has a heading"
     return hrefs
 
 
-def test_an_admin_and_a_unit_staff_member_walk_the_main_navigation(page: Any, live_server: Any,
-                                                                   people: People) -> None:
+def test_an_admin_and_a_unit_staff_member_walk_the_main_navigation(
+    page: Any, live_server: Any, people: People
+) -> None:
     admin_links = []
     log_in(page, live_server.url, people.admin.username)
     admin_links = walk_navigation(page, live_server.url)

@@ -210,8 +210,8 @@ def test_the_search_page_has_a_constant_query_count(
             expected_version=science.version,
         )
     client.force_login(people.admin)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("audit_search"))
     assert response.status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):
         assert client.get(reverse("audit_search"), {"page": "2", "action": "unit."}).status_code == 200

@@ -521,7 +521,7 @@ def test_year_page_query_count_does_not_grow_with_override_rows(
     CalendarDay.objects.bulk_create(extra)
     workcal.invalidate()
     client.force_login(people.admin)
-    with django_assert_max_num_queries(6):  # session, user, grants, one calendar year, inbox badge
+    with django_assert_max_num_queries(8):  # session read+touch, user, grants, one calendar year, inbox badge
         response = client.get(reverse("calendar_year", args=[2027]))
     assert response.status_code == 200
     assert response.content.decode().count('title="Nghỉ thử') == 60

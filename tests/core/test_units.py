@@ -493,9 +493,9 @@ def test_the_edit_and_export_pages_have_a_constant_query_count(
 ) -> None:
     many_units(org, 60)
     client.force_login(people.admin)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("unit_update", args=[org.commune.pk])).status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("unit_merge", args=[org.commune.pk])).status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         assert client.get(reverse("unit_export")).status_code == 200

@@ -123,11 +123,11 @@ def test_user_list_query_count_does_not_grow_with_rows(
 ) -> None:
     _many_users(org, 40)
     client.force_login(people.admin)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("user_list"))
     assert response.status_code == 200
     assert len(response.context["users"]) == 25
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(
             reverse("user_list"), {"q": "tran van", "unit": str(org.science.pk), "page": "2"}
         )

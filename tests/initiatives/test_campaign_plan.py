@@ -307,7 +307,7 @@ def test_allowed_people_download_the_plan_as_docx(
 ) -> None:  # fmt: skip
     user = district_people.get(persona) or getattr(people, persona)
     client.force_login(user)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         response = client.get(plan_url(campaign))
     assert response.status_code == 200
     assert response["Content-Type"] == rendering.DOCX_CONTENT_TYPE
@@ -350,7 +350,7 @@ def test_the_detail_page_has_a_fixed_query_budget(
             for i in range(30)
         ]
     )
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         response = client.get(detail_url(campaign))
     assert response.status_code == 200
     body = response.content.decode()

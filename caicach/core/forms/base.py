@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core.text import normalise_input
@@ -25,7 +26,9 @@ class VietnameseDateInput(forms.DateInput):
 
 class VietnameseDateField(forms.DateField):
     widget = VietnameseDateInput
-    default_error_messages = {"invalid": _("Ngày không hợp lệ. Vui lòng nhập theo dạng ngày/tháng/năm, ví dụ 05/02/2026.")}
+    default_error_messages = {
+        "invalid": _("Ngày không hợp lệ. Vui lòng nhập theo dạng ngày/tháng/năm, ví dụ 05/02/2026.")
+    }
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("input_formats", VN_DATE_FORMATS)
@@ -39,12 +42,13 @@ class NormalisedFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         data = kwargs.get("data", args[0] if args else None)
         if data is not None:
-            normalised = data.copy() if hasattr(data, "copy") else dict(data)
-            if hasattr(normalised, "lists"):
-                for key, values in list(normalised.lists()):
+            normalised: Any
+            if isinstance(data, QueryDict):
+                normalised = data.copy()
+                for key, values in data.lists():
                     normalised.setlist(key, [normalise_input(v) for v in values])
             else:
-                normalised = {k: normalise_input(v) for k, v in normalised.items()}
+                normalised = {k: normalise_input(v) for k, v in data.items()}
             if "data" in kwargs:
                 kwargs["data"] = normalised
             else:
