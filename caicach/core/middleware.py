@@ -1,4 +1,4 @@
-"""Keeps the current request's actor and client address at hand for the audit trail."""
+"""Request-wide context: the client address for the audit trail, and the UI language."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 _client_ip: ContextVar[str | None] = ContextVar("client_ip", default=None)
 
@@ -38,3 +40,24 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             _client_ip.reset(token)
+
+
+class LanguageMiddleware:
+    """Vietnamese unless the user chose English with the language switch (a cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, and many office
+    computers run an English Windows: civil servants would land on an English product they
+    never asked for."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response

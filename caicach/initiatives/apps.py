@@ -8,4 +8,13 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Sáng kiến")
 
     def ready(self) -> None:
+        from caicach.core.context_processors import add_nav_item
         from caicach.initiatives import rules  # noqa: F401  (registers the permission rules)
+
+        add_nav_item(
+            "initiatives:campaign_list",
+            _("Sáng kiến"),
+            _("Các đợt phát động sáng kiến, giải pháp cải cách hành chính"),
+            "core.view_units",
+            before="unit_list",
+        )

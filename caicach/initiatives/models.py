@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +107,9 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:campaign_detail", args=[self.pk])
 
     @property
     def is_open_to_units(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +18,7 @@ from caicach.core.models import User
 from caicach.core.permissions import can, get_for_user
 from caicach.initiatives.documents import campaign_plan_spec
 from caicach.initiatives.models import Campaign
+from caicach.initiatives.queries import campaigns_for
 from caicach.initiatives.services import campaign_publish
 
 
@@ -24,6 +26,14 @@ def _campaigns() -> QuerySet[Campaign]:
     return Campaign.objects.select_related(
         "issuing_unit__parent", "receiving_unit", "registered_document", "created_by"
     )
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(campaigns_for(request.user).order_by("-window_start", "-pk"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "initiatives/campaign_list.html", {"page_obj": page})
 
 
 @login_required

@@ -17,7 +17,7 @@ def log_in(page: Any, base_url: str, username: str) -> None:
     assert page.locator("input[name=username]").is_visible(), "a logged-out visitor lands on the login page"
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
     assert page.locator("input[name=password]").count() == 0, "login failed"
 
@@ -38,9 +38,9 @@ def walk_navigation(page: Any, base_url: str) -> list[str]:
 def test_an_admin_and_a_unit_staff_member_walk_the_main_navigation(
     page: Any, live_server: Any, people: People
 ) -> None:
-    admin_links = []
     log_in(page, live_server.url, people.admin.username)
     admin_links = walk_navigation(page, live_server.url)
+    page.locator("details.user-menu summary").click()
     page.locator("form.logout button").click()
     page.wait_for_load_state()
     assert page.locator("input[name=username]").is_visible()

@@ -1,0 +1,65 @@
+"""Load the demo province, its people, the official calendar and the records built from the
+seed documents; print the demo accounts. Safe to run again: an existing demo is kept."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from caicach.core.demo import ACCOUNTS, DEMO_PASSWORD, demo_load_organisation, demo_loaded
+from caicach.core.models import ReformField, ReformIndex, Role, User
+from caicach.core.services.calendar import calendar_load_official
+from caicach.core.services.notifications import notify
+from caicach.initiatives.demo import load_seed_campaign
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu mẫu (tỉnh Tây Ninh giả định, tài khoản cho mọi vai trò, lịch nghỉ 2024–2026)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if demo_loaded():
+            self.stdout.write("Dữ liệu mẫu đã có sẵn; giữ nguyên.")
+        else:
+            self._load()
+            self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu."))
+        if settings.TASKS["default"]["BACKEND"] != "django_tasks.backends.immediate.ImmediateBackend":
+            call_command("run_daily", "--schedule", stdout=self.stdout)
+        self._print_accounts()
+
+    @transaction.atomic
+    def _load(self) -> None:
+        units = demo_load_organisation()
+        calendar_load_official(actor=None)
+        district_officer = User.objects.get(username="cchc.chauthanh")
+        eligible = [u for code, u in units.items() if code.startswith("CT-") and code != "CT-PNV"]
+        campaign = load_seed_campaign(
+            actor=district_officer,
+            issuing_unit=units["CT"],
+            receiving_unit=units["CT-PNV"],
+            eligible_units=[units["CT-PNV"], *eligible],
+            signer_name="Phan Văn Dũng",
+            reform_fields=ReformField.objects.all(),
+            target_indices=ReformIndex.objects.all(),
+            issued_on=datetime.date(2024, 5, 10),
+        )
+        notify(
+            recipients=User.objects.filter(memberships__unit__code__startswith="CT-").distinct(),
+            title="Kế hoạch phát động sáng kiến CCHC năm 2024 đã ban hành",
+            body="Mỗi cơ quan, đơn vị đề xuất ít nhất 1 sáng kiến, giải pháp; hạn gửi hết ngày 25/6/2024.",
+            url=campaign.get_absolute_url(),
+            email=False,
+        )
+
+    def _print_accounts(self) -> None:
+        roles = dict(Role.choices)
+        self.stdout.write("")
+        self.stdout.write("Tài khoản mẫu (mật khẩu chung: %s):" % DEMO_PASSWORD)
+        for account in ACCOUNTS:
+            labels = ", ".join(str(roles[r]) for r in account.roles)
+            self.stdout.write(f"  {account.username:<20} {account.full_name:<22} {labels}")
+        self.stdout.write("")

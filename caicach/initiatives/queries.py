@@ -1,0 +1,34 @@
+"""Reads for the initiatives pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q, QuerySet
+
+from caicach.core.models import Role, User
+from caicach.core.permissions import principal
+from caicach.initiatives.models import Campaign, CampaignStatus
+
+
+def campaigns_for(user: User | AnonymousUser) -> QuerySet[Campaign]:
+    """The campaigns ``user`` may see: the database-side twin of the ``view`` rule in rules.py
+    (a test keeps the two in step)."""
+    who = principal(user)
+    campaigns = Campaign.objects.select_related(
+        "issuing_unit", "receiving_unit", "registered_document"
+    ).annotate(eligible_count=Count("eligible_units", distinct=True))
+    if who is None:
+        return campaigns.none()
+    if who.is_admin or who.has_role(Role.REFORM_OFFICER):
+        return campaigns
+    units = who.unit_ids
+    return campaigns.filter(
+        Q(issuing_unit__in=units)
+        | Q(receiving_unit__in=units)
+        | (
+            ~Q(status=CampaignStatus.DRAFT)
+            & Q(
+                pk__in=Campaign.eligible_units.through.objects.filter(unit_id__in=units).values("campaign_id")
+            )
+        )
+    )
