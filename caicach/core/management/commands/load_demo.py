@@ -58,7 +58,7 @@ class Command(BaseCommand):
     def _print_accounts(self) -> None:
         roles = dict(Role.choices)
         self.stdout.write("")
-        self.stdout.write("Tài khoản mẫu (mật khẩu chung: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for account in ACCOUNTS:
             labels = ", ".join(str(roles[r]) for r in account.roles)
             self.stdout.write(f"  {account.username:<20} {account.full_name:<22} {labels}")
