@@ -10,17 +10,14 @@ from urllib.parse import quote
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, include, path, reverse
+from django.urls import reverse
 
 from caicach.core.jobs import JobError, JobOutput, Progress, job_handler, job_progress, job_start
 from caicach.core.models import AuditEvent, Job, JobStatus, User
 from caicach.core.tasks import run_job
-from caicach.core.views import jobs as job_views
 from tests.conftest import People
 
-# Until core/urls.py includes the job pages, this module serves as the URLconf.
-urlpatterns: list[URLPattern | URLResolver] = [*job_views.urlpatterns, path("", include("caicach.urls"))]
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.django_db]
 
 RESULT_NAME = "Danh sách hồ sơ sáng kiến.txt"
 calls: list[int] = []

@@ -16,10 +16,9 @@ import docx
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.urls import URLPattern, URLResolver, include, path, reverse
+from django.urls import reverse
 from pypdf import PdfReader
 
-import caicach.urls
 from caicach.core import rendering
 from caicach.core.models import AuditEvent, Role, Unit
 from caicach.core.permissions import can
@@ -29,14 +28,6 @@ from caicach.initiatives.models import Campaign, CampaignStatus
 from caicach.initiatives.services import campaign_create, campaign_publish, campaign_update
 from tests.conftest import Org, People
 from tests.factories import person
-
-# Until caicach/urls.py includes the app under "sang-kien/", these tests mount it themselves.
-_included = any(getattr(p, "namespace", None) == "initiatives" for p in caicach.urls.urlpatterns)
-urlpatterns: list[URLPattern | URLResolver] = [
-    *caicach.urls.urlpatterns,
-    *([] if _included else [path("sang-kien/", include("caicach.initiatives.urls"))]),
-]
-pytestmark = pytest.mark.urls(__name__)
 
 CHECKER = Path(__file__).resolve().parents[2].parent / "shared" / "tools" / "check_decree30.py"
 ISSUED = datetime.date(2024, 5, 10)
