@@ -19,7 +19,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
-from caicach.core.models import Membership, Role, Unit, User
+from caicach.core.models import CalendarDay, Membership, Role, Unit, User
 
 M = TypeVar("M", bound=models.Model)
 Rule = Callable[["Principal", Any], bool]
@@ -160,4 +160,9 @@ def _view_user(who: Principal, person: User) -> bool:
 
 @rule(User, "change")
 def _change_user(who: Principal, person: User) -> bool:
+    return who.is_admin
+
+
+@rule(CalendarDay, "change")
+def _change_calendar_day(who: Principal, day: CalendarDay) -> bool:
     return who.is_admin

@@ -25,6 +25,7 @@ from caicach.core.queries.accounts import (
     normalise_username,
     user_fingerprint,
 )
+from caicach.core.versioning import check_version
 
 
 def lockout_message(until: datetime.datetime) -> str:
@@ -101,11 +102,7 @@ def logout_record(*, user: User) -> None:
 
 
 def _check_fingerprint(user: User, fingerprint: str | None) -> None:
-    if fingerprint is not None and fingerprint != user_fingerprint(user):
-        raise ValidationError(
-            _("Dữ liệu đã được người khác thay đổi trong lúc bạn sửa. Vui lòng tải lại trang và nhập lại."),
-            code="stale",
-        )
+    check_version(user_fingerprint(user), fingerprint)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from caicach.core import audit
 from caicach.core import calendar as workcal
 from caicach.core.models import CalendarDay, CalendarDayKind, User
 from caicach.core.text import nfc
+from caicach.core.versioning import check_version
 
 _FIELDS = ("date", "kind", "description", "source")
 
@@ -75,10 +76,9 @@ def calendar_day_set(
     source = nfc(source).strip()
     if day is not None:
         day = CalendarDay.objects.select_for_update().get(pk=day.pk)
-        if expected_updated_at is not None and day.updated_at != expected_updated_at:
-            raise ValidationError(
-                _("Dữ liệu đã được người khác thay đổi. Vui lòng tải lại trang và nhập lại.")
-            )
+        if expected_updated_at is None:
+            raise ValueError("an edit needs the stamp of the copy it was made from")
+        check_version(day.updated_at, expected_updated_at)
     _validate(date=date, kind=kind, description=description, day=day)
     if day is None:
         day = CalendarDay.objects.create(date=date, kind=kind, description=description, source=source)

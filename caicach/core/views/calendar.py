@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from caicach.core import calendar as workcal
 from caicach.core.forms.calendar import CalendarDayForm, WorkdayCountForm
 from caicach.core.models import CalendarDay, User
-from caicach.core.permissions import can, require
+from caicach.core.permissions import can, get_for_user, require
 from caicach.core.services.calendar import calendar_day_remove, calendar_day_set, calendar_load_official
+from caicach.core.versioning import STALE_EDIT_MESSAGE
 
 # The year page is not meant for the far past or future: the URL refuses other years.
 FIRST_YEAR = 2000
@@ -138,11 +139,12 @@ def calendar_day_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar_day_update(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "core.manage_calendar")
-    day = get_object_or_404(CalendarDay, pk=pk)
+    day = get_for_user(request.user, CalendarDay.objects.all(), pk, "change")
     if request.method == "POST":
         form = CalendarDayForm(request.POST)
-        if form.is_valid():
+        if form.is_valid() and form.cleaned_data["stamp"] is None:
+            form.add_error(None, STALE_EDIT_MESSAGE)  # an edit must say which copy it was made from
+        elif form.is_valid():
             try:
                 day = calendar_day_set(
                     actor=_actor(request),
@@ -166,8 +168,7 @@ def calendar_day_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar_day_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "core.manage_calendar")
-    day = get_object_or_404(CalendarDay, pk=pk)
+    day = get_for_user(request.user, CalendarDay.objects.all(), pk, "change")
     if request.method == "POST":
         calendar_day_remove(actor=_actor(request), day=day)
         messages.success(
