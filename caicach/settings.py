@@ -81,9 +81,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "caicach.core.session_timeout.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After htmx: an expired session answers an htmx request with HX-Redirect, not a fragment.
+    "caicach.core.session_timeout.IdleTimeoutMiddleware",
     "caicach.core.middleware.RequestContextMiddleware",
 ]
 
@@ -142,8 +143,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
+elif PRODUCTION:
+    raise ImproperlyConfigured("REDIS_URL is required in production (cache shared by every process).")
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # The demo runs the site and the task worker as two processes: a per-process memory cache
+    # would keep a stale working-day calendar in one of them after an admin's edit.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+    }
 
 TASK_BACKEND = env_str("TASK_BACKEND", "immediate" if TESTING else "database")
 if TASK_BACKEND == "rq":

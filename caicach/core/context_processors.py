@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core.permissions import can
-from caicach.core.queries.accounts import unread_count
+from caicach.core.queries.notifications import unread_count
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from caicach.core import audit
+from caicach.core.downloads import ascii_filename
 from caicach.core.models import Job, JobStatus, User
 from caicach.core.text import nfc
 
@@ -121,15 +121,6 @@ def safe_result_name(name: str) -> str:
     base = PurePosixPath(nfc(name).replace("\\", "/")).name
     cleaned = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip().strip(".")
     return cleaned[:RESULT_NAME_MAX] or "ket-qua"
-
-
-def ascii_filename(name: str) -> str:
-    """An ASCII stand-in for a Vietnamese file name ("Danh sách đơn vị.xlsx" ->
-    "Danh_sach_don_vi.xlsx"), for disk and for clients that ignore RFC 5987."""
-    decomposed = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    ascii_only = stripped.encode("ascii", "ignore").decode("ascii")
-    return get_valid_filename(ascii_only) if ascii_only.strip(" ._") else "ket-qua"
 
 
 @transaction.atomic

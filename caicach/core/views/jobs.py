@@ -4,8 +4,6 @@ the person who started the job (or an administrator) may fetch."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -13,8 +11,8 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
-import caicach.core.rules_notifications  # noqa: F401  (registers the Job rules)
-from caicach.core.jobs import ascii_filename, job_label
+from caicach.core.downloads import ascii_filename, content_disposition
+from caicach.core.jobs import job_label
 from caicach.core.models import Job, JobStatus
 from caicach.core.permissions import get_for_user
 
@@ -37,12 +35,6 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_for_user(request.user, Job.objects.all(), pk, "view")
     return render(request, "core/jobs/_progress.html", _context(job))
-
-
-def content_disposition(filename: str) -> str:
-    """RFC 6266 with an ASCII fallback and the real (Vietnamese) name per RFC 5987:
-    attachment; filename="Danh_sach_don_vi.xlsx"; filename*=utf-8''Danh%20s%C3%A1ch..."""
-    return f"attachment; filename=\"{ascii_filename(filename)}\"; filename*=utf-8''{quote(filename, safe='')}"
 
 
 @login_required

@@ -15,9 +15,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-import caicach.core.rules_notifications  # noqa: F401  (registers the Notification rules)
 from caicach.core.models import Notification, User
 from caicach.core.permissions import get_for_user, require
+from caicach.core.queries.notifications import unread_count
 from caicach.core.services.notifications import notification_mark_read, notifications_mark_all_read
 
 PAGE_SIZE = 25
@@ -29,16 +29,12 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
 def _inbox_context(user: User, page: str | None) -> dict[str, object]:
     queryset = Notification.objects.filter(recipient=user).only(
         "id", "recipient_id", "title", "body", "url", "created_at", "read_at"
     )
     page_obj = Paginator(queryset, PAGE_SIZE).get_page(page)
-    return {"page_obj": page_obj, "notifications": page_obj.object_list, "unread_count": _unread_count(user)}
+    return {"page_obj": page_obj, "notifications": page_obj.object_list, "unread_count": unread_count(user)}
 
 
 def _back_to_inbox(request: HttpRequest) -> HttpResponse:
@@ -66,7 +62,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def inbox_badge(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/notifications/_badge.html", {"unread_count": _unread_count(_user(request))})
+    return render(request, "core/notifications/_badge.html", {"unread_count": unread_count(_user(request))})
 
 
 @login_required
