@@ -59,7 +59,7 @@ def build() -> User:
     call_command("migrate", verbosity=0)
     calendar_load_official(actor=None)
     province = Unit.objects.create(
-        code="P", name="Ủy ban nhân dân tỉnh Thử", kind=UnitKind.PROVINCE_COMMITTEE
+        code="P", name="Ủy ban nhân dân tỉnh Thử", kind=UnitKind.PROVINCE_COMMITTEE, document_symbol="UBND"
     )
     units = [
         Unit(
@@ -71,13 +71,18 @@ def build() -> User:
         )
         for i in range(UNITS)
     ]
+    # bulk_create skips save(), which fills the folded search column: fill it here.
+    for unit in units:
+        unit.search_text = unit.build_search_text()
     Unit.objects.bulk_create(units, batch_size=1000)
     unit_ids = list(Unit.objects.values_list("pk", flat=True))
-    User.objects.bulk_create(
-        [User(username=f"u{i}", full_name=f"Nguyễn Văn Thử {i}", unit_id=unit_ids[i % len(unit_ids)])
-         for i in range(USERS)],
-        batch_size=1000,
-    )  # fmt: skip
+    users = [
+        User(username=f"u{i}", full_name=f"Nguyễn Văn Thử {i}", unit_id=unit_ids[i % len(unit_ids)])
+        for i in range(USERS)
+    ]
+    for user in users:
+        user.search_text = user.build_search_text()
+    User.objects.bulk_create(users, batch_size=1000)
     admin = User.objects.create_superuser(
         "admin", "admin@example.org", "bench-password-123", full_name="Admin"
     )

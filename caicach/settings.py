@@ -151,7 +151,10 @@ else:
     # The demo runs the site and the task worker as two processes: a per-process memory cache
     # would keep a stale working-day calendar in one of them after an admin's edit.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
     }
 
 TASK_BACKEND = env_str("TASK_BACKEND", "immediate" if TESTING else "database")

@@ -10,8 +10,11 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from caicach.core.text import fold
 
 
 class UnitKind(models.TextChoices):
@@ -70,10 +73,15 @@ class Unit(models.Model):
     email = models.EmailField(_("thư điện tử"), blank=True)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Code, name and short name folded (caicach.core.text.fold), so the list searches in SQL,
+    # accent- and case-blind alike on SQLite and PostgreSQL.
+    search_text = models.TextField(default="", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = UnitQuerySet.as_manager()
+
+    SEARCH_SOURCE_FIELDS: ClassVar[tuple[str, ...]] = ("code", "name", "short_name")
 
     class Meta:
         ordering: ClassVar[list[str]] = ["code"]
@@ -82,6 +90,7 @@ class Unit(models.Model):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["kind", "code"]),
             models.Index(fields=["parent"]),
+            models.Index(fields=["search_text"], name="unit_search_text_idx"),
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(
@@ -95,6 +104,19 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # search_text is derived from this same row, not a write elsewhere, so save() keeps
+        # it in step. bulk_create and QuerySet.update() skip save(): they set it themselves.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(self.SEARCH_SOURCE_FIELDS):
+            self.search_text = self.build_search_text()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        return fold(f"{self.code} {self.name} {self.short_name}")
 
     def is_active_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -134,17 +156,45 @@ class User(AbstractUser):
         related_name="staff",
     )
 
+    # Username, full name and email folded, for the directory's search in SQL.
+    search_text = models.TextField(default="", blank=True, editable=False)
+
     objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
 
     REQUIRED_FIELDS: ClassVar[list[str]] = ["email", "full_name"]
+    SEARCH_SOURCE_FIELDS: ClassVar[tuple[str, ...]] = ("username", "full_name", "email")
 
     class Meta:
         ordering: ClassVar[list[str]] = ["full_name", "username"]
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["search_text"], name="user_search_text_idx"),
+        ]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # "NguyenVanA" and "nguyenvana" are one person to the people typing them in: the
+            # service checks first, this catches two creations racing past that check.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_ci_unique",
+                violation_error_message=_("Tên đăng nhập này đã được dùng."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # As for Unit: a derived column of this row; bulk_create and update() set it themselves.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(self.SEARCH_SOURCE_FIELDS):
+            self.search_text = self.build_search_text()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        return fold(f"{self.username} {self.full_name} {self.email}")
 
     def get_full_name(self) -> str:
         return self.full_name or self.username
@@ -369,7 +419,9 @@ class RegisteredDocument(models.Model):
     @property
     def reference(self) -> str:
         """'05/KH-UBND': the number with a leading zero below 10 (Decree 30/2020, Annex I)."""
-        return f"{self.number:02d}/{self.symbol}"
+        from caicach.core.document_numbers import reference
+
+        return reference(self.number, self.symbol)
 
 
 class JobStatus(models.TextChoices):

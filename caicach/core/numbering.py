@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from caicach.core import audit
+from caicach.core.document_numbers import reference
 from caicach.core.models import DocumentType, NumberSequence, RegisteredDocument, Unit, User
 from caicach.core.text import nfc
 
@@ -50,10 +51,41 @@ def _locked_sequence(unit: Unit, document_type: str, year: int) -> NumberSequenc
     return sequence
 
 
-def _link(document: RegisteredDocument, obj: models.Model | None) -> None:
+def _save_document(
+    *,
+    unit: Unit,
+    document_type: str,
+    year: int,
+    number: int,
+    title: str,
+    issued_on: datetime.date,
+    actor: User | None,
+    obj: models.Model | None,
+    action: str,
+) -> RegisteredDocument:
+    """Write the register row for a number already secured under the sequence lock, linked
+    to the object it numbers, and audit it."""
+    document = RegisteredDocument(
+        unit=unit,
+        document_type=document_type,
+        year=year,
+        number=number,
+        symbol=document_symbol(unit, document_type),
+        title=title[:500],
+        issued_on=issued_on,
+        created_by=actor if actor is not None and actor.pk else None,
+    )
     if obj is not None:
         document.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
         document.object_id = str(obj.pk)
+    document.save()
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=document,
+        changes={"number": [None, document.reference], "title": [None, document.title]},
+    )
+    return document
 
 
 @transaction.atomic
@@ -73,25 +105,10 @@ def register_number(
     sequence = _locked_sequence(unit, document_type, year)
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
-    document = RegisteredDocument(
-        unit=unit,
-        document_type=document_type,
-        year=year,
-        number=sequence.last_number,
-        symbol=document_symbol(unit, document_type),
-        title=title[:500],
-        issued_on=issued_on,
-        created_by=actor if actor is not None and actor.pk else None,
-    )
-    _link(document, obj)
-    document.save()
-    audit.record(
-        actor=actor,
-        action="document.number",
-        obj=document,
-        changes={"number": [None, document.reference], "title": [None, document.title]},
-    )
-    return document
+    return _save_document(
+        unit=unit, document_type=document_type, year=year, number=sequence.last_number, title=title,
+        issued_on=issued_on, actor=actor, obj=obj, action="document.number",
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -114,34 +131,18 @@ def register_external_number(
     if number < 1:
         raise ValidationError(_("Số văn bản phải là số nguyên dương."))
     sequence = _locked_sequence(unit, document_type, year)
-    symbol = document_symbol(unit, document_type)
     taken = RegisteredDocument.objects.filter(
         unit=unit, document_type=document_type, year=year, number=number
     )
     if taken.exists():
         raise ValidationError(
             _("Số %(reference)s năm %(year)s đã được cấp; vui lòng kiểm tra lại sổ đăng ký.")
-            % {"reference": f"{number:02d}/{symbol}", "year": year}
+            % {"reference": reference(number, document_symbol(unit, document_type)), "year": year}
         )
     if number > sequence.last_number:
         sequence.last_number = number
         sequence.save(update_fields=["last_number"])
-    document = RegisteredDocument(
-        unit=unit,
-        document_type=document_type,
-        year=year,
-        number=number,
-        symbol=symbol,
-        title=title[:500],
-        issued_on=issued_on,
-        created_by=actor if actor is not None and actor.pk else None,
-    )
-    _link(document, obj)
-    document.save()
-    audit.record(
-        actor=actor,
-        action="document.number_external",
-        obj=document,
-        changes={"number": [None, document.reference], "title": [None, document.title]},
-    )
-    return document
+    return _save_document(
+        unit=unit, document_type=document_type, year=year, number=number, title=title,
+        issued_on=issued_on, actor=actor, obj=obj, action="document.number_external",
+    )  # fmt: skip

@@ -27,6 +27,7 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 
+from caicach.core.document_numbers import padded_number, reference
 from caicach.core.text import fold, nfc
 
 if TYPE_CHECKING:
@@ -169,8 +170,9 @@ class DocumentSpec:
 
     @property
     def number_line(self) -> str:
-        number = f"{self.number:02d}" if self.number is not None else " " * 6
-        return nfc(f"Số: {number}/{self.symbol}")
+        if self.number is None:
+            return nfc(f"Số: {' ' * 6}/{self.symbol}")
+        return nfc(f"Số: {reference(self.number, self.symbol)}")
 
     @property
     def place_date_line(self) -> str:
@@ -209,23 +211,55 @@ def short_date(day: datetime.date) -> str:
 
 
 _COMMITTEE = "ỦY BAN NHÂN DÂN"
+_COMMITTEE_FOLDED = ["uy", "ban", "nhan", "dan"]
 
 
 def _upper(value: str) -> str:
     return nfc(value).upper()
 
 
+def _committee_at(words: Sequence[str]) -> int | None:
+    """Where "Ủy ban nhân dân" starts among ``words``, whatever its spelling: both "Ủy" and
+    "Uỷ" are in use (and in upper or lower case), so words are compared folded."""
+    folded = [fold(word) for word in words]
+    size = len(_COMMITTEE_FOLDED)
+    for start in range(len(folded) - size + 1):
+        if folded[start : start + size] == _COMMITTEE_FOLDED:
+            return start
+    return None
+
+
+def committee_locality(name: str) -> str | None:
+    """The place a committee is named after: "Ủy ban nhân dân huyện Châu Thành" (or "Uỷ ban
+    …") -> "huyện Châu Thành"; None for a unit whose name does not start with the committee."""
+    words = nfc(name).split()
+    if _committee_at(words) != 0 or len(words) <= len(_COMMITTEE_FOLDED):
+        return None
+    return " ".join(words[len(_COMMITTEE_FOLDED) :])
+
+
+def committee_short(name: str) -> str:
+    """The customary abbreviation inside a text and in a superior's header line: "Ủy ban nhân
+    dân huyện Châu Thành" / "Uỷ ban nhân dân …" -> "UBND huyện Châu Thành", "Văn phòng Ủy ban
+    nhân dân tỉnh" -> "Văn phòng UBND tỉnh". Other names come back unchanged (NFC)."""
+    words = nfc(name).split()
+    start = _committee_at(words)
+    if start is None:
+        return nfc(name)
+    return " ".join([*words[:start], "UBND", *words[start + len(_COMMITTEE_FOLDED) :]])
+
+
 def issuing_body_for(unit: Unit) -> IssuingBody:
     """The header lines for a unit: a committee names itself on two lines ("ỦY BAN NHÂN DÂN" /
     "HUYỆN CHÂU THÀNH"); a department or office sits under its committee ("UBND TỈNH TÂY NINH"
     / "SỞ NỘI VỤ")."""
-    name = _upper(unit.name)
-    if name.startswith(_COMMITTEE + " "):
-        return IssuingBody(name=f"{_COMMITTEE}\n{name[len(_COMMITTEE) + 1 :]}")
+    locality = committee_locality(unit.name)
+    if locality is not None:
+        return IssuingBody(name=f"{_COMMITTEE}\n{_upper(locality)}")
     superior = ""
     if unit.parent_id is not None and unit.parent is not None:
-        superior = _upper(unit.parent.name).replace(_COMMITTEE, "UBND", 1)
-    return IssuingBody(name=name, superior=superior)
+        superior = _upper(committee_short(unit.parent.name))
+    return IssuingBody(name=_upper(unit.name), superior=superior)
 
 
 def filename_for(spec: DocumentSpec, fmt: Format) -> str:
@@ -237,7 +271,7 @@ def filename_for(spec: DocumentSpec, fmt: Format) -> str:
         parts.append(fold(spec.document_type).upper().replace(" ", ""))
         if spec.numbered and spec.number is not None:
             year = spec.issued_on.year if spec.issued_on else spec.year
-            parts.append(f"{spec.number:02d}")
+            parts.append(padded_number(spec.number))
             if year:
                 parts.append(str(year))
         elif spec.numbered:

@@ -9,12 +9,15 @@ class InitiativesConfig(AppConfig):
 
     def ready(self) -> None:
         from caicach.core.context_processors import add_nav_item
-        from caicach.initiatives import rules  # noqa: F401  (registers the permission rules)
+        from caicach.initiatives import (  # noqa: F401  (registers the permission rules and job handlers)
+            rules,
+            tasks,
+        )
 
         add_nav_item(
             "initiatives:campaign_list",
             _("Sáng kiến"),
             _("Các đợt phát động sáng kiến, giải pháp cải cách hành chính"),
-            "core.view_units",
+            "initiatives.view_campaigns",
             before="unit_list",
         )

@@ -14,6 +14,7 @@ from caicach.core.rendering import (
     Run,
     Signature,
     bullet,
+    committee_short,
     issuing_body_for,
     para,
     short_date,
@@ -31,10 +32,6 @@ def _lines(text: str) -> list[str]:
 def _item(line: str) -> str:
     """A list item without the dash the user may have typed (the renderer adds it)."""
     return line[1:].strip() if line.startswith(("-", "–", "•")) else line
-
-
-def _committee_short(name: str) -> str:
-    return name.replace("Ủy ban nhân dân", "UBND", 1)
 
 
 def _first_lower(text: str) -> str:
@@ -94,7 +91,7 @@ def campaign_plan_spec(campaign: Campaign) -> DocumentSpec:
     window = f"{short_date(campaign.window_start)} đến hết ngày {short_date(campaign.window_end)}"
     body.append(bullet("Thời gian gửi sáng kiến, giải pháp từ ngày ", Run(window, bold=True), "."))
     where: list[Inline] = [
-        f"Các cơ quan, đơn vị gửi sáng kiến, giải pháp cải cách hành chính về {_committee_short(issuer.name)}"
+        f"Các cơ quan, đơn vị gửi sáng kiến, giải pháp cải cách hành chính về {committee_short(issuer.name)}"
     ]
     if campaign.receiving_unit_id != campaign.issuing_unit_id:
         where.append(f" (qua {campaign.receiving_unit.name})")

@@ -10,6 +10,14 @@ from caicach.core.permissions import principal
 from caicach.initiatives.models import Campaign, CampaignStatus
 
 
+def campaigns_with_units() -> QuerySet[Campaign]:
+    """Campaigns with what their pages and the plan document read: the issuing unit and its
+    parent (the header), the receiving unit, the number and the author."""
+    return Campaign.objects.select_related(
+        "issuing_unit__parent", "receiving_unit", "registered_document", "created_by"
+    )
+
+
 def campaigns_for(user: User | AnonymousUser) -> QuerySet[Campaign]:
     """The campaigns ``user`` may see: the database-side twin of the ``view`` rule in rules.py
     (a test keeps the two in step)."""
@@ -19,12 +27,13 @@ def campaigns_for(user: User | AnonymousUser) -> QuerySet[Campaign]:
     ).annotate(eligible_count=Count("eligible_units", distinct=True))
     if who is None:
         return campaigns.none()
-    if who.is_admin or who.has_role(Role.REFORM_OFFICER):
+    reform_scope = who.scope_unit_ids(Role.REFORM_OFFICER)
+    if reform_scope is None:  # an administrator
         return campaigns
     units = who.unit_ids
     return campaigns.filter(
-        Q(issuing_unit__in=units)
-        | Q(receiving_unit__in=units)
+        Q(issuing_unit__in=units | reform_scope)
+        | Q(receiving_unit__in=units | reform_scope)
         | (
             ~Q(status=CampaignStatus.DRAFT)
             & Q(

@@ -6,15 +6,18 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from caicach.core import audit
-from caicach.core.models import DocumentType, User
+from caicach.core.models import DocumentType, Role, Unit, User
 from caicach.core.numbering import register_number
+from caicach.core.permissions import principal
+from caicach.core.services.notifications import notify
 from caicach.core.text import normalise_input
 from caicach.initiatives.models import Campaign, CampaignStatus
 
@@ -88,6 +91,21 @@ def _validate(campaign: Campaign) -> None:
         raise ValidationError(errors)
 
 
+def _check_issuing_unit(actor: User, unit_id: int) -> None:
+    """An administrator may issue for any unit; anyone else only for a unit within the
+    jurisdiction of their reform-officer role (see ``Principal.scope_unit_ids``)."""
+    who = principal(actor)
+    scope = who.scope_unit_ids(Role.REFORM_OFFICER) if who is not None else set()
+    if scope is not None and unit_id not in scope:
+        raise ValidationError(
+            {
+                "issuing_unit": _(
+                    "Bạn chỉ được lập kế hoạch cho cơ quan ban hành thuộc phạm vi phụ trách của mình."
+                )
+            }
+        )
+
+
 def _relation_ids(campaign: Campaign) -> dict[str, list[int]]:
     return {name: sorted(getattr(campaign, name).values_list("pk", flat=True)) for name in M2M_FIELDS}
 
@@ -97,6 +115,7 @@ def campaign_create(*, actor: User, data: Mapping[str, Any]) -> Campaign:
     scalars, relations = _split(data)
     campaign = Campaign(created_by=actor, **scalars)
     _validate(campaign)
+    _check_issuing_unit(actor, campaign.issuing_unit_id)
     campaign.save()
     for name, values in relations.items():
         getattr(campaign, name).set(values)
@@ -121,6 +140,8 @@ def campaign_update(*, campaign: Campaign, actor: User, data: Mapping[str, Any],
     for name, value in scalars.items():
         setattr(locked, name, value)
     _validate(locked)
+    if "issuing_unit" in scalars and locked.issuing_unit_id != before["issuing_unit"]:
+        _check_issuing_unit(actor, locked.issuing_unit_id)
     changes = audit.diff(before, locked)
     for name, values in relations.items():
         getattr(locked, name).set(values)
@@ -136,8 +157,13 @@ def campaign_update(*, campaign: Campaign, actor: User, data: Mapping[str, Any],
 
 @transaction.atomic
 def campaign_publish(*, campaign: Campaign, actor: User, issued_on: datetime.date | None = None) -> Campaign:
-    """Issue the plan: it takes the next "KH" number of the issuing unit's register."""
-    locked = Campaign.objects.select_for_update().select_related("issuing_unit").get(pk=campaign.pk)
+    """Issue the plan: it takes the next "KH" number of the issuing unit's register, and the
+    heads and staff of the eligible units are told (inbox now, email once committed)."""
+    # Lock the campaign row only: a plain FOR UPDATE would also lock the joined unit row
+    # on PostgreSQL and block everyone editing or numbering for that unit meanwhile.
+    locked = (
+        Campaign.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=campaign.pk)
+    )
     if locked.status != CampaignStatus.DRAFT:
         raise ValidationError(_("Kế hoạch này đã được ban hành."))
     _validate(locked)
@@ -165,4 +191,29 @@ def campaign_publish(*, campaign: Campaign, actor: User, issued_on: datetime.dat
             "number": [None, document.reference],
         },
     )
+    _notify_eligible_units(locked)
     return locked
+
+
+def _notify_eligible_units(campaign: Campaign) -> None:
+    recipients = User.objects.filter(
+        is_active=True,
+        memberships__unit__in=Unit.objects.filter(campaigns_open=campaign),
+        memberships__role__in=(Role.UNIT_HEAD, Role.UNIT_STAFF),
+        memberships__is_active=True,
+    ).distinct()
+    document = campaign.registered_document
+    # One text for every recipient, in the language of the administration, whatever the
+    # language of the person who pressed "Ban hành".
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Kế hoạch phát động sáng kiến: %(title)s") % {"title": campaign.title}
+        body = _(
+            "Kế hoạch số %(reference)s ngày %(day)s. Thời gian nhận sáng kiến, giải pháp từ ngày %(start)s "
+            "đến hết ngày %(end)s."
+        ) % {
+            "reference": document.reference if document is not None else "",
+            "day": f"{campaign.issued_on:%d/%m/%Y}" if campaign.issued_on else "",
+            "start": f"{campaign.window_start:%d/%m/%Y}",
+            "end": f"{campaign.window_end:%d/%m/%Y}",
+        }
+    notify(recipients=recipients, title=title, body=body, url=campaign.get_absolute_url())

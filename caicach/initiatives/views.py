@@ -6,26 +6,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from caicach.core import rendering
+from caicach.core.jobs import job_start
 from caicach.core.models import User
 from caicach.core.permissions import can, get_for_user
 from caicach.initiatives.documents import campaign_plan_spec
 from caicach.initiatives.models import Campaign
-from caicach.initiatives.queries import campaigns_for
+from caicach.initiatives.queries import campaigns_for, campaigns_with_units
 from caicach.initiatives.services import campaign_publish
-
-
-def _campaigns() -> QuerySet[Campaign]:
-    return Campaign.objects.select_related(
-        "issuing_unit__parent", "receiving_unit", "registered_document", "created_by"
-    )
+from caicach.initiatives.tasks import CAMPAIGN_PLAN_PDF
 
 
 @login_required
@@ -38,7 +33,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_for_user(request.user, _campaigns(), pk, "view")
+    campaign = get_for_user(request.user, campaigns_with_units(), pk, "view")
     context = {
         "campaign": campaign,
         "eligible_units": list(campaign.eligible_units.all()),
@@ -50,20 +45,13 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def campaign_plan(request: HttpRequest, pk: str, fmt: str) -> HttpResponse:
-    """The plan as DOCX or PDF, rendered from the campaign's data."""
-    campaign = get_for_user(request.user, _campaigns(), pk, "view")
-    try:
-        document = rendering.render(campaign_plan_spec(campaign), "pdf" if fmt == "pdf" else "docx")
-    except rendering.RenderingUnavailable:
-        messages.error(
-            request,
-            _(
-                "Máy chủ chưa cài LibreOffice hoặc phông chữ tiếng Việt (Times New Roman, Liberation Serif) "
-                "để tạo bản PDF; vui lòng tải bản DOCX."
-            ),
-        )
-        return redirect("initiatives:campaign_detail", pk=campaign.pk)
+@require_GET
+def campaign_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan as DOCX, rendered from the campaign's data (python-docx alone: fast enough to
+    answer in the request). The PDF goes through LibreOffice and is made in the background:
+    see ``campaign_plan_pdf``."""
+    campaign = get_for_user(request.user, campaigns_with_units(), pk, "view")
+    document = rendering.render(campaign_plan_spec(campaign), "docx")
     response = HttpResponse(document.content, content_type=document.content_type)
     disposition = content_disposition_header(as_attachment=True, filename=document.filename)
     if disposition:
@@ -73,8 +61,19 @@ def campaign_plan(request: HttpRequest, pk: str, fmt: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def campaign_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start making the plan's PDF in the background and send the user to watch it."""
+    campaign = get_for_user(request.user, Campaign.objects.all(), pk, "view")
+    user = request.user
+    assert isinstance(user, User)
+    job = job_start(kind=CAMPAIGN_PLAN_PDF, actor=user, parameters={"campaign": campaign.pk}, total=1)
+    return redirect("job_detail", pk=job.pk)
+
+
+@login_required
+@require_POST
 def campaign_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_for_user(request.user, _campaigns(), pk, "publish")
+    campaign = get_for_user(request.user, campaigns_with_units(), pk, "publish")
     user = request.user
     assert isinstance(user, User)
     try:

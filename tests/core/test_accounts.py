@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -13,6 +14,7 @@ from django.utils import timezone
 from caicach.core.models import AuditEvent, LoginFailure, User
 from caicach.core.queries.accounts import lockout_until
 from caicach.core.services import accounts as services
+from caicach.core.session_timeout import LAST_SEEN_KEY
 from tests.conftest import PASSWORD, People
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +112,20 @@ def test_lockout_after_max_failures_refuses_even_the_right_password(
     assert "Vui lòng thử lại sau" in html
     # A refused attempt while locked is not counted again.
     assert LoginFailure.objects.count() == 3
+
+
+def test_the_lockout_event_keeps_the_address_in_its_column_never_in_the_message(
+    client: Client, people: People, settings: Any
+) -> None:
+    settings.LOGIN_MAX_FAILURES = 3
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "canbo", "password": "sai"}, REMOTE_ADDR="203.0.113.7")
+    event = AuditEvent.objects.get(action="auth.lockout")
+    assert event.object_id == str(people.unit_staff.pk)
+    assert event.ip_address == "203.0.113.7"
+    assert "203.0.113.7" not in event.message
+    assert "IP" not in event.message
+    assert event.message.startswith("Tên đăng nhập: canbo; khóa đến ")
 
 
 def test_lockout_ends_after_the_window_and_success_clears_failures(
@@ -278,38 +294,53 @@ def test_profile_page_query_count(client: Client, people: People, django_assert_
         assert client.get(reverse("profile")).status_code == 200
 
 
-# --- Idle timeout (middleware to be added to MIDDLEWARE) ---------------------------------------
+# --- Idle timeout (the middleware as settings.MIDDLEWARE installs it) -------------------------
 
 
 @pytest.fixture
-def idle_timeout(settings: Any) -> Any:
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "caicach.core.session_timeout.IdleTimeoutMiddleware"]
+def idle_client(client: Client, people: People, settings: Any) -> Client:
+    """The unit staff member signed in 30 idle minutes allowed, the last request just made."""
     settings.SESSION_IDLE_MINUTES = 30
-    return settings
-
-
-def test_an_idle_session_ends_and_asks_to_log_in_again(
-    client: Client, people: People, idle_timeout: Any
-) -> None:
-    from caicach.core.session_timeout import LAST_SEEN_KEY
-
     client.force_login(people.unit_staff)
     assert client.get(reverse("profile")).status_code == 200
+    return client
+
+
+def _idle_for(client: Client, minutes: int) -> None:
     session = client.session
-    session[LAST_SEEN_KEY] = session[LAST_SEEN_KEY] - 31 * 60
+    session[LAST_SEEN_KEY] = session[LAST_SEEN_KEY] - minutes * 60
     session.save()
-    response = client.get(reverse("profile"))
+
+
+def test_the_idle_timeout_runs_in_the_real_middleware_stack() -> None:
+    from django.conf import settings
+
+    stack = settings.MIDDLEWARE
+    timeout = stack.index("caicach.core.session_timeout.IdleTimeoutMiddleware")
+    assert stack.count("caicach.core.session_timeout.IdleTimeoutMiddleware") == 1
+    assert stack.index("django.contrib.auth.middleware.AuthenticationMiddleware") < timeout
+    assert stack.index("django.contrib.messages.middleware.MessageMiddleware") < timeout
+
+
+def test_an_idle_session_ends_and_asks_to_log_in_again(idle_client: Client) -> None:
+    _idle_for(idle_client, 31)
+    response = idle_client.get(reverse("profile"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
-    assert "_auth_user_id" not in client.session
+    assert "HX-Redirect" not in response
+    assert "_auth_user_id" not in idle_client.session
+    page = idle_client.get(response["Location"]).content.decode()
+    assert "Phiên làm việc đã hết hạn do lâu không thao tác" in page
 
 
-def test_an_active_session_stays(client: Client, people: People, idle_timeout: Any) -> None:
-    from caicach.core.session_timeout import LAST_SEEN_KEY
+def test_an_active_session_stays(idle_client: Client) -> None:
+    _idle_for(idle_client, 29)
+    assert idle_client.get(reverse("profile")).status_code == 200
 
-    client.force_login(people.unit_staff)
-    client.get(reverse("profile"))
-    session = client.session
-    session[LAST_SEEN_KEY] = session[LAST_SEEN_KEY] - 29 * 60
-    session.save()
-    assert client.get(reverse("profile")).status_code == 200
+
+def test_an_idle_session_asks_htmx_for_a_full_page_redirect_to_login(idle_client: Client) -> None:
+    _idle_for(idle_client, 31)
+    response = idle_client.get(reverse("unit_list"), {"q": "noi vu"}, HTTP_HX_REQUEST="true")
+    login_url = f"{reverse('login')}?next={quote(reverse('unit_list') + '?q=noi+vu', safe='/')}"
+    assert response["HX-Redirect"] == response["Location"] == login_url
+    assert "_auth_user_id" not in idle_client.session

@@ -13,6 +13,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
+from caicach.core.document_numbers import reference
 from caicach.core.models import (
     AuditEvent,
     DocumentType,
@@ -115,7 +116,7 @@ def test_an_external_number_moves_the_sequence_past_it(org: Org) -> None:
         issued_on=DAY,
         actor=None,
     )
-    assert manual.reference == "07/KH-UBND"
+    assert manual.reference == "07/KH-UBND" == reference(7, manual.symbol)
     assert take(org.district).number == 8
     # A lower free number given by hand later does not move the sequence back.
     register_external_number(
@@ -235,10 +236,20 @@ def test_a_unit_head_sees_only_their_units_numbers(client: Client, people: Peopl
     assert [d.reference for d in response.context["page_obj"]] == ["01/BC-SKHCN"]
 
 
-def test_a_reform_officer_sees_their_own_unit(client: Client, people: People, numbered: None) -> None:
-    client.force_login(people.reform_officer)
-    references = [d.reference for d in client.get(register_url()).context["page_obj"]]
-    assert references == ["01/KH-SNV"]
+def test_the_provinces_reform_officer_sees_the_whole_province(
+    client: Client, people: People, numbered: None
+) -> None:
+    client.force_login(people.reform_officer)  # Department of Home Affairs, under the province
+    assert client.get(register_url()).context["page_obj"].paginator.count == 32
+
+
+def test_a_district_reform_officer_sees_only_the_district(client: Client, org: Org, numbered: None) -> None:
+    take(org.district_home_affairs, document_type=DocumentType.REPORT)
+    take(org.commune, document_type=DocumentType.REPORT)
+    client.force_login(person("cvpnv", org.district_home_affairs, Role.REFORM_OFFICER))
+    page = client.get(register_url()).context["page_obj"]
+    assert page.paginator.count == 31  # the district's 30 plans and its division's report
+    assert {d.unit_id for d in page.paginator.object_list} == {org.district.pk, org.district_home_affairs.pk}
 
 
 def test_filters_by_unit_type_and_year(client: Client, people: People, org: Org, numbered: None) -> None:

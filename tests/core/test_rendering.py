@@ -17,6 +17,8 @@ import pytest
 from pypdf import PdfReader
 
 from caicach.core import rendering
+from caicach.core.document_numbers import reference
+from caicach.core.models import Unit
 from caicach.core.rendering import (
     DocumentSpec,
     Heading,
@@ -291,3 +293,41 @@ def test_a_vietnamese_font_is_chosen_only_if_it_draws_vietnamese() -> None:
     if font is None:
         pytest.skip("no serif font on this machine")
     assert rendering._covers_vietnamese(font.regular)
+
+
+# --- The issuing body: both spellings of "Ủy ban" ---------------------------------------------
+
+SPELLINGS = ["Ủy ban nhân dân", "Uỷ ban nhân dân", "ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN"]
+
+
+@pytest.mark.parametrize("committee", SPELLINGS)
+def test_a_committee_names_itself_on_two_lines_whatever_the_spelling(committee: str) -> None:
+    for name in (
+        f"{committee} huyện Châu Thành",
+        unicodedata.normalize("NFD", f"{committee} huyện Châu Thành"),
+    ):
+        body = rendering.issuing_body_for(Unit(name=name))
+        assert (body.superior, body.name) == ("", "ỦY BAN NHÂN DÂN\nHUYỆN CHÂU THÀNH")
+
+
+@pytest.mark.parametrize("committee", SPELLINGS)
+def test_a_department_shortens_its_committee_whatever_the_spelling(committee: str) -> None:
+    province = Unit(pk=1, name=f"{committee} tỉnh Tây Ninh")
+    body = rendering.issuing_body_for(Unit(name="Sở Nội vụ", parent=province))
+    assert (body.superior, body.name) == ("UBND TỈNH TÂY NINH", "SỞ NỘI VỤ")
+
+
+@pytest.mark.parametrize("committee", ["Ủy ban nhân dân", "Uỷ ban nhân dân"])
+def test_committee_short_abbreviates_the_committee_wherever_it_stands(committee: str) -> None:
+    assert rendering.committee_short(f"{committee} huyện Châu Thành") == "UBND huyện Châu Thành"
+    assert rendering.committee_short(f"Văn phòng {committee} tỉnh") == "Văn phòng UBND tỉnh"
+    assert rendering.committee_short("Sở Nội vụ") == "Sở Nội vụ"
+    assert rendering.committee_locality(f"{committee} xã Hảo Đước") == "xã Hảo Đước"
+    assert rendering.committee_locality(f"Văn phòng {committee} tỉnh") is None
+    assert rendering.committee_locality(committee) is None
+
+
+def test_the_number_line_and_the_register_write_numbers_the_same_way() -> None:
+    assert reference(5, "KH-UBND") == "05/KH-UBND"
+    assert reference(12, "QĐ-UBND") == "12/QĐ-UBND"
+    assert plan_spec(number=5, symbol="KH-UBND").number_line == f"Số: {reference(5, 'KH-UBND')}"

@@ -171,6 +171,65 @@ def test_it_refuses_a_cycle_through_existing_units(org: Org, people: People) -> 
     assert Unit.objects.get(code="TNH").parent is None
 
 
+def test_it_refuses_a_successor_without_a_last_day(org: Org, people: People) -> None:
+    file = xlsx([row("XTB", "Ủy ban nhân dân xã Thanh Điền", successor="XHT")])
+
+    result = unit_import_xlsx(actor=people.admin, file=file)
+
+    assert [str(e) for e in result.errors] == [
+        "Dòng 2: có “Mã đơn vị kế thừa” nhưng chưa ghi ngày ở cột “Hiệu lực đến” (ngày cuối cùng "
+        "đơn vị còn hoạt động, liền trước ngày đơn vị kế thừa tiếp nhận)."
+    ]
+    assert Unit.objects.get(code="XTB").successor_id is None
+    assert not AuditEvent.objects.exists()
+
+
+def test_it_refuses_a_successor_not_in_existence_the_day_after(org: Org, people: People) -> None:
+    Unit.objects.filter(code="XHT").update(valid_from=datetime.date(2025, 7, 1))
+    file = xlsx(
+        [
+            # XHT (in the database) starts on 1/7/2025, a day too late for a unit ending 29/6.
+            row("XTB", "Ủy ban nhân dân xã Thanh Điền", valid_to="29/06/2025", successor="XHT"),
+            # XMOI (further down the file) ends before the day it should take over.
+            row("X1", "Xã Một", valid_to="30/06/2025", successor="XMOI"),
+            row("XMOI", "Xã Mới", valid_to="30/06/2025"),
+        ]
+    )
+
+    result = unit_import_xlsx(actor=people.admin, file=file)
+
+    assert [str(e) for e in result.errors] == [
+        "Dòng 2: đơn vị kế thừa 'XHT' không còn hoặc chưa có hiệu lực vào ngày 30/06/2025.",
+        "Dòng 3: đơn vị kế thừa 'XMOI' không còn hoặc chưa có hiệu lực vào ngày 01/07/2025.",
+    ]
+    assert not Unit.objects.filter(code__in=["X1", "XMOI"]).exists()
+
+
+def test_it_accepts_a_successor_in_existence_the_day_after(org: Org, people: People) -> None:
+    file = xlsx(
+        [
+            row("XTB", "Ủy ban nhân dân xã Thanh Điền", valid_to="30/06/2025", successor="XMOI"),
+            row("XMOI", "Xã Mới", valid_from="01/07/2025"),
+        ]
+    )
+
+    result = unit_import_xlsx(actor=people.admin, file=file)
+
+    assert result.ok, result.errors
+    merged = Unit.objects.get(code="XTB")
+    assert merged.successor == Unit.objects.get(code="XMOI")
+    assert merged.valid_to == datetime.date(2025, 6, 30)
+
+
+def test_imported_units_are_found_by_the_folded_search(org: Org, people: People) -> None:
+    file = xlsx([row("XMOI", "Xã Đức Hòa"), row("XHT", "Xã Hảo Đước mới")])
+
+    assert unit_import_xlsx(actor=people.admin, file=file).ok
+
+    assert Unit.objects.get(code="XMOI").search_text == "xmoi xa duc hoa"
+    assert Unit.objects.get(code="XHT").search_text.startswith("xht xa hao duoc moi")
+
+
 def test_it_stores_decomposed_unicode_as_nfc(org: Org, people: People) -> None:
     name = unicodedata.normalize("NFD", "Ủy ban nhân dân phường Hòa Thành")
     result = unit_import_xlsx(actor=people.admin, file=xlsx([row("PHT", name, place_name=name)]))

@@ -17,7 +17,7 @@ from caicach.core.queries.units import (
     STATUS_INACTIVE,
     effective_unit,
     rollup_map,
-    unit_tree,
+    unit_rows,
     units_by_id,
 )
 from caicach.core.services.units import unit_create, unit_merge, unit_update
@@ -221,6 +221,51 @@ def test_merge_refuses_itself_and_a_stale_version(org: Org, people: People) -> N
     assert not AuditEvent.objects.exists()
 
 
+def test_merge_refuses_a_date_that_would_push_back_an_existing_end(org: Org, people: People) -> None:
+    ended = new_unit("XHET", valid_to=datetime.date(2025, 6, 30))
+
+    with pytest.raises(ValidationError) as error:
+        unit_merge(
+            actor=people.admin, unit=ended, successor=org.commune, effective_date=datetime.date(2025, 7, 2)
+        )
+
+    assert "chỉ còn hiệu lực đến ngày 30/06/2025" in str(error.value)
+    assert "không được sau ngày 01/07/2025" in str(error.value)
+    ended.refresh_from_db()
+    assert ended.valid_to == datetime.date(2025, 6, 30) and ended.successor_id is None
+    assert not AuditEvent.objects.exists()
+
+
+def test_merge_accepts_the_day_after_an_existing_end_or_an_earlier_one(org: Org, people: People) -> None:
+    on_time = new_unit("XDUNG", valid_to=datetime.date(2025, 6, 30))
+    earlier = new_unit("XSOM", valid_to=datetime.date(2025, 6, 30))
+
+    unit_merge(actor=people.admin, unit=on_time, successor=org.commune, effective_date=JULY_2025)
+    unit_merge(
+        actor=people.admin, unit=earlier, successor=org.commune, effective_date=datetime.date(2025, 6, 1)
+    )
+
+    assert Unit.objects.get(pk=on_time.pk).valid_to == datetime.date(2025, 6, 30)
+    assert Unit.objects.get(pk=earlier.pk).valid_to == datetime.date(2025, 5, 31)
+
+
+# --- the folded search column -----------------------------------------------------------------
+
+
+def test_the_search_column_follows_every_write(org: Org, people: People) -> None:
+    created = unit_create(actor=people.admin, data=unit_data(name="Ủy ban nhân dân xã Đức Hòa"))
+    assert created.search_text == "xmoi uy ban nhan dan xa duc hoa ubnd xa moi"
+
+    unit_update(actor=people.admin, unit=created, data={"short_name": "UBND Đức Hòa"}, expected_version=1)
+    assert Unit.objects.get(pk=created.pk).search_text == "xmoi uy ban nhan dan xa duc hoa ubnd duc hoa"
+
+    # A save limited to other fields leaves it alone; one touching the name refreshes it.
+    unit = Unit.objects.get(pk=created.pk)
+    unit.name = "Ủy ban nhân dân phường Đức Hòa"
+    unit.save(update_fields=["name"])
+    assert Unit.objects.get(pk=created.pk).search_text.startswith("xmoi uy ban nhan dan phuong duc hoa")
+
+
 # --- structures and roll-up -----------------------------------------------------------------------
 
 
@@ -247,15 +292,15 @@ def test_both_the_three_tier_and_the_2025_two_tier_structures_are_representable(
     district = Unit.objects.get(pk=org.district.pk)
     unit_merge(actor=people.admin, unit=district, successor=new_commune, effective_date=JULY_2025)
 
-    rows = {row.unit.code: row.depth for row in unit_tree()}
+    rows = {row.unit.code: row.depth for row in unit_rows()}
     assert rows["TNH"] == 0 and rows["CTH"] == 1 and rows["XAN"] == 2 and rows["CTH-PNV"] == 2
     assert rows["XCT"] == 1
 
-    before = {row.unit.code for row in unit_tree(status=STATUS_ACTIVE, on=datetime.date(2025, 6, 30))}
-    after = {row.unit.code for row in unit_tree(status=STATUS_ACTIVE, on=JULY_2025)}
+    before = {row.unit.code for row in unit_rows(status=STATUS_ACTIVE, on=datetime.date(2025, 6, 30))}
+    after = {row.unit.code for row in unit_rows(status=STATUS_ACTIVE, on=JULY_2025)}
     assert {"CTH", "XAN"} <= before and "XCT" in before | after
     assert "CTH" not in after and "XAN" not in after and "XCT" in after
-    assert {row.unit.code for row in unit_tree(status=STATUS_INACTIVE, on=JULY_2025)} == {"CTH", "XAN"}
+    assert {row.unit.code for row in unit_rows(status=STATUS_INACTIVE, on=JULY_2025)} == {"CTH", "XAN"}
 
 
 def test_reports_roll_a_merged_unit_up_to_its_successor_chain(org: Org, people: People) -> None:
@@ -282,10 +327,43 @@ def test_rollup_survives_a_successor_cycle_in_old_data(org: Org) -> None:
 
 
 def test_the_tree_search_ignores_accents_and_case(org: Org) -> None:
-    found = [row.unit.code for row in unit_tree(search="hao duoc")]
+    found = [row.unit.code for row in unit_rows(search="hao duoc")]
     assert found == ["XHT"]
-    assert [row.unit.code for row in unit_tree(search="SỞ NỘI")] == ["SNV"]
-    assert [row.unit.code for row in unit_tree(kind=UnitKind.DISTRICT_DIVISION)] == ["CTH-PNV"]
+    assert [row.unit.code for row in unit_rows(search="SỞ NỘI")] == ["SNV"]
+    assert [row.unit.code for row in unit_rows(kind=UnitKind.DISTRICT_DIVISION)] == ["CTH-PNV"]
+
+
+def test_the_search_wants_every_word_in_any_order_and_matches_codes(org: Org) -> None:
+    assert [row.unit.code for row in unit_rows(search="chau thanh  noi vu")] == ["CTH-PNV"]
+    assert [row.unit.code for row in unit_rows(search="huyện ủy ban")] == ["CTH"]
+    assert [row.unit.code for row in unit_rows(search="skhcn")] == ["SKHCN"]
+    assert list(unit_rows(search="noi vu binh duong")) == []
+
+
+def test_the_unfiltered_list_is_the_indented_tree(org: Org) -> None:
+    rows = [(row.unit.code, row.depth) for row in unit_rows()]
+    assert rows == [
+        ("TNH", 0),
+        ("CTH", 1),
+        ("CTH-PNV", 2),
+        ("SKHCN", 1),
+        ("SNV", 1),
+        ("VP", 1),
+        ("XHT", 1),
+        ("XTB", 1),
+    ]
+    # A slice (a page) brings only its own rows, parents and successors loaded.
+    assert [(row.unit.code, row.depth) for row in unit_rows()[2:4]] == [("CTH-PNV", 2), ("SKHCN", 1)]
+    assert unit_rows()[2].unit.parent == org.district
+
+
+def test_the_tree_survives_a_parent_cycle_in_old_data(org: Org) -> None:
+    a = new_unit("A")
+    b = new_unit("B", parent=a)
+    Unit.objects.filter(pk=a.pk).update(parent=b)
+
+    rows = {row.unit.code: row.depth for row in unit_rows()}
+    assert rows["A"] == 0 and rows["B"] == 0 and len(rows) == Unit.objects.count()
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -402,6 +480,14 @@ def test_the_create_page_normalises_decomposed_input(client: Client, org: Org, p
     assert Unit.objects.get(code="PHT").name == unicodedata.normalize("NFC", name)
 
 
+def test_the_unit_pickers_escape_what_they_print(client: Client, org: Org, people: People) -> None:
+    new_unit("X<1>", name='Đội "Công tác" <b>đặc biệt</b> & Cộng sự')
+    client.force_login(people.admin)
+    html = client.get(reverse("unit_merge", args=[org.commune.pk])).content.decode()
+    assert "X&lt;1&gt; — Đội &quot;Công tác&quot; &lt;b&gt;đặc biệt&lt;/b&gt; &amp; Cộng sự</option>" in html
+    assert "<b>đặc biệt</b>" not in html
+
+
 def test_the_merge_page_merges(client: Client, org: Org, people: People) -> None:
     client.force_login(people.admin)
     response = client.post(
@@ -456,16 +542,46 @@ def many_units(org: Org, count: int) -> None:
         new_unit(f"X{n:03d}", kind=UnitKind.COMMUNE_COMMITTEE, parent=org.province)
 
 
-def test_the_list_has_a_constant_query_count(
-    client: Client, org: Org, people: People, django_assert_max_num_queries: Any
+def test_the_list_pages_through_the_tree_and_shows_parents_in_a_search(
+    client: Client, org: Org, people: People
 ) -> None:
-    many_units(org, 60)
+    many_units(org, 30)
     client.force_login(people.unit_staff)
-    with django_assert_max_num_queries(8):
-        response = client.get(reverse("unit_list"), {"status": "all"})
+
+    first = client.get(reverse("unit_list"))
+    rows = [(row.unit.code, row.depth) for row in first.context["page_obj"]]
+    assert rows[:4] == [("TNH", 0), ("CTH", 1), ("CTH-PNV", 2), ("SKHCN", 1)]
+    assert len(rows) == 25 and first.context["page_obj"].paginator.count == Unit.objects.count()
+    second = client.get(reverse("unit_list"), {"page": "2"}).context["page_obj"]
+    assert [row.unit.code for row in second][-2:] == ["XHT", "XTB"]
+
+    found = client.get(reverse("unit_list"), {"q": "noi vu chau thanh"})
+    assert [row.unit.code for row in found.context["page_obj"]] == ["CTH-PNV"]
+    assert "UBND huyện Châu Thành" in found.content.decode()  # the parent column
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"status": "all", "page": "3"},
+        {"status": "inactive"},
+        {"q": "don vi x0", "status": "all", "page": "2"},
+        {"kind": UnitKind.COMMUNE_COMMITTEE, "status": "active"},
+    ],
+)
+def test_the_list_has_a_constant_query_count(
+    client: Client, org: Org, people: People, django_assert_max_num_queries: Any, query: dict[str, str]
+) -> None:
+    many_units(org, 80)
+    Unit.objects.filter(code__in=["X001", "X002"]).update(valid_to=datetime.date(2020, 1, 1))
+    client.force_login(people.unit_staff)
+    # Session, user, grants, inbox count, the session's idle-timeout stamp (3), and at most
+    # three for the list itself: tree positions, active ids, the page's rows.
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("unit_list"), query)
     assert response.status_code == 200
-    with django_assert_max_num_queries(8):
-        assert client.get(reverse("unit_list"), {"status": "all", "page": "3"}).status_code == 200
+    assert len(response.context["page_obj"]) > 0
 
 
 def test_the_detail_page_has_a_constant_query_count(

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -108,6 +109,40 @@ def test_user_detail_permissions(client: Client, people: People) -> None:
         assert client.get(url).status_code == status, who
 
 
+def _lock_out(client: Client, username: str, settings: Any) -> None:
+    settings.LOGIN_MAX_FAILURES = 2
+    for _ in range(2):
+        client.post(reverse("login"), {"username": username, "password": "sai"}, REMOTE_ADDR="198.51.100.23")
+    assert AuditEvent.objects.filter(action="auth.lockout").exists()
+
+
+def test_a_unit_head_does_not_see_a_staff_members_trail(
+    client: Client, people: People, settings: Any
+) -> None:
+    _lock_out(client, "canbo", settings)
+    client.force_login(people.unit_head)
+    response = client.get(reverse("user_detail", kwargs={"pk": people.unit_staff.pk}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["show_timeline"] is False
+    assert response.context["events"] == []
+    assert "Tạm khóa do đăng nhập sai nhiều lần" not in html
+    assert "198.51.100.23" not in html
+
+
+@pytest.mark.parametrize("who", ["admin", "unit_staff"])
+def test_the_admin_and_the_person_themself_see_the_trail_without_addresses(
+    client: Client, people: People, settings: Any, who: str
+) -> None:
+    _lock_out(client, "canbo", settings)
+    client.force_login(getattr(people, who))
+    response = client.get(reverse("user_detail", kwargs={"pk": people.unit_staff.pk}))
+    html = response.content.decode()
+    assert response.context["show_timeline"] is True
+    assert "Tạm khóa do đăng nhập sai nhiều lần" in html
+    assert "198.51.100.23" not in html
+
+
 def test_unit_head_sees_no_admin_buttons_on_a_staff_record(client: Client, people: People) -> None:
     client.force_login(people.unit_head)
     html = client.get(reverse("user_detail", kwargs={"pk": people.unit_staff.pk})).content.decode()
@@ -153,6 +188,45 @@ def test_user_list_filters_by_unit_and_role(client: Client, org: Org, people: Pe
     assert {u.username for u in by_unit} == {"truongdonvi", "canbo"}
     by_role = client.get(reverse("user_list"), {"role": Role.UNIT_HEAD}).context["users"]
     assert {u.username for u in by_role} == {"truongdonvi"}
+
+
+def test_user_list_unit_and_role_must_be_held_together(client: Client, org: Org, people: People) -> None:
+    # Staff in Science and Technology, head of the commune: not a head in Science.
+    person("lan", org.science, Role.UNIT_STAFF, full_name="Lê Thị Lan")
+    services.membership_add(
+        actor=people.admin, user=User.objects.get(username="lan"), unit=org.commune, role=Role.UNIT_HEAD
+    )
+    client.force_login(people.admin)
+
+    def usernames(**query: Any) -> set[str]:
+        return {u.username for u in client.get(reverse("user_list"), query).context["users"]}
+
+    assert usernames(unit=org.science.pk, role=Role.UNIT_HEAD) == {"truongdonvi"}
+    assert usernames(unit=org.commune.pk, role=Role.UNIT_HEAD) == {"lan"}
+    assert usernames(unit=org.science.pk, role=Role.UNIT_STAFF) == {"canbo", "lan"}
+    # By unit alone: those working there and those holding any role there.
+    assert usernames(unit=org.commune.pk) == {"lan"}
+    assert usernames(unit=org.science.pk) == {"truongdonvi", "canbo", "lan"}
+    # The unit picker keeps the choice (and escapes what it prints).
+    html = client.get(reverse("user_list"), {"unit": org.science.pk}).content.decode()
+    assert f'<option value="{org.science.pk}" selected>SKHCN — Sở Khoa học và Công nghệ</option>' in html
+    assert '<option value="">Tất cả đơn vị</option>' in html
+
+
+def test_user_list_search_wants_every_word_and_follows_edits(
+    client: Client, org: Org, people: People
+) -> None:
+    client.force_login(people.admin)
+
+    def usernames(q: str) -> set[str]:
+        return {u.username for u in client.get(reverse("user_list"), {"q": q}).context["users"]}
+
+    assert usernames("can bo nguyen") == {"canbo"}
+    assert usernames("canbo@example") == {"canbo"}
+    assert usernames("nguyen thi tran") == set()
+    services.user_update(user=people.unit_staff, actor=people.admin, data={"full_name": "Trần Thị Mới"})
+    assert usernames("tran thi moi") == {"canbo"}
+    assert usernames("can bo nguyen") == set()
 
 
 def test_user_list_htmx_request_gets_only_the_rows(client: Client, people: People) -> None:
@@ -205,6 +279,31 @@ def test_create_refuses_a_taken_username_case_insensitively(client: Client, org:
     assert response.status_code == 200
     assert "Tên đăng nhập này đã được dùng" in response.content.decode()
     assert not User.objects.filter(username="CANBO").exists()
+
+
+def test_create_refuses_a_username_taken_in_a_race_with_the_same_message(
+    org: Org, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rival account lands between our check and our insert (here: while the password
+    # rules run), so only the case-insensitive unique constraint stands in the way.
+    def rival_meanwhile(password: str, user: Any = None) -> None:
+        User.objects.create_user(username="LyVanMoi", full_name="Người khác", password=NEW_PASSWORD)
+
+    monkeypatch.setattr("django.contrib.auth.password_validation.validate_password", rival_meanwhile)
+    data = {"username": "lyvanmoi", "full_name": "Lý Văn Mới", "unit": org.home_affairs}
+
+    with pytest.raises(ValidationError) as error:
+        services.user_create(actor=people.admin, data=data, password=NEW_PASSWORD)
+
+    assert error.value.message_dict == {"username": ["Tên đăng nhập này đã được dùng."]}
+    # (The rival shares our test transaction here, so it is rolled back with it.)
+    assert not User.objects.filter(username="lyvanmoi").exists()
+    assert not AuditEvent.objects.filter(action="user.create").exists()
+
+
+def test_the_database_refuses_usernames_differing_only_in_case(people: People) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create_user(username="CanBo", full_name="Trùng tên", password=NEW_PASSWORD)
 
 
 def test_create_applies_the_password_rules_and_creates_nothing(

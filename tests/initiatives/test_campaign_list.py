@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from caicach.core.models import Role, User
+from caicach.core.models import Role, UnitKind, User
 from caicach.core.permissions import can
 from caicach.initiatives.demo import load_seed_campaign
 from caicach.initiatives.models import Campaign
@@ -30,7 +30,15 @@ def campaigns(org: Org, people: People) -> dict[str, Campaign]:
         actor=people.admin, issuing_unit=org.district, receiving_unit=org.district_home_affairs,
         eligible_units=[org.commune],
     )  # fmt: skip
-    return {"published": published, "draft": draft}
+    # Issued by another district's committee: outside Châu Thành's jurisdiction.
+    other_district = make_unit(
+        "BCA", name="Ủy ban nhân dân huyện Bến Cầu", kind=UnitKind.DISTRICT_COMMITTEE, parent=org.province,
+        document_symbol="UBND",
+    )  # fmt: skip
+    elsewhere = load_seed_campaign(
+        actor=people.admin, issuing_unit=other_district, receiving_unit=other_district, eligible_units=[],
+    )  # fmt: skip
+    return {"published": published, "draft": draft, "elsewhere": elsewhere}
 
 
 def test_the_list_query_agrees_with_the_view_rule_for_every_persona(
@@ -38,7 +46,8 @@ def test_the_list_query_agrees_with_the_view_rule_for_every_persona(
 ) -> None:
     commune_staff = person("xa.canbo", org.commune, Role.UNIT_STAFF)
     district_staff = person("huyen.canbo", org.district_home_affairs, Role.UNIT_STAFF)
-    everyone: list[User] = [*vars(people).values(), commune_staff, district_staff]
+    district_officer = person("huyen.cchc", org.district_home_affairs, Role.REFORM_OFFICER)
+    everyone: list[User] = [*vars(people).values(), commune_staff, district_staff, district_officer]
     for user in everyone:
         listed = set(campaigns_for(user).values_list("pk", flat=True))
         allowed = {c.pk for c in campaigns.values() if can(user, "view", c)}
@@ -46,6 +55,10 @@ def test_the_list_query_agrees_with_the_view_rule_for_every_persona(
     # The rule is not trivially all-or-nothing: an eligible commune sees only the issued plan.
     assert set(campaigns_for(commune_staff)) == {campaigns["published"]}
     assert set(campaigns_for(people.outsider)) == set()
+    # A district's reform officer sees the district's campaigns, drafts included, and not
+    # those of another committee; the province's Home Affairs officer sees them all.
+    assert set(campaigns_for(district_officer)) == {campaigns["published"], campaigns["draft"]}
+    assert set(campaigns_for(people.reform_officer)) == set(campaigns.values())
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client: Client) -> None:
@@ -72,7 +85,8 @@ def test_the_list_has_a_constant_query_count(
             eligible_units=eligible,
         )  # fmt: skip
     client.force_login(people.reform_officer)
-    with django_assert_max_num_queries(9):
+    # One query more than a plain member's list: the unit tree for the officer's jurisdiction.
+    with django_assert_max_num_queries(10):
         response = client.get(LIST)
     assert response.status_code == 200
     assert response.content.decode().count("campaigns/") >= 25

@@ -10,6 +10,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core.forms.base import Form, NormalisedFormMixin, VietnameseDateField
+from caicach.core.forms.units import UnitChoiceField
 from caicach.core.models import Role, Unit
 
 
@@ -38,8 +39,8 @@ class SetPasswordForm(NormalisedFormMixin, auth_forms.SetPasswordForm):  # type:
     """An administrator's reset of someone's password."""
 
 
-def _unit_field(required: bool) -> forms.ModelChoiceField[Unit]:
-    return forms.ModelChoiceField(
+def _unit_field(required: bool) -> UnitChoiceField:
+    return UnitChoiceField(
         label=_("Đơn vị công tác"),
         queryset=Unit.objects.order_by("code"),
         required=required,
@@ -123,7 +124,7 @@ class UserCreateForm(Form):
 
 
 class MembershipAddForm(Form):
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Đơn vị"), queryset=Unit.objects.order_by("code"), empty_label=_("— Chọn đơn vị —")
     )
     role = forms.ChoiceField(label=_("Vai trò"), choices=[("", _("— Chọn vai trò —")), *Role.choices])
@@ -138,7 +139,7 @@ class UserFilterForm(Form):
             attrs={"type": "search", "placeholder": _("Họ tên, tên đăng nhập, thư điện tử")}
         ),
     )
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Đơn vị"),
         queryset=Unit.objects.order_by("code"),
         required=False,

@@ -10,14 +10,16 @@ from caicach.core.permissions import principal
 
 def register_unit_ids(user: User) -> set[int] | None:
     """The issuing units whose register ``user`` may read; None means every unit.
-    Admins and the committee's Office keep the whole register; a unit head or a reform
-    officer reads the numbers of the units where they hold that role."""
+    Admins read the whole register; an office officer or a reform officer reads the
+    registers within their jurisdiction (their committee and every unit under it, see
+    ``Principal.scope_unit_ids``); a unit head reads the units where they are head."""
     who = principal(user)
     if who is None:
         return set()
-    if who.is_admin or who.units_with_role(Role.OFFICE_OFFICER):
+    scope = who.scope_unit_ids(Role.OFFICE_OFFICER, Role.REFORM_OFFICER)
+    if scope is None:  # an administrator
         return None
-    return who.units_with_role(Role.UNIT_HEAD, Role.REFORM_OFFICER)
+    return scope | who.units_with_role(Role.UNIT_HEAD)
 
 
 def registered_documents(

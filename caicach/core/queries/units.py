@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
@@ -26,60 +27,130 @@ class TreeRow:
     depth: int
 
 
-def tree_order(units: Iterable[Unit]) -> list[TreeRow]:
-    """Units in depth-first order (siblings by code), each with its depth. A unit whose
-    parent is missing from ``units`` is shown as a root; parent cycles (which the services
-    refuse, but old data might hold) are cut rather than looped over."""
-    units = list(units)
-    ids = {u.pk for u in units}
-    children: dict[int | None, list[Unit]] = {}
-    for unit in units:
-        parent = unit.parent_id if unit.parent_id in ids else None
-        children.setdefault(parent, []).append(unit)
-    for siblings in children.values():
-        siblings.sort(key=lambda u: u.code)
-    rows: list[TreeRow] = []
+def _tree_positions(nodes: Iterable[tuple[int, int | None, str]]) -> list[tuple[int, int]]:
+    """(id, depth) of every (id, parent_id, code) node in depth-first order, siblings by code.
+    A node whose parent is not among ``nodes`` is a root; nodes caught in a parent cycle
+    (which the services refuse, but old data might hold) never hang from a root and are
+    listed at the end rather than looped over."""
+    ordered = sorted(nodes, key=lambda node: node[2])
+    ids = {pk for pk, _, _ in ordered}
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id, _ in ordered:
+        children.setdefault(parent_id if parent_id in ids else None, []).append(pk)
+    positions: list[tuple[int, int]] = []
     seen: set[int] = set()
-
-    def walk(parent: int | None, depth: int) -> None:
-        for unit in children.get(parent, []):
-            if unit.pk in seen:
-                continue
-            seen.add(unit.pk)
-            rows.append(TreeRow(unit, depth))
-            walk(unit.pk, depth + 1)
-
-    walk(None, 0)
-    # Units caught in a parent cycle never hang from a root: list them at the end.
-    rows.extend(TreeRow(u, 0) for u in sorted(units, key=lambda u: u.code) if u.pk not in seen)
-    return rows
+    stack = [(pk, 0) for pk in reversed(children.get(None, []))]
+    while stack:
+        pk, depth = stack.pop()
+        if pk in seen:
+            continue
+        seen.add(pk)
+        positions.append((pk, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(pk, [])))
+    positions.extend((pk, 0) for pk, _, _ in ordered if pk not in seen)
+    return positions
 
 
-def unit_tree(
+def tree_order(units: Iterable[Unit]) -> list[TreeRow]:
+    """``units`` in tree order (see ``_tree_positions``), each with its depth."""
+    by_id = {unit.pk: unit for unit in units}
+    positions = _tree_positions((u.pk, u.parent_id, u.code) for u in by_id.values())
+    return [TreeRow(by_id[pk], depth) for pk, depth in positions]
+
+
+def _page_units(ids: Sequence[int]) -> dict[int, Unit]:
+    return {u.pk: u for u in Unit.objects.select_related("parent", "successor").filter(pk__in=ids)}
+
+
+class _TreeRows(Sequence[TreeRow]):
+    """The list in tree order. Order and depth come from one narrow query over (id,
+    parent_id, code); the full rows are fetched only for the slice shown (a Paginator
+    page), so the page costs the same whatever the size of the tree."""
+
+    def __init__(self, positions: list[tuple[int, int]]) -> None:
+        self._positions = positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __iter__(self) -> Iterator[TreeRow]:
+        return iter(self[:])
+
+    @overload
+    def __getitem__(self, index: int) -> TreeRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[TreeRow]: ...
+
+    def __getitem__(self, index: int | slice) -> TreeRow | list[TreeRow]:
+        if isinstance(index, int):
+            return self[index : index + 1 or None][0]
+        chosen = self._positions[index]
+        units = _page_units([pk for pk, _ in chosen])
+        return [TreeRow(units[pk], depth) for pk, depth in chosen if pk in units]
+
+
+class _FlatRows(Sequence[TreeRow]):
+    """A filtered list: matching units by code, counted and sliced in SQL."""
+
+    def __init__(self, units: QuerySet[Unit]) -> None:
+        self._units = units
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self._units.count()
+        return self._count
+
+    def __iter__(self) -> Iterator[TreeRow]:
+        return iter(self[:])
+
+    @overload
+    def __getitem__(self, index: int) -> TreeRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[TreeRow]: ...
+
+    def __getitem__(self, index: int | slice) -> TreeRow | list[TreeRow]:
+        if isinstance(index, int):
+            return TreeRow(self._units[index], 0)
+        return [TreeRow(unit, 0) for unit in self._units[index]]
+
+
+def _search(units: QuerySet[Unit], search: str) -> QuerySet[Unit]:
+    """Units whose code, name or short name contain every word of ``search``, accents and
+    case ignored ("ha noi" finds "Hà Nội"), through the folded ``search_text`` column."""
+    for word in fold(search).split():
+        units = units.filter(search_text__contains=word)
+    return units
+
+
+def unit_rows(
     *, kind: str = "", status: str = STATUS_ALL, search: str = "", on: datetime.date | None = None
-) -> list[TreeRow]:
-    """The whole tree in one query, filtered in Python.
+) -> Sequence[TreeRow]:
+    """The rows of the unit list, to hand to a Paginator: a constant number of queries
+    whatever the number of units.
 
-    Search folds accents on both sides ("ha noi" finds "Hà Nội") identically on SQLite and
-    PostgreSQL without an unaccent extension; a unit list holds a few thousand rows at most,
-    which one query and a pass in Python handle well within the page budget. Filtered rows
-    keep their depth so the indentation still shows where they sit."""
+    Without a search or a kind the list is the indented tree (filtered by status, each row
+    keeping its depth in the whole tree so the indentation still shows where it sits). A
+    search or a kind gives a flat list by code: the parent column says where each unit sits."""
     day = on or timezone.localdate()
-    rows = tree_order(Unit.objects.select_related("parent", "successor"))
-    needle = fold(search) if search else ""
-    result: list[TreeRow] = []
-    for row in rows:
-        unit = row.unit
-        if kind and unit.kind != kind:
-            continue
-        if status == STATUS_ACTIVE and not unit.is_active_on(day):
-            continue
-        if status == STATUS_INACTIVE and unit.is_active_on(day):
-            continue
-        if needle and needle not in fold(f"{unit.code} {unit.name} {unit.short_name}"):
-            continue
-        result.append(row)
-    return result
+    active = Unit.objects.active_on(day)
+    if search or kind:
+        units = Unit.objects.select_related("parent", "successor")
+        if kind:
+            units = units.filter(kind=kind)
+        if status == STATUS_ACTIVE:
+            units = units.active_on(day)
+        elif status == STATUS_INACTIVE:
+            units = units.exclude(pk__in=active.values("pk"))
+        return _FlatRows(_search(units, search).order_by("code"))
+    positions = _tree_positions(Unit.objects.values_list("id", "parent_id", "code"))
+    if status in (STATUS_ACTIVE, STATUS_INACTIVE):
+        active_ids = set(active.values_list("id", flat=True))
+        wanted = status == STATUS_ACTIVE
+        positions = [(pk, depth) for pk, depth in positions if (pk in active_ids) == wanted]
+    return _TreeRows(positions)
 
 
 STAFF_SHOWN = 20

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -48,14 +48,13 @@ def login_failure_record(*, username: str, ip_address: str | None) -> datetime.d
     until = lockout_until(username=username, ip_address=ip_address)
     if until is not None:
         person = User.objects.filter(username__iexact=username.strip()).first()
+        # No client address in the message: the event's ip_address column already holds the
+        # request's address, while messages are displayed on the person's timeline.
         audit.record(
             actor=None,
             action="auth.lockout",
             obj=person,
-            message=(
-                f"Tên đăng nhập: {username[:150]}; địa chỉ IP: {ip_address or '—'}; "
-                f"khóa đến {timezone.localtime(until):%H:%M %d/%m/%Y}"
-            ),
+            message=f"Tên đăng nhập: {username[:150]}; khóa đến {timezone.localtime(until):%H:%M %d/%m/%Y}",
         )
     return until
 
@@ -109,8 +108,9 @@ def _check_fingerprint(user: User, fingerprint: str | None) -> None:
 def user_create(*, actor: User, data: dict[str, Any], password: str, role: str = "") -> User:
     """Create an account; with ``role`` it also gets that role in its unit."""
     username = data["username"].strip()
+    taken = ValidationError({"username": _("Tên đăng nhập này đã được dùng.")})
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("Tên đăng nhập này đã được dùng.")})
+        raise taken
     user = User(
         username=username, **{name: data[name] for name in ADMIN_FIELDS if data.get(name) is not None}
     )
@@ -119,7 +119,17 @@ def user_create(*, actor: User, data: dict[str, Any], password: str, role: str =
     except ValidationError as exc:
         raise ValidationError({"password1": exc.messages}) from exc
     user.set_password(password)
-    user.save()
+    try:
+        # Two admins creating "an" and "An" at once both pass the check above; the
+        # case-insensitive unique constraint lets only one insert through. The savepoint keeps
+        # this transaction usable after the refusal.
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        # By now the other account is committed (PostgreSQL waits for it before refusing).
+        if User.objects.filter(username__iexact=username).exists():
+            raise taken from exc
+        raise
     audit.record(
         actor=actor,
         action="user.create",

@@ -15,11 +15,11 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from caicach.core import audit
 from caicach.core.models import Unit, UnitKind, User
 from caicach.core.text import fold, nfc
+from caicach.core.versioning import STALE_EDIT_MESSAGE, check_version
 
 # Fields an edit may change. ``successor`` changes only through ``unit_merge`` so that a
 # merger always sets the last day together with the successor.
@@ -37,11 +37,6 @@ EDITABLE_FIELDS = (
     "address",
 )
 TEXT_FIELDS = ("code", "name", "short_name", "document_symbol", "place_name", "email", "address")
-
-STALE_MESSAGE = gettext_lazy(
-    "Dữ liệu đã được người khác thay đổi trong lúc bạn sửa. "
-    "Vui lòng tải lại trang để xem bản mới nhất rồi sửa lại."
-)
 
 
 def _clean_data(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -65,14 +60,15 @@ def _attname(name: str) -> str:
     return _model_field(name).attname
 
 
-def _ancestor_ids(unit_id: int | None) -> list[int]:
-    """The parent chain of ``unit_id`` (itself first), cut at the first repeat. One query per
-    level: trees are a handful of levels deep (province → district → division)."""
+def _chain(unit_id: int | None, attr: str) -> list[int]:
+    """The ids reached from ``unit_id`` by following ``attr`` ("parent_id" or
+    "successor_id"), itself first, cut at the first repeat. One query per hop: parent chains
+    are a handful of levels deep (province → district → division), successor chains shorter."""
     chain: list[int] = []
     current = unit_id
     while current is not None and current not in chain:
         chain.append(current)
-        current = Unit.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+        current = Unit.objects.filter(pk=current).values_list(attr, flat=True).first()
     return chain
 
 
@@ -88,7 +84,7 @@ def _validate(unit: Unit) -> None:
         errors["kind"] = _("Loại đơn vị không hợp lệ.")
     if unit.valid_from and unit.valid_to and unit.valid_to < unit.valid_from:
         errors["valid_to"] = _("Ngày hết hiệu lực không được trước ngày bắt đầu hiệu lực.")
-    if unit.parent_id is not None and unit.pk is not None and unit.pk in _ancestor_ids(unit.parent_id):
+    if unit.parent_id is not None and unit.pk is not None and unit.pk in _chain(unit.parent_id, "parent_id"):
         errors["parent"] = _(
             "Không thể chọn chính đơn vị này hoặc đơn vị cấp dưới của nó làm đơn vị cấp trên."
         )
@@ -121,8 +117,7 @@ def unit_update(*, actor: User, unit: Unit, data: Mapping[str, Any], expected_ve
     ``expected_version``; otherwise refuses rather than silently overwrite their change."""
     cleaned = _clean_data(data)
     current = Unit.objects.select_for_update().get(pk=unit.pk)
-    if current.version != expected_version:
-        raise ValidationError(STALE_MESSAGE)
+    check_version(current.version, expected_version)
     before = audit.snapshot(current, EDITABLE_FIELDS)
     for name, value in cleaned.items():
         setattr(current, name, value)
@@ -134,23 +129,16 @@ def unit_update(*, actor: User, unit: Unit, data: Mapping[str, Any], expected_ve
     # The conditional UPDATE is the guard that holds even where SELECT ... FOR UPDATE is a
     # no-op (SQLite): of two editors holding the same version only one matches the row.
     values = {_attname(name): getattr(current, _attname(name)) for name in fields}
+    # update() skips Unit.save(), which otherwise keeps the folded search column in step.
+    values["search_text"] = current.build_search_text()
     updated = Unit.objects.filter(pk=current.pk, version=expected_version).update(
         **values, version=F("version") + 1, updated_at=timezone.now()
     )
     if updated != 1:
-        raise ValidationError(STALE_MESSAGE)
+        raise ValidationError(STALE_EDIT_MESSAGE, code="stale")
     current.refresh_from_db(fields=["version", "updated_at"])
     audit.record(actor=actor, action="unit.update", obj=current, changes=changes)
     return current
-
-
-def _successor_chain(unit_id: int) -> list[int]:
-    chain: list[int] = []
-    current: int | None = unit_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = Unit.objects.filter(pk=current).values_list("successor_id", flat=True).first()
-    return chain
 
 
 def _descendant_ids(unit_id: int) -> set[int]:
@@ -189,8 +177,7 @@ def unit_merge(
     current, target = locked.get(unit.pk), locked.get(successor.pk)
     if current is None or target is None:
         raise ValidationError(_("Không tìm thấy đơn vị."))
-    if expected_version is not None and current.version != expected_version:
-        raise ValidationError(STALE_MESSAGE)
+    check_version(current.version, expected_version)
     last_day = effective_date - datetime.timedelta(days=1)
     if current.pk == target.pk:
         raise ValidationError(_("Không thể sáp nhập một đơn vị vào chính nó."))
@@ -201,12 +188,25 @@ def unit_merge(
             _("Ngày sáp nhập phải sau ngày đơn vị bắt đầu hiệu lực (%(date)s).")
             % {"date": current.valid_from.strftime("%d/%m/%Y")}
         )
+    if current.valid_to is not None and last_day > current.valid_to:
+        # A merger may bring the last day forward, never push it back: the unit did not
+        # exist after its recorded end, so nothing of it can have been taken over later.
+        raise ValidationError(
+            _(
+                "Đơn vị này chỉ còn hiệu lực đến ngày %(end)s, nên ngày đơn vị kế thừa bắt đầu "
+                "tiếp nhận không được sau ngày %(latest)s."
+            )
+            % {
+                "end": current.valid_to.strftime("%d/%m/%Y"),
+                "latest": (current.valid_to + datetime.timedelta(days=1)).strftime("%d/%m/%Y"),
+            }
+        )
     if not target.is_active_on(effective_date):
         raise ValidationError(
             _("Đơn vị kế thừa “%(name)s” không còn hiệu lực vào ngày %(date)s.")
             % {"name": target, "date": effective_date.strftime("%d/%m/%Y")}
         )
-    if current.pk in _successor_chain(target.pk):
+    if current.pk in _chain(target.pk, "successor_id"):
         raise ValidationError(
             _("Không thể sáp nhập: “%(name)s” đã (trực tiếp hoặc gián tiếp) sáp nhập vào đơn vị này.")
             % {"name": target}
@@ -426,11 +426,13 @@ def _parse_rows(raw_rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[_Row],
         elif kind is None:
             row_errors.append(_("loại đơn vị '%(kind)s' không hợp lệ.") % {"kind": kind_text})
         values["kind"] = kind
+        bad_dates: set[str] = set()
         for name in ("valid_from", "valid_to"):
             try:
                 values[name] = _cell_date(raw.get(name))
             except ValueError:
                 values[name] = None
+                bad_dates.add(name)
                 row_errors.append(
                     _("cột “%(column)s” có ngày '%(value)s' không hợp lệ (dạng ngày/tháng/năm).")
                     % {"column": labels[name], "value": _cell_text(raw.get(name))}
@@ -439,6 +441,15 @@ def _parse_rows(raw_rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[_Row],
             row_errors.append(_("ngày hết hiệu lực trước ngày bắt đầu hiệu lực."))
         parent_code = _cell_text(raw.get("parent"))
         successor_code = _cell_text(raw.get("successor"))
+        if successor_code and values["valid_to"] is None and "valid_to" not in bad_dates:
+            # As in unit_merge: a successor always comes with the last day of the merged unit.
+            row_errors.append(
+                _(
+                    "có “%(successor)s” nhưng chưa ghi ngày ở cột “%(column)s” (ngày cuối cùng "
+                    "đơn vị còn hoạt động, liền trước ngày đơn vị kế thừa tiếp nhận)."
+                )
+                % {"successor": labels["successor"], "column": labels["valid_to"]}
+            )
         if code and parent_code == code:
             row_errors.append(_("đơn vị không thể là cấp trên của chính nó."))
         if code and successor_code == code:
@@ -475,6 +486,25 @@ def _check_references(rows: list[_Row], existing: Mapping[str, Unit]) -> list[Ro
                 RowError(
                     row.number,
                     _("mã đơn vị kế thừa '%(code)s' không tồn tại.") % {"code": row.successor_code},
+                )
+            )
+    # As in unit_merge: the successor must be in existence the day after the unit's last day,
+    # judged on its dates after the import (its own row in the file, or the database).
+    validity = dict(existing)
+    for row in rows:
+        if row.code:
+            validity[row.code] = Unit(valid_from=row.values["valid_from"], valid_to=row.values["valid_to"])
+    for row in rows:
+        last_day = row.values["valid_to"]
+        if not row.successor_code or row.successor_code not in validity or last_day is None:
+            continue
+        first_day = last_day + datetime.timedelta(days=1)
+        if not validity[row.successor_code].is_active_on(first_day):
+            errors.append(
+                RowError(
+                    row.number,
+                    _("đơn vị kế thừa '%(code)s' không còn hoặc chưa có hiệu lực vào ngày %(date)s.")
+                    % {"code": row.successor_code, "date": first_day.strftime("%d/%m/%Y")},
                 )
             )
     # The tree after the import: the file's rows override what the database holds.

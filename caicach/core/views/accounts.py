@@ -207,10 +207,14 @@ def user_create(request: HttpRequest) -> HttpResponse:
 def _detail_context(
     request: HttpRequest, person: User, membership_form: MembershipAddForm | None = None
 ) -> dict[str, Any]:
+    # A unit head may open a staff member's record, but the trail (logins, lockouts, who
+    # changed what) is for the trail's administrators and the person themself.
+    show_timeline = person.pk == request.user.pk or can(request.user, "core.search_audit")
     return {
         "person": person,
         "memberships": queries.memberships_of(person),
-        "events": queries.user_events(person),
+        "show_timeline": show_timeline,
+        "events": queries.user_events(person) if show_timeline else [],
         "can_change": can(request.user, "change", person),
         "membership_form": membership_form or MembershipAddForm(),
     }

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -23,8 +24,8 @@ from caicach.core.queries.units import (
     STATUS_ACTIVE,
     export_units_xlsx,
     unit_detail_queryset,
+    unit_rows,
     unit_staff,
-    unit_tree,
 )
 from caicach.core.services.units import import_summary, unit_create, unit_import_xlsx, unit_merge, unit_update
 
@@ -42,7 +43,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "core.view_units")
     form = UnitFilterForm(request.GET or {"status": STATUS_ACTIVE})
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = unit_tree(
+    rows = unit_rows(
         kind=filters.get("kind") or "",
         status=filters.get("status") or STATUS_ACTIVE,
         search=filters.get("q") or "",
@@ -157,10 +158,12 @@ def unit_import_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "core.view_units")
-    response = HttpResponse(export_units_xlsx(), content_type=XLSX_TYPE)
     filename = f"don-vi-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    # Never None for an attachment; the "or" only narrows the type.
+    disposition = content_disposition_header(as_attachment=True, filename=filename) or "attachment"
+    return HttpResponse(
+        export_units_xlsx(), content_type=XLSX_TYPE, headers={"Content-Disposition": disposition}
+    )
 
 
 urlpatterns: list[URLPattern] = [

@@ -1,0 +1,139 @@
+"""Jurisdiction: the committee a unit answers to, and the units a role reaches from there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from caicach.core.models import Role, Unit, UnitKind, User
+from caicach.core.permissions import UnitTree, forget, principal
+from caicach.core.queries.documents import register_unit_ids
+from tests.conftest import Org, People
+from tests.factories import make_unit, person
+
+
+@pytest.fixture
+def district_commune(org: Org) -> Unit:
+    """A commune under the (legacy) district, with a division of its own: two levels down."""
+    return make_unit(
+        "CTH-TT",
+        name="Ủy ban nhân dân thị trấn Châu Thành",
+        kind=UnitKind.COMMUNE_COMMITTEE,
+        parent=org.district,
+    )
+
+
+@pytest.fixture
+def commune_division(district_commune: Unit) -> Unit:
+    return make_unit("CTH-TT-VP", name="Văn phòng HĐND và UBND thị trấn", kind=UnitKind.COMMUNE_DIVISION,
+                     parent=district_commune)  # fmt: skip
+
+
+def scope_of(user: User, *roles: str) -> set[int] | None:
+    who = principal(user)
+    assert who is not None
+    return who.scope_unit_ids(*roles)
+
+
+def ids(*units: Unit) -> set[int]:
+    return {unit.pk for unit in units}
+
+
+def test_a_department_reaches_the_whole_province(
+    org: Org, people: People, district_commune: Unit, commune_division: Unit
+) -> None:
+    assert scope_of(people.reform_officer, Role.REFORM_OFFICER) == set(
+        Unit.objects.values_list("pk", flat=True)
+    )
+
+
+def test_a_district_division_reaches_the_district_only(
+    org: Org, district_commune: Unit, commune_division: Unit
+) -> None:
+    officer = person("cvpnv", org.district_home_affairs, Role.REFORM_OFFICER)
+    assert scope_of(officer, Role.REFORM_OFFICER) == ids(
+        org.district, org.district_home_affairs, district_commune, commune_division
+    )
+
+
+def test_a_commune_reaches_the_commune_only(org: Org, district_commune: Unit, commune_division: Unit) -> None:
+    officer = person("cvxa", district_commune, Role.OFFICE_OFFICER)
+    assert scope_of(officer, Role.OFFICE_OFFICER) == ids(district_commune, commune_division)
+    division_officer = person("cvvpxa", commune_division, Role.REFORM_OFFICER)
+    assert scope_of(division_officer, Role.REFORM_OFFICER) == ids(district_commune, commune_division)
+
+
+def test_only_the_roles_asked_for_count(org: Org, people: People) -> None:
+    # The council member sits in the Department of Home Affairs but is no reform officer.
+    assert scope_of(people.council_member, Role.REFORM_OFFICER) == set()
+    assert scope_of(people.unit_head, Role.REFORM_OFFICER, Role.OFFICE_OFFICER) == set()
+
+
+def test_roles_in_several_units_add_up(org: Org) -> None:
+    officer = person("cvhai", org.commune, Role.REFORM_OFFICER)
+    person("cvhai", org.other_commune, Role.REFORM_OFFICER)
+    forget(officer)
+    assert scope_of(officer, Role.REFORM_OFFICER) == ids(org.commune, org.other_commune)
+
+
+def test_an_administrator_is_unrestricted(people: People) -> None:
+    assert scope_of(people.admin, Role.REFORM_OFFICER) is None
+
+
+def test_a_unit_without_a_committee_above_reaches_only_itself(org: Org) -> None:
+    loose = make_unit("FREE", name="Trung tâm độc lập", kind=UnitKind.OTHER)
+    below = make_unit("FREE-1", name="Tổ công tác", kind=UnitKind.OTHER, parent=loose)
+    officer = person("cvfree", loose, Role.REFORM_OFFICER)
+    assert scope_of(officer, Role.REFORM_OFFICER) == ids(loose, below)
+
+
+def test_a_cycle_in_the_tree_does_not_hang() -> None:
+    tree = UnitTree(parents={1: 2, 2: 1, 3: None}, kinds={1: "department", 2: "department", 3: "other"})
+    assert tree.jurisdiction(1) == 1
+    assert tree.subtree([1]) == {1, 2}
+    assert tree.jurisdiction(99) is None
+
+
+def test_the_tree_is_loaded_once_per_principal(
+    org: Org, people: People, django_assert_num_queries: Any
+) -> None:
+    who = principal(people.reform_officer)
+    assert who is not None
+    with django_assert_num_queries(1):
+        who.scope_unit_ids(Role.REFORM_OFFICER)
+        who.scope_unit_ids(Role.REFORM_OFFICER)
+        who.scope_unit_ids(Role.REFORM_OFFICER, Role.OFFICE_OFFICER)
+    with django_assert_num_queries(0):
+        assert who.scope_unit_ids(Role.UNIT_HEAD) == set()  # no such role: not even the tree
+
+
+# --- The document register -------------------------------------------------------------------
+
+
+def test_the_register_is_whole_for_admins_and_the_provincial_office(org: Org, people: People) -> None:
+    assert register_unit_ids(people.admin) is None
+    assert register_unit_ids(people.office_officer) == set(Unit.objects.values_list("pk", flat=True))
+
+
+def test_a_district_office_reads_the_district_registers_only(org: Org, district_commune: Unit) -> None:
+    clerk = person("vphuyen", org.district, Role.OFFICE_OFFICER)
+    assert register_unit_ids(clerk) == ids(org.district, org.district_home_affairs, district_commune)
+
+
+def test_a_unit_head_reads_only_the_units_they_head(org: Org, people: People) -> None:
+    assert register_unit_ids(people.unit_head) == ids(org.science)
+    head = person("truongpnv", org.district_home_affairs, Role.UNIT_HEAD)
+    assert register_unit_ids(head) == ids(org.district_home_affairs)  # not the whole district
+
+
+def test_a_head_who_is_also_an_officer_reads_both(org: Org) -> None:
+    user = person("kiemnhiem", org.science, Role.UNIT_HEAD)
+    person("kiemnhiem", org.commune, Role.REFORM_OFFICER)
+    forget(user)
+    assert register_unit_ids(user) == ids(org.science, org.commune)
+
+
+@pytest.mark.parametrize("persona", ["unit_staff", "council_member", "committee_member", "outsider"])
+def test_people_without_a_register_role_read_nothing(people: People, persona: str) -> None:
+    assert register_unit_ids(getattr(people, persona)) == set()
