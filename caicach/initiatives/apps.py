@@ -9,6 +9,8 @@ class InitiativesConfig(AppConfig):
 
     def ready(self) -> None:
         from caicach.core.context_processors import add_nav_item
+        from caicach.core.queries.audit import register_action_labels, register_object_url
+        from caicach.initiatives.models import Campaign
         from caicach.initiatives import (  # noqa: F401  (registers the permission rules and job handlers)
             rules,
             tasks,
@@ -21,3 +23,11 @@ class InitiativesConfig(AppConfig):
             "initiatives.view_campaigns",
             before="unit_list",
         )
+        register_action_labels(
+            {
+                "campaign.create": _("Lập kế hoạch phát động"),
+                "campaign.update": _("Sửa kế hoạch phát động"),
+                "campaign.publish": _("Ban hành kế hoạch, cấp số"),
+            }
+        )
+        register_object_url(Campaign, "initiatives:campaign_detail")

@@ -16,6 +16,7 @@ from caicach.core import rendering
 from caicach.core.jobs import job_start
 from caicach.core.models import User
 from caicach.core.permissions import can, get_for_user
+from caicach.core.queries.audit import timeline_for
 from caicach.initiatives.documents import campaign_plan_spec
 from caicach.initiatives.models import Campaign
 from caicach.initiatives.queries import campaigns_for, campaigns_with_units
@@ -40,6 +41,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "target_indices": list(campaign.target_indices.all()),
         "reform_fields": list(campaign.reform_fields.all()),
         "can_publish": campaign.status == "draft" and can(request.user, "publish", campaign),
+        "events": timeline_for(campaign),
     }
     return render(request, "initiatives/campaign_detail.html", context)
 

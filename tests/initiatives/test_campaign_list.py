@@ -90,3 +90,12 @@ def test_the_list_has_a_constant_query_count(
         response = client.get(LIST)
     assert response.status_code == 200
     assert response.content.decode().count("campaigns/") >= 25
+
+
+def test_the_campaign_page_shows_its_timeline(
+    client: Client, campaigns: dict[str, Campaign], people: People
+) -> None:
+    client.force_login(people.reform_officer)
+    html = client.get(campaigns["published"].get_absolute_url()).content.decode()
+    assert "Lịch sử thay đổi" in html
+    assert "Ban hành kế hoạch, cấp số" in html and "Lập kế hoạch phát động" in html

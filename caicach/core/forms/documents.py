@@ -9,11 +9,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core.forms.base import Form
+from caicach.core.forms.units import UnitChoiceField
 from caicach.core.models import DocumentType, Unit
 
 
 class RegisterFilterForm(Form):
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Cơ quan ban hành"), queryset=Unit.objects.none(), required=False, empty_label=_("Tất cả")
     )
     document_type = forms.ChoiceField(

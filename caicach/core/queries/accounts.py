@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core.models import AuditEvent, LoginFailure, Membership, Notification, User
+from caicach.core.models import AuditEvent, LoginFailure, Membership, User
 from caicach.core.queries.audit import register_action_labels, register_object_url, timeline_for
 from caicach.core.text import fold
 
@@ -63,10 +63,6 @@ def failures_left(*, username: str) -> int:
     since = timezone.now() - lockout_window()
     used = LoginFailure.objects.filter(created_at__gt=since, username=normalise_username(username)).count()
     return max(settings.LOGIN_MAX_FAILURES - used, 0)
-
-
-def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def user_fingerprint(user: User) -> str:

@@ -30,6 +30,15 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "unit.update": _("Sửa thông tin đơn vị"),
     "unit.merge": _("Sáp nhập đơn vị"),
     "unit.import": _("Nhập danh sách đơn vị từ Excel"),
+    "calendar.load_official": _("Nạp lịch nghỉ chính thức"),
+    "calendar_day.create": _("Thêm ngày nghỉ/ngày làm bù"),
+    "calendar_day.update": _("Sửa ngày nghỉ/ngày làm bù"),
+    "calendar_day.remove": _("Xóa ngày nghỉ/ngày làm bù"),
+    "document.number": _("Cấp số văn bản"),
+    "document.number_external": _("Vào sổ số văn bản cấp ngoài hệ thống"),
+    "job.start": _("Bắt đầu tác vụ nền"),
+    "job.finish": _("Hoàn thành tác vụ nền"),
+    "job.fail": _("Tác vụ nền bị lỗi"),
 }
 
 # "app_label.model" → URL name taking the object's pk, for links from the trail.

@@ -38,6 +38,7 @@ from caicach.core.middleware import client_ip
 from caicach.core.models import Membership, User
 from caicach.core.permissions import can, get_for_user, require
 from caicach.core.queries import accounts as queries
+from caicach.core.queries.notifications import unread_count
 from caicach.core.services import accounts as services
 
 PAGE_SIZE = 25
@@ -76,7 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
     shortcuts = [item for item in nav_items(request) if item.key != "home"]
     unread = next((item.count for item in shortcuts if item.key == "inbox"), None)
     if unread is None:
-        unread = queries.unread_count(user)
+        unread = unread_count(user)
     context = {
         "memberships": queries.active_memberships_of(user),
         "shortcuts": shortcuts,

@@ -14,7 +14,6 @@ from django.db import transaction
 from caicach.core.demo import ACCOUNTS, DEMO_PASSWORD, demo_load_organisation, demo_loaded
 from caicach.core.models import ReformField, ReformIndex, Role, User
 from caicach.core.services.calendar import calendar_load_official
-from caicach.core.services.notifications import notify
 from caicach.initiatives.demo import load_seed_campaign
 
 
@@ -37,7 +36,8 @@ class Command(BaseCommand):
         calendar_load_official(actor=None)
         district_officer = User.objects.get(username="cchc.chauthanh")
         eligible = [u for code, u in units.items() if code.startswith("CT-") and code != "CT-PNV"]
-        campaign = load_seed_campaign(
+        # Publishing notifies the eligible units (their inboxes show it).
+        load_seed_campaign(
             actor=district_officer,
             issuing_unit=units["CT"],
             receiving_unit=units["CT-PNV"],
@@ -46,13 +46,6 @@ class Command(BaseCommand):
             reform_fields=ReformField.objects.all(),
             target_indices=ReformIndex.objects.all(),
             issued_on=datetime.date(2024, 5, 10),
-        )
-        notify(
-            recipients=User.objects.filter(memberships__unit__code__startswith="CT-").distinct(),
-            title="Kế hoạch phát động sáng kiến CCHC năm 2024 đã ban hành",
-            body="Mỗi cơ quan, đơn vị đề xuất ít nhất 1 sáng kiến, giải pháp; hạn gửi hết ngày 25/6/2024.",
-            url=campaign.get_absolute_url(),
-            email=False,
         )
 
     def _print_accounts(self) -> None:
