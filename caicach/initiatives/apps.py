@@ -10,11 +10,11 @@ class InitiativesConfig(AppConfig):
     def ready(self) -> None:
         from caicach.core.context_processors import add_nav_item
         from caicach.core.queries.audit import register_action_labels, register_object_url
-        from caicach.initiatives.models import Campaign
         from caicach.initiatives import (  # noqa: F401  (registers the permission rules and job handlers)
             rules,
             tasks,
         )
+        from caicach.initiatives.models import Campaign
 
         add_nav_item(
             "initiatives:campaign_list",
