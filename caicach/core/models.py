@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from caicach.core.text import fold
 
@@ -358,7 +359,7 @@ class DocumentType(models.TextChoices):
     PROGRAM = "CTr", _("Chương trình")
     SUBMISSION = "TTr", _("Tờ trình")
     REPORT = "BC", _("Báo cáo")
-    NOTICE = "TB", _("Thông báo")
+    NOTICE = "TB", pgettext_lazy("document type", "Thông báo")
     INVITATION = "GM", _("Giấy mời")
     MINUTES = "BB", _("Biên bản")
     OFFICIAL_LETTER = "CV", _("Công văn")

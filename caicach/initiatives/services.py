@@ -188,7 +188,7 @@ def campaign_publish(*, campaign: Campaign, actor: User, issued_on: datetime.dat
         obj=locked,
         changes={
             "status": [CampaignStatus.DRAFT, CampaignStatus.PUBLISHED],
-            "number": [None, document.reference],
+            "registered_document": [None, document.reference],
         },
     )
     _notify_eligible_units(locked)
