@@ -39,7 +39,28 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         return self.active_on(timezone.localdate())
 
 
-class Unit(models.Model):
+class FoldedSearchMixin:
+    """Keeps ``search_text`` — the accent-free, lower-case text of SEARCH_SOURCE_FIELDS —
+    in step with the row, so searches filter it in SQL. It is derived from this same row,
+    not a write elsewhere, so save() may keep it; bulk_create and QuerySet.update() skip
+    save() and must set it themselves (``build_search_text``)."""
+
+    SEARCH_SOURCE_FIELDS: ClassVar[tuple[str, ...]] = ()
+    search_text: str
+
+    def build_search_text(self) -> str:
+        return fold(" ".join(str(getattr(self, name) or "") for name in self.SEARCH_SOURCE_FIELDS))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(self.SEARCH_SOURCE_FIELDS):
+            self.search_text = self.build_search_text()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)  # type: ignore[misc]
+
+
+class Unit(FoldedSearchMixin, models.Model):
     """An organisation unit: a committee, a department, a commune, a district's division.
 
     Units are never deleted: a unit merged away gets ``valid_to`` and a ``successor`` so its
@@ -106,19 +127,6 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # search_text is derived from this same row, not a write elsewhere, so save() keeps
-        # it in step. bulk_create and QuerySet.update() skip save(): they set it themselves.
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or set(update_fields) & set(self.SEARCH_SOURCE_FIELDS):
-            self.search_text = self.build_search_text()
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
-
-    def build_search_text(self) -> str:
-        return fold(f"{self.code} {self.name} {self.short_name}")
-
     def is_active_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or self.valid_to >= day
@@ -140,7 +148,7 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Lãnh đạo UBND (Chủ tịch, Phó Chủ tịch)")
 
 
-class User(AbstractUser):
+class User(FoldedSearchMixin, AbstractUser):
     """A civil servant. ``unit`` is where they work; what they may do comes from memberships."""
 
     full_name = models.CharField(_("họ và tên"), max_length=150)
@@ -184,18 +192,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # As for Unit: a derived column of this row; bulk_create and update() set it themselves.
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or set(update_fields) & set(self.SEARCH_SOURCE_FIELDS):
-            self.search_text = self.build_search_text()
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
-
-    def build_search_text(self) -> str:
-        return fold(f"{self.username} {self.full_name} {self.email}")
 
     def get_full_name(self) -> str:
         return self.full_name or self.username
