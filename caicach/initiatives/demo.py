@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from caicach.core.models import ReformField, ReformIndex, Unit, User
 from caicach.initiatives.models import Campaign
-from caicach.initiatives.services import campaign_create, campaign_publish
+from caicach.initiatives.services.campaigns import campaign_create, campaign_publish
 
 SEED_TITLE = (
     "Phát động sáng kiến, giải pháp trong công tác cải cách hành chính năm 2024 trên địa bàn huyện Châu Thành"

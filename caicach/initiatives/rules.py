@@ -1,14 +1,14 @@
-"""Who may see and change campaigns.
+"""Who may see and change campaigns and initiatives.
 
 A reform officer acts within their jurisdiction: the committee their unit belongs to and
-every unit under it (``Principal.scope_unit_ids``). ``queries.campaigns_for`` is the
+every unit under it (``Principal.scope_unit_ids``). ``queries.campaigns.campaigns_for`` is the
 database-side twin of the ``view`` rule; a test keeps the two in step."""
 
 from __future__ import annotations
 
 from caicach.core.models import Role
 from caicach.core.permissions import Principal, global_rule, rule
-from caicach.initiatives.models import Campaign
+from caicach.initiatives.models import Campaign, Initiative, InitiativeStatus
 
 
 @global_rule("initiatives.view_campaigns")
@@ -41,3 +41,94 @@ def _view_campaign(who: Principal, campaign: Campaign) -> bool:
 @rule(Campaign, "change", "publish")
 def _change_campaign(who: Principal, campaign: Campaign) -> bool:
     return who.is_admin or _in_reform_scope(who, campaign)
+
+
+# --- Initiatives ---------------------------------------------------------------------------------
+#
+# The access matrix of issue 3: authors see and edit their own drafts; a unit's head sees the
+# unit's dossiers and confirms them; reform officers see the dossiers that reached their
+# campaigns (or, outside any campaign, that their jurisdiction's units sent); council members
+# see only the dossiers assigned to them. Everyone else gets 404. ``queries.initiatives.initiatives_for``
+# is the database-side twin of the ``view`` rule.
+
+EDITABLE_STATUSES = frozenset({InitiativeStatus.DRAFT, InitiativeStatus.RETURNED})
+# Statuses in which the dossier has reached the receiving body (past the unit head).
+RECEIVED_STATUSES = frozenset(
+    {
+        InitiativeStatus.SUBMITTED,
+        InitiativeStatus.ACCEPTED,
+        InitiativeStatus.IN_REVIEW,
+        InitiativeStatus.RECOGNISED,
+        InitiativeStatus.NOT_RECOGNISED,
+    }
+)
+
+
+def is_author(who: Principal, initiative: Initiative) -> bool:
+    if initiative.created_by_id == who.user.pk:
+        return True
+    return any(a.user_id == who.user.pk for a in initiative.authorships.all())
+
+
+def heads_unit(who: Principal, initiative: Initiative) -> bool:
+    return who.has_role(Role.UNIT_HEAD, initiative.unit_id)
+
+
+def manages_initiative(who: Principal, initiative: Initiative) -> bool:
+    """A reform officer responsible for where the dossier was sent: its campaign, or for a
+    dossier outside any campaign, the jurisdiction of the unit that sent it."""
+    if who.is_admin:
+        return True
+    if initiative.campaign_id is not None:
+        campaign = initiative.campaign
+        assert campaign is not None
+        return _in_reform_scope(who, campaign)
+    scope = who.scope_unit_ids(Role.REFORM_OFFICER)
+    return scope is None or initiative.unit_id in scope
+
+
+def reviews(who: Principal, initiative: Initiative) -> bool:
+    return initiative.review_assignments.filter(member__user_id=who.user.pk, excluded=False).exists()
+
+
+@global_rule("initiatives.view_initiatives")
+def _view_initiatives(who: Principal) -> bool:
+    return True
+
+
+@global_rule("initiatives.create_initiative")
+def _create_initiative(who: Principal) -> bool:
+    return who.is_admin or bool(who.units_with_role(Role.UNIT_STAFF, Role.UNIT_HEAD))
+
+
+@rule(Initiative, "view")
+def _view_initiative(who: Principal, initiative: Initiative) -> bool:
+    if who.is_admin or is_author(who, initiative) or heads_unit(who, initiative):
+        return True
+    if initiative.status in RECEIVED_STATUSES and manages_initiative(who, initiative):
+        return True
+    return reviews(who, initiative)
+
+
+@rule(Initiative, "change", "submit")
+def _change_initiative(who: Principal, initiative: Initiative) -> bool:
+    return initiative.status in EDITABLE_STATUSES and (who.is_admin or is_author(who, initiative))
+
+
+@rule(Initiative, "confirm")
+def _confirm_initiative(who: Principal, initiative: Initiative) -> bool:
+    return initiative.status == InitiativeStatus.AWAITING_CONFIRMATION and (
+        who.is_admin or heads_unit(who, initiative)
+    )
+
+
+@rule(Initiative, "receive")
+def _receive_initiative(who: Principal, initiative: Initiative) -> bool:
+    """Accept (issue the receipt) or return for completion."""
+    return initiative.status == InitiativeStatus.SUBMITTED and manages_initiative(who, initiative)
+
+
+@rule(Initiative, "manage")
+def _manage_initiative(who: Principal, initiative: Initiative) -> bool:
+    """Council work and recognition on a dossier that has been accepted."""
+    return initiative.status in RECEIVED_STATUSES and manages_initiative(who, initiative)

@@ -1,13 +1,11 @@
-from django.urls import URLPattern, path
+"""URLs of the initiatives app: each area keeps its own list in its views module."""
 
-from caicach.initiatives import views
+from django.urls import URLPattern
+
+from caicach.initiatives.views import campaigns
 
 app_name = "initiatives"
 
 urlpatterns: list[URLPattern] = [
-    path("campaigns/", views.campaign_list, name="campaign_list"),
-    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
-    path("campaigns/<int:pk>/plan.docx", views.campaign_plan, name="campaign_plan"),
-    path("campaigns/<int:pk>/plan-pdf/", views.campaign_plan_pdf, name="campaign_plan_pdf"),
-    path("campaigns/<int:pk>/publish/", views.campaign_publish_view, name="campaign_publish"),
+    *campaigns.urlpatterns,
 ]

@@ -23,9 +23,9 @@ from caicach.core import rendering
 from caicach.core.models import AuditEvent, Role, Unit
 from caicach.core.permissions import can
 from caicach.initiatives.demo import SEED_CAMPAIGN, SEED_TITLE, load_seed_campaign
-from caicach.initiatives.documents import campaign_plan_spec
+from caicach.initiatives.documents.campaigns import campaign_plan_spec
 from caicach.initiatives.models import Campaign, CampaignStatus
-from caicach.initiatives.services import campaign_create, campaign_publish, campaign_update
+from caicach.initiatives.services.campaigns import campaign_create, campaign_publish, campaign_update
 from tests.conftest import Org, People
 from tests.factories import person
 

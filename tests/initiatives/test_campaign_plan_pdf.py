@@ -19,7 +19,7 @@ from caicach.core.jobs import job_execute
 from caicach.core.models import Job, JobStatus, Role, User
 from caicach.initiatives.demo import load_seed_campaign
 from caicach.initiatives.models import Campaign
-from caicach.initiatives.tasks import CAMPAIGN_PLAN_PDF
+from caicach.initiatives.tasks.campaigns import CAMPAIGN_PLAN_PDF
 from tests.conftest import Org, People
 from tests.factories import person
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from caicach.core.models import Membership, Notification, Role, User
 from caicach.initiatives.demo import SEED_TITLE, load_seed_campaign
 from caicach.initiatives.models import Campaign
-from caicach.initiatives.services import campaign_publish, campaign_update
+from caicach.initiatives.services.campaigns import campaign_publish, campaign_update
 from tests.conftest import Org, People
 from tests.factories import person
 

@@ -12,7 +12,7 @@ from caicach.core.models import Role, Unit, User
 from caicach.core.permissions import can
 from caicach.initiatives.demo import SEED_CAMPAIGN
 from caicach.initiatives.models import Campaign
-from caicach.initiatives.services import campaign_create, campaign_update
+from caicach.initiatives.services.campaigns import campaign_create, campaign_update
 from tests.conftest import Org, People
 from tests.factories import person
 

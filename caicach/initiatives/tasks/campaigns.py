@@ -10,8 +10,8 @@ from caicach.core import rendering
 from caicach.core.jobs import JobError, JobOutput, Progress, job_handler
 from caicach.core.models import Job
 from caicach.core.permissions import can
-from caicach.initiatives.documents import campaign_plan_spec
-from caicach.initiatives.queries import campaigns_with_units
+from caicach.initiatives.documents.campaigns import campaign_plan_spec
+from caicach.initiatives.queries.campaigns import campaigns_with_units
 
 CAMPAIGN_PLAN_PDF = "initiatives.campaign_plan_pdf"
 

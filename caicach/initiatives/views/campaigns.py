@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -17,11 +18,11 @@ from caicach.core.jobs import job_start
 from caicach.core.models import User
 from caicach.core.permissions import can, get_for_user
 from caicach.core.queries.audit import timeline_for
-from caicach.initiatives.documents import campaign_plan_spec
+from caicach.initiatives.documents.campaigns import campaign_plan_spec
 from caicach.initiatives.models import Campaign
-from caicach.initiatives.queries import campaigns_for, campaigns_with_units
-from caicach.initiatives.services import campaign_publish
-from caicach.initiatives.tasks import CAMPAIGN_PLAN_PDF
+from caicach.initiatives.queries.campaigns import campaigns_for, campaigns_with_units
+from caicach.initiatives.services.campaigns import campaign_publish
+from caicach.initiatives.tasks.campaigns import CAMPAIGN_PLAN_PDF
 
 
 @login_required
@@ -87,3 +88,12 @@ def campaign_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
         reference = campaign.registered_document.reference if campaign.registered_document else ""
         messages.success(request, _("Đã ban hành Kế hoạch số %(reference)s.") % {"reference": reference})
     return redirect("initiatives:campaign_detail", pk=campaign.pk)
+
+
+urlpatterns: list[URLPattern] = [
+    path("campaigns/", campaign_list, name="campaign_list"),
+    path("campaigns/<int:pk>/", campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/plan.docx", campaign_plan, name="campaign_plan"),
+    path("campaigns/<int:pk>/plan-pdf/", campaign_plan_pdf, name="campaign_plan_pdf"),
+    path("campaigns/<int:pk>/publish/", campaign_publish_view, name="campaign_publish"),
+]
