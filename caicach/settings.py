@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "caicach.core",
     "caicach.initiatives",
+    "caicach.workprogram",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,8 @@ MEDIA_URL = "/files/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# A work program spreadsheet is a few hundred rows: anything far larger is not one.
+WORKPROGRAM_IMPORT_MAX_BYTES = env_int("WORKPROGRAM_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

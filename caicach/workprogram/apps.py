@@ -1,0 +1,47 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkProgramConfig(AppConfig):
+    name = "caicach.workprogram"
+    label = "workprogram"
+    verbose_name = _("Chương trình công tác")
+
+    def ready(self) -> None:
+        from caicach.core.context_processors import add_nav_item
+        from caicach.core.queries.audit import register_action_labels, register_object_url
+        from caicach.workprogram import rules  # noqa: F401  (registers the permission rules)
+        from caicach.workprogram.models import AdjustmentRequest, ProgramItem, WorkProgram
+
+        add_nav_item(
+            "workprogram:program_list",
+            _("Chương trình công tác"),
+            _("Chương trình công tác năm: nội dung, đề án trình, tiến độ và đề nghị điều chỉnh"),
+            "workprogram.view_programs",
+            before="unit_list",
+        )
+        register_action_labels(
+            {
+                "program.create": _("Tạo chương trình công tác"),
+                "program.update": _("Sửa chương trình công tác"),
+                "program.import": _("Nhập nội dung chương trình từ Excel"),
+                "item.create": _("Thêm nội dung vào chương trình"),
+                "item.update": _("Sửa nội dung chương trình"),
+                "item.submit": _("Ghi nhận đã trình"),
+                "item.issue": _("Ghi nhận đã ban hành"),
+                "item.adjust": _("Điều chỉnh theo đề nghị được chấp thuận"),
+                "adjustment.file": _("Gửi đề nghị điều chỉnh chương trình"),
+                "adjustment.approve": _("Chấp thuận đề nghị điều chỉnh"),
+                "adjustment.reject": _("Không chấp thuận đề nghị điều chỉnh"),
+                "workprogram_settings.update": _("Sửa thiết lập chương trình công tác"),
+                "adjustment_reason.create": _("Thêm lý do điều chỉnh chương trình"),
+                "adjustment_reason.update": _("Sửa lý do điều chỉnh chương trình"),
+            }
+        )
+        register_object_url(WorkProgram, "workprogram:program_detail")
+        register_object_url(ProgramItem, "workprogram:item_detail")
+        register_object_url(AdjustmentRequest, "workprogram:request_detail")
+        from caicach.workprogram import reminders  # noqa: F401  (the monthly report reminder)
+        from caicach.workprogram.rules_reports import register_report_labels  # and the reports' rules
+
+        register_report_labels()

@@ -1,0 +1,132 @@
+"""Who may see and do what in the work program (seed 001; issue 4, point 6).
+
+- The Office (OFFICE_OFFICER) keeps the program: within its jurisdiction
+  (``Principal.scope_unit_ids``) it sees and manages every program, item and request;
+  administrators everywhere.
+- A unit (anyone working there) sees the items it leads or coordinates; its head and staff
+  record the submission of, and file adjustment requests for, the items it leads.
+- A leader sees the items they supervise and decides the requests addressed to them.
+- Anybody else gets 404.
+
+``queries.items_for`` / ``programs_for`` / ``requests_for`` are the database-side twins of
+the ``view`` rules below; a test keeps each pair in step."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from caicach.core.models import Role, Unit, UnitKind
+from caicach.core.permissions import Principal, global_rule, rule
+from caicach.workprogram.models import AdjustmentRequest, ProgramItem, RequestStatus, WorkProgram
+
+UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
+
+
+def office_covers(who: Principal, committee_id: int) -> bool:
+    scope = who.scope_unit_ids(Role.OFFICE_OFFICER)
+    return scope is None or committee_id in scope
+
+
+@global_rule("workprogram.view_programs")
+def _view_programs(who: Principal) -> bool:
+    # Anyone signed in may open the list; it shows only what they may see.
+    return True
+
+
+@global_rule("workprogram.create_program")
+def _create_program(who: Principal) -> bool:
+    # Which committees they may pick is checked by services.program_create.
+    return who.is_admin or who.has_role(Role.OFFICE_OFFICER)
+
+
+@rule(WorkProgram, "view")
+def _view_program(who: Principal, program: WorkProgram) -> bool:
+    if office_covers(who, program.issuing_unit_id):
+        return True
+    units = who.unit_ids
+    return program.items.filter(
+        Q(lead_unit__in=units) | Q(coordinating_units__in=units) | Q(supervising_leader=who.user)
+    ).exists()
+
+
+@rule(WorkProgram, "change", "import", "add_item")
+def _manage_program(who: Principal, program: WorkProgram) -> bool:
+    return office_covers(who, program.issuing_unit_id)
+
+
+@rule(WorkProgram, "propose_item")
+def _propose_item(who: Principal, program: WorkProgram) -> bool:
+    """A unit taking part in the program (it sees it) may ask for an item to be added, led
+    by itself; a unit outside it learns nothing of the program."""
+    if who.is_admin:
+        return True
+    own = who.units_with_role(*UNIT_ROLES)
+    if not own or not own & who.unit_tree.subtree([program.issuing_unit_id]):
+        return False
+    return _view_program(who, program)
+
+
+@rule(ProgramItem, "view")
+def _view_item(who: Principal, item: ProgramItem) -> bool:
+    if office_covers(who, item.program.issuing_unit_id):
+        return True
+    units = who.unit_ids
+    if item.lead_unit_id in units or item.supervising_leader_id == who.user.pk:
+        return True
+    return item.coordinating_units.filter(pk__in=units).exists()
+
+
+@rule(ProgramItem, "change", "issue")
+def _manage_item(who: Principal, item: ProgramItem) -> bool:
+    return office_covers(who, item.program.issuing_unit_id)
+
+
+@rule(ProgramItem, "submit")
+def _submit_item(who: Principal, item: ProgramItem) -> bool:
+    """The Office records a submission it received; the lead unit may record its own."""
+    return office_covers(who, item.program.issuing_unit_id) or item.lead_unit_id in who.units_with_role(
+        *UNIT_ROLES
+    )
+
+
+@rule(ProgramItem, "request_adjustment")
+def _request_adjustment(who: Principal, item: ProgramItem) -> bool:
+    return who.is_admin or item.lead_unit_id in who.units_with_role(*UNIT_ROLES)
+
+
+@rule(AdjustmentRequest, "view")
+def _view_request(who: Principal, request: AdjustmentRequest) -> bool:
+    return (
+        office_covers(who, request.program.issuing_unit_id)
+        or request.lead_unit_id in who.unit_ids
+        or request.leader_id == who.user.pk
+        or request.requested_by_id == who.user.pk
+    )
+
+
+@rule(AdjustmentRequest, "decide")
+def _decide_request(who: Principal, request: AdjustmentRequest) -> bool:
+    if request.status != RequestStatus.PENDING:
+        return False
+    return who.is_admin or (request.leader_id == who.user.pk and who.has_role(Role.LEADER))
+
+
+@global_rule("workprogram.manage_settings")
+def _manage_settings(who: Principal) -> bool:
+    return who.is_admin or who.has_role(Role.OFFICE_OFFICER)
+
+
+@rule(Unit, "workprogram.settings")
+def _committee_settings(who: Principal, unit: Unit) -> bool:
+    """A committee's work-program settings belong to the Office covering it."""
+    return office_covers(who, unit.pk)
+
+
+@global_rule("workprogram.manage_reasons")
+def _manage_reasons(who: Principal) -> bool:
+    """The list of allowed reasons is the province's (seed 001): its Office keeps it."""
+    if who.is_admin:
+        return True
+    scope = who.scope_unit_ids(Role.OFFICE_OFFICER) or set()
+    kinds = who.unit_tree.kinds if scope else {}
+    return any(kinds.get(unit_id) == UnitKind.PROVINCE_COMMITTEE for unit_id in scope)
