@@ -175,6 +175,36 @@ ACCOUNTS = [
     DemoAccount(
         "lanhdao.chauthanh", "Phan Văn Dũng", "CT", (Role.LEADER,), "Phó Chủ tịch UBND huyện", "Thạc sĩ"
     ),
+    # The authors and head of the provincial Office's initiative (seeds 000/001), carried
+    # through the province's 2024 campaign to a certificate (caicach.initiatives.demo).
+    DemoAccount(
+        "tacgia.vp",
+        "Đông Thị Huệ",
+        "TN-VP",
+        (Role.UNIT_STAFF,),
+        "Chuyên viên phòng Tổng hợp",
+        "Thạc sĩ",
+        date_of_birth=datetime.date(1989, 6, 30),
+    ),
+    DemoAccount(
+        "truong.vp", "Phạm Văn Đà", "TN-VP", (Role.UNIT_HEAD,), "Phó Chánh Văn phòng UBND tỉnh", "Thạc sĩ"
+    ),
+    # The province's work program (caicach.workprogram.demo): its other leaders, and the units
+    # that file adjustment requests and monthly reports.
+    DemoAccount("chutich", "Lâm Quốc Trung", "TN", (Role.LEADER,), "Chủ tịch UBND tỉnh", "Tiến sĩ"),
+    DemoAccount(
+        "lanhdao.kinhte", "Hồ Thị Phương Lan", "TN", (Role.LEADER,), "Phó Chủ tịch UBND tỉnh", "Thạc sĩ"
+    ),
+    DemoAccount(
+        "truong.snv", "Mai Xuân Trường", "TN-SNV", (Role.UNIT_HEAD,), "Giám đốc Sở Nội vụ", "Thạc sĩ"
+    ),
+    DemoAccount(
+        "canbo.chauthanh",
+        "Tô Minh Nhựt",
+        "CT",
+        (Role.UNIT_STAFF,),
+        "Chuyên viên Văn phòng HĐND và UBND huyện",
+    ),
 ]
 
 

@@ -10,17 +10,28 @@ class InitiativesConfig(AppConfig):
     def ready(self) -> None:
         from caicach.core.context_processors import add_nav_item
         from caicach.core.queries.audit import register_action_labels, register_object_url
-        from caicach.initiatives import (  # noqa: F401  (registers the permission rules and job handlers)
+        from caicach.initiatives import (  # noqa: F401  (registers rules, reminders and job handlers)
+            reminders,
+            reminders_review,
             rules,
+            rules_recognition,
+            rules_review,
             tasks,
         )
         from caicach.initiatives.models import Campaign
 
         add_nav_item(
-            "initiatives:campaign_list",
+            "initiatives:initiative_list",
             _("Sáng kiến"),
-            _("Các đợt phát động sáng kiến, giải pháp cải cách hành chính"),
-            "initiatives.view_campaigns",
+            _("Hồ sơ sáng kiến và các đợt phát động sáng kiến, giải pháp cải cách hành chính"),
+            "initiatives.view_initiatives",
+            before="unit_list",
+        )
+        add_nav_item(
+            "initiatives:review_mine",
+            _("Chấm điểm"),
+            _("Các hồ sơ sáng kiến Hội đồng giao cho bạn chấm điểm"),
+            "initiatives.score_reviews",
             before="unit_list",
         )
         register_action_labels(
@@ -28,6 +39,23 @@ class InitiativesConfig(AppConfig):
                 "campaign.create": _("Lập kế hoạch phát động"),
                 "campaign.update": _("Sửa kế hoạch phát động"),
                 "campaign.publish": _("Ban hành kế hoạch, cấp số"),
+                "campaign.extend": _("Gia hạn, mở lại thời gian nhận sáng kiến"),
+                "campaign.close": _("Kết thúc đợt phát động"),
             }
         )
         register_object_url(Campaign, "initiatives:campaign_detail")
+        # Dossiers (I2): the audit labels live with their service.
+        from caicach.initiatives.models import Initiative
+        from caicach.initiatives.services.dossiers import ACTION_LABELS as DOSSIER_ACTION_LABELS
+
+        register_action_labels(DOSSIER_ACTION_LABELS)
+        from caicach.initiatives.services.workflow import ACTION_LABELS as WORKFLOW_ACTION_LABELS  # I3
+
+        register_action_labels(WORKFLOW_ACTION_LABELS)
+        register_object_url(Initiative, "initiatives:initiative_detail")
+        # Recognition (I6): the audit labels live with their service.
+        from caicach.initiatives.models import EffectivenessReport
+        from caicach.initiatives.services.recognition import AUDIT_LABELS as RECOGNITION_ACTION_LABELS
+
+        register_action_labels(RECOGNITION_ACTION_LABELS)
+        register_object_url(EffectivenessReport, "initiatives:effectiveness_detail")

@@ -2,10 +2,16 @@
 
 from django.urls import URLPattern
 
-from caicach.initiatives.views import campaigns
+from caicach.initiatives.views import campaigns, dossiers, imports, lists, recognition, review, workflow
 
 app_name = "initiatives"
 
 urlpatterns: list[URLPattern] = [
     *campaigns.urlpatterns,
+    *dossiers.urlpatterns,
+    *imports.urlpatterns,
+    *lists.urlpatterns,
+    *recognition.urlpatterns,
+    *review.urlpatterns,
+    *workflow.urlpatterns,
 ]

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime
 import io
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -13,13 +16,15 @@ from django.test import Client
 from caicach.core import calendar
 from caicach.core.demo import ACCOUNTS, DEMO_PASSWORD
 from caicach.core.models import AuditEvent, Membership, Role, Unit, User
-from caicach.initiatives.models import Campaign
+from caicach.initiatives.models import Campaign, Initiative, InitiativeStatus, RecognitionLevel
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo() -> str:
+def demo(settings: Any, tmp_path: Path) -> str:
+    # The demo issues documents (the work program's monthly summaries) into MEDIA_ROOT.
+    settings.MEDIA_ROOT = tmp_path
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     return out.getvalue()
@@ -48,11 +53,35 @@ def test_the_demo_holds_both_the_two_tier_and_the_legacy_three_tier_structure(de
 
 
 def test_the_seed_002_campaign_is_issued_with_a_number(demo: str) -> None:
-    campaign = Campaign.objects.get()
+    campaign = Campaign.objects.get(issuing_unit__code="CT")
     assert campaign.registered_document is not None
     assert campaign.registered_document.reference == "01/KH-UBND"
     assert campaign.eligible_units.count() >= 10
     assert AuditEvent.objects.filter(action__startswith="campaign.").exists()
+
+
+def test_the_seed_initiatives_are_carried_through_the_campaigns(demo: str) -> None:
+    """Seed 001/000 to a certificate with its three authors 30/30/40 (rows 1, 2, 3, not the
+    seed's 1, 2, 2); seed 003 submitted to Châu Thành; one dossier returned; units without
+    any dossier remain."""
+    office = Initiative.objects.get(unit__code="TN-VP")
+    assert office.status == InitiativeStatus.RECOGNISED
+    rows = list(
+        office.authorships.order_by("position").values_list("position", "full_name", "share", "is_lead")
+    )
+    assert rows == [
+        (1, "Lê Tuấn Phú", Decimal("30.00"), False),
+        (2, "Nguyễn Phương Thảo", Decimal("30.00"), False),
+        (3, "Đông Thị Huệ", Decimal("40.00"), True),
+    ]
+    assert office.recognition.level == RecognitionLevel.PROVINCIAL
+    assert office.recognition.certificate.verification_code
+    assert office.effectiveness_reports.exists()
+    chau_thanh = Campaign.objects.get(issuing_unit__code="CT")
+    statuses = set(chau_thanh.initiatives.values_list("kind", "status"))
+    assert statuses == {("experience", InitiativeStatus.SUBMITTED), ("solution", InitiativeStatus.RETURNED)}
+    without = chau_thanh.eligible_units.exclude(initiatives__campaign=chau_thanh)
+    assert without.count() >= 5
 
 
 def test_the_official_calendar_is_loaded(demo: str) -> None:

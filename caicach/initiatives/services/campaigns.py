@@ -1,4 +1,5 @@
-"""Every write to campaigns: create, edit the draft, publish (takes a number)."""
+"""Every write to campaigns: create, edit the draft, publish (takes a number), extend or
+reopen the submission window, close."""
 
 from __future__ import annotations
 
@@ -9,17 +10,18 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from caicach.core import audit
+from caicach.core import audit, clock
 from caicach.core.models import DocumentType, Role, Unit, User
 from caicach.core.numbering import register_number
 from caicach.core.permissions import principal
 from caicach.core.services.notifications import notify
 from caicach.core.text import normalise_input
+from caicach.core.versioning import STALE_EDIT_MESSAGE, check_version
 from caicach.initiatives.models import Campaign, CampaignStatus
+from caicach.initiatives.queries.campaigns import unit_heads_and_staff
 
 SCALAR_FIELDS = (
     "issuing_unit",
@@ -33,6 +35,8 @@ SCALAR_FIELDS = (
     "presentation_requirements",
     "solution_scope",
     "min_initiatives_per_unit",
+    "reminder_working_days",
+    "rubric",
     "window_start",
     "window_end",
     "receiving_unit",
@@ -48,9 +52,8 @@ SCALAR_FIELDS = (
 )
 M2M_FIELDS = ("reform_fields", "target_indices", "eligible_units")
 
-STALE_MESSAGE = gettext_lazy(
-    "Dữ liệu đã được người khác thay đổi trong lúc bạn sửa. Vui lòng tải lại trang và nhập lại thay đổi."
-)
+# Kept as a name for older callers; the one shared message lives in core.versioning.
+STALE_MESSAGE = STALE_EDIT_MESSAGE
 
 
 def _split(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
@@ -129,9 +132,8 @@ def campaign_create(*, actor: User, data: Mapping[str, Any]) -> Campaign:
 def campaign_update(*, campaign: Campaign, actor: User, data: Mapping[str, Any], version: int) -> Campaign:
     """Edit a draft. ``version`` is the one the user's form was built from: if the row moved
     since, the edit is refused rather than silently overwriting someone else's."""
-    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if locked.version != version:
-        raise ValidationError(STALE_MESSAGE)
+    locked = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
+    check_version(locked.version, version)
     if locked.status != CampaignStatus.DRAFT:
         raise ValidationError(_("Kế hoạch đã ban hành, không thể sửa nội dung."))
     scalars, relations = _split(data)
@@ -167,7 +169,7 @@ def campaign_publish(*, campaign: Campaign, actor: User, issued_on: datetime.dat
     if locked.status != CampaignStatus.DRAFT:
         raise ValidationError(_("Kế hoạch này đã được ban hành."))
     _validate(locked)
-    day = issued_on or timezone.localdate()
+    day = issued_on or clock.today()
     document = register_number(
         unit=locked.issuing_unit,
         document_type=DocumentType.PLAN,
@@ -196,12 +198,6 @@ def campaign_publish(*, campaign: Campaign, actor: User, issued_on: datetime.dat
 
 
 def _notify_eligible_units(campaign: Campaign) -> None:
-    recipients = User.objects.filter(
-        is_active=True,
-        memberships__unit__in=Unit.objects.filter(campaigns_open=campaign),
-        memberships__role__in=(Role.UNIT_HEAD, Role.UNIT_STAFF),
-        memberships__is_active=True,
-    ).distinct()
     document = campaign.registered_document
     # One text for every recipient, in the language of the administration, whatever the
     # language of the person who pressed "Ban hành".
@@ -216,4 +212,93 @@ def _notify_eligible_units(campaign: Campaign) -> None:
             "start": f"{campaign.window_start:%d/%m/%Y}",
             "end": f"{campaign.window_end:%d/%m/%Y}",
         }
-    notify(recipients=recipients, title=title, body=body, url=campaign.get_absolute_url())
+    notify(
+        recipients=unit_heads_and_staff(Unit.objects.filter(campaigns_open=campaign).values("pk")),
+        title=title,
+        body=body,
+        url=campaign.get_absolute_url(),
+    )
+
+
+def _locked(campaign: Campaign, version: int) -> Campaign:
+    # Lock the campaign row only (see campaign_publish).
+    locked = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
+    check_version(locked.version, version)
+    return locked
+
+
+@transaction.atomic
+def campaign_extend_window(
+    *, campaign: Campaign, actor: User, new_end: datetime.date, reason: str, version: int
+) -> Campaign:
+    """Extend the submission window of an issued plan, or reopen it (after the window ran
+    out, or after the campaign was closed: a closed campaign becomes issued again). The new
+    last day is today or later and not before the first day; an open window may only be
+    lengthened. The reason is required and kept in the audit trail; the eligible units are
+    told the new date."""
+    locked = _locked(campaign, version)
+    if locked.status == CampaignStatus.DRAFT:
+        raise ValidationError(_("Kế hoạch chưa ban hành: hãy sửa thời gian nhận sáng kiến trong dự thảo."))
+    reason = normalise_input(reason or "").strip()
+    today = clock.today()
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = _("Vui lòng nêu lý do gia hạn hoặc mở lại.")
+    if new_end < today:
+        errors["new_end"] = _("Ngày kết thúc mới không được trước ngày hôm nay (%(today)s).") % {
+            "today": f"{today:%d/%m/%Y}"
+        }
+    elif new_end < locked.window_start:
+        errors["new_end"] = _(
+            "Ngày kết thúc mới không được trước ngày bắt đầu nhận sáng kiến (%(start)s)."
+        ) % {"start": f"{locked.window_start:%d/%m/%Y}"}
+    elif locked.status == CampaignStatus.PUBLISHED and new_end <= locked.window_end:
+        errors["new_end"] = _(
+            "Ngày kết thúc mới phải sau ngày kết thúc hiện tại (%(end)s): chỉ được gia hạn, không rút ngắn."
+        ) % {"end": f"{locked.window_end:%d/%m/%Y}"}
+    if errors:
+        raise ValidationError(errors)
+    changes: dict[str, list[object]] = {"window_end": [locked.window_end, new_end]}
+    update_fields = ["window_end", "version", "updated_at"]
+    if locked.status == CampaignStatus.CLOSED:
+        changes["status"] = [CampaignStatus.CLOSED, CampaignStatus.PUBLISHED]
+        locked.status = CampaignStatus.PUBLISHED
+        update_fields.append("status")
+    locked.window_end = new_end
+    locked.version += 1
+    locked.save(update_fields=update_fields)
+    audit.record(actor=actor, action="campaign.extend", obj=locked, changes=changes, message=reason)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Gia hạn nhận sáng kiến: %(title)s") % {"title": locked.title}
+        body = _(
+            "Thời gian nhận sáng kiến, giải pháp được gia hạn đến hết ngày %(end)s. Lý do: %(reason)s"
+        ) % {
+            "end": f"{new_end:%d/%m/%Y}",
+            "reason": reason,
+        }
+    notify(
+        recipients=unit_heads_and_staff(Unit.objects.filter(campaigns_open=locked).values("pk")),
+        title=title,
+        body=body,
+        url=locked.get_absolute_url(),
+    )
+    return locked
+
+
+@transaction.atomic
+def campaign_close(*, campaign: Campaign, actor: User, version: int) -> Campaign:
+    """End the campaign ("Kết thúc đợt"): no dossier is received any more, whatever the
+    window says. It can be reopened with ``campaign_extend_window``."""
+    locked = _locked(campaign, version)
+    if locked.status != CampaignStatus.PUBLISHED:
+        raise ValidationError(_("Chỉ kết thúc được đợt phát động đã ban hành và chưa kết thúc."))
+    locked.status = CampaignStatus.CLOSED
+    locked.version += 1
+    locked.save(update_fields=["status", "version", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="campaign.close",
+        obj=locked,
+        changes={"status": [CampaignStatus.PUBLISHED, CampaignStatus.CLOSED]},
+    )
+    return locked

@@ -1,6 +1,10 @@
-"""Campaign pages and the plan download."""
+"""Campaign pages: the list, the page of one campaign with its live table of eligible
+units, creating and editing the draft, publishing, extending or reopening the submission
+window, closing, and the plan download."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,20 +13,46 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caicach.core import rendering
+from caicach.core import clock, rendering
 from caicach.core.jobs import job_start
-from caicach.core.models import User
-from caicach.core.permissions import can, get_for_user
+from caicach.core.models import Role, User
+from caicach.core.permissions import can, get_for_user, principal, require
 from caicach.core.queries.audit import timeline_for
 from caicach.initiatives.documents.campaigns import campaign_plan_spec
-from caicach.initiatives.models import Campaign
-from caicach.initiatives.queries.campaigns import campaigns_for, campaigns_with_units
-from caicach.initiatives.services.campaigns import campaign_publish
+from caicach.initiatives.forms.campaigns import (
+    CampaignForm,
+    CloseCampaignForm,
+    ExtendWindowForm,
+    apply_service_errors,
+    implementation_formset,
+    implementation_items,
+)
+from caicach.initiatives.models import Campaign, CampaignStatus
+from caicach.initiatives.queries.campaigns import (
+    campaign_progress,
+    campaigns_for,
+    campaigns_with_units,
+    window_state,
+)
+from caicach.initiatives.services.campaigns import (
+    campaign_close,
+    campaign_create,
+    campaign_extend_window,
+    campaign_publish,
+    campaign_update,
+)
 from caicach.initiatives.tasks.campaigns import CAMPAIGN_PLAN_PDF
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 @login_required
@@ -30,21 +60,159 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(campaigns_for(request.user).order_by("-window_start", "-pk"), 25).get_page(
         request.GET.get("page")
     )
-    return render(request, "initiatives/campaign_list.html", {"page_obj": page})
+    return render(
+        request,
+        "initiatives/campaign_list.html",
+        {"page_obj": page, "can_create": can(request.user, "initiatives.create_campaign")},
+    )
+
+
+def _units_context(campaign: Campaign) -> dict[str, Any]:
+    state, state_text = window_state(campaign, timezone.localdate())
+    return {
+        "campaign": campaign,
+        "progress": campaign_progress(campaign),
+        "window_state": state,
+        "window_state_text": state_text,
+        # Only an issued, still running campaign changes under the reader's eyes.
+        "live": campaign.status == CampaignStatus.PUBLISHED,
+    }
+
+
+def _may_submit_dossier(request: HttpRequest, campaign: Campaign) -> bool:
+    """Staff and heads of an eligible unit, while the window is open."""
+    who = principal(request.user)
+    if who is None or not campaign.accepts_submissions(clock.today()):
+        return False
+    units = who.units_with_role(Role.UNIT_STAFF, Role.UNIT_HEAD)
+    return bool(units) and campaign.eligible_units.filter(pk__in=units).exists()
 
 
 @login_required
+@require_GET
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_for_user(request.user, campaigns_with_units(), pk, "view")
+    campaign = get_for_user(request.user, campaigns_with_units().select_related("rubric"), pk, "view")
+    may_change = can(request.user, "change", campaign)
     context = {
-        "campaign": campaign,
-        "eligible_units": list(campaign.eligible_units.all()),
+        **_units_context(campaign),
         "target_indices": list(campaign.target_indices.all()),
         "reform_fields": list(campaign.reform_fields.all()),
-        "can_publish": campaign.status == "draft" and can(request.user, "publish", campaign),
+        "implementation": [item for item in campaign.implementation if isinstance(item, dict)],
+        "can_edit": campaign.status == CampaignStatus.DRAFT and may_change,
+        "can_publish": campaign.status == CampaignStatus.DRAFT and can(request.user, "publish", campaign),
+        "can_extend": campaign.status != CampaignStatus.DRAFT and may_change,
+        "can_close": campaign.status == CampaignStatus.PUBLISHED and may_change,
+        "can_submit_dossier": _may_submit_dossier(request, campaign),
         "events": timeline_for(campaign),
     }
     return render(request, "initiatives/campaign_detail.html", context)
+
+
+@login_required
+@require_GET
+def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live table of eligible units alone: what the campaign page polls every 30 s."""
+    campaign = get_for_user(request.user, Campaign.objects.all(), pk, "view")
+    return render(request, "initiatives/_campaign_units.html", _units_context(campaign))
+
+
+def _campaign_form_page(
+    request: HttpRequest, *, campaign: Campaign | None, initial: dict[str, Any] | None = None
+) -> HttpResponse:
+    """Create (``campaign`` None) or edit a draft: the form, the repeated rows of section III,
+    one service call."""
+    user = _user(request)
+    data = request.POST if request.method == "POST" else None
+    form = CampaignForm(data, instance=campaign, actor=user, initial=initial)
+    formset = implementation_formset(data, campaign=campaign)
+    if data is not None and form.is_valid() and formset.is_valid():
+        service_data = form.service_data(implementation_items(formset))
+        try:
+            if campaign is None:
+                saved = campaign_create(actor=user, data=service_data)
+                messages.success(request, _("Đã lập dự thảo kế hoạch phát động."))
+            else:
+                version = form.cleaned_data.get("version")
+                saved = campaign_update(
+                    campaign=campaign,
+                    actor=user,
+                    data=service_data,
+                    version=version if version is not None else -1,
+                )
+                messages.success(request, _("Đã lưu dự thảo kế hoạch phát động."))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect("initiatives:campaign_detail", pk=saved.pk)
+    return render(
+        request, "initiatives/campaign_form.html", {"form": form, "formset": formset, "campaign": campaign}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "initiatives.create_campaign")
+    user = _user(request)
+    return _campaign_form_page(request, campaign=None, initial={"issuing_unit": user.unit_id})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_for_user(request.user, campaigns_with_units(), pk, "change")
+    if campaign.status != CampaignStatus.DRAFT:
+        messages.error(request, _("Kế hoạch đã ban hành, không thể sửa nội dung."))
+        return redirect("initiatives:campaign_detail", pk=campaign.pk)
+    return _campaign_form_page(request, campaign=campaign)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_extend_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Gia hạn / mở lại: a new last day and the reason."""
+    campaign = get_for_user(request.user, campaigns_with_units(), pk, "change")
+    if campaign.status == CampaignStatus.DRAFT:
+        messages.error(request, _("Kế hoạch chưa ban hành: hãy sửa thời gian nhận sáng kiến trong dự thảo."))
+        return redirect("initiatives:campaign_detail", pk=campaign.pk)
+    form = ExtendWindowForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = campaign_extend_window(
+                campaign=campaign,
+                actor=_user(request),
+                new_end=form.cleaned_data["new_end"],
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Đã gia hạn nhận sáng kiến đến hết ngày %(end)s.")
+                % {"end": f"{campaign.window_end:%d/%m/%Y}"},
+            )
+            return redirect("initiatives:campaign_detail", pk=campaign.pk)
+    return render(request, "initiatives/campaign_extend.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+@require_POST
+def campaign_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_for_user(request.user, Campaign.objects.all(), pk, "change")
+    form = CloseCampaignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."))
+        return redirect("initiatives:campaign_detail", pk=campaign.pk)
+    try:
+        campaign_close(campaign=campaign, actor=_user(request), version=form.cleaned_data["version"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã kết thúc đợt phát động."))
+    return redirect("initiatives:campaign_detail", pk=campaign.pk)
 
 
 @login_required
@@ -67,9 +235,9 @@ def campaign_plan(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Start making the plan's PDF in the background and send the user to watch it."""
     campaign = get_for_user(request.user, Campaign.objects.all(), pk, "view")
-    user = request.user
-    assert isinstance(user, User)
-    job = job_start(kind=CAMPAIGN_PLAN_PDF, actor=user, parameters={"campaign": campaign.pk}, total=1)
+    job = job_start(
+        kind=CAMPAIGN_PLAN_PDF, actor=_user(request), parameters={"campaign": campaign.pk}, total=1
+    )
     return redirect("job_detail", pk=job.pk)
 
 
@@ -77,10 +245,8 @@ def campaign_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_for_user(request.user, campaigns_with_units(), pk, "publish")
-    user = request.user
-    assert isinstance(user, User)
     try:
-        campaign = campaign_publish(campaign=campaign, actor=user)
+        campaign = campaign_publish(campaign=campaign, actor=_user(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -92,7 +258,12 @@ def campaign_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("campaigns/", campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaign_create_view, name="campaign_create"),
     path("campaigns/<int:pk>/", campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/units/", campaign_units, name="campaign_units"),
+    path("campaigns/<int:pk>/edit/", campaign_update_view, name="campaign_update"),
+    path("campaigns/<int:pk>/extend/", campaign_extend_view, name="campaign_extend"),
+    path("campaigns/<int:pk>/close/", campaign_close_view, name="campaign_close"),
     path("campaigns/<int:pk>/plan.docx", campaign_plan, name="campaign_plan"),
     path("campaigns/<int:pk>/plan-pdf/", campaign_plan_pdf, name="campaign_plan_pdf"),
     path("campaigns/<int:pk>/publish/", campaign_publish_view, name="campaign_publish"),

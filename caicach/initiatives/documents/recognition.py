@@ -1,0 +1,682 @@
+"""What recognition prints: the decision (Quyết định công nhận sáng kiến), the refusal letter
+(công văn with the reasons), the certificate (Giấy chứng nhận sáng kiến, with its
+verification QR code) and the authors' effectiveness report (seed 000).
+
+The decision, the letter and the report are Decree 30/2020 documents rendered through
+``caicach.core.rendering``; the certificate is not an administrative text but a one-page
+landscape award, drawn directly with reportlab."""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+from caicach.core import rendering
+from caicach.core.models import DocumentType, Unit
+from caicach.core.numbering import document_symbol
+from caicach.core.rendering import (
+    Block,
+    DocumentSpec,
+    Heading,
+    Inline,
+    RenderedDocument,
+    Run,
+    Signature,
+    Table,
+    bullet,
+    committee_short,
+    issuing_body_for,
+    para,
+    place_date_line,
+    short_date,
+)
+from caicach.core.text import fold, nfc
+from caicach.initiatives.models import (
+    Authorship,
+    Campaign,
+    Certificate,
+    Council,
+    EffectivenessReport,
+    Recognition,
+    RecognitionDecision,
+    RecognitionLevel,
+)
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+
+DECREE_13 = (
+    "Căn cứ Nghị định số 13/2012/NĐ-CP ngày 02 tháng 3 năm 2012 của Chính phủ ban hành Điều lệ Sáng kiến;"
+)
+CIRCULAR_18 = (
+    "Căn cứ Thông tư số 18/2013/TT-BKHCN ngày 01 tháng 8 năm 2013 của Bộ trưởng Bộ Khoa học và Công nghệ "
+    "hướng dẫn thi hành một số quy định của Điều lệ Sáng kiến được ban hành theo Nghị định số 13/2012/NĐ-CP "
+    "ngày 02 tháng 3 năm 2012 của Chính phủ;"
+)
+LETTER_EXCERPT = "V/v trả lời đơn yêu cầu công nhận sáng kiến"
+_AUTHORITY_PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
+
+
+# --- Shared wording ------------------------------------------------------------------------------
+
+
+def level_text(level: str) -> str:
+    """ "Cấp cơ sở": documents speak Vietnamese whatever the language of the person printing."""
+    if not level:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(RecognitionLevel(level).label)
+
+
+def format_share(share: Decimal) -> str:
+    """ "30%", "33,33%": no trailing zeros, a decimal comma."""
+    text = f"{share.normalize():f}" if share == share.to_integral() else f"{share:f}".rstrip("0")
+    return text.replace(".", ",") + "%"
+
+
+def authors_with_shares(authorships: Sequence[Authorship]) -> str:
+    return ", ".join(f"{a.full_name} ({format_share(a.share)})" for a in authorships)
+
+
+def _first_lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def decision_subtitle(campaign: Campaign) -> str:
+    """ "Về việc công nhận sáng kiến, giải pháp trong công tác cải cách hành chính năm 2024 …"
+    from a campaign titled "Phát động sáng kiến, giải pháp …"; otherwise the plan is named."""
+    words = nfc(campaign.title).split()
+    if len(words) > 3 and [fold(w) for w in words[:3]] == ["phat", "dong", "sang"]:
+        return "Về việc công nhận " + " ".join(words[2:])
+    plan = campaign.registered_document
+    if plan is not None and campaign.issued_on is not None:
+        day = short_date(campaign.issued_on)
+        return f"Về việc công nhận sáng kiến theo Kế hoạch số {plan.reference} ngày {day}"
+    return f"Về việc công nhận sáng kiến năm {campaign.window_start.year}"
+
+
+def authority_line(signer_authority: str, signer_title: str, issuer: Unit) -> str:
+    """Who decides, in capitals above the legal bases (Decree 30/2020, Annex I): "ỦY BAN NHÂN
+    DÂN HUYỆN CHÂU THÀNH" when signed "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN
+    CHÂU THÀNH" when signed "KT. CHỦ TỊCH", "GIÁM ĐỐC SỞ NỘI VỤ" for a department's director."""
+    holder = signer_authority.strip()
+    for prefix in _AUTHORITY_PREFIXES:
+        if holder.upper().startswith(prefix):
+            holder = holder[len(prefix) :].strip()
+            break
+    holder = holder or signer_title.strip()
+    name = nfc(issuer.name)
+    if not holder or fold(name).startswith(fold(holder)):
+        return name.upper()
+    return f"{holder} {name}".upper()
+
+
+def _short(unit: Unit) -> str:
+    return committee_short(unit.name)
+
+
+# --- The decision -------------------------------------------------------------------------------------
+
+
+def decision_spec(
+    decision: RecognitionDecision, recognitions: Sequence[Recognition], council: Council | None
+) -> DocumentSpec:
+    """The decision listing ``recognitions`` (with initiative, unit and authors loaded).
+    Expects ``decision.campaign`` with its issuing and receiving units and plan number."""
+    campaign = decision.campaign
+    issuer = campaign.issuing_unit
+    body: list[Block] = [
+        para(
+            Run(authority_line(decision.signer_authority, decision.signer_title, issuer), bold=True),
+            align="center",
+            indent=False,
+        ),
+        para(Run(DECREE_13, italic=True)),
+        para(Run(CIRCULAR_18, italic=True)),
+    ]
+    plan = campaign.registered_document
+    if plan is not None and campaign.issued_on is not None:
+        body.append(
+            para(
+                Run(
+                    f"Căn cứ Kế hoạch số {plan.reference} ngày {short_date(campaign.issued_on)} của "
+                    f"{issuer.name} về {_first_lower(campaign.title)};",
+                    italic=True,
+                )
+            )
+        )
+    if council is not None:
+        if council.minutes is not None:
+            minutes = council.minutes
+            basis = (
+                f"Căn cứ Biên bản số {minutes.reference} ngày {short_date(minutes.issued_on)} của "
+                f"{council.name} về việc xét công nhận sáng kiến;"
+            )
+        elif council.meeting_on is not None:
+            basis = (
+                f"Căn cứ kết quả họp xét công nhận sáng kiến ngày {short_date(council.meeting_on)} "
+                f"của {council.name};"
+            )
+        else:
+            basis = f"Căn cứ kết quả xét công nhận sáng kiến của {council.name};"
+        body.append(para(Run(basis, italic=True)))
+    if campaign.receiving_unit_id != campaign.issuing_unit_id:
+        body.append(para(Run(f"Theo đề nghị của {campaign.receiving_unit.name}.", italic=True)))
+    body.append(para(Run("QUYẾT ĐỊNH:", bold=True), align="center", indent=False))
+    body.append(
+        para(
+            Run("Điều 1.", bold=True),
+            f" Công nhận {len(recognitions):02d} sáng kiến sau đây (tác giả, tỷ lệ đóng góp, đơn vị và cấp "
+            "công nhận):",
+        )
+    )
+    rows = tuple(
+        (
+            str(index),
+            r.initiative.title,
+            "\n".join(f"{a.full_name} ({format_share(a.share)})" for a in r.initiative.authorships.all()),
+            r.initiative.unit.name,
+            level_text(r.level),
+        )
+        for index, r in enumerate(recognitions, start=1)
+    )
+    body.append(
+        Table(
+            header=("STT", "Tên sáng kiến", "Tác giả (tỷ lệ đóng góp)", "Đơn vị", "Cấp công nhận"),
+            rows=rows,
+            widths_mm=(14, 53, 45, 33, 20),
+        )
+    )
+    body.append(
+        para(
+            Run("Điều 2.", bold=True),
+            " Các tác giả có sáng kiến được công nhận tại Điều 1 được hưởng các quyền lợi theo quy định của "
+            "Điều lệ Sáng kiến ban hành kèm theo Nghị định số 13/2012/NĐ-CP ngày 02 tháng 3 năm 2012 của "
+            "Chính phủ và các quy định hiện hành về thi đua, khen thưởng.",
+        )
+    )
+    executors = "thủ trưởng các cơ quan, đơn vị có liên quan và các tác giả có tên tại Điều 1"
+    if campaign.receiving_unit_id != campaign.issuing_unit_id:
+        executors = f"Thủ trưởng {campaign.receiving_unit.name}, {executors}"
+    else:
+        executors = executors[:1].upper() + executors[1:]
+    body.append(
+        para(
+            Run("Điều 3.", bold=True),
+            f" Quyết định này có hiệu lực kể từ ngày ký. {executors} chịu trách nhiệm thi hành Quyết định "
+            "này./.",
+        )
+    )
+    keeper = campaign.receiving_unit.document_symbol or _short(campaign.receiving_unit)
+    recipients = ["Như Điều 3;"]
+    if council is not None:
+        recipients.append(f"{council.name};")
+    recipients.append(f"Lưu: VT, {keeper}.")
+    registered = decision.registered_document
+    return DocumentSpec(
+        issuing_body=issuing_body_for(issuer),
+        title="Quyết định",
+        subtitle=decision_subtitle(campaign),
+        place=campaign.place,
+        issued_on=decision.issued_on,
+        document_type=DocumentType.DECISION.value,
+        symbol=registered.symbol,
+        number=registered.number,
+        body=tuple(body),
+        signature=Signature(
+            authority=decision.signer_authority, title=decision.signer_title, name=decision.signer_name
+        ),
+        recipients=tuple(recipients),
+        filename_hint="cong nhan sang kien",
+    )
+
+
+# --- The refusal letter -----------------------------------------------------------------------------
+
+
+def refusal_letter_spec(recognition: Recognition, council: Council | None) -> DocumentSpec:
+    """The official letter (công văn) telling the authors their request is refused, and why.
+    Expects the initiative with its unit, receipt, authors and campaign (issuing and receiving
+    units) loaded, and ``recognition.refusal_letter``."""
+    initiative = recognition.initiative
+    campaign = initiative.campaign
+    assert campaign is not None  # the council, hence a recognition, exists only in a campaign
+    issuer = campaign.issuing_unit
+    authors = list(initiative.authorships.all())
+    body: list[Block] = []
+    if len(authors) == 1:
+        author = authors[0]
+        where = f" ({author.workplace})" if author.workplace else ""
+        body.append(para(f"Kính gửi: Ông (Bà) {author.full_name}{where}.", align="center", indent=False))
+    else:
+        body.append(para("Kính gửi:", align="center", indent=False))
+        body += [
+            bullet(f"Ông (Bà) {a.full_name}" + (f" ({a.workplace});" if a.workplace else ";"))
+            for a in authors
+        ]
+    received: list[Inline] = [
+        f"{issuer.name} nhận được Đơn yêu cầu công nhận sáng kiến “{initiative.title}” của "
+        f"{_authors_phrase(authors)}"
+    ]
+    if initiative.receipt is not None and initiative.accepted_on is not None:
+        received.append(
+            f" (Giấy biên nhận số {initiative.receipt.reference} ngày {short_date(initiative.accepted_on)})"
+        )
+    received.append(".")
+    body.append(para(*received))
+    judged = (
+        "Căn cứ Điều lệ Sáng kiến ban hành kèm theo Nghị định số 13/2012/NĐ-CP ngày 02 tháng 3 năm 2012 "
+        "của Chính phủ và kết quả xét công nhận sáng kiến"
+    )
+    if council is not None:
+        judged += f" của {council.name}"
+    judged += (
+        f" ({recognition.votes_for}/{recognition.members_present} thành viên dự họp tán thành), "
+        f"{_short(issuer)} trả lời như sau: giải pháp nêu trên không được công nhận là sáng kiến, với các lý "
+        "do:"
+    )
+    body.append(para(judged))
+    body += [bullet(_item(line)) for line in recognition.reasons.splitlines() if line.strip()]
+    body.append(
+        para(
+            "Trường hợp không đồng ý với kết quả xét công nhận, tác giả có quyền khiếu nại theo quy định của "
+            f"pháp luật về khiếu nại. {_short(issuer)} trả lời để tác giả được biết./."
+        )
+    )
+    keeper = campaign.receiving_unit.document_symbol or _short(campaign.receiving_unit)
+    registered = recognition.refusal_letter
+    day = registered.issued_on if registered is not None else None
+    return DocumentSpec(
+        issuing_body=issuing_body_for(issuer),
+        title="",
+        place=campaign.place,
+        issued_on=day,
+        year=day.year if day else timezone.localdate().year,
+        document_type=DocumentType.OFFICIAL_LETTER.value,
+        symbol=registered.symbol
+        if registered
+        else document_symbol(issuer, DocumentType.OFFICIAL_LETTER.value),
+        number=registered.number if registered else None,
+        body=tuple(body),
+        signature=Signature(
+            authority=campaign.signer_authority, title=campaign.signer_title, name=campaign.signer_name
+        ),
+        recipients=("Như trên;", f"{initiative.unit.name};", f"Lưu: VT, {keeper}."),
+        filename_hint="tra loi khong cong nhan",
+    )
+
+
+def _item(line: str) -> str:
+    line = line.strip()
+    return line[1:].strip() if line.startswith(("-", "–", "•", "+")) else line
+
+
+def _authors_phrase(authors: Sequence[Authorship]) -> str:
+    names = [a.full_name for a in authors]
+    if len(names) == 1:
+        return f"tác giả {names[0]}"
+    return "nhóm tác giả " + ", ".join(names[:-1]) + f" và {names[-1]}"
+
+
+def _load_docx(content: bytes) -> DocxDocument:
+    import docx
+
+    return docx.Document(io.BytesIO(content))
+
+
+def _save_docx(document: DocxDocument) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def refusal_letter_docx(spec: DocumentSpec) -> bytes:
+    """An official letter has no title: the subject ("V/v …") sits under its number
+    (Decree 30/2020, Annex I, point 5b). The shared renderer always prints a title, so the
+    letter is rendered without one and its empty title lines are taken out here."""
+    document = _load_docx(rendering.render_docx(spec))
+    body = document.element.body
+    header = body.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tbl")
+    assert header is not None
+    # render_docx writes, right after the header: the (empty) title, the rule under it and
+    # a spacer.
+    for _ in range(3):
+        follower = header.getnext()
+        if follower is not None and follower.tag.endswith("}p"):
+            body.remove(follower)
+    number_cell = document.tables[0].rows[1].cells[0]
+    paragraph = number_cell.add_paragraph()
+    rendering._format(paragraph, align="center")
+    rendering._add_run(paragraph, LETTER_EXCERPT, size=12)
+    return _save_docx(document)
+
+
+def refusal_letter_document(spec: DocumentSpec) -> RenderedDocument:
+    return RenderedDocument(
+        refusal_letter_docx(spec), rendering.filename_for(spec, "docx"), rendering.DOCX_CONTENT_TYPE
+    )
+
+
+# --- The effectiveness report (seed 000) --------------------------------------------------------
+
+
+def effectiveness_report_spec(report: EffectivenessReport) -> DocumentSpec:
+    """Seed 000's layout. Expects the initiative with its unit, campaign and authors loaded."""
+    initiative = report.initiative
+    authors = list(initiative.authorships.all())
+    body: list[Block] = [
+        Heading("I-THÔNG TIN CHUNG"),
+        para(Run("1. Tên sáng kiến: ", bold=True), initiative.title),
+        Heading(
+            "2. Tác giả sáng kiến hoặc các đồng tác giả sáng kiến (nếu có) và tỷ lệ đóng góp của từng "
+            "đồng tác giả",
+            level=2,
+        ),
+        Table(
+            header=(
+                "Số TT",
+                "Họ và tên",
+                "Ngày tháng năm sinh",
+                "Nơi công tác (hoặc nơi thường trú)",
+                "Chức danh",
+                "Trình độ chuyên môn",
+                "Tỷ lệ (%)",
+                "Nội dung đóng góp vào việc tạo ra sáng kiến",
+            ),
+            rows=tuple(
+                (
+                    str(index),
+                    a.full_name,
+                    short_date(a.date_of_birth) if a.date_of_birth else "",
+                    a.workplace,
+                    a.job_title,
+                    a.qualification,
+                    format_share(a.share),
+                    a.contribution,
+                )
+                for index, a in enumerate(authors, start=1)
+            ),
+            widths_mm=(9, 26, 27, 25, 21, 19, 13, 25),
+        ),
+        Heading("3. Nội dung, bản chất của sáng kiến", level=2),
+        *[para(line) for line in _lines(report.essence)],
+        para(
+            Run(
+                "4. Thời gian áp dụng sáng kiến (ngày sáng kiến được áp dụng lần đầu hoặc áp dụng thử): ",
+                bold=True,
+            ),
+            f"{short_date(initiative.first_applied_on)}." if initiative.first_applied_on else "",
+        ),
+        Heading("II-ĐÁNH GIÁ HIỆU QUẢ ÁP DỤNG, KHẢ NĂNG NHÂN RỘNG CỦA SÁNG KIẾN"),
+        Heading("1. Về hiệu quả áp dụng", level=2),
+        *[para(line) for line in _lines(report.effectiveness)],
+        Heading("2. Về khả năng nhân rộng", level=2),
+        *[para(line) for line in _lines(report.replicability)],
+    ]
+    unit = initiative.unit
+    campaign = initiative.campaign
+    place = unit.place_name or (campaign.place if campaign is not None else "")
+    day = report.submitted_at.date() if report.submitted_at is not None else None
+    return DocumentSpec(
+        issuing_body=issuing_body_for(unit),
+        title="Báo cáo",
+        subtitle="Hiệu quả áp dụng, khả năng nhân rộng của sáng kiến",
+        place=place,
+        issued_on=day,
+        year=(day or report.created_at.date()).year,
+        body=tuple(body),
+        signature=None,  # two signature blocks, written by effectiveness_report_docx
+        numbered=False,
+        with_recipients=False,
+        filename_hint="bao cao hieu qua sang kien",
+    )
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _signature_column(cell: Any, heading: str, note: str, name: str) -> None:
+    """One signature block of seed 000: the heading in bold, the italic note under it, room
+    for the signature (and seal), the name."""
+    lines: list[tuple[str, bool, bool]] = [
+        (heading, True, False),
+        (note, False, True),
+        *[("", False, False)] * 4,
+        (name, True, False),
+    ]
+    for index, (text, bold, italic) in enumerate(lines):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        rendering._format(paragraph, align="center", before=6 if index == 0 else 0)
+        if text:
+            rendering._add_run(paragraph, text, size=rendering.SIZE_BODY, bold=bold, italic=italic)
+
+
+def effectiveness_report_docx(report: EffectivenessReport) -> RenderedDocument:
+    """The report with both signatures of seed 000, side by side: the unit's confirmation
+    ("Xác nhận của cơ quan, đơn vị", signature and seal) and the authors' representative.
+    The shared renderer has one signature column in capitals; the report is rendered without
+    it and the two blocks are written into its (empty) signature table here."""
+    spec = effectiveness_report_spec(report)
+    document = _load_docx(rendering.render_docx(spec))
+    left, right = document.tables[-1].rows[0].cells
+    _signature_column(left, "Xác nhận của cơ quan, đơn vị", "(Chữ ký, dấu)", report.confirmed_by_name)
+    _signature_column(right, "Đại diện nhóm tác giả", "", report.representative_name)
+    name = f"bao-cao-hieu-qua-sang-kien-{report.initiative_id}.docx"
+    return RenderedDocument(_save_docx(document), name, rendering.DOCX_CONTENT_TYPE)
+
+
+# --- The certificate ------------------------------------------------------------------------------------
+
+CERTIFICATE_QR_BORDER = 4  # modules of quiet zone around the QR code (ISO/IEC 18004)
+CERTIFICATE_QR_SCALE = 8  # pixels per module in the embedded image: crisp at any zoom
+
+
+def certificate_qr_png(url: str) -> bytes:
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(
+        buffer, kind="png", scale=CERTIFICATE_QR_SCALE, border=CERTIFICATE_QR_BORDER
+    )
+    return buffer.getvalue()
+
+
+@functools.cache
+def _certificate_font(font: rendering.SerifFont) -> str:
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    base = "CaicachCertificate"
+    for suffix, path, bold, italic in (
+        ("", font.regular, 0, 0),
+        ("-Bold", font.bold, 1, 0),
+        ("-Italic", font.italic, 0, 1),
+        ("-BoldItalic", font.bold_italic, 1, 1),
+    ):
+        pdfmetrics.registerFont(TTFont(base + suffix, path))
+        addMapping(base, bold, italic, base + suffix)
+    return base
+
+
+def certificate_filename(certificate: Certificate) -> str:
+    registered = certificate.registered_document
+    initiative = certificate.recognition.initiative
+    spec = DocumentSpec(
+        issuing_body=issuing_body_for(registered.unit),
+        title="Giấy chứng nhận sáng kiến",
+        place="",
+        issued_on=certificate.issued_on,
+        document_type=DocumentType.CERTIFICATE.value,
+        symbol=registered.symbol,
+        number=registered.number,
+        filename_hint=initiative.title,
+    )
+    return rendering.filename_for(spec, "pdf")
+
+
+def certificate_pdf(certificate: Certificate, *, verification_url: str) -> RenderedDocument:
+    """One landscape A4 page: the issuing body and the national motto, the title, the
+    initiative, every co-author with their share, the unit, the level and the decision, the
+    certificate's number, its verification code and a QR code opening ``verification_url``,
+    and the signature of the decision's signer. Expects the certificate with its
+    recognition, initiative (unit, authors), decision (number, campaign, issuing unit)
+    loaded. Raises ``rendering.RenderingUnavailable`` without a Vietnamese serif font."""
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_LEFT
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import HRFlowable, Image, KeepInFrame, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Table as PdfTable
+
+    from caicach.initiatives.services.recognition import display_code
+
+    serif = rendering.find_serif_font()
+    if serif is None:
+        raise rendering.RenderingUnavailable(
+            "No Vietnamese-capable serif font (Times New Roman, Liberation Serif, DejaVu Serif)."
+        )
+    font = _certificate_font(serif)
+    recognition = certificate.recognition
+    initiative = recognition.initiative
+    decision = recognition.decision
+    assert decision is not None  # a certificate is issued only from a decision
+    campaign = decision.campaign
+    issuer = campaign.issuing_unit
+    registered = certificate.registered_document
+    authors = list(initiative.authorships.all())
+    accent = colors.HexColor("#8b1a1a")
+
+    def style(
+        size: float, *, align: int = TA_CENTER, leading: float = 1.25, color: Any = None, after: float = 0
+    ) -> ParagraphStyle:
+        return ParagraphStyle(
+            f"c{size}{align}{leading}{after}", fontName=font, fontSize=size, leading=size * leading,
+            alignment=align, textColor=color or colors.black, spaceAfter=after,
+        )  # fmt: skip
+
+    def text(value: str, size: float, *, bold: bool = False, italic: bool = False, **kw: Any) -> Paragraph:
+        markup = escape(nfc(value)).replace("\n", "<br/>")
+        if italic:
+            markup = f"<i>{markup}</i>"
+        if bold:
+            markup = f"<b>{markup}</b>"
+        return Paragraph(markup, style(size, **kw))
+
+    def labelled(label: str, value: str, size: float = 15) -> Paragraph:
+        return Paragraph(f"{escape(nfc(label))} <b>{escape(nfc(value))}</b>", style(size, after=5))
+
+    def rule(width_mm: float) -> HRFlowable:
+        return HRFlowable(
+            width=width_mm * mm,
+            thickness=0.6,
+            color=colors.black,
+            spaceBefore=5,
+            spaceAfter=2,
+            hAlign="CENTER",
+        )
+
+    page_width, page_height = landscape(A4)
+    margin = 18 * mm
+    width = page_width - 2 * margin
+    header_body = issuing_body_for(issuer)
+    left_header: list[Any] = []
+    if header_body.superior:
+        left_header.append(text(header_body.superior, 12))
+    left_header += [text(header_body.name, 12, bold=True), rule(22)]
+    right_header = [
+        text(rendering.NATIONAL_NAME, 12, bold=True),
+        text(rendering.NATIONAL_MOTTO, 13, bold=True),
+        rule(60),
+    ]
+    cell = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]  # fmt: skip
+    story: list[Any] = [
+        PdfTable(
+            [[left_header, right_header]],
+            colWidths=[width * 0.42, width * 0.58],
+            style=[*cell, ("ALIGN", (0, 0), (-1, -1), "CENTER")],
+        ),
+        Spacer(1, 9 * mm),
+        text("GIẤY CHỨNG NHẬN SÁNG KIẾN", 30, bold=True, color=accent),
+        Spacer(1, 4 * mm),
+        text(authority_line(decision.signer_authority, decision.signer_title, issuer), 14, bold=True),
+        text("chứng nhận sáng kiến", 14, italic=True),
+    ]
+    middle: list[Any] = [
+        text(f"“{initiative.title}”", 19, bold=True, after=8),
+        labelled("Tác giả:" if len(authors) == 1 else "Đồng tác giả:", authors_with_shares(authors)),
+        labelled("Đơn vị:", initiative.unit.name),
+        text(
+            f"Đã được công nhận là sáng kiến {level_text(recognition.level).lower()} theo Quyết định số "
+            f"{decision.registered_document.reference} ngày {short_date(decision.issued_on)} "
+            f"của {issuer.name}.",
+            15,
+        ),
+    ]
+    # The middle block has a fixed height, its text centred in it and shrunk if it would not
+    # fit: the footer stays in place however long the title or the list of authors.
+    middle_height = 72 * mm
+    story.append(
+        PdfTable(
+            [[KeepInFrame(width, middle_height, middle, mode="shrink")]],
+            colWidths=[width],
+            rowHeights=[middle_height],
+            style=[*cell, ("VALIGN", (0, 0), (-1, -1), "MIDDLE")],
+        )
+    )
+
+    qr = Image(io.BytesIO(certificate_qr_png(verification_url)), width=30 * mm, height=30 * mm)
+    left_footer = [
+        text(f"Số: {registered.reference}", 13, align=TA_LEFT),
+        text(f"Mã xác minh: {display_code(certificate.verification_code)}", 13, bold=True, align=TA_LEFT),
+        Spacer(1, 2 * mm),
+        text("Quét mã QR hoặc truy cập địa chỉ dưới đây để xác minh giấy chứng nhận:", 10, italic=True,
+             align=TA_LEFT),
+        text(verification_url, 9, align=TA_LEFT),
+    ]  # fmt: skip
+    right_footer: list[Any] = [text(place_date_line(campaign.place, certificate.issued_on), 13, italic=True)]
+    for line in (decision.signer_authority, decision.signer_title):
+        if line:
+            right_footer.append(text(line.upper(), 13, bold=True))
+    right_footer.append(Spacer(1, 20 * mm))
+    if decision.signer_name:
+        right_footer.append(text(decision.signer_name, 13, bold=True))
+    story.append(
+        PdfTable(
+            [[left_footer, qr, right_footer]],
+            colWidths=[width * 0.38, width * 0.2, width * 0.42],
+            style=[*cell, ("ALIGN", (1, 0), (1, 0), "CENTER")],
+        )
+    )
+
+    def frame(canvas: Any, _doc: Any) -> None:
+        canvas.saveState()
+        canvas.setStrokeColor(accent)
+        canvas.setLineWidth(3)
+        canvas.rect(8 * mm, 8 * mm, page_width - 16 * mm, page_height - 16 * mm)
+        canvas.setLineWidth(0.8)
+        canvas.rect(11 * mm, 11 * mm, page_width - 22 * mm, page_height - 22 * mm)
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=(page_width, page_height), leftMargin=margin, rightMargin=margin,
+        topMargin=15 * mm, bottomMargin=13 * mm, author=nfc(issuer.name),
+        title=nfc(f"Giấy chứng nhận sáng kiến {registered.reference}"),
+    )  # fmt: skip
+    # Everything inside one frame that shrinks to fit: a certificate never spills onto a
+    # second page, however long the title or the list of authors.
+    frame_height = page_height - 28 * mm
+    document.build([KeepInFrame(width, frame_height, story, mode="shrink")], onFirstPage=frame)
+    return RenderedDocument(buffer.getvalue(), certificate_filename(certificate), rendering.PDF_CONTENT_TYPE)

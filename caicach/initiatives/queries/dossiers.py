@@ -1,0 +1,291 @@
+"""Reads for the dossier pages: the dossier with everything its page shows (a fixed number of
+queries however long the authors table), how its sections are laid out, and the side-by-side
+comparison of two versions."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import decimal
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from caicach.core.models import Membership, User
+from caicach.initiatives.models import (
+    Authorship,
+    Initiative,
+    InitiativeAttachment,
+    InitiativeKind,
+    InitiativeStatus,
+    InitiativeVersion,
+)
+from caicach.initiatives.services.dossiers import initiative_snapshot
+
+
+@dataclass(frozen=True)
+class SectionGroup:
+    title: Any  # a lazy string
+    fields: tuple[str, ...]
+
+
+APPLICATION_GROUP = SectionGroup(
+    _("Đơn yêu cầu công nhận sáng kiến"),
+    (
+        "title",
+        "addressee",
+        "investor",
+        "application_field",
+        "first_applied_on",
+        "confidential_info",
+        "essence",
+        "application_conditions",
+        "author_assessed_benefits",
+        "trial_assessed_benefits",
+        "first_application_participants",
+    ),
+)
+# Seed 001: the description (thuyết minh), sections 4–7.3.
+SOLUTION_GROUPS = (SectionGroup(_("Thuyết minh mô tả giải pháp và kết quả"), Initiative.SOLUTION_SECTIONS),)
+# Seed 003: introduction, content, conclusion.
+EXPERIENCE_GROUPS = (
+    SectionGroup(_("Phần mở đầu"), ("context", "reasons", "study_scope", "study_purpose", "novelty")),
+    SectionGroup(_("Phần nội dung"), ("current_situation", "measures", "effectiveness")),
+    SectionGroup(_("Phần kết luận"), ("lessons", "significance", "applicability", "recommendations")),
+)
+
+
+def section_groups(kind: str) -> tuple[SectionGroup, ...]:
+    """The sections of ``kind`` in the order of its official layout, grouped under headings."""
+    return EXPERIENCE_GROUPS if kind == InitiativeKind.EXPERIENCE else SOLUTION_GROUPS
+
+
+def field_label(name: str) -> str:
+    label = str(Initiative._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    return label[:1].upper() + label[1:]
+
+
+# --- The dossier page -------------------------------------------------------------------------
+
+
+def initiative_for_page() -> QuerySet[Initiative]:
+    """A dossier with what its page shows and its rules read: the campaign and its units,
+    the authors table with linked accounts, reform fields and indices, the files still
+    attached, and the versions (without their data)."""
+    return Initiative.objects.select_related(
+        "campaign__issuing_unit", "campaign__receiving_unit", "unit", "receipt", "created_by", "confirmed_by"
+    ).prefetch_related(
+        Prefetch("authorships", queryset=Authorship.objects.select_related("user").order_by("position")),
+        "reform_fields",
+        "target_indices",
+        Prefetch(
+            "attachments",
+            queryset=InitiativeAttachment.objects.filter(removed_at__isnull=True)
+            .select_related("uploaded_by")
+            .order_by("uploaded_at", "pk"),
+            to_attr="live_attachments",
+        ),
+        Prefetch(
+            "versions",
+            queryset=InitiativeVersion.objects.defer("data").select_related("created_by").order_by("number"),
+            to_attr="version_list",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ShownSection:
+    name: str
+    label: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class ShownGroup:
+    title: str
+    sections: list[ShownSection]
+
+
+def sections_for_display(initiative: Initiative) -> list[ShownGroup]:
+    """Every section of the dossier's layout with its label and value, grouped."""
+    return [
+        ShownGroup(
+            str(group.title),
+            [ShownSection(name, field_label(name), getattr(initiative, name)) for name in group.fields],
+        )
+        for group in section_groups(initiative.kind)
+    ]
+
+
+def author_user_choices(unit_ids: Iterable[int], linked: Iterable[int | None] = ()) -> QuerySet[User]:
+    """Accounts an author row may be linked to: the active people of the dossier's unit(s)
+    (by home unit or an active membership) and anyone already linked. Co-authors from
+    elsewhere are entered by name; a long list of every account would help nobody."""
+    units = list(unit_ids)
+    members = Membership.objects.filter(unit_id__in=units, is_active=True).values("user_id")
+    already = [pk for pk in linked if pk is not None]
+    return (
+        User.objects.filter(
+            Q(is_active=True) & (Q(unit_id__in=units) | Q(pk__in=members)) | Q(pk__in=already)
+        )
+        .select_related("unit")
+        .order_by("full_name", "username")
+        .distinct()
+    )
+
+
+# --- Comparing versions -----------------------------------------------------------------------
+
+_WORDS = re.compile(r"\s+|[^\s]+")
+CURRENT = "current"
+
+
+@dataclass
+class FieldComparison:
+    name: str
+    label: str
+    before: SafeString
+    after: SafeString
+    changed: bool
+
+
+@dataclass
+class AuthorComparison:
+    position: int
+    before: dict[str, str] | None
+    after: dict[str, str] | None
+    changed_fields: set[str] = field(default_factory=set)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changed_fields) or self.before is None or self.after is None
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+    return str(value)
+
+
+def word_diff(before: str, after: str) -> tuple[SafeString, SafeString]:
+    """Both texts as HTML, words removed wrapped in <del> on the left and words added in
+    <ins> on the right (difflib on word tokens, whitespace kept so line breaks survive)."""
+    old, new = _WORDS.findall(before), _WORDS.findall(after)
+    left: list[str] = []
+    right: list[str] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        removed, added = escape("".join(old[a1:a2])), escape("".join(new[b1:b2]))
+        if op == "equal":
+            left.append(removed)
+            right.append(added)
+            continue
+        if removed:
+            left.append(f"<del>{removed}</del>")
+        if added:
+            right.append(f"<ins>{added}</ins>")
+    return (
+        mark_safe("".join(left).replace("\n", "<br>")),  # every piece escaped above
+        mark_safe("".join(right).replace("\n", "<br>")),
+    )
+
+
+AUTHOR_COLUMNS = (
+    ("full_name", _("Họ và tên")),
+    ("date_of_birth", _("Ngày sinh")),
+    ("workplace", _("Nơi công tác")),
+    ("job_title", _("Chức danh")),
+    ("qualification", _("Trình độ chuyên môn")),
+    ("share", _("Tỷ lệ (%)")),
+    ("contribution", _("Nội dung đóng góp")),
+    ("is_lead", _("Tác giả chính")),
+)
+
+
+def _author_cells(row: Mapping[str, Any]) -> dict[str, str]:
+    cells = {name: _as_text(row.get(name)) for name, _label in AUTHOR_COLUMNS}
+    with contextlib.suppress(decimal.InvalidOperation):
+        cells["share"] = format(decimal.Decimal(cells["share"]).normalize(), "f").replace(".", ",")
+    cells["is_lead"] = "✓" if row.get("is_lead") else ""
+    return cells
+
+
+def compare_snapshots(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[list[FieldComparison], list[AuthorComparison], list[FieldComparison]]:
+    """Fields (application, then the sections of the layout), the authors table row by row,
+    and the lists (reform fields, indices, attached files) of two snapshots."""
+    kind = after.get("kind") or before.get("kind") or InitiativeKind.SOLUTION
+    names = [*APPLICATION_GROUP.fields, *(n for g in section_groups(kind) for n in g.fields)]
+    fields: list[FieldComparison] = []
+    for name in names:
+        old, new = _as_text(before.get(name)), _as_text(after.get(name))
+        left, right = word_diff(old, new)
+        fields.append(FieldComparison(name, field_label(name), left, right, old != new))
+
+    old_rows = [_author_cells(r) for r in before.get("authors", [])]
+    new_rows = [_author_cells(r) for r in after.get("authors", [])]
+    authors: list[AuthorComparison] = []
+    for index in range(max(len(old_rows), len(new_rows))):
+        old_row = old_rows[index] if index < len(old_rows) else None
+        new_row = new_rows[index] if index < len(new_rows) else None
+        changed = (
+            {n for n, _label in AUTHOR_COLUMNS if old_row[n] != new_row[n]} if old_row and new_row else set()
+        )
+        authors.append(AuthorComparison(index + 1, old_row, new_row, changed))
+
+    lists: list[FieldComparison] = []
+    for name, label in (
+        ("reform_fields", _("Lĩnh vực CCHC")),
+        ("target_indices", _("Chỉ số cải thiện")),
+        ("attachments", _("Tệp đính kèm")),
+    ):
+        old_items = before.get(name, [])
+        new_items = after.get(name, [])
+        if name == "attachments":
+            old_items = [a.get("name", "") for a in old_items]
+            new_items = [a.get("name", "") for a in new_items]
+        old_text, new_text = "\n".join(old_items), "\n".join(new_items)
+        left, right = word_diff(old_text, new_text)
+        lists.append(FieldComparison(name, str(label), left, right, old_text != new_text))
+    return fields, authors, lists
+
+
+@dataclass(frozen=True)
+class Side:
+    key: str  # the version number, or CURRENT
+    label: str
+    created_at: datetime.datetime | None
+    data: Mapping[str, Any]
+
+
+def comparison_side(initiative: Initiative, key: str) -> Side | None:
+    """One side of a comparison: a version by its number, or the dossier as it is now."""
+    if key == CURRENT:
+        return Side(CURRENT, str(_("Hồ sơ hiện tại")), initiative.updated_at, initiative_snapshot(initiative))
+    if not key.isdigit():
+        return None
+    version = InitiativeVersion.objects.filter(initiative=initiative, number=int(key)).first()
+    if version is None:
+        return None
+    return Side(
+        str(version.number),
+        str(_("Phiên bản %(number)s") % {"number": version.number}),
+        version.created_at,
+        version.data,
+    )
+
+
+def status_label(status: str) -> str:
+    return str(InitiativeStatus(status).label) if status in InitiativeStatus.values else status
