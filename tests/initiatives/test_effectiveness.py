@@ -241,3 +241,23 @@ def test_the_report_page_has_a_constant_query_count(
         response = client.get(reverse("initiatives:effectiveness_detail", kwargs={"pk": report.pk}))
     assert response.status_code == 200
     assert response.content.decode().count("Tác giả ") >= 20
+
+
+def test_the_form_and_the_download_have_a_constant_query_count(
+    client: Client, campaign: Campaign, org: Org, people: People, django_assert_max_num_queries: Any
+) -> None:
+    authors = [(f"Tác giả {n}", "5", None) for n in range(20)]
+    initiative = dossier(campaign, org.science, authors=authors, author_user=people.unit_staff)
+    outcome(initiative, recognised=True)
+    report = effectiveness_report_create(initiative=initiative, actor=people.unit_staff, data=TEXT)
+    client.force_login(people.unit_staff)
+    for url in (
+        reverse("initiatives:effectiveness_create", kwargs={"pk": initiative.pk}),
+        reverse("initiatives:effectiveness_edit", kwargs={"pk": report.pk}),
+        reverse("initiatives:effectiveness_docx", kwargs={"pk": report.pk}),
+    ):
+        with django_assert_max_num_queries(10):
+            response = client.get(url)
+        assert response.status_code == 200, url
+    table = docx.Document(io.BytesIO(response.content)).tables[1]
+    assert len(table.rows) == 21  # the header and every author

@@ -346,3 +346,25 @@ def test_the_dossier_partial_is_empty_before_the_vote(campaign: Campaign, org: O
         pk=dossier(campaign, org.science, author_user=people.unit_staff).pk
     )
     assert render_partial("_dossier_recognition.html", people.unit_staff, initiative=initiative).strip() == ""
+
+
+def test_the_documents_download_with_a_constant_query_count(
+    client: Client, campaign: Campaign, org: Org, people: People, django_assert_max_num_queries: Any
+) -> None:
+    many = [(f"Tác giả {n}", "5", None) for n in range(20)]
+    for index in range(25):
+        outcome(dossier(campaign, org.science, title=f"Sáng kiến {index}", authors=many), recognised=True)
+    refused = outcome(
+        dossier(campaign, org.science, title="Chưa đạt", authors=many), recognised=False, reasons="Không mới."
+    )
+    refusal_letter_issue(recognition=refused, actor=people.reform_officer)
+    decision = decide(campaign, people)
+    client.force_login(people.reform_officer)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("initiatives:recognition_decision_docx", kwargs={"pk": decision.pk}))
+    assert response.status_code == 200
+    table = docx.Document(io.BytesIO(response.content)).tables[1]
+    assert len(table.rows) == 26
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("initiatives:recognition_refusal_docx", kwargs={"pk": refused.pk}))
+    assert response.status_code == 200
