@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
+from caicach.core import clock
 from caicach.core.models import Unit, User
 from caicach.workprogram.demo_reports import load_demo_reports
 from caicach.workprogram.models import (
@@ -176,6 +178,7 @@ ADDITION = (
     "lanhdao",
 )
 
+ISSUED_ON = datetime.date(YEAR - 1, 12, 28)
 ADDITION_FILED_ON = datetime.date(YEAR, 5, 20)
 DECISION_LAG = datetime.timedelta(days=6)
 
@@ -247,6 +250,11 @@ class _Counters:
         return f"{number:02d}/QĐ-UBND"
 
 
+def _at(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    """When the demo's step happened: services, audit events and notifications carry the date."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
 def _end_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=pycalendar.monthrange(day.year, day.month)[1])
 
@@ -262,21 +270,24 @@ def _submit_and_issue(
     submitted_on = (
         _shift_months(item.due_month, 1).replace(day=14) if late else item.due_month.replace(day=18)
     )
-    item = item_submit(
-        actor=actor,
-        item=item,
-        submitted_on=submitted_on,
-        reference=counters.submission(item.lead_unit),
-        version=item.version,
-    )
-    if issue:
-        item = item_issue(
+    with clock.travel_to(_at(submitted_on)):
+        item = item_submit(
             actor=actor,
             item=item,
-            issued_on=submitted_on + datetime.timedelta(days=issue_after),
-            reference=counters.decision(item),
+            submitted_on=submitted_on,
+            reference=counters.submission(item.lead_unit),
             version=item.version,
         )
+    if issue:
+        issued_on = submitted_on + datetime.timedelta(days=issue_after)
+        with clock.travel_to(_at(issued_on, 10)):
+            item = item_issue(
+                actor=actor,
+                item=item,
+                issued_on=issued_on,
+                reference=counters.decision(item),
+                version=item.version,
+            )
     return item
 
 
@@ -290,37 +301,40 @@ def _file(item: ProgramItem, fate: str, filer: User) -> AdjustmentRequest:
         "W": (AdjustmentKind.WITHDRAW, None),
     }[fate]
     code, explanation, necessity, impact = JUSTIFICATIONS[fate]
-    return adjustment_request_file(
-        actor=filer,
-        program=item.program,
-        item=item,
-        kind=kind,
-        reason=AdjustmentReason.objects.get(code=code),
-        explanation=explanation,
-        necessity=necessity,
-        impact=impact,
-        proposed_month=proposed,
-        filed_on=item.due_month.replace(day=5),
-    )
+    filed_on = item.due_month.replace(day=5)
+    with clock.travel_to(_at(filed_on)):
+        return adjustment_request_file(
+            actor=filer,
+            program=item.program,
+            item=item,
+            kind=kind,
+            reason=AdjustmentReason.objects.get(code=code),
+            explanation=explanation,
+            necessity=necessity,
+            impact=impact,
+            proposed_month=proposed,
+            filed_on=filed_on,
+        )
 
 
 def _decide(request: AdjustmentRequest, fate: str, leader: User) -> None:
     assert request.request_document is not None
     decided_on = request.request_document.issued_on + DECISION_LAG
-    if fate == "R":
-        adjustment_request_reject(
-            actor=leader, request=request, version=request.version, decided_on=decided_on,
-            note="Lý do chưa thuyết phục; đề nghị Sở đôn đốc cơ quan phối hợp, trình đúng thời hạn.",
-        )  # fmt: skip
-        return
-    note = {
-        "PN": "Đồng ý lùi sang Quý I/2025; đề nghị đơn vị chủ động phối hợp, hoàn thiện hồ sơ.",
-        "PW": "Đồng ý; đề nghị trình đúng thời gian đã điều chỉnh.",
-        "W": "Đồng ý rút nội dung khỏi Chương trình công tác năm 2024.",
-    }[fate]
-    adjustment_request_approve(
-        actor=leader, request=request, version=request.version, note=note, decided_on=decided_on
-    )
+    with clock.travel_to(_at(decided_on, 15)):
+        if fate == "R":
+            adjustment_request_reject(
+                actor=leader, request=request, version=request.version, decided_on=decided_on,
+                note="Lý do chưa thuyết phục; đề nghị Sở đôn đốc cơ quan phối hợp, trình đúng thời hạn.",
+            )  # fmt: skip
+            return
+        note = {
+            "PN": "Đồng ý lùi sang Quý I/2025; đề nghị đơn vị chủ động phối hợp, hoàn thiện hồ sơ.",
+            "PW": "Đồng ý; đề nghị trình đúng thời gian đã điều chỉnh.",
+            "W": "Đồng ý rút nội dung khỏi Chương trình công tác năm 2024.",
+        }[fate]
+        adjustment_request_approve(
+            actor=leader, request=request, version=request.version, note=note, decided_on=decided_on
+        )
 
 
 @transaction.atomic
@@ -329,6 +343,17 @@ def load_demo_program() -> WorkProgram:
     caicach.core.demo), then the units' monthly reports on it."""
     units = {unit.code: unit for unit in Unit.objects.filter(Q(code__startswith="TN") | Q(code="CT"))}
     people = {user.username: user for user in User.objects.all()}
+    # The Office enters the program the day it is issued.
+    with clock.travel_to(_at(ISSUED_ON)):
+        program, created = _enter_program(units, people)
+    _replay_year(program, units, people, created)
+    load_demo_reports(program=program)
+    return program
+
+
+def _enter_program(
+    units: dict[str, Unit], people: dict[str, User]
+) -> tuple[WorkProgram, list[tuple[ProgramItem, str, str]]]:
     office = people["vanphong"]
     program = program_create(
         actor=office,
@@ -337,7 +362,7 @@ def load_demo_program() -> WorkProgram:
             "year": YEAR,
             "title": "Chương trình công tác năm 2024 của UBND tỉnh Tây Ninh",
             "decision_number": "3125/QĐ-UBND",
-            "decision_date": datetime.date(2023, 12, 28),
+            "decision_date": ISSUED_ON,
             "notes": "Ban hành kèm theo Quyết định số 3125/QĐ-UBND ngày 28/12/2023 của UBND tỉnh.",
         },
     )
@@ -358,6 +383,17 @@ def load_demo_program() -> WorkProgram:
             },
         )
         created.append((item, fate, code))
+    return program, created
+
+
+def _replay_year(
+    program: WorkProgram,
+    units: dict[str, Unit],
+    people: dict[str, User],
+    created: list[tuple[ProgramItem, str, str]],
+) -> None:
+    """The year as it went: requests filed and decided, items submitted and issued."""
+    office = people["vanphong"]
     # Requests in the order they were filed, so the registers' numbers follow their dates.
     filings = sorted(
         ((item.due_month, index, item, fate, code) for index, (item, fate, code) in enumerate(created)
@@ -381,44 +417,46 @@ def load_demo_program() -> WorkProgram:
         _submit_and_issue(
             item, office, counters, late=fate in ("IL", "SL", "R"), issue=fate in ("I", "IL", "PW")
         )
-    load_demo_reports(program=program)
-    return program
 
 
 def _load_addition(program: WorkProgram, units: dict[str, Unit], people: dict[str, User]) -> None:
+    """Science & Technology asks, in May, to add an item; the leader agrees."""
     code, title, due, coordinating, leader = ADDITION
-    request = adjustment_request_file(
-        actor=people[FILERS[code]],
-        program=program,
-        kind=AdjustmentKind.ADD,
-        lead_unit=units[code],
-        reason=AdjustmentReason.objects.get(code="leader_direction"),
-        explanation="Thực hiện chỉ đạo của Chủ tịch UBND tỉnh về đẩy mạnh chuyển đổi số trong các cơ quan "
-        "nhà nước năm 2024.",
-        necessity="Hoàn thiện nền tảng dữ liệu, quy trình số trong quản lý khoa học và công nghệ.",
-        impact="Hỗ trợ trực tiếp mục tiêu chuyển đổi số của tỉnh; không làm thay đổi các nội dung khác.",
-        proposed_title=title,
-        proposed_month=datetime.date(YEAR, due, 1),
-        proposed_data={
-            "submission_kind": SubmissionKind.COMMITTEE,
-            "is_legal_document": False,
-            "coordinating_units": [units[c] for c in coordinating],
-        },
-        leader=people[leader],
-        filed_on=ADDITION_FILED_ON,
-    )
-    approved = adjustment_request_approve(
-        actor=people[leader],
-        request=request,
-        version=request.version,
-        note="Đồng ý bổ sung vào Chương trình công tác năm 2024.",
-        decided_on=ADDITION_FILED_ON + DECISION_LAG,
-    )
-    assert approved.item is not None
-    # The Office then assigns its officer to follow the new item.
-    item_update(
-        actor=people["vanphong"],
-        item=approved.item,
-        data={"monitoring_officer": people["vanphong"]},
-        version=approved.item.version,
-    )
+    with clock.travel_to(_at(ADDITION_FILED_ON)):
+        request = adjustment_request_file(
+            actor=people[FILERS[code]],
+            program=program,
+            kind=AdjustmentKind.ADD,
+            lead_unit=units[code],
+            reason=AdjustmentReason.objects.get(code="leader_direction"),
+            explanation="Thực hiện chỉ đạo của Chủ tịch UBND tỉnh về đẩy mạnh chuyển đổi số trong các "
+            "cơ quan nhà nước năm 2024.",
+            necessity="Hoàn thiện nền tảng dữ liệu, quy trình số trong quản lý khoa học và công nghệ.",
+            impact="Hỗ trợ trực tiếp mục tiêu chuyển đổi số của tỉnh; không làm thay đổi các nội dung khác.",
+            proposed_title=title,
+            proposed_month=datetime.date(YEAR, due, 1),
+            proposed_data={
+                "submission_kind": SubmissionKind.COMMITTEE,
+                "is_legal_document": False,
+                "coordinating_units": [units[c] for c in coordinating],
+            },
+            leader=people[leader],
+            filed_on=ADDITION_FILED_ON,
+        )
+    decided_on = ADDITION_FILED_ON + DECISION_LAG
+    with clock.travel_to(_at(decided_on, 15)):
+        approved = adjustment_request_approve(
+            actor=people[leader],
+            request=request,
+            version=request.version,
+            note="Đồng ý bổ sung vào Chương trình công tác năm 2024.",
+            decided_on=decided_on,
+        )
+        assert approved.item is not None
+        # The Office then assigns its officer to follow the new item.
+        item_update(
+            actor=people["vanphong"],
+            item=approved.item,
+            data={"monitoring_officer": people["vanphong"]},
+            version=approved.item.version,
+        )

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import clock
 from caicach.core.models import FoldedSearchMixin, RegisteredDocument, Unit
 
 
@@ -59,7 +60,10 @@ class AdjustmentReason(models.Model):
 
 
 class WorkProgram(models.Model):
-    """A committee's yearly work program, issued by a decision."""
+    """A committee's yearly work program, issued by a decision.
+
+    ``created_at`` here and below comes from the services' clock (caicach.core.clock), so
+    the demo's replayed records carry their 2024 dates."""
 
     issuing_unit = models.ForeignKey(
         Unit, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="work_programs"
@@ -73,7 +77,7 @@ class WorkProgram(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -152,7 +156,7 @@ class ProgramItem(FoldedSearchMixin, models.Model):
     # Title folded (caicach.core.text.fold) so the program page searches in SQL, accent-blind.
     search_text = models.TextField(default="", blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     SEARCH_SOURCE_FIELDS: ClassVar[tuple[str, ...]] = ("title",)
@@ -273,7 +277,7 @@ class AdjustmentRequest(models.Model):
         related_name="+",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
@@ -336,7 +340,7 @@ class MonthlyReport(models.Model):
     difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
     recommendations = models.TextField(_("kiến nghị, đề xuất"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -391,7 +395,7 @@ class MonthlySummary(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

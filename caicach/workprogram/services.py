@@ -12,10 +12,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import audit
+from caicach.core import audit, clock
 from caicach.core.models import DocumentType, Role, Unit, User
 from caicach.core.numbering import register_number
 from caicach.core.permissions import COMMITTEE_KINDS, principal
@@ -289,7 +289,7 @@ def item_submit(
         errors["reference"] = _("Vui lòng nhập số, ký hiệu văn bản trình.")
     if submitted_on is None:
         errors["submitted_on"] = _("Vui lòng nhập ngày trình.")
-    elif submitted_on > timezone.localdate():
+    elif submitted_on > clock.today():
         errors["submitted_on"] = _("Ngày trình không được sau ngày hôm nay.")
     if errors:
         raise ValidationError(errors)
@@ -320,7 +320,7 @@ def item_issue(
         errors["reference"] = _("Vui lòng nhập số, ký hiệu văn bản ban hành.")
     if issued_on is None:
         errors["issued_on"] = _("Vui lòng nhập ngày ban hành.")
-    elif issued_on > timezone.localdate():
+    elif issued_on > clock.today():
         errors["issued_on"] = _("Ngày ban hành không được sau ngày hôm nay.")
     elif locked.submitted_on and issued_on < locked.submitted_on:
         errors["issued_on"] = _("Ngày ban hành không được trước ngày trình (%(day)s).") % {
@@ -516,7 +516,7 @@ def adjustment_request_file(
                 }
             )
     request.save()
-    day = filed_on or timezone.localdate()
+    day = filed_on or clock.today()
     request.request_document = register_number(
         unit=lead_unit,
         document_type=DocumentType.SUBMISSION,
@@ -670,9 +670,9 @@ def adjustment_request_approve(
     locked.item = item
     locked.status = RequestStatus.APPROVED
     locked.decided_by = actor
-    locked.decided_at = timezone.now()
+    locked.decided_at = clock.now()
     locked.decision_note = _text(note)
-    _number_decision(locked, actor, decided_on or timezone.localdate())
+    _number_decision(locked, actor, decided_on or clock.today())
     locked.version += 1
     locked.save(
         update_fields=[
@@ -715,9 +715,9 @@ def adjustment_request_reject(
     locked = _locked_request(request, version)
     locked.status = RequestStatus.REJECTED
     locked.decided_by = actor
-    locked.decided_at = timezone.now()
+    locked.decided_at = clock.now()
     locked.decision_note = note
-    _number_decision(locked, actor, decided_on or timezone.localdate())
+    _number_decision(locked, actor, decided_on or clock.today())
     locked.version += 1
     locked.save(
         update_fields=["status", "decided_by", "decided_at", "decision_note", "decision_document", "version"]

@@ -14,11 +14,10 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caicach.core import rendering
+from caicach.core import clock, rendering
 from caicach.core.downloads import content_disposition
 from caicach.core.models import Role, Unit, User
 from caicach.core.permissions import can, get_for_user, principal, require
@@ -113,7 +112,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def program_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "workprogram.create_program")
-    form = ProgramForm(request.POST or None, user=_user(request), initial={"year": timezone.localdate().year})
+    form = ProgramForm(request.POST or None, user=_user(request), initial={"year": clock.today().year})
     if request.method == "POST" and form.is_valid():
         try:
             program = program_create(actor=_user(request), data=form.service_data())
@@ -160,7 +159,7 @@ def _status_counts(user: Any, program: WorkProgram, today: Any, grace: int) -> d
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_for_user(request.user, programs_for(request.user), pk, "view")
     form = ItemFilterForm(request.GET or None, program=program)
-    today = timezone.localdate()
+    today = clock.today()
     filters = ItemFilters()
     if form.is_valid():
         filters = ItemFilters(
@@ -262,7 +261,7 @@ def item_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _item_context(request: HttpRequest, item: ProgramItem, **forms: Any) -> dict[str, Any]:
-    today = timezone.localdate()
+    today = clock.today()
     grace = settings_for(item.program.issuing_unit_id).overdue_grace_days
     user = request.user
     planned = item.status == ItemStatus.PLANNED

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caicach.core.demo import DEMO_PASSWORD
-from caicach.core.models import RegisteredDocument, User
+from caicach.core.models import AuditEvent, RegisteredDocument, User
 from caicach.workprogram.models import (
     AdjustmentKind,
     AdjustmentRequest,
@@ -77,6 +77,17 @@ def check_requests_behind_postponed_and_withdrawn_items(program: WorkProgram) ->
     pending = AdjustmentRequest.objects.get(status=RequestStatus.PENDING)
     assert pending.leader is not None and pending.leader.username == "lanhdao"
     assert AdjustmentRequest.objects.filter(status=RequestStatus.REJECTED).count() == 1
+    # Replayed on their dates: the requests, their decisions and the trail say 2024.
+    for request in AdjustmentRequest.objects.select_related("request_document"):
+        assert request.request_document is not None
+        assert timezone.localtime(request.created_at).date() == request.request_document.issued_on
+        assert request.decided_at is None or request.decided_at.year == 2024
+    assert (
+        not AuditEvent.objects.filter(action__startswith="adjustment.")
+        .exclude(created_at__year=2024)
+        .exists()
+    )
+    assert program.items.exclude(created_at__year=2023).count() == 1  # the addition, in May
     added = AdjustmentRequest.objects.get(kind=AdjustmentKind.ADD)
     assert added.item is not None and added.item.status == ItemStatus.ISSUED
 
