@@ -4,6 +4,7 @@ supervising leader approves; the item's due month moves and its history shows wh
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -11,13 +12,22 @@ import pytest
 from openpyxl import Workbook
 
 from caicach.workprogram.imports import COLUMNS
-from caicach.workprogram.models import AdjustmentRequest, ProgramItem, RequestStatus
+from caicach.workprogram.models import AdjustmentReason, AdjustmentRequest, ProgramItem, RequestStatus
 from tests.browser.test_navigation import log_in
 from tests.conftest import Org, People
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Đề án phát triển hệ sinh thái khởi nghiệp đổi mới sáng tạo tỉnh Tây Ninh"
+
+
+@pytest.fixture(autouse=True)
+def _adjustment_reasons(db: None) -> None:
+    """The allowed reasons come from a data migration; a transactional test run before this
+    one flushes every table, so put them back (as the migration wrote them)."""
+    seeded = importlib.import_module("caicach.workprogram.migrations.0002_adjustment_reasons")
+    for position, (code, label) in enumerate(seeded.REASONS, start=1):
+        AdjustmentReason.objects.get_or_create(code=code, defaults={"label": label, "position": position})
 
 
 def program_sheet(path: Path, people: People) -> Path:
