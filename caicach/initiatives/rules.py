@@ -62,6 +62,9 @@ RECEIVED_STATUSES = frozenset(
         InitiativeStatus.NOT_RECOGNISED,
     }
 )
+# What the receiving reform officer sees: every dossier that reached them, including one they
+# returned for completion (they follow it until it comes back).
+MANAGER_VISIBLE_STATUSES = RECEIVED_STATUSES | {InitiativeStatus.RETURNED}
 
 
 def is_author(who: Principal, initiative: Initiative) -> bool:
@@ -105,7 +108,7 @@ def _create_initiative(who: Principal) -> bool:
 def _view_initiative(who: Principal, initiative: Initiative) -> bool:
     if who.is_admin or is_author(who, initiative) or heads_unit(who, initiative):
         return True
-    if initiative.status in RECEIVED_STATUSES and manages_initiative(who, initiative):
+    if initiative.status in MANAGER_VISIBLE_STATUSES and manages_initiative(who, initiative):
         return True
     return reviews(who, initiative)
 

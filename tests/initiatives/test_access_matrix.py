@@ -105,7 +105,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "manage": {"reform_officer", "admin"},
     },
     S.RETURNED: {
-        "view": {"author", "co_author", "unit_head", "admin"},
+        # The officer who returned it follows it until it comes back.
+        "view": {"author", "co_author", "unit_head", "reform_officer", "admin"},
         "change": {"author", "co_author", "admin"},
         "submit": {"author", "co_author", "admin"},
     },

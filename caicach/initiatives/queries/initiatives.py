@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from caicach.core.models import Role, User
 from caicach.core.permissions import principal
 from caicach.initiatives.models import Authorship, Campaign, Initiative, ReviewAssignment
-from caicach.initiatives.rules import RECEIVED_STATUSES
+from caicach.initiatives.rules import MANAGER_VISIBLE_STATUSES
 
 
 def initiatives_with_relations() -> QuerySet[Initiative]:
@@ -38,7 +38,7 @@ def initiatives_for(user: User | AnonymousUser) -> QuerySet[Initiative]:
         campaigns_managed = Campaign.objects.filter(
             Q(issuing_unit_id__in=reform_scope) | Q(receiving_unit_id__in=reform_scope)
         ).values("pk")
-        visible |= Q(status__in=RECEIVED_STATUSES) & (
+        visible |= Q(status__in=MANAGER_VISIBLE_STATUSES) & (
             Q(campaign_id__in=campaigns_managed) | (Q(campaign__isnull=True) & Q(unit_id__in=reform_scope))
         )
     visible |= Q(
