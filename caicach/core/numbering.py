@@ -21,9 +21,22 @@ from caicach.core.models import DocumentType, NumberSequence, RegisteredDocument
 from caicach.core.text import nfc
 
 
-def document_symbol(unit: Unit, document_type: str) -> str:
-    """'KH-UBND': the type abbreviation, then the issuing unit's own symbol."""
+def document_symbol(unit: Unit, document_type: str, *, drafting_unit: Unit | None = None) -> str:
+    """'KH-UBND': the type abbreviation, then the issuing unit's own symbol.
+
+    Decree 30/2020, Annex III: an official letter (công văn) has no type abbreviation; its
+    symbol is the issuing body's, then the drafting unit's: 'UBND-SNV'."""
+    if document_type == DocumentType.OFFICIAL_LETTER:
+        drafting = drafting_unit.document_symbol if drafting_unit is not None else ""
+        return f"{unit.document_symbol}-{drafting}" if drafting else unit.document_symbol
     return f"{document_type}-{unit.document_symbol}"
+
+
+def _check_drafting_unit(document_type: str, drafting_unit: Unit | None) -> None:
+    if document_type == DocumentType.OFFICIAL_LETTER and (
+        drafting_unit is None or not drafting_unit.document_symbol
+    ):
+        raise ValidationError(_("Công văn cần đơn vị soạn thảo có ký hiệu trên văn bản (ví dụ “UBND-SNV”)."))
 
 
 def _check(unit: Unit, document_type: str, year: int, title: str, issued_on: datetime.date) -> None:
@@ -62,6 +75,7 @@ def _save_document(
     actor: User | None,
     obj: models.Model | None,
     action: str,
+    drafting_unit: Unit | None,
 ) -> RegisteredDocument:
     """Write the register row for a number already secured under the sequence lock, linked
     to the object it numbers, and audit it."""
@@ -70,7 +84,7 @@ def _save_document(
         document_type=document_type,
         year=year,
         number=number,
-        symbol=document_symbol(unit, document_type),
+        symbol=document_symbol(unit, document_type, drafting_unit=drafting_unit),
         title=title[:500],
         issued_on=issued_on,
         created_by=actor if actor is not None and actor.pk else None,
@@ -98,16 +112,19 @@ def register_number(
     issued_on: datetime.date,
     actor: User | None,
     obj: models.Model | None = None,
+    drafting_unit: Unit | None = None,
 ) -> RegisteredDocument:
-    """Take the next number of ``unit``'s ``document_type`` register for ``year``."""
+    """Take the next number of ``unit``'s ``document_type`` register for ``year``.
+    ``drafting_unit``: the unit that drafted an official letter (its symbol ends the letter's)."""
     title = nfc(title).strip()
     _check(unit, document_type, year, title, issued_on)
+    _check_drafting_unit(document_type, drafting_unit)
     sequence = _locked_sequence(unit, document_type, year)
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     return _save_document(
         unit=unit, document_type=document_type, year=year, number=sequence.last_number, title=title,
-        issued_on=issued_on, actor=actor, obj=obj, action="document.number",
+        issued_on=issued_on, actor=actor, obj=obj, action="document.number", drafting_unit=drafting_unit,
     )  # fmt: skip
 
 
@@ -122,12 +139,14 @@ def register_external_number(
     issued_on: datetime.date,
     actor: User | None,
     obj: models.Model | None = None,
+    drafting_unit: Unit | None = None,
 ) -> RegisteredDocument:
     """Enter a number given by hand to a document issued outside the system (signed on paper
     before the register existed, say). The number must be free; the sequence moves past it so
     the system never hands it out again."""
     title = nfc(title).strip()
     _check(unit, document_type, year, title, issued_on)
+    _check_drafting_unit(document_type, drafting_unit)
     if number < 1:
         raise ValidationError(_("Số văn bản phải là số nguyên dương."))
     sequence = _locked_sequence(unit, document_type, year)
@@ -137,7 +156,12 @@ def register_external_number(
     if taken.exists():
         raise ValidationError(
             _("Số %(reference)s năm %(year)s đã được cấp; vui lòng kiểm tra lại sổ đăng ký.")
-            % {"reference": reference(number, document_symbol(unit, document_type)), "year": year}
+            % {
+                "reference": reference(
+                    number, document_symbol(unit, document_type, drafting_unit=drafting_unit)
+                ),
+                "year": year,
+            }
         )
     if number > sequence.last_number:
         sequence.last_number = number
@@ -145,4 +169,5 @@ def register_external_number(
     return _save_document(
         unit=unit, document_type=document_type, year=year, number=number, title=title,
         issued_on=issued_on, actor=actor, obj=obj, action="document.number_external",
+        drafting_unit=drafting_unit,
     )  # fmt: skip

@@ -405,6 +405,13 @@ def _fixed_table(document: DocxDocument, rows: int, widths_mm: Sequence[float], 
             cell.width = Mm(width)
     for column, width in zip(table.columns, widths_mm, strict=True):
         column.width = Mm(width)
+    # No row of ours may break across pages: a signature block's title, signing space and
+    # name must stay together (Decree 30/2020, Annex I), and a split table row is unreadable.
+    for row in table.rows:
+        row_properties = row._tr.get_or_add_trPr()
+        cant_split = OxmlElement("w:cantSplit")
+        cant_split.set(qn("w:val"), "true")
+        row_properties.append(cant_split)
     return table
 
 
@@ -584,7 +591,16 @@ def _body(document: DocxDocument, blocks: Sequence[Block]) -> None:
             after.paragraph_format.left_indent = Mm(0)
 
 
+def _keep_last_paragraph_with_signature(document: DocxDocument) -> None:
+    """The signature never opens a page alone: the last body paragraph keeps with it."""
+    for paragraph in reversed(document.paragraphs):
+        paragraph.paragraph_format.keep_with_next = True
+        if paragraph.text.strip():
+            break
+
+
 def _signature(document: DocxDocument, spec: DocumentSpec) -> None:
+    _keep_last_paragraph_with_signature(document)
     table = _fixed_table(document, 1, (TEXT_WIDTH_MM / 2, TEXT_WIDTH_MM / 2), grid=False)
     left, right = table.rows[0].cells
     if spec.with_recipients and spec.recipients:
@@ -805,7 +821,7 @@ def render_pdf_from_spec(spec: DocumentSpec) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import HRFlowable, SimpleDocTemplate, Spacer
+    from reportlab.platypus import HRFlowable, KeepTogether, SimpleDocTemplate, Spacer
     from reportlab.platypus import Paragraph as PdfParagraph
     from reportlab.platypus import Table as PdfTable
 
@@ -917,8 +933,12 @@ def render_pdf_from_spec(spec: DocumentSpec) -> bytes:
         sign_right.append(Spacer(1, 24 * mm))
         if spec.signature.name:
             sign_right.append(text(spec.signature.name, SIZE_BODY, bold=True))
-    story += [Spacer(1, 4 * mm), PdfTable([[sign_left, sign_right]], colWidths=[TEXT_WIDTH_MM / 2 * mm] * 2,
-                                          style=cell_style)]  # fmt: skip
+    # The signature never opens a page alone, nor splits: it travels with the last body block.
+    closing = story.pop() if spec.body else Spacer(1, 0)
+    story.append(
+        KeepTogether([closing, Spacer(1, 4 * mm), PdfTable([[sign_left, sign_right]],
+                      colWidths=[TEXT_WIDTH_MM / 2 * mm] * 2, style=cell_style)])
+    )  # fmt: skip
 
     def later_pages(canvas: Any, doc: Any) -> None:
         canvas.saveState()

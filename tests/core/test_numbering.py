@@ -277,3 +277,31 @@ def test_a_head_of_a_second_unit_sees_both(client: Client, org: Org, numbered: N
     Membership.objects.create(user=head, unit=org.district, role=Role.UNIT_HEAD)
     client.force_login(head)
     assert client.get(register_url()).context["page_obj"].paginator.count == 31
+
+
+def test_an_official_letter_has_no_type_code_but_the_drafting_units_symbol(org: Org, people: People) -> None:
+    """Decree 30/2020, Annex III: 'Số: 01/UBND-SNV', never '01/CV-UBND'."""
+    letter = register_number(
+        unit=org.province,
+        document_type=DocumentType.OFFICIAL_LETTER,
+        year=2024,
+        title="V/v trả lời đơn",
+        issued_on=datetime.date(2024, 9, 20),
+        actor=people.admin,
+        drafting_unit=org.home_affairs,
+    )
+    assert letter.reference == f"01/{org.province.document_symbol}-{org.home_affairs.document_symbol}"
+    assert "CV" not in letter.reference
+
+
+def test_an_official_letter_without_a_drafting_unit_is_refused(org: Org, people: People) -> None:
+    with pytest.raises(ValidationError, match="đơn vị soạn thảo"):
+        register_number(
+            unit=org.province,
+            document_type=DocumentType.OFFICIAL_LETTER,
+            year=2024,
+            title="V/v trả lời đơn",
+            issued_on=datetime.date(2024, 9, 20),
+            actor=people.admin,
+        )
+    assert not RegisteredDocument.objects.exists()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 import io
 import shutil
-import subprocess
-import sys
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -33,20 +31,11 @@ from caicach.core.rendering import (
     render,
     render_docx,
 )
+from tests.decree30 import assert_passes_decree30, decree30_failures, needs_checker
 
-CHECKER = Path(__file__).resolve().parents[2].parent / "shared" / "tools" / "check_decree30.py"
-needs_checker = pytest.mark.skipif(not CHECKER.exists(), reason=f"Decree 30 checker not found at {CHECKER}")
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
 )
-
-
-def check_decree30(tmp_path: Path, content: bytes, *flags: str) -> subprocess.CompletedProcess[str]:
-    path = tmp_path / "document.docx"
-    path.write_bytes(content)
-    return subprocess.run(
-        [sys.executable, str(CHECKER), str(path), *flags], capture_output=True, text=True, check=False
-    )
 
 
 def pdf_text(content: bytes) -> str:
@@ -119,24 +108,20 @@ def test_short_date_in_the_text_follows_the_same_padding() -> None:
 
 @needs_checker
 def test_a_plan_passes_the_decree_30_checker(tmp_path: Path) -> None:
-    result = check_decree30(tmp_path, render_docx(plan_spec()))
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_passes_decree30(render_docx(plan_spec()), tmp_path)
 
 
 @needs_checker
-def test_a_form_without_number_or_recipients_passes_with_no_recipients(tmp_path: Path) -> None:
+def test_a_form_without_number_or_recipients_passes_as_a_form(tmp_path: Path) -> None:
     spec = plan_spec(
         title="Đơn yêu cầu công nhận sáng kiến",
         numbered=False,
         with_recipients=False,
         recipients=(),
-        signature=Signature(title="GIÁM ĐỐC", name="Nguyễn Văn A"),
+        signature=Signature(title="Người nộp đơn", name="Nguyễn Văn A"),
     )
     content = render_docx(spec)
-    result = check_decree30(tmp_path, content, "--no-recipients")
-    # A form has no number line; everything else a clerk looks at must hold.
-    failures = [line for line in result.stdout.splitlines() if line.startswith("FAIL")]
-    assert [line for line in failures if "number line" not in line] == []
+    assert_passes_decree30(content, tmp_path, form=True)
     assert not any(line.startswith("Số:") for line in docx_lines(content))
     assert "Nơi nhận:" not in docx_lines(content)
 
@@ -145,7 +130,7 @@ def test_a_form_without_number_or_recipients_passes_with_no_recipients(tmp_path:
 def test_the_checker_would_catch_a_broken_layout(tmp_path: Path) -> None:
     """Guards the guard: an unpadded number fails the same check the plan passes."""
     broken = render_docx(plan_spec(symbol="kh"))
-    assert check_decree30(tmp_path, broken).returncode == 1
+    assert any("number line" in line for line in decree30_failures(broken, tmp_path))
 
 
 def test_the_header_carries_body_motto_number_and_date() -> None:
@@ -331,3 +316,22 @@ def test_the_number_line_and_the_register_write_numbers_the_same_way() -> None:
     assert reference(5, "KH-UBND") == "05/KH-UBND"
     assert reference(12, "QĐ-UBND") == "12/QĐ-UBND"
     assert plan_spec(number=5, symbol="KH-UBND").number_line == f"Số: {reference(5, 'KH-UBND')}"
+
+
+@needs_soffice
+def test_the_signature_block_lands_on_one_page_with_the_last_paragraph_wherever_the_body_ends() -> None:
+    """Bodies of growing length push the signature across the page break: LibreOffice must
+    move the whole block (title, signing space, name) with the closing paragraph, never
+    leave the name alone on the next page."""
+    spilled = False
+    for lines in range(14, 28, 2):
+        body = (*(para(f"Dòng nội dung thứ {i}.") for i in range(lines)), para("Trên đây là Kế hoạch./."))
+        pages = [
+            page.extract_text()
+            for page in PdfReader(io.BytesIO(render(plan_spec(body=body), "pdf").content)).pages
+        ]
+        spilled |= len(pages) > 1
+        last = unicodedata.normalize("NFC", pages[-1])
+        for expected in ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Văn Ước", "Trên đây là Kế hoạch"):
+            assert expected in last, (lines, expected)
+    assert spilled, "no body was long enough to reach page 2: the test proves nothing"

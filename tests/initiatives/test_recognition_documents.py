@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime
 import io
 import shutil
-import subprocess
-import sys
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
@@ -45,6 +43,7 @@ from caicach.initiatives.services.recognition import (
     refusal_letter_issue,
 )
 from tests.conftest import Org, People
+from tests.decree30 import assert_passes_decree30
 from tests.initiatives.recognition_builders import (
     DECISION_DAY,
     SEED_TITLE,
@@ -53,8 +52,6 @@ from tests.initiatives.recognition_builders import (
     issued_campaign,
     outcome,
 )
-
-CHECKER = Path(__file__).resolve().parents[2].parent / "shared" / "tools" / "check_decree30.py"
 
 
 def text_of(content: bytes) -> str:
@@ -121,14 +118,7 @@ def decision_docx(decision: RecognitionDecision) -> bytes:
 
 
 def test_the_decision_passes_the_decree_30_checker(decision: RecognitionDecision, tmp_path: Path) -> None:
-    if not CHECKER.exists():
-        pytest.skip(f"Decree 30 checker not found at {CHECKER}")
-    target = tmp_path / "quyet-dinh.docx"
-    target.write_bytes(decision_docx(decision))
-    result = subprocess.run(
-        [sys.executable, str(CHECKER), str(target)], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stdout
+    assert_passes_decree30(decision_docx(decision), tmp_path)
 
 
 def test_the_decision_reads_as_a_decision_recognising_the_listed_initiatives(
@@ -245,7 +235,7 @@ def test_the_refusal_letter_is_a_numbered_letter_giving_the_reasons(
     content = refusal_letter_docx(refusal_letter_spec(loaded, campaign_council(campaign.pk)))
     text = body_text(content)
     for expected in (
-        "Số: 01/CV-UBND\nV/v trả lời đơn yêu cầu công nhận sáng kiến",
+        "Số: 01/UBND-PNV\nV/v trả lời đơn yêu cầu công nhận sáng kiến",
         "Châu Thành, ngày 20 tháng 9 năm 2024",
         "Kính gửi:\n- Ông (Bà) Lê Tuấn Phú (Văn phòng UBND tỉnh);",
         "- Ông (Bà) Đông Thị Huệ (Văn phòng UBND tỉnh);",

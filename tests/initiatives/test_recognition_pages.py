@@ -180,7 +180,7 @@ def test_issuing_and_downloading_a_refusal_letter(
     assert refused.refusal_letter is None
 
     response = client.post(issue_url, {"reasons": "Chưa có tính mới.\nChưa áp dụng thử."}, follow=True)
-    assert "Đã ban hành văn bản trả lời số 01/CV-UBND." in response.content.decode()
+    assert "Đã ban hành văn bản trả lời số 01/UBND-PNV." in response.content.decode()
     for persona in PERSONAS:
         expected = 200 if persona in CONCERNED else 404
         assert status_for(client, getattr(people, persona), "get", docx_url) == expected, persona

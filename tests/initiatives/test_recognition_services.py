@@ -169,7 +169,7 @@ def test_a_refused_dossier_gets_a_numbered_letter_with_its_reasons(
     recognition = refusal_letter_issue(recognition=recognition, actor=people.reform_officer)
     letter = recognition.refusal_letter
     assert letter is not None
-    assert letter.reference == "01/CV-UBND"
+    assert letter.reference == "01/UBND-PNV"
     assert letter.document_type == DocumentType.OFFICIAL_LETTER
     assert letter.unit == org.district
     assert AuditEvent.objects.filter(
@@ -194,7 +194,7 @@ def test_the_letter_may_restate_the_reasons_and_that_is_audited(
     event = AuditEvent.objects.get(action="recognition.refusal_letter", content_type__model="recognition")
     assert event.changes["reasons"] == ["Không mới.", "Chưa áp dụng thử.\nTrùng sáng kiến đã có."]
     on_dossier = AuditEvent.objects.get(action="recognition.refusal_letter", content_type__model="initiative")
-    assert on_dossier.message == "Văn bản số 01/CV-UBND. Lý do: Chưa áp dụng thử.\nTrùng sáng kiến đã có."
+    assert on_dossier.message == "Văn bản số 01/UBND-PNV. Lý do: Chưa áp dụng thử.\nTrùng sáng kiến đã có."
 
 
 def test_no_letter_without_reasons_nor_for_a_recognised_dossier(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-import sys
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
@@ -33,9 +32,8 @@ from caicach.initiatives.services.review import (
     round_close,
 )
 from tests.conftest import Org, People
+from tests.decree30 import assert_passes_decree30
 from tests.initiatives.review_builders import Board, make_board, make_dossier
-
-CHECKER = Path(__file__).resolve().parents[2].parent / "shared" / "tools" / "check_decree30.py"
 
 
 def text_of(content: bytes) -> str:
@@ -200,14 +198,7 @@ def test_the_minutes_record_the_meeting_the_scores_and_the_votes(
     assert rows[0][3] == "Điểm TB"
     assert rows[1][1].startswith("Ứng dụng Zalo") and rows[1][3:] == ["83,13", "4/4", "Công nhận (Cấp tỉnh)"]
     assert rows[2][3:] == ["34,88", "1/4", "Không công nhận"]
-    if not CHECKER.exists():
-        pytest.skip(f"Decree 30 checker not found at {CHECKER}")
-    target = tmp_path / "bien-ban.docx"
-    target.write_bytes(content)
-    result = subprocess.run(
-        [sys.executable, str(CHECKER), str(target)], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stdout
+    assert_passes_decree30(content, tmp_path)
 
 
 @pytest.fixture

@@ -302,7 +302,9 @@ def refusal_letter_spec(recognition: Recognition, council: Council | None) -> Do
         document_type=DocumentType.OFFICIAL_LETTER.value,
         symbol=registered.symbol
         if registered
-        else document_symbol(issuer, DocumentType.OFFICIAL_LETTER.value),
+        else document_symbol(
+            issuer, DocumentType.OFFICIAL_LETTER.value, drafting_unit=campaign.receiving_unit
+        ),
         number=registered.number if registered else None,
         body=tuple(body),
         signature=Signature(

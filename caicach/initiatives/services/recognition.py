@@ -263,6 +263,7 @@ def refusal_letter_issue(
         issued_on=day,
         actor=actor,
         obj=locked.initiative,
+        drafting_unit=campaign.receiving_unit,
     )
     locked.refusal_letter = document
     locked.save(update_fields=["refusal_letter", "reasons"])
