@@ -9,6 +9,8 @@ on 1 January and are never given twice. A number is taken under a row lock on th
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -171,3 +173,46 @@ def register_external_number(
         issued_on=issued_on, actor=actor, obj=obj, action="document.number_external",
         drafting_unit=drafting_unit,
     )  # fmt: skip
+
+
+@transaction.atomic
+def issue(
+    *,
+    obj: models.Model,
+    document_field: str,
+    unit: Unit,
+    document_type: str,
+    title: str,
+    issued_on: datetime.date,
+    actor: User | None,
+    action: str,
+    stamp: Mapping[str, Any] | None = None,
+    drafting_unit: Unit | None = None,
+    message: str = "",
+) -> RegisteredDocument:
+    """Issue ``obj``'s document, the one way every numbered document is issued: take the next
+    number of the register, link it on ``obj.<document_field>``, set the ``stamp`` fields
+    (status, issue date…), move ``obj.version`` on when it has one, save only those fields,
+    and record one audit event ``action`` with what changed. Call it inside the service's
+    transaction, with ``obj`` locked and its access and state already checked: issuing is
+    irreversible."""
+    stamp = dict(stamp or {})
+    before = audit.snapshot(obj, [document_field, *stamp])
+    document = register_number(
+        unit=unit, document_type=document_type, year=issued_on.year, title=title, issued_on=issued_on,
+        actor=actor, obj=obj, drafting_unit=drafting_unit,
+    )  # fmt: skip
+    setattr(obj, document_field, document)
+    for name, value in stamp.items():
+        setattr(obj, name, value)
+    fields = [document_field, *stamp]
+    if hasattr(obj, "version"):
+        obj.version += 1
+        fields.append("version")
+    if any(field.name == "updated_at" for field in obj._meta.concrete_fields):
+        fields.append("updated_at")
+    obj.save(update_fields=fields)
+    changes = audit.diff(before, obj)
+    changes[document_field] = [None, document.reference]
+    audit.record(actor=actor, action=action, obj=obj, changes=changes, message=message)
+    return document

@@ -1,0 +1,37 @@
+"""The glue every view needs, written once: who is asking, how a service's refusal lands on a
+form, and how a file goes back to the browser."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+
+from caicach.core.downloads import content_disposition
+from caicach.core.models import User
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The logged-in user behind ``request`` (views that call this are login-protected)."""
+    user = request.user
+    assert isinstance(user, User), "acting_user() needs a login-protected view"
+    return user
+
+
+def add_service_errors(form: BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on the field it names when the form has that
+    field, otherwise at the top, so the user sees every reason at once."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def file_response(content: bytes, filename: str, content_type: str, *, inline: bool = False) -> HttpResponse:
+    """A download named for the user (Vietnamese, with an ASCII fallback); ``nosniff`` so a
+    browser never reinterprets a stored file as a page."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(filename, inline=inline)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
