@@ -4,8 +4,11 @@ Views, exports and the API never decide access themselves: they call ``can()`` o
 through ``get_for_user()``, which raises 404 for objects outside the user's scope (an
 outsider learns nothing, not even that the object exists).
 
-Each domain app registers its rules with ``@rule(Model, "action")`` in its ``rules.py``;
-apps load those modules in ``AppConfig.ready``. A model/action without a rule is denied.
+Views fetch through ``get_for_user()`` / ``require()`` (404); services check the same rules
+with ``authorize()`` (``PermissionDenied``) before every write. Each domain app registers its
+rules with ``@rule(Model, "action")`` / ``@global_rule("app.action")`` in its rules modules,
+beside the list queries that must agree with them, and imports those modules in
+``AppConfig.ready``. A model/action without a rule is denied.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
+from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from caicach.core.models import CalendarDay, Membership, Role, Unit, UnitKind, User
 
@@ -145,6 +150,34 @@ class Principal:
         return {}
 
 
+# The roles that act in a unit's name: they file its dossiers, reports and requests.
+ACTING_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
+
+
+def acting_unit_ids(user: User | AnonymousUser) -> set[int] | None:
+    """The units ``user`` may act for — file dossiers, monthly reports and adjustment
+    requests in their name: those where they are head or staff. None: any unit (an
+    administrator); an empty set for anyone else."""
+    who = principal(user)
+    if who is None:
+        return set()
+    if who.is_admin:
+        return None
+    return who.units_with_role(*ACTING_ROLES)
+
+
+def may_act_for(user: User | AnonymousUser, unit_id: int) -> bool:
+    units = acting_unit_ids(user)
+    return units is None or unit_id in units
+
+
+def acting_units(user: User | AnonymousUser) -> QuerySet[Unit]:
+    """``acting_unit_ids`` as a queryset of units still in existence today."""
+    units = acting_unit_ids(user)
+    active = Unit.objects.active()
+    return active if units is None else active.filter(pk__in=units)
+
+
 def principal(user: User | AnonymousUser) -> Principal | None:
     if not user.is_authenticated or not user.is_active:
         return None
@@ -197,9 +230,18 @@ def can(user: User | AnonymousUser, action: str, obj: models.Model | None = None
 
 
 def require(user: User | AnonymousUser, action: str, obj: models.Model | None = None) -> None:
-    """404 rather than 403: a refusal must not confirm that the object exists."""
+    """For views: 404 rather than 403, so a refusal does not confirm that the object exists."""
     if not can(user, action, obj):
         raise Http404
+
+
+def authorize(actor: User | AnonymousUser, action: str, obj: models.Model | None = None) -> None:
+    """For services: every service calls this itself before it writes, so a view, the API
+    and a background task all meet the same rule. Raises ``PermissionDenied``; the view that
+    fetched the object through ``get_for_user`` already knows the user may see it, and shows
+    the refusal on the object's page."""
+    if not can(actor, action, obj):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
 
 
 def get_for_user(

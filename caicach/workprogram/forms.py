@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from caicach.core.forms.base import Form, VietnameseDateField
 from caicach.core.forms.units import UnitChoiceField
-from caicach.core.models import Role, Unit, User
-from caicach.core.permissions import principal
+from caicach.core.models import Unit, User
+from caicach.core.permissions import acting_unit_ids
 from caicach.core.text import fold
 from caicach.workprogram.models import (
     AdjustmentKind,
@@ -381,10 +381,8 @@ class AdditionRequestForm(Form):
     def __init__(self, *args: Any, program: WorkProgram, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = jurisdiction_units(program)
-        who = principal(user)
-        own = units
-        if who is not None and not who.is_admin:
-            own = units.filter(pk__in=who.units_with_role(Role.UNIT_HEAD, Role.UNIT_STAFF))
+        acting = acting_unit_ids(user)
+        own = units if acting is None else units.filter(pk__in=acting)
         lead = self.fields["lead_unit"]
         assert isinstance(lead, UnitChoiceField)
         lead.queryset = own

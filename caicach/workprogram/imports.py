@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from caicach.core import audit
 from caicach.core.models import Unit, User
+from caicach.core.permissions import authorize
 from caicach.core.services.units import RowError
 from caicach.core.text import fold, nfc
 from caicach.workprogram.models import ItemStatus, ProgramItem, SubmissionKind, WorkProgram
@@ -371,6 +372,7 @@ def program_import_xlsx(
     """Adds the sheet's items to ``program``. Every row is checked before anything is written;
     one bad row and nothing is imported. One audit event per item, and a summary on the
     program."""
+    authorize(actor, "import", program)
     result = ImportResult()
     raw_rows, file_errors = _read(file)
     if file_errors:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from caicach.core import audit, calendar, rendering
 from caicach.core.models import DocumentType, Unit, UnitKind, User
 from caicach.core.numbering import register_number
-from caicach.core.permissions import principal
+from caicach.core.permissions import authorize, principal
 from caicach.core.services.notifications import notify
 from caicach.core.text import normalise_input
 from caicach.core.versioning import STALE_EDIT_MESSAGE, check_version
@@ -109,12 +109,6 @@ def expected_units(program: WorkProgram) -> QuerySet[Unit]:
         .values("lead_unit_id")
     )
     return Unit.objects.filter(pk__in=lead_ids).order_by("code")
-
-
-def may_file_report(user: User, unit_id: int) -> bool:
-    """The head and the staff of a unit file its reports (administrators may too)."""
-    who = principal(user)
-    return who is not None and (who.is_admin or unit_id in who.units_with_role(*UNIT_ROLES))
 
 
 def report_items_q(period: datetime.date) -> Q:
@@ -353,8 +347,7 @@ def _write(
     final: bool,
     today: datetime.date,
 ) -> tuple[MonthlyReport, audit.Changes, bool]:
-    if not may_file_report(actor, unit.pk):
-        raise PermissionDenied
+    authorize(actor, "workprogram.file_report", unit)
     check_period(program, period, today)
     content = _clean_content(content)
     if (
@@ -488,9 +481,7 @@ def monthly_report_reopen(*, actor: User, report: MonthlyReport, version: int, r
         .select_related("program", "unit")
         .get(pk=report.pk)
     )
-    who = principal(actor)
-    if who is None or not office_covers(who, locked.program.issuing_unit_id):
-        raise PermissionDenied
+    authorize(actor, "reopen", locked)
     check_version(locked.version, version)
     if locked.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Chỉ mở lại được báo cáo đã gửi."))
@@ -689,12 +680,6 @@ def summary_for(program: WorkProgram, period: datetime.date) -> MonthlySummary:
     )
 
 
-def _check_summary_access(actor: User, program: WorkProgram) -> None:
-    who = principal(actor)
-    if who is None or not office_covers(who, program.issuing_unit_id):
-        raise PermissionDenied
-
-
 def _validate_summary(summary: MonthlySummary) -> None:
     errors: dict[str, str] = {}
     if not summary.signer_title.strip():
@@ -720,7 +705,7 @@ def monthly_summary_save(
 ) -> MonthlySummary:
     """Save the Office's own parts of the month's summary (assessment, signer, recipients);
     the figures and the units' texts are read afresh whenever it is printed."""
-    _check_summary_access(actor, program)
+    authorize(actor, "compile_summary", program)
     check_period(program, period, today or timezone.localdate())
     unknown = set(data) - set(SUMMARY_FIELDS)
     if unknown:
@@ -804,7 +789,7 @@ def monthly_summary_issue(
         .select_related("program__issuing_unit", "issuing_unit__parent")
         .get(pk=summary.pk)
     )
-    _check_summary_access(actor, locked.program)
+    authorize(actor, "compile_summary", locked.program)
     check_version(locked.version, version)
     if locked.registered_document_id is not None:
         raise ValidationError(_("Báo cáo này đã được ban hành."))

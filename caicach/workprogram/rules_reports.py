@@ -14,9 +14,16 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from caicach.core.permissions import Principal, rule
+from caicach.core.models import Unit
+from caicach.core.permissions import Principal, may_act_for, rule
 from caicach.workprogram.models import ItemStatus, MonthlyReport, MonthlySummary, WorkProgram
 from caicach.workprogram.rules import UNIT_ROLES, office_covers
+
+
+@rule(Unit, "workprogram.file_report")
+def _file_report(who: Principal, unit: Unit) -> bool:
+    """A unit's head and staff file its monthly reports (administrators may too)."""
+    return may_act_for(who.user, unit.pk)
 
 
 @rule(MonthlyReport, "view")

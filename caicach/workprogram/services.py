@@ -16,9 +16,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from caicach.core import audit, clock
-from caicach.core.models import DocumentType, Role, Unit, User
+from caicach.core.models import DocumentType, Unit, User
 from caicach.core.numbering import register_number
-from caicach.core.permissions import COMMITTEE_KINDS, principal
+from caicach.core.permissions import COMMITTEE_KINDS, authorize, may_act_for
 from caicach.core.services.notifications import notify
 from caicach.core.text import nfc, normalise_input
 from caicach.core.versioning import check_version
@@ -112,6 +112,7 @@ def _program_values(data: Mapping[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def program_create(*, actor: User, data: Mapping[str, Any]) -> WorkProgram:
+    authorize(actor, "workprogram.create_program")
     program = WorkProgram(created_by=actor, **_program_values(data))
     _validate_program(program, actor)
     program.save()
@@ -130,6 +131,7 @@ def program_update(
 ) -> WorkProgram:
     values = _program_values(data)
     locked = WorkProgram.objects.select_for_update().get(pk=program.pk)
+    authorize(actor, "change", locked)
     check_version(locked.version, version)
     before = audit.snapshot(locked, values.keys())
     for name, value in values.items():
@@ -220,6 +222,16 @@ def _next_position(program: WorkProgram) -> int:
 def item_create(
     *, actor: User, program: WorkProgram, data: Mapping[str, Any], message: str = ""
 ) -> ProgramItem:
+    """The Office adds an item to its program."""
+    authorize(actor, "add_item", program)
+    return _item_create(actor=actor, program=program, data=data, message=message)
+
+
+def _item_create(
+    *, actor: User, program: WorkProgram, data: Mapping[str, Any], message: str = ""
+) -> ProgramItem:
+    """An item is added: by the Office, or by the approval of an addition request (whose
+    deciding leader has no right to add items directly)."""
     values, coordinating = _item_values(data, (*ITEM_FIELDS, "due_month"))
     if not values.get("position"):
         values["position"] = _next_position(program)
@@ -253,6 +265,7 @@ def item_update(*, actor: User, item: ProgramItem, data: Mapping[str, Any], vers
     the lifecycle services and approved adjustment requests."""
     values, coordinating = _item_values(data, ITEM_FIELDS)
     locked = _locked_item(item, version)
+    authorize(actor, "change", locked)
     before = audit.snapshot(locked, values.keys())
     coordinating_before = list(locked.coordinating_units.all())
     for name, value in values.items():
@@ -278,6 +291,7 @@ def item_submit(
 ) -> ProgramItem:
     """The lead unit's submission (Tờ trình) reached the committee: planned -> submitted."""
     locked = _locked_item(item, version)
+    authorize(actor, "submit", locked)
     reference = _text(reference)
     errors: dict[str, str] = {}
     if locked.status != ItemStatus.PLANNED:
@@ -309,6 +323,7 @@ def item_issue(
 ) -> ProgramItem:
     """The committee (or its Chairman) issued the submitted item: submitted -> issued."""
     locked = _locked_item(item, version)
+    authorize(actor, "issue", locked)
     reference = _text(reference)
     errors: dict[str, str] = {}
     if locked.status != ItemStatus.SUBMITTED:
@@ -479,14 +494,14 @@ def adjustment_request_file(
         item = ProgramItem.objects.select_for_update(of=("self",)).select_related("program").get(pk=item.pk)
         if item.program_id != program.pk:
             raise ValidationError(_("Nội dung không thuộc chương trình này."))
+        authorize(actor, "request_adjustment", item)
         lead_unit = item.lead_unit
         leader = item.supervising_leader
+    else:
+        authorize(actor, "propose_item", program)
     if lead_unit is None:
         raise ValidationError({"lead_unit": _("Vui lòng chọn đơn vị đề nghị.")})
-    who = principal(actor)
-    if who is None or not (
-        who.is_admin or lead_unit.pk in who.units_with_role(Role.UNIT_HEAD, Role.UNIT_STAFF)
-    ):
+    if not may_act_for(actor, lead_unit.pk):
         raise ValidationError(_("Chỉ lãnh đạo, cán bộ của cơ quan chủ trì được gửi đề nghị điều chỉnh."))
     request = AdjustmentRequest(
         program=program,
@@ -574,7 +589,7 @@ def _apply(request: AdjustmentRequest, actor: User) -> ProgramItem:
     }
     if request.kind == AdjustmentKind.ADD:
         data = request.proposed_data
-        return item_create(
+        return _item_create(
             actor=actor,
             program=program,
             data={
@@ -666,6 +681,7 @@ def adjustment_request_approve(
 ) -> AdjustmentRequest:
     """The leader approves: only now does the program change."""
     locked = _locked_request(request, version)
+    authorize(actor, "decide", locked)
     item = _apply(locked, actor)
     locked.item = item
     locked.status = RequestStatus.APPROVED
@@ -713,6 +729,7 @@ def adjustment_request_reject(
     if not note:
         raise ValidationError({"note": _("Vui lòng ghi rõ lý do không chấp thuận.")})
     locked = _locked_request(request, version)
+    authorize(actor, "decide", locked)
     locked.status = RequestStatus.REJECTED
     locked.decided_by = actor
     locked.decided_at = clock.now()
@@ -756,6 +773,7 @@ def program_settings_update(
     unknown = set(data) - set(SETTINGS_FIELDS)
     if unknown:
         raise TypeError(f"Unknown settings fields: {sorted(unknown)}")
+    authorize(actor, "workprogram.settings", unit)
     if unit.kind not in COMMITTEE_KINDS:
         raise ValidationError(_("Thiết lập chương trình công tác là của một Ủy ban nhân dân."))
     errors: dict[str, str] = {}
@@ -807,6 +825,7 @@ def _validate_reason(reason: AdjustmentReason) -> None:
 
 @transaction.atomic
 def adjustment_reason_create(*, actor: User, data: Mapping[str, Any]) -> AdjustmentReason:
+    authorize(actor, "workprogram.manage_reasons")
     reason = AdjustmentReason(
         code=_text(data.get("code")),
         label=_text(data.get("label")),
@@ -835,6 +854,7 @@ def adjustment_reason_update(
     unknown = set(data) - set(REASON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown reason fields: {sorted(unknown)}")
+    authorize(actor, "workprogram.manage_reasons")
     locked = AdjustmentReason.objects.select_for_update().get(pk=reason.pk)
     before = audit.snapshot(locked, REASON_FIELDS)
     if "label" in data:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caicach.core import rendering
 from caicach.core.downloads import content_disposition
 from caicach.core.models import Unit, User
-from caicach.core.permissions import can, get_for_user
+from caicach.core.permissions import can, get_for_user, may_act_for
 from caicach.core.queries.audit import timeline_for
 from caicach.workprogram import exports_reports, kpis, reports
 from caicach.workprogram.documents_reports import monthly_summary_spec
@@ -102,7 +102,7 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "unit": row.unit,
             "cell": row.months[index],
-            "may_file": reports.may_file_report(_user(request), row.unit.pk),
+            "may_file": may_act_for(request.user, row.unit.pk),
         }
         for row in rows
     ]
@@ -136,7 +136,7 @@ def report_form(request: HttpRequest, pk: int, unit_id: int, year: int, month: i
     """The unit's report for the month, prefilled with its items: save a draft or send it."""
     program = get_for_user(request.user, _programs(), pk, "view_reports")
     user = _user(request)
-    if not reports.may_file_report(user, unit_id):
+    if not may_act_for(user, unit_id):
         raise Http404
     unit = _report_unit(program, unit_id)
     period = _period(program, year, month, today())

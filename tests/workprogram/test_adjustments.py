@@ -12,7 +12,7 @@ from typing import Any
 
 import docx
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from caicach.core import rendering
@@ -131,9 +131,9 @@ def test_an_item_has_one_pending_request_at_a_time(scene: Scene, people: People)
 
 
 def test_only_the_lead_units_people_file_and_only_for_planned_items(scene: Scene, people: People) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         file_request(scene.home_affairs_item, people.unit_staff)  # Home Affairs leads it, not Science
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         file_request(scene.science_item, people.office_officer)
     with pytest.raises(ValidationError):
         file_request(scene.district_item, people.admin)  # no supervising leader to decide

@@ -9,6 +9,7 @@ import zipfile
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -321,3 +322,14 @@ def test_the_upload_form_wants_an_xlsx_name(client: Client, program: WorkProgram
     )
     assert response.status_code == 200 and ".xlsx" in response.content.decode()
     assert not ProgramItem.objects.exists()
+
+
+def test_only_the_covering_office_imports_into_a_program(
+    program: WorkProgram, org: Org, people: People
+) -> None:
+    for actor in (people.unit_staff, people.unit_head, people.leader, people.outsider):
+        content = xlsx([row("Đề án chen ngang", org.science.code, "3/2024")])
+        with pytest.raises(PermissionDenied):
+            program_import_xlsx(actor=actor, program=program, file=content, filename="ct.xlsx")
+    assert not ProgramItem.objects.exists()
+    assert not AuditEvent.objects.filter(action="item.create").exists()

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core.forms.base import Form
-from caicach.core.models import Role, Unit, User
-from caicach.core.permissions import principal
+from caicach.core.models import Unit, User
+from caicach.core.permissions import acting_units
 from caicach.core.uploads import human_size
 from caicach.initiatives.dossier_import import MAX_IMPORT_BYTES, ParsedDossier, parse_dossier
 from caicach.initiatives.models import Campaign, CampaignStatus, Initiative, InitiativeKind
@@ -23,13 +23,8 @@ from caicach.initiatives.rules import EDITABLE_STATUSES
 
 
 def import_units(user: User) -> QuerySet[Unit]:
-    """The units whose dossiers ``user`` may create (``services.dossiers.may_create_for``)."""
-    who = principal(user)
-    if who is None:
-        return Unit.objects.none()
-    if who.is_admin:
-        return Unit.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=timezone.localdate()))
-    return Unit.objects.filter(pk__in=who.units_with_role(Role.UNIT_STAFF, Role.UNIT_HEAD))
+    """The units whose dossiers ``user`` may create: those they act for."""
+    return acting_units(user)
 
 
 def import_campaigns(user: User) -> QuerySet[Campaign]:

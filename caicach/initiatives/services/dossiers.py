@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from caicach.core import audit, clock
-from caicach.core.models import ReformField, ReformIndex, Role, Unit, User
-from caicach.core.permissions import can, principal
+from caicach.core.models import ReformField, ReformIndex, Unit, User
+from caicach.core.permissions import can, may_act_for
 from caicach.core.text import fold, normalise_input
 from caicach.core.uploads import validate_upload
 from caicach.core.versioning import check_version
@@ -310,14 +310,6 @@ def campaign_window_error(campaign: Campaign, day: datetime.date) -> str | None:
     return _("Đợt phát động đã hết hạn nhận hồ sơ ngày %(day)s.") % {"day": f"{campaign.window_end:%d/%m/%Y}"}
 
 
-def may_create_for(actor: User, unit: Unit) -> bool:
-    """Staff and heads of ``unit`` create its dossiers; an administrator any unit's."""
-    who = principal(actor)
-    if who is None:
-        return False
-    return who.is_admin or who.has_role(Role.UNIT_STAFF, unit.pk) or who.has_role(Role.UNIT_HEAD, unit.pk)
-
-
 def _ids(values: Iterable[Any]) -> list[int]:
     return sorted({int(v.pk if hasattr(v, "pk") else v) for v in values})
 
@@ -364,7 +356,7 @@ def initiative_create(
     application fields and the sections of ``kind``; ``authors`` the authors table in order."""
     if kind not in InitiativeKind.values:
         raise ValidationError({"kind": _("Loại sáng kiến không hợp lệ.")})
-    if not may_create_for(actor, unit):
+    if not may_act_for(actor, unit.pk):
         raise PermissionDenied(_("Bạn chỉ được lập hồ sơ sáng kiến cho đơn vị mình công tác."))
     fields = _clean_fields(kind, data)
     if campaign is not None:

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from caicach.core import clock, rendering
 from caicach.core.jobs import job_start
-from caicach.core.models import Role, User
-from caicach.core.permissions import can, get_for_user, principal, require
+from caicach.core.models import User
+from caicach.core.permissions import acting_unit_ids, can, get_for_user, require
 from caicach.core.queries.audit import timeline_for
 from caicach.initiatives.documents.campaigns import campaign_plan_spec
 from caicach.initiatives.forms.campaigns import (
@@ -81,11 +81,11 @@ def _units_context(campaign: Campaign) -> dict[str, Any]:
 
 def _may_submit_dossier(request: HttpRequest, campaign: Campaign) -> bool:
     """Staff and heads of an eligible unit, while the window is open."""
-    who = principal(request.user)
-    if who is None or not campaign.accepts_submissions(clock.today()):
+    if not campaign.accepts_submissions(clock.today()):
         return False
-    units = who.units_with_role(Role.UNIT_STAFF, Role.UNIT_HEAD)
-    return bool(units) and campaign.eligible_units.filter(pk__in=units).exists()
+    units = acting_unit_ids(request.user)
+    eligible = campaign.eligible_units.all()
+    return eligible.exists() if units is None else bool(units) and eligible.filter(pk__in=units).exists()
 
 
 @login_required

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from caicach.core.downloads import content_disposition
 from caicach.core.models import Unit, User
-from caicach.core.permissions import can, get_for_user, principal, require
+from caicach.core.permissions import acting_units, can, get_for_user, principal, require
 from caicach.core.queries.audit import timeline_for
 from caicach.core.uploads import human_size
 from caicach.initiatives.forms.dossiers import (
@@ -80,11 +80,7 @@ def _apply_service_errors(form: InitiativeForm, formset: BaseAuthorFormSet, exc:
 
 
 def _units_for_create(user: User, campaign: Campaign | None) -> QuerySet[Unit]:
-    who = principal(user)
-    assert who is not None
-    units = Unit.objects.active().order_by("name")
-    if not who.is_admin:
-        units = units.filter(pk__in=who.units_with_role("unit_staff", "unit_head"))
+    units = acting_units(user).order_by("name")
     if campaign is not None:
         units = units.filter(campaigns_open=campaign)
     return units
