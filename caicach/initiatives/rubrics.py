@@ -112,7 +112,7 @@ RUBRIC_80: dict[str, Any] = {
 DEMO_RUBRICS = (RUBRIC_100, RUBRIC_80)
 
 
-def ensure_demo_rubrics(actor: User | None = None) -> tuple[Rubric, Rubric]:
+def ensure_demo_rubrics(actor: User) -> tuple[Rubric, Rubric]:
     """The two demo rubrics, created through the service the first time (found by name
     afterwards, so loading the demo twice makes no duplicates)."""
     found: list[Rubric] = []

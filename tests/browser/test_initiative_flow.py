@@ -75,7 +75,7 @@ def test_a_dossier_goes_from_the_campaign_to_a_verified_certificate(
 ) -> None:
     base = live_server.url
     today = timezone.localdate()
-    rubric, _other = ensure_demo_rubrics()
+    rubric, _other = ensure_demo_rubrics(people.admin)
     chair = person("hd1", org.home_affairs, Role.COUNCIL_MEMBER, full_name="Đỗ Chủ Tịch")
     secretary = person("hd2", org.home_affairs, Role.COUNCIL_MEMBER, full_name="Mai Thư Ký")
     member = person("hd3", org.office, Role.COUNCIL_MEMBER, full_name="Lý Thành Viên")

@@ -4,7 +4,7 @@ in may open the campaign list."""
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -51,13 +51,15 @@ def test_the_province_officer_may_issue_for_any_unit_of_the_province(org: Org, p
 
 
 def test_an_administrator_may_issue_for_any_unit(org: Org, people: People) -> None:
-    campaign_create(actor=people.admin, data=data_for(org.other_commune))
+    campaign = campaign_create(actor=people.admin, data=data_for(org.other_commune))
+    assert Campaign.objects.get(pk=campaign.pk).issuing_unit == org.other_commune
 
 
 def test_someone_without_the_reform_role_cannot_create(org: Org, people: People) -> None:
     assert not can(people.unit_head, "initiatives.create_campaign")
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         campaign_create(actor=people.unit_head, data=data_for(org.science))
+    assert not Campaign.objects.exists()
 
 
 def test_a_draft_cannot_be_moved_out_of_the_officers_jurisdiction(org: Org, district_officer: User) -> None:

@@ -9,7 +9,7 @@ import datetime
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from caicach.core.models import AuditEvent, DocumentType, Notification, RegisteredDocument, Role, Unit, User
@@ -349,3 +349,43 @@ def test_the_dossier_status_is_left_to_the_council(campaign: Campaign, org: Org,
     certificate_issue(recognition=recognition, actor=people.reform_officer)
     recognition.initiative.refresh_from_db()
     assert recognition.initiative.status == InitiativeStatus.RECOGNISED
+
+
+# --- The access contract: each service checks the rule itself -------------------------------------
+
+
+def _nothing_written() -> tuple[int, int, int, int]:
+    return (
+        AuditEvent.objects.count(),
+        RegisteredDocument.objects.count(),
+        RecognitionDecision.objects.count(),
+        Certificate.objects.count(),
+    )
+
+
+def test_only_the_campaigns_managers_issue_decisions_letters_and_certificates(
+    campaign: Campaign, org: Org, people: People
+) -> None:
+    recognised = outcome(dossier(campaign, org.science, title="Sáng kiến một"), recognised=True)
+    refused = outcome(dossier(campaign, org.science, title="Sáng kiến hai"), recognised=False, reasons="Cũ.")
+    before = _nothing_written()
+    for actor in (people.unit_staff, people.unit_head, people.office_officer, people.leader, people.outsider):
+        with pytest.raises(PermissionDenied):
+            decide(campaign, actor)
+        with pytest.raises(PermissionDenied):
+            refusal_letter_issue(recognition=refused, actor=actor, issued_on=DECISION_DAY)
+    assert _nothing_written() == before
+    decide(campaign, people.reform_officer)
+    before = _nothing_written()
+    for actor in (people.unit_staff, people.unit_head, people.outsider):
+        with pytest.raises(PermissionDenied):
+            certificate_issue(recognition=recognised, actor=actor, issued_on=DECISION_DAY)
+    assert _nothing_written() == before
+    certificate = certificate_issue(
+        recognition=recognised, actor=people.reform_officer, issued_on=DECISION_DAY
+    )
+    for actor in (people.unit_staff, people.unit_head, people.outsider):
+        with pytest.raises(PermissionDenied):
+            certificate_revoke(certificate=certificate, actor=actor, reason="Sao chép.")
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None

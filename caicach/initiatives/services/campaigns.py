@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from caicach.core import audit, clock
 from caicach.core.models import DocumentType, Role, Unit, User
 from caicach.core.numbering import register_number
-from caicach.core.permissions import principal
+from caicach.core.permissions import authorize, principal
 from caicach.core.services.notifications import notify
 from caicach.core.text import normalise_input
 from caicach.core.versioning import STALE_EDIT_MESSAGE, check_version
@@ -115,6 +115,7 @@ def _relation_ids(campaign: Campaign) -> dict[str, list[int]]:
 
 @transaction.atomic
 def campaign_create(*, actor: User, data: Mapping[str, Any]) -> Campaign:
+    authorize(actor, "initiatives.create_campaign")
     scalars, relations = _split(data)
     campaign = Campaign(created_by=actor, **scalars)
     _validate(campaign)
@@ -133,6 +134,7 @@ def campaign_update(*, campaign: Campaign, actor: User, data: Mapping[str, Any],
     """Edit a draft. ``version`` is the one the user's form was built from: if the row moved
     since, the edit is refused rather than silently overwriting someone else's."""
     locked = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
+    authorize(actor, "change", locked)
     check_version(locked.version, version)
     if locked.status != CampaignStatus.DRAFT:
         raise ValidationError(_("Kế hoạch đã ban hành, không thể sửa nội dung."))
@@ -166,6 +168,7 @@ def campaign_publish(*, campaign: Campaign, actor: User, issued_on: datetime.dat
     locked = (
         Campaign.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=campaign.pk)
     )
+    authorize(actor, "publish", locked)
     if locked.status != CampaignStatus.DRAFT:
         raise ValidationError(_("Kế hoạch này đã được ban hành."))
     _validate(locked)
@@ -220,9 +223,10 @@ def _notify_eligible_units(campaign: Campaign) -> None:
     )
 
 
-def _locked(campaign: Campaign, version: int) -> Campaign:
+def _locked(campaign: Campaign, version: int, actor: User) -> Campaign:
     # Lock the campaign row only (see campaign_publish).
     locked = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
+    authorize(actor, "change", locked)
     check_version(locked.version, version)
     return locked
 
@@ -236,7 +240,7 @@ def campaign_extend_window(
     last day is today or later and not before the first day; an open window may only be
     lengthened. The reason is required and kept in the audit trail; the eligible units are
     told the new date."""
-    locked = _locked(campaign, version)
+    locked = _locked(campaign, version, actor)
     if locked.status == CampaignStatus.DRAFT:
         raise ValidationError(_("Kế hoạch chưa ban hành: hãy sửa thời gian nhận sáng kiến trong dự thảo."))
     reason = normalise_input(reason or "").strip()
@@ -289,7 +293,7 @@ def campaign_extend_window(
 def campaign_close(*, campaign: Campaign, actor: User, version: int) -> Campaign:
     """End the campaign ("Kết thúc đợt"): no dossier is received any more, whatever the
     window says. It can be reopened with ``campaign_extend_window``."""
-    locked = _locked(campaign, version)
+    locked = _locked(campaign, version, actor)
     if locked.status != CampaignStatus.PUBLISHED:
         raise ValidationError(_("Chỉ kết thúc được đợt phát động đã ban hành và chưa kết thúc."))
     locked.status = CampaignStatus.CLOSED

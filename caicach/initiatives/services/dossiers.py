@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from caicach.core import audit, clock
 from caicach.core.models import ReformField, ReformIndex, Unit, User
-from caicach.core.permissions import can, may_act_for
+from caicach.core.permissions import authorize, may_act_for
 from caicach.core.text import fold, normalise_input
 from caicach.core.uploads import validate_upload
 from caicach.core.versioning import check_version
@@ -419,8 +419,7 @@ def initiative_update(
             % {"status": locked.get_status_display()},
             code="status",
         )
-    if not can(actor, "change", locked):
-        raise PermissionDenied
+    authorize(actor, "change", locked)
     fields = _clean_fields(locked.kind, data)
     before = audit.snapshot(locked, fields.keys())
     for name, value in fields.items():
@@ -550,8 +549,7 @@ def _check_editable(initiative: Initiative, actor: User) -> None:
             % {"status": initiative.get_status_display()},
             code="status",
         )
-    if not can(actor, "change", initiative):
-        raise PermissionDenied
+    authorize(actor, "change", initiative)
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from caicach.core import audit, clock
 from caicach.core.models import DocumentType, Role, User
 from caicach.core.numbering import register_number
+from caicach.core.permissions import authorize
 from caicach.core.services.notifications import notify
 from caicach.core.text import normalise_input
 from caicach.core.versioning import check_version
@@ -163,6 +164,8 @@ def recognition_decision_issue(
         .select_related("issuing_unit__parent", "registered_document")
         .get(pk=campaign.pk)
     )
+    # The campaign's managers issue its decision (the same people who see it).
+    authorize(actor, "change", locked)
     pending = list(
         Recognition.objects.select_for_update(of=("self",))
         .select_related("initiative")
@@ -240,6 +243,7 @@ def refusal_letter_issue(
     with the reasons (Decree 13/2012, Art. 10: refusal is given in writing with reasons).
     ``reasons`` replaces the council's wording when given."""
     locked = _locked_recognition(recognition)
+    authorize(actor, "manage", locked)
     if locked.recognised:
         raise ValidationError(_("Sáng kiến đã được công nhận: không gửi văn bản từ chối."))
     if locked.refusal_letter_id is not None:
@@ -301,6 +305,7 @@ def certificate_issue(
     """The certificate of a recognised initiative listed in an issued decision: the next
     number of the deciding unit's GCN register and a fresh verification code."""
     locked = _locked_recognition(recognition)
+    authorize(actor, "manage", locked)
     if not locked.recognised:
         raise ValidationError(_("Chỉ cấp giấy chứng nhận cho sáng kiến được công nhận."))
     decision = locked.decision
@@ -397,6 +402,7 @@ def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) ->
     )
     if locked.revoked_at is not None:
         raise ValidationError(_("Giấy chứng nhận này đã bị thu hồi."))
+    authorize(actor, "revoke", locked)
     locked.revoked_at = clock.now()
     locked.revocation_reason = reason
     locked.save(update_fields=["revoked_at", "revocation_reason"])
@@ -419,10 +425,6 @@ def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) ->
 
 
 # --- Effectiveness reports (seed 000) -------------------------------------------------------------
-
-
-def _is_author(actor: User, initiative: Initiative) -> bool:
-    return initiative.created_by_id == actor.pk or initiative.authorships.filter(user=actor).exists()
 
 
 def _clean_report_data(data: Mapping[str, Any]) -> dict[str, str]:
@@ -465,8 +467,7 @@ def effectiveness_report_create(
     locked = Initiative.objects.select_for_update(of=("self",)).get(pk=initiative.pk)
     if locked.status != InitiativeStatus.RECOGNISED:
         raise ValidationError(_("Chỉ lập báo cáo hiệu quả áp dụng cho sáng kiến đã được công nhận."))
-    if not _is_author(actor, locked):
-        raise ValidationError(_("Chỉ tác giả của sáng kiến được lập báo cáo hiệu quả áp dụng."))
+    authorize(actor, "report_effectiveness", locked)
     values = {**effectiveness_report_defaults(locked), **_clean_report_data(data)}
     report = EffectivenessReport(initiative=locked, created_by=actor, **values)
     _check_lengths(report)
@@ -491,8 +492,7 @@ def effectiveness_report_update(
     check_version(locked.version, version)
     if locked.status != ReportStatus.DRAFT:
         raise ValidationError(_("Báo cáo đã gửi, không thể sửa."))
-    if not _is_author(actor, locked.initiative):
-        raise ValidationError(_("Chỉ tác giả của sáng kiến được sửa báo cáo hiệu quả áp dụng."))
+    authorize(actor, "change", locked)
     values = _clean_report_data(data)
     before = audit.snapshot(locked, values.keys())
     for name, value in values.items():
@@ -519,8 +519,7 @@ def effectiveness_report_submit(
     check_version(locked.version, version)
     if locked.status != ReportStatus.DRAFT:
         raise ValidationError(_("Báo cáo này đã được gửi."))
-    if not _is_author(actor, locked.initiative):
-        raise ValidationError(_("Chỉ tác giả của sáng kiến được gửi báo cáo hiệu quả áp dụng."))
+    authorize(actor, "submit", locked)
     missing = {
         name: _("Vui lòng nhập nội dung này trước khi gửi báo cáo.")
         for name in ("essence", "effectiveness", "replicability")

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from caicach.core import audit, clock
 from caicach.core.models import DocumentType, Membership, User
 from caicach.core.numbering import register_number
-from caicach.core.permissions import can
+from caicach.core.permissions import authorize, can
 from caicach.core.services.notifications import notify
 from caicach.core.text import fold, normalise_input
 from caicach.core.versioning import check_version
@@ -260,12 +260,11 @@ def _write_criteria(rubric: Rubric, criteria: list[CriterionData]) -> None:
 
 
 @transaction.atomic
-def rubric_create(
-    *, actor: User | None, data: Mapping[str, Any], criteria: Sequence[Mapping[str, Any]]
-) -> Rubric:
+def rubric_create(*, actor: User, data: Mapping[str, Any], criteria: Sequence[Mapping[str, Any]]) -> Rubric:
     """A rubric with its criteria (name, max points, description, bands with min, max and
     description). The pass mark may not exceed the criteria's total; bands lie within
     0..max and do not overlap."""
+    authorize(actor, "initiatives.manage_rubrics")
     scalars = _rubric_scalars(data)
     rubric = Rubric(**scalars)
     cleaned, criteria_errors = _clean_criteria(criteria)
@@ -291,6 +290,7 @@ def rubric_update(
     version: int,
 ) -> Rubric:
     locked = Rubric.objects.select_for_update().get(pk=rubric.pk)
+    authorize(actor, "change", locked)
     check_version(locked.version, version)
     if rubric_is_locked(locked):
         raise ValidationError(
@@ -342,7 +342,8 @@ def council_save(
     if unknown:
         raise TypeError(f"Unknown council fields: {sorted(unknown)}")
     clean = {k: v.strip() if isinstance(v, str) else v for k, v in normalise_input(dict(data)).items()}
-    Campaign.objects.select_for_update(of=("self",)).filter(pk=campaign.pk).first()
+    locked_campaign = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
+    authorize(actor, "change", locked_campaign)
     council = Council.objects.filter(campaign=campaign).first()
     if council is None:
         council = Council(campaign=campaign, **clean)
@@ -385,6 +386,7 @@ def council_member_add(*, council: Council, actor: User, user: User, role: str) 
     """Seat ``user`` on the council. One chair and one secretary at most (both are needed
     before dossiers can be assigned)."""
     locked = Council.objects.select_for_update().get(pk=council.pk)
+    authorize(actor, "change", locked)
     if role not in CouncilRole.values:
         raise ValidationError({"role": _("Vai trò không hợp lệ.")})
     if not user.is_active:
@@ -417,6 +419,7 @@ def council_member_add(*, council: Council, actor: User, user: User, role: str) 
 def council_member_set_role(*, member: CouncilMember, actor: User, role: str) -> CouncilMember:
     Council.objects.select_for_update().get(pk=member.council_id)
     locked = CouncilMember.objects.select_related("council", "user").get(pk=member.pk)
+    authorize(actor, "change", locked)
     if role not in CouncilRole.values:
         raise ValidationError({"role": _("Vai trò không hợp lệ.")})
     if role == locked.role:
@@ -445,6 +448,7 @@ def council_member_remove(*, member: CouncilMember, actor: User) -> None:
     submitted a sheet stays: the sheet is part of the record."""
     Council.objects.select_for_update().get(pk=member.council_id)
     locked = CouncilMember.objects.select_related("council", "user").get(pk=member.pk)
+    authorize(actor, "change", locked)
     if ReviewAssignment.objects.filter(member=locked, submitted_at__isnull=False).exists():
         raise ValidationError(
             _("%(name)s đã nộp phiếu chấm nên không thể rút khỏi hội đồng.") % {"name": locked.user.full_name}
@@ -501,6 +505,7 @@ def review_assign(
     council = Council.objects.select_for_update().filter(campaign=campaign).first()
     if council is None:
         raise ValidationError(_("Đợt phát động chưa có hội đồng sáng kiến."))
+    authorize(actor, "change", council)
     if council.round_status != RoundStatus.OPEN:
         raise ValidationError(_("Vòng chấm điểm đã khóa, không thể phân công thêm."))
     if campaign.rubric_id is None:

@@ -15,7 +15,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
@@ -26,7 +26,7 @@ from caicach.core import audit, clock
 from caicach.core import calendar as working_calendar
 from caicach.core.models import DocumentType, Membership, Role, Unit, User
 from caicach.core.numbering import register_number
-from caicach.core.permissions import UnitTree, can, principal
+from caicach.core.permissions import UnitTree, authorize, principal
 from caicach.core.services.notifications import notify
 from caicach.core.text import normalise_input
 from caicach.core.versioning import check_version
@@ -228,11 +228,6 @@ def _check_filing_limit(initiative: Initiative, today: datetime.date) -> None:
         )
 
 
-def _require(actor: User, action: str, initiative: Initiative) -> None:
-    if not can(actor, action, initiative):
-        raise PermissionDenied
-
-
 # --- Who is told ----------------------------------------------------------------------------------
 
 
@@ -329,7 +324,7 @@ def initiative_submit(*, initiative: Initiative, actor: User, version: int) -> I
     locked = _LOCKED.get(pk=initiative.pk)
     if locked.status not in EDITABLE_STATUSES:
         raise _wrong_state(locked)
-    _require(actor, "submit", locked)
+    authorize(actor, "submit", locked)
     check_version(locked.version, version)
     today = clock.today()
     _check_complete(locked)
@@ -374,7 +369,7 @@ def initiative_confirm(*, initiative: Initiative, actor: User, note: str = "") -
     locked = _LOCKED.get(pk=initiative.pk)
     if locked.status != InitiativeStatus.AWAITING_CONFIRMATION:
         raise _wrong_state(locked)
-    _require(actor, "confirm", locked)
+    authorize(actor, "confirm", locked)
     note = str(normalise_input(note or "")).strip()
     limit = 2000
     if len(note) > limit:
@@ -415,7 +410,7 @@ def initiative_accept(
     locked = _LOCKED.get(pk=initiative.pk)
     if locked.status != InitiativeStatus.SUBMITTED:
         raise _wrong_state(locked)
-    _require(actor, "receive", locked)
+    authorize(actor, "receive", locked)
     today = clock.today()
     day = accepted_on or today
     if day > today:
@@ -477,7 +472,7 @@ def initiative_return(*, initiative: Initiative, actor: User, comment: str) -> I
     locked = _LOCKED.get(pk=initiative.pk)
     if locked.status != InitiativeStatus.SUBMITTED:
         raise _wrong_state(locked)
-    _require(actor, "receive", locked)
+    authorize(actor, "receive", locked)
     comment = str(normalise_input(comment or "")).strip()
     if not comment:
         raise ValidationError({"comment": _("Vui lòng ghi rõ nội dung cần bổ sung, hoàn thiện.")})
