@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection, transaction
 from django.test import Client
@@ -164,8 +165,10 @@ def test_marking_read_keeps_the_first_read_time(people: People) -> None:
 
 def test_only_the_recipient_may_mark_a_notification_read(people: People) -> None:
     (row,) = _notify(people.unit_staff, email=False)
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionDenied):
         notification_mark_read(user=people.outsider, notification=row)
+    row.refresh_from_db()
+    assert row.read_at is None
 
 
 def test_mark_all_read_touches_only_the_users_own_unread_rows(people: People) -> None:

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from caicach.core import audit
 from caicach.core.models import LoginFailure, Membership, Role, Unit, User
-from caicach.core.permissions import forget
+from caicach.core.permissions import authorize, forget
 from caicach.core.queries.accounts import (
     ADMIN_FIELDS,
     PROFILE_FIELDS,
@@ -107,6 +107,7 @@ def _check_fingerprint(user: User, fingerprint: str | None) -> None:
 @transaction.atomic
 def user_create(*, actor: User, data: dict[str, Any], password: str, role: str = "") -> User:
     """Create an account; with ``role`` it also gets that role in its unit."""
+    authorize(actor, "core.manage_users")
     username = data["username"].strip()
     taken = ValidationError({"username": _("Tên đăng nhập này đã được dùng.")})
     if User.objects.filter(username__iexact=username).exists():
@@ -147,6 +148,9 @@ def _update(
     *, user: User, actor: User, data: dict[str, Any], fields: tuple[str, ...], fingerprint: str | None
 ) -> User:
     locked = User.objects.select_for_update().get(pk=user.pk)
+    # A person edits their own profile; anyone else's record is the administrators'.
+    if actor.pk != locked.pk or fields != PROFILE_FIELDS:
+        authorize(actor, "change", locked)
     _check_fingerprint(locked, fingerprint)
     before = audit.snapshot(locked, fields)
     for name in fields:
@@ -175,6 +179,7 @@ def profile_update(*, user: User, data: dict[str, Any], fingerprint: str | None 
 
 @transaction.atomic
 def user_set_active(*, user: User, actor: User, is_active: bool) -> User:
+    authorize(actor, "change", user)
     if user.pk == actor.pk and not is_active:
         raise ValidationError(_("Bạn không thể tự khóa tài khoản của chính mình."))
     if user.is_active == is_active:
@@ -195,6 +200,8 @@ def user_set_active(*, user: User, actor: User, is_active: bool) -> User:
 def user_set_password(*, user: User, actor: User, password: str) -> User:
     """A new password, by its owner (changed) or by an administrator (reset). The caller has
     validated it against the password rules."""
+    if actor.pk != user.pk:
+        authorize(actor, "change", user)
     user.set_password(password)
     user.save(update_fields=["password"])
     # The password itself never enters the trail, not even hashed.
@@ -215,6 +222,7 @@ def _membership_text(membership: Membership) -> str:
 
 @transaction.atomic
 def membership_add(*, actor: User, user: User, unit: Unit, role: str) -> Membership:
+    authorize(actor, "core.manage_users")
     if role not in Role.values:
         raise ValidationError({"role": _("Vai trò không hợp lệ.")})
     existing = Membership.objects.select_for_update().filter(user=user, unit=unit, role=role).first()
@@ -243,6 +251,7 @@ def membership_add(*, actor: User, user: User, unit: Unit, role: str) -> Members
 @transaction.atomic
 def membership_remove(*, actor: User, membership: Membership) -> Membership:
     """End a role (kept, inactive, for the record)."""
+    authorize(actor, "change", membership)
     if membership.user_id == actor.pk and membership.role == Role.SYSTEM_ADMIN:
         raise ValidationError(_("Bạn không thể tự gỡ vai trò quản trị hệ thống của mình."))
     if not membership.is_active:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from caicach.core import audit
 from caicach.core import calendar as workcal
 from caicach.core.models import CalendarDay, CalendarDayKind, User
+from caicach.core.permissions import authorize
 from caicach.core.text import nfc
 from caicach.core.versioning import check_version
 
@@ -62,7 +63,7 @@ def _validate(*, date: datetime.date, kind: str, description: str, day: Calendar
 @transaction.atomic
 def calendar_day_set(
     *,
-    actor: User | None,
+    actor: User,
     date: datetime.date,
     kind: str,
     description: str,
@@ -72,6 +73,7 @@ def calendar_day_set(
 ) -> CalendarDay:
     """Create an override day (``day`` None) or change ``day``. ``expected_updated_at`` is the
     row's stamp the form was built from: an edit based on a stale copy is refused."""
+    authorize(actor, "core.manage_calendar")
     description = nfc(description).strip()
     source = nfc(source).strip()
     if day is not None:
@@ -98,9 +100,10 @@ def calendar_day_set(
 
 
 @transaction.atomic
-def calendar_day_remove(*, actor: User | None, day: CalendarDay) -> None:
+def calendar_day_remove(*, actor: User, day: CalendarDay) -> None:
     """Remove an override: the day goes back to the plain rules. The audit event keeps what
     it was."""
+    authorize(actor, "core.manage_calendar")
     day = CalendarDay.objects.select_for_update().get(pk=day.pk)
     audit.record(
         actor=actor,
@@ -124,7 +127,11 @@ def calendar_load_official(*, actor: User | None = None, skip_years_with_rows: b
     """Load the shipped official schedule into ``CalendarDay``. Idempotent: a date that
     already has a row is left as it is (an admin's correction wins over the shipped file).
     With ``skip_years_with_rows`` a year that has any row at all is left alone, so a row an
-    admin removed on purpose does not come back (what ``workdays`` uses on a fresh database)."""
+    admin removed on purpose does not come back (what ``workdays`` uses on a fresh database).
+    ``actor`` None: the operator's own command (``load_official_calendar``, the demo loader),
+    run with shell access to the server; from the site it is always an administrator."""
+    if actor is not None:
+        authorize(actor, "core.manage_calendar")
     schedule = workcal.official_schedule()
     result = LoadResult()
     existing = set(

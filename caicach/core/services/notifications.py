@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caicach.core.models import Notification, User
+from caicach.core.permissions import authorize
 from caicach.core.text import nfc
 
 TITLE_MAX = Notification._meta.get_field("title").max_length or 255
@@ -64,8 +65,7 @@ def notify(
 
 
 def notification_mark_read(*, user: User, notification: Notification) -> Notification:
-    if notification.recipient_id != user.pk:
-        raise PermissionError("Only the recipient may mark a notification read.")
+    authorize(user, "change", notification)
     if notification.read_at is None:
         now = timezone.now()
         # Conditional UPDATE: a second tab marking the same row keeps the first read time.

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from caicach.core import audit
 from caicach.core.models import Unit, UnitKind, User
+from caicach.core.permissions import authorize
 from caicach.core.text import fold, nfc
 from caicach.core.versioning import STALE_EDIT_MESSAGE, check_version
 
@@ -99,6 +100,7 @@ def _validate(unit: Unit) -> None:
 
 @transaction.atomic
 def unit_create(*, actor: User, data: Mapping[str, Any]) -> Unit:
+    authorize(actor, "core.manage_units")
     unit = Unit(**_clean_data(data))
     _validate(unit)
     unit.save()
@@ -117,6 +119,7 @@ def unit_update(*, actor: User, unit: Unit, data: Mapping[str, Any], expected_ve
     ``expected_version``; otherwise refuses rather than silently overwrite their change."""
     cleaned = _clean_data(data)
     current = Unit.objects.select_for_update().get(pk=unit.pk)
+    authorize(actor, "change", current)
     check_version(current.version, expected_version)
     before = audit.snapshot(current, EDITABLE_FIELDS)
     for name, value in cleaned.items():
@@ -169,6 +172,7 @@ def unit_merge(
     """Merges ``unit`` into ``successor`` from ``effective_date`` (the first day the
     successor is in charge). ``valid_to`` is the last day the unit existed, the day before:
     communes merged "from 1 July 2025" existed until 30 June 2025."""
+    authorize(actor, "change", unit)
     # Lock both rows in id order so two merges touching the same pair cannot deadlock.
     locked = {
         u.pk: u
@@ -531,6 +535,7 @@ def _check_references(rows: list[_Row], existing: Mapping[str, Unit]) -> list[Ro
 def unit_import_xlsx(*, actor: User, file: IO[bytes]) -> ImportResult:
     """Creates or updates units by code from the first sheet. Every row is checked before
     anything is written; a single bad row leaves the database untouched."""
+    authorize(actor, "core.manage_units")
     result = ImportResult()
     raw_rows, file_errors = _read_rows(file)
     if file_errors:
