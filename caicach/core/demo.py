@@ -7,6 +7,7 @@ The structure is plausible, not an official record of the 2025 mergers."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -293,3 +294,20 @@ def demo_load_organisation() -> dict[str, Unit]:
                 message=str(units[account.unit]),
             )
     return units
+
+
+# --- Loaders of the domain apps -------------------------------------------------------------------
+
+# Core loads the organisation, the people and the calendar; each domain app adds its own
+# records through a loader it registers in ``AppConfig.ready`` (core imports no domain app).
+# A loader receives the demo units by code; ``order`` runs them in a stable sequence.
+DemoLoader = Callable[[Mapping[str, Unit]], object]
+_loaders: dict[str, tuple[int, DemoLoader]] = {}
+
+
+def register_demo_loader(name: str, loader: DemoLoader, *, order: int) -> None:
+    _loaders[name] = (order, loader)
+
+
+def demo_loaders() -> list[DemoLoader]:
+    return [loader for _order, loader in sorted(_loaders.values(), key=lambda entry: entry[0])]

@@ -1,5 +1,5 @@
 """Background jobs the user can watch: a ``Job`` row carries status, progress and the
-result file; the work itself runs in the task ``caicach.core.tasks.run_job``.
+result file; the work itself runs in the task ``run_job`` below.
 
 An app declares what a kind of job does with ``@job_handler("initiatives.dossier_zip")``;
 the handler receives the job and a progress callback and returns a ``JobOutput`` (or
@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 
 from caicach.core import audit
 from caicach.core.downloads import ascii_filename
@@ -88,8 +89,6 @@ def job_start(*, kind: str, actor: User | None, parameters: dict[str, Any], tota
         raise ValueError(f"No handler registered for job kind {kind!r}.")
     job = Job.objects.create(kind=kind, created_by=actor, parameters=parameters, total=total)
     audit.record(actor=actor, action="job.start", obj=job, changes={"kind": [None, kind]})
-
-    from caicach.core.tasks import run_job  # the task module imports this one
 
     job_id = job.pk
     transaction.on_commit(lambda: run_job.enqueue(job_id))
@@ -202,3 +201,9 @@ def _units_export(job: Job, progress: Progress) -> JobOutput:
     content = unit_queries.export_units_xlsx()
     progress(1)
     return JobOutput(content=content, name=_("Danh sách đơn vị.xlsx"))
+
+
+@task()
+def run_job(job_id: int) -> None:
+    """The background task behind every job: runs the registered handler once."""
+    job_execute(job_id)

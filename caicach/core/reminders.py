@@ -1,6 +1,6 @@
 """Daily reminders: apps register a function with ``@daily("initiatives.campaign_reminders")``
 and it runs once per calendar day (Vietnam time), at 07:00, from a self-rescheduling task
-(``caicach.core.tasks.daily_tick``) or from cron (``manage.py run_daily``).
+(``daily_tick`` below) or from cron (``manage.py run_daily``).
 
 Each function receives the day and decides itself whether that day matters (working days
 come from ``caicach.core.calendar``). "Once per day" holds across restarts and several
@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from caicach.core.jobs import job_fail, job_finish
 from caicach.core.models import Job, JobStatus
@@ -129,8 +130,6 @@ def schedule_next_tick(now: datetime.datetime | None = None) -> tuple[datetime.d
 
     Returns (when, newly queued); when is None if the task backend cannot defer tasks (the
     inline backend used by the tests), in which case cron must call ``run_daily``."""
-    from caicach.core.tasks import daily_tick  # the task module imports this one
-
     if not daily_tick.get_backend().supports_defer:
         logger.warning("The task backend cannot run tasks later; use cron with `manage.py run_daily`.")
         return None, False
@@ -147,3 +146,11 @@ def schedule_next_tick(now: datetime.datetime | None = None) -> tuple[datetime.d
         )
         transaction.on_commit(lambda: daily_tick.using(run_after=at).enqueue())
     return at, True
+
+
+@task()
+def daily_tick() -> dict[str, object]:
+    """Queue tomorrow's tick first (a crash below must not break the chain), then run
+    today's reminder functions, each at most once."""
+    schedule_next_tick()
+    return run_daily().as_dict()

@@ -1,6 +1,8 @@
-"""Background tasks of the core (``django-tasks``; with Django 6 the import becomes
+"""The notification email task (``django-tasks``; with Django 6 the import becomes
 ``django.tasks``). Tasks take plain ids, never model instances, and are queued with
-``transaction.on_commit`` by the services that need them."""
+``transaction.on_commit`` by the services that need them. Each task lives with the work it
+runs: ``jobs.run_job`` beside the job runner, ``reminders.daily_tick`` beside the reminders,
+so no module needs to import back the one that imports it."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from caicach.core import jobs, reminders
 from caicach.core.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -80,16 +81,3 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     if errors:
         raise RuntimeError(f"Emails not sent for notifications {errors}")
     return sent
-
-
-@task()
-def run_job(job_id: int) -> None:
-    jobs.job_execute(job_id)
-
-
-@task()
-def daily_tick() -> dict[str, object]:
-    """Queue tomorrow's tick first (a crash below must not break the chain), then run
-    today's reminder functions, each at most once."""
-    reminders.schedule_next_tick()
-    return reminders.run_daily().as_dict()

@@ -9,6 +9,7 @@ class InitiativesConfig(AppConfig):
 
     def ready(self) -> None:
         from caicach.core.context_processors import add_nav_item
+        from caicach.core.demo import register_demo_loader
         from caicach.core.queries.audit import register_action_labels, register_object_url
         from caicach.initiatives import (  # noqa: F401  (registers rules, reminders and job handlers)
             reminders,
@@ -18,7 +19,10 @@ class InitiativesConfig(AppConfig):
             rules_review,
             tasks,
         )
+        from caicach.initiatives.demo import load_demo
         from caicach.initiatives.models import Campaign
+
+        register_demo_loader("initiatives", load_demo, order=10)
 
         add_nav_item(
             "initiatives:initiative_list",

@@ -4,7 +4,7 @@ province's own 2024 campaign, and the dossiers of seeds 000/001 and 003 carried 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.utils import timezone
@@ -525,3 +525,23 @@ def load_demo_initiatives(*, units: dict[str, Unit], chau_thanh: Campaign) -> No
             comment="Đề nghị bổ sung mục 7.2 (phạm vi áp dụng) và 7.3 (lợi ích), kèm số liệu phản ánh đã "
             "tiếp nhận, trả lời từ tháng 01/2024.",
         )
+
+
+def load_demo(units: Mapping[str, Unit]) -> None:
+    """The initiatives of the demo (registered with core's demo loader): the Châu Thành 2024
+    campaign, replayed on its dates — publishing notifies the eligible units, so their
+    inboxes show it — then the dossiers, councils and recognitions built on it."""
+    district_officer = User.objects.get(username="cchc.chauthanh")
+    eligible = [u for code, u in units.items() if code.startswith("CT-") and code != "CT-PNV"]
+    with clock.travel_to(timezone.make_aware(datetime.datetime(2024, 5, 10, 9))):
+        chau_thanh = load_seed_campaign(
+            actor=district_officer,
+            issuing_unit=units["CT"],
+            receiving_unit=units["CT-PNV"],
+            eligible_units=[units["CT-PNV"], *eligible],
+            signer_name="Phan Văn Dũng",
+            reform_fields=ReformField.objects.all(),
+            target_indices=ReformIndex.objects.all(),
+            issued_on=datetime.date(2024, 5, 10),
+        )
+    load_demo_initiatives(units=dict(units), chau_thanh=chau_thanh)

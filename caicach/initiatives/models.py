@@ -4,6 +4,8 @@ certificates."""
 from __future__ import annotations
 
 import datetime
+import secrets
+from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar
 
 from django.conf import settings
@@ -758,3 +760,35 @@ class EffectivenessReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative_id} {self.created_at:%d/%m/%Y}"
+
+
+CENT = Decimal("0.01")
+
+
+def quantize(value: Decimal) -> Decimal:
+    """Points and means are shown and compared with two decimals, rounded half up."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# Certificate verification codes (the public page at /xac-minh/ looks them up).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12  # 31^12 ≈ 8·10^17: guessing a valid code is hopeless
+CODE_GROUP = 4
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(value: str) -> str:
+    """What a person typed ("abcd-efgh jkmn") as stored ("ABCDEFGHJKMN")."""
+    return "".join(ch for ch in value.upper() if ch.isascii() and ch.isalnum())
+
+
+def is_well_formed_code(code: str) -> bool:
+    return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
+
+
+def display_code(code: str) -> str:
+    """ "ABCD-EFGH-JKMN": groups of four are easier to read out and type."""
+    return "-".join(code[i : i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))

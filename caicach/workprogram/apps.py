@@ -9,9 +9,14 @@ class WorkProgramConfig(AppConfig):
 
     def ready(self) -> None:
         from caicach.core.context_processors import add_nav_item
+        from caicach.core.demo import register_demo_loader
         from caicach.core.queries.audit import register_action_labels, register_object_url
         from caicach.workprogram import rules  # noqa: F401  (registers the permission rules)
+        from caicach.workprogram.demo import load_demo_program
         from caicach.workprogram.models import AdjustmentRequest, ProgramItem, WorkProgram
+
+        # The province's 2024 work program, its requests and the units' monthly reports.
+        register_demo_loader("workprogram", lambda units: load_demo_program(), order=20)
 
         add_nav_item(
             "workprogram:program_list",

@@ -7,6 +7,7 @@ translated."""
 from __future__ import annotations
 
 from caicach.core.models import DocumentType, Unit, UnitKind, User
+from caicach.core.months import month_label
 from caicach.core.numbering import document_symbol
 from caicach.core.rendering import (
     Block,
@@ -21,9 +22,14 @@ from caicach.core.rendering import (
     short_date,
 )
 from caicach.core.text import fold
-from caicach.workprogram.models import AdjustmentKind, AdjustmentRequest, RequestStatus, SubmissionKind
+from caicach.workprogram.models import (
+    AdjustmentKind,
+    AdjustmentRequest,
+    RequestStatus,
+    SubmissionKind,
+    adjustment_subject,
+)
 from caicach.workprogram.queries import unit_heads
-from caicach.workprogram.services import adjustment_subject, month_label
 
 # The title the head of each kind of unit signs with (Decree 30/2020, Annex I, section IX).
 HEAD_TITLES = {

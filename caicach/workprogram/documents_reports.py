@@ -5,8 +5,10 @@ items and the units' reports, in the Decree 30/2020 layout."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from caicach.core.models import DocumentType
+from caicach.core.months import month_label
 from caicach.core.numbering import document_symbol
 from caicach.core.rendering import (
     Block,
@@ -22,7 +24,9 @@ from caicach.core.rendering import (
 )
 from caicach.workprogram.kpis import Figures
 from caicach.workprogram.models import MonthlySummary
-from caicach.workprogram.reports import SummaryData, UnitText, month_label
+
+if TYPE_CHECKING:  # the data comes from reports, which renders this document when issuing
+    from caicach.workprogram.reports import SummaryData, UnitText
 
 
 def percent_text(value: Decimal | None) -> str:

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 
 from caicach.core import audit
 from caicach.core.models import Unit, User
+from caicach.core.months import month_label
 from caicach.core.permissions import authorize
 from caicach.core.services.units import RowError
 from caicach.core.text import fold, nfc
 from caicach.workprogram.models import ItemStatus, ProgramItem, SubmissionKind, WorkProgram
 from caicach.workprogram.queries import jurisdiction_units, leaders_of, office_officers_of
-from caicach.workprogram.services import month_label
 
 __all__ = ["COLUMNS", "ImportResult", "RowError", "import_template_xlsx", "program_import_xlsx"]
 

@@ -446,3 +446,16 @@ class MonthlyReportLine(models.Model):
 
     def __str__(self) -> str:
         return str(self.item)
+
+
+def adjustment_subject(request: AdjustmentRequest) -> str:
+    """'đề nghị lùi thời gian trình nội dung “…”': the request's object in a sentence (the
+    Tờ trình's "Về việc", the notifications, the decision notice). Always Vietnamese."""
+    title = request.item.title if request.item_id and request.item is not None else request.proposed_title
+    verbs = {
+        AdjustmentKind.ADD: "đề nghị bổ sung nội dung",
+        AdjustmentKind.CHANGE: "đề nghị điều chỉnh nội dung",
+        AdjustmentKind.POSTPONE: "đề nghị lùi thời gian trình nội dung",
+        AdjustmentKind.WITHDRAW: "đề nghị rút nội dung",
+    }
+    return f"{verbs[AdjustmentKind(request.kind)]} “{title}”"

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from caicach.core import calendar
 from caicach.core.models import Membership, User
+from caicach.core.months import month_label
 from caicach.core.reminders import daily
 from caicach.core.services.notifications import notify
 from caicach.workprogram.models import MonthlyReport, ReportStatus, WorkProgram
 from caicach.workprogram.queries import settings_for
-from caicach.workprogram.reports import expected_units, month_label, report_due_date, report_form_url
+from caicach.workprogram.reports import expected_units, report_due_date, report_form_url
 from caicach.workprogram.rules import UNIT_ROLES
 
 

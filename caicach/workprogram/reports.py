@@ -40,12 +40,14 @@ from django.utils.translation import gettext as _
 
 from caicach.core import audit, calendar, rendering
 from caicach.core.models import DocumentType, Unit, UnitKind, User
+from caicach.core.months import month_label
 from caicach.core.numbering import register_number
 from caicach.core.permissions import authorize, principal
 from caicach.core.services.notifications import notify
 from caicach.core.text import normalise_input
 from caicach.core.versioning import STALE_EDIT_MESSAGE, check_version
 from caicach.workprogram import kpis
+from caicach.workprogram.documents_reports import monthly_summary_spec
 from caicach.workprogram.models import (
     ItemStatus,
     LineStatus,
@@ -60,11 +62,6 @@ from caicach.workprogram.queries import settings_for
 from caicach.workprogram.rules import UNIT_ROLES, office_covers
 
 # --- Periods and deadlines ----------------------------------------------------------------------
-
-
-def month_label(period: datetime.date) -> str:
-    """'3/2024': how the month is written in the documents' titles."""
-    return f"{period.month}/{period.year}"
 
 
 def report_due_date(
@@ -756,8 +753,6 @@ def _freeze(summary: MonthlySummary) -> str:
     """Render the issued summary once and keep the file: a numbered report downloads
     exactly as issued, whatever changes in the program afterwards. A file left behind by a
     rolled-back issue is harmless (nothing points to it)."""
-    from caicach.workprogram.documents_reports import monthly_summary_spec  # it imports this module
-
     assert summary.issued_on is not None
     data = summary_data(summary.program, summary.period, as_of=summary.issued_on)
     document = rendering.render(monthly_summary_spec(summary, data), "docx")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from caicach.core import audit, clock
 from caicach.core.models import DocumentType, Unit, User
+from caicach.core.months import month_label
 from caicach.core.numbering import register_number
 from caicach.core.permissions import COMMITTEE_KINDS, authorize, may_act_for
 from caicach.core.services.notifications import notify
@@ -32,6 +33,7 @@ from caicach.workprogram.models import (
     SubmissionKind,
     WorkProgram,
     WorkProgramSettings,
+    adjustment_subject,
 )
 from caicach.workprogram.queries import (
     committees_for_office,
@@ -57,11 +59,6 @@ ITEM_FIELDS = (
 ITEM_TEXT_FIELDS = ("title", "notes")
 # What an addition request may carry for the new item (``proposed_data``).
 PROPOSED_DATA_KEYS = frozenset({"submission_kind", "is_legal_document", "coordinating_units", "notes"})
-
-
-def month_label(day: datetime.date) -> str:
-    """'03/2024': how a due month is written everywhere."""
-    return f"{day.month:02d}/{day.year}"
 
 
 def _text(value: Any) -> str:
@@ -354,19 +351,6 @@ def item_issue(
 
 
 # --- Adjustment requests ------------------------------------------------------------------------------
-
-
-def adjustment_subject(request: AdjustmentRequest) -> str:
-    """'đề nghị lùi thời gian trình nội dung “…”': the request's object in a sentence (the
-    Tờ trình's "Về việc", the notifications, the decision notice). Always Vietnamese."""
-    title = request.item.title if request.item_id and request.item is not None else request.proposed_title
-    verbs = {
-        AdjustmentKind.ADD: "đề nghị bổ sung nội dung",
-        AdjustmentKind.CHANGE: "đề nghị điều chỉnh nội dung",
-        AdjustmentKind.POSTPONE: "đề nghị lùi thời gian trình nội dung",
-        AdjustmentKind.WITHDRAW: "đề nghị rút nội dung",
-    }
-    return f"{verbs[AdjustmentKind(request.kind)]} “{title}”"
 
 
 def _validate_request(request: AdjustmentRequest, item: ProgramItem | None) -> None:

@@ -12,9 +12,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from caicach.core.jobs import JobError, JobOutput, Progress, job_handler, job_progress, job_start
+from caicach.core.jobs import JobError, JobOutput, Progress, job_handler, job_progress, job_start, run_job
 from caicach.core.models import AuditEvent, Job, JobStatus, User
-from caicach.core.tasks import run_job
 from tests.conftest import People
 
 pytestmark = [pytest.mark.django_db]

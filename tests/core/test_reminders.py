@@ -13,7 +13,7 @@ from django_tasks import task_backends
 
 from caicach.core import reminders
 from caicach.core.models import Job, JobStatus
-from caicach.core.tasks import daily_tick
+from caicach.core.reminders import daily_tick
 
 pytestmark = pytest.mark.django_db
 

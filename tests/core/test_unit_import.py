@@ -15,8 +15,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from caicach.core.models import AuditEvent, Unit, UnitKind
-from caicach.core.queries.units import export_units_xlsx
-from caicach.core.services.units import COLUMNS, unit_import_xlsx, unit_merge
+from caicach.core.queries.units import COLUMNS, export_units_xlsx
+from caicach.core.services.units import unit_import_xlsx, unit_merge
 from tests.conftest import Org, People
 
 HEADER = [title for _, title in COLUMNS]

@@ -15,7 +15,8 @@ from django.urls import reverse
 
 from caicach.core.models import AuditEvent, Role, User
 from caicach.initiatives.models import Initiative, InitiativeAttachment, InitiativeStatus
-from caicach.initiatives.services.dossiers import attachment_add, attachment_remove, initiative_snapshot
+from caicach.initiatives.queries.dossiers import initiative_snapshot
+from caicach.initiatives.services.dossiers import attachment_add, attachment_remove
 from tests.conftest import PASSWORD, Org, People
 from tests.core.test_uploads import real_docx, real_pdf
 from tests.factories import person

@@ -20,12 +20,11 @@ from caicach.initiatives.documents.recognition import (
     CERTIFICATE_QR_SCALE,
     certificate_pdf,
 )
-from caicach.initiatives.models import Campaign, Certificate
+from caicach.initiatives.models import Campaign, Certificate, display_code
 from caicach.initiatives.queries.recognition import certificates_with_relations
 from caicach.initiatives.services.recognition import (
     certificate_issue,
     certificate_revoke,
-    display_code,
     recognition_decision_issue,
 )
 from tests.conftest import Org, People

@@ -14,23 +14,23 @@ from django.utils import timezone
 
 from caicach.core.models import AuditEvent, DocumentType, Notification, RegisteredDocument, Role, Unit, User
 from caicach.initiatives.models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
     Campaign,
     Certificate,
     InitiativeStatus,
     Recognition,
     RecognitionDecision,
     RecognitionLevel,
-)
-from caicach.initiatives.services import recognition as services
-from caicach.initiatives.services.recognition import (
-    CODE_ALPHABET,
-    CODE_LENGTH,
-    certificate_issue,
-    certificate_revoke,
-    certificates_issue_all,
     display_code,
     is_well_formed_code,
     normalise_code,
+)
+from caicach.initiatives.services import recognition as services
+from caicach.initiatives.services.recognition import (
+    certificate_issue,
+    certificate_revoke,
+    certificates_issue_all,
     recognition_decision_issue,
     refusal_letter_issue,
 )

@@ -10,11 +10,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from caicach.initiatives.models import Campaign, Certificate, RecognitionLevel
+from caicach.initiatives.models import Campaign, Certificate, RecognitionLevel, display_code
 from caicach.initiatives.services.recognition import (
     certificate_issue,
     certificate_revoke,
-    display_code,
     recognition_decision_issue,
 )
 from tests.conftest import Org, People

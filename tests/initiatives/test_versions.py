@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from caicach.core.models import AuditEvent
 from caicach.initiatives.models import Initiative, InitiativeVersion
-from caicach.initiatives.queries.dossiers import compare_snapshots, word_diff
-from caicach.initiatives.services.dossiers import initiative_snapshot, initiative_update, version_record
+from caicach.initiatives.queries.dossiers import compare_snapshots, initiative_snapshot, word_diff
+from caicach.initiatives.services.dossiers import initiative_update, version_record
 from tests.conftest import PASSWORD, Org, People
 from tests.initiatives.dossier_builders import SEED_TITLE, make_draft, seed_authors
 

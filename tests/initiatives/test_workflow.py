@@ -191,8 +191,8 @@ def test_an_incomplete_dossier_lists_every_missing_field_at_once(
     (message,) = caught.value.messages
     assert message.startswith("Hồ sơ chưa đủ nội dung để gửi. Vui lòng bổ sung: ")
     for label in (
-        "ngày áp dụng lần đầu hoặc áp dụng thử",
-        "mô tả bản chất của sáng kiến",
+        "Ngày áp dụng lần đầu hoặc áp dụng thử",
+        "Mô tả bản chất của sáng kiến",
         "5. Sự cần thiết phải áp dụng giải pháp sáng kiến",
         "7.3. Lợi ích kinh tế, xã hội của sáng kiến",
     ):

@@ -137,9 +137,9 @@ def test_the_summary_quotes_the_figures_the_late_and_missing_units_and_their_tex
         f"{ytd.overdue}",
         f"tổng số nội dung phải trình là {ytd.due}; đã trình {ytd.submitted} nội dung",
         "3. Các nội dung chậm trình",
-        "Đề án chuyển đổi số ngành KH&CN | Sở Khoa học và Công nghệ | Tháng 1/2024 | Nguyên nhân: Chờ ý kiến "
+        "Đề án chuyển đổi số ngành KH&CN | Sở Khoa học và Công nghệ | Tháng 01/2024 | Nguyên nhân: Chờ ý kiến "
         "thẩm định của Sở Tư pháp. Giải pháp: Đôn đốc cơ quan thẩm định. Dự kiến hoàn thành: 15/4/2024.",
-        "Kế hoạch tuyển dụng công chức năm 2024 | Sở Nội vụ | Tháng 2/2024 | "
+        "Kế hoạch tuyển dụng công chức năm 2024 | Sở Nội vụ | Tháng 02/2024 | "
         "Đơn vị chưa báo cáo nguyên nhân.",
         "4. Đánh giá chung\nCác đơn vị cơ bản chấp hành chế độ báo cáo.",
         "III. KHÓ KHĂN, VƯỚNG MẮC\n- Sở Khoa học và Công nghệ: Thiếu cán bộ có chuyên môn về chuyển đổi số.",
@@ -253,9 +253,9 @@ def test_an_issued_summary_still_shows_its_month_as_it_stood(setup: Setup, peopl
         status=ItemStatus.SUBMITTED, submitted_on=datetime.date(2024, 4, 10)
     )
     assert rendered(setup, issued, as_of=AS_OF) == before
-    assert "Đề án chuyển đổi số ngành KH&CN | Sở Khoa học và Công nghệ | Tháng 1/2024" in before
+    assert "Đề án chuyển đổi số ngành KH&CN | Sở Khoa học và Công nghệ | Tháng 01/2024" in before
     later = rendered(setup, issued, as_of=datetime.date(2024, 4, 20))
-    assert "Đề án chuyển đổi số ngành KH&CN | Sở Khoa học và Công nghệ | Tháng 1/2024" not in later
+    assert "Đề án chuyển đổi số ngành KH&CN | Sở Khoa học và Công nghệ | Tháng 01/2024" not in later
 
 
 def test_the_issued_file_is_kept_and_downloaded_as_issued(

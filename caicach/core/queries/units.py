@@ -13,8 +13,22 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 
 from caicach.core.models import Unit, UnitKind, User
-from caicach.core.services.units import COLUMNS
 from caicach.core.text import fold
+
+# The unit spreadsheet, one layout for the export and the import: (field, column title).
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("code", "Mã"),
+    ("name", "Tên đơn vị"),
+    ("short_name", "Tên viết tắt"),
+    ("kind", "Loại"),
+    ("parent", "Mã đơn vị cấp trên"),
+    ("valid_from", "Hiệu lực từ"),
+    ("valid_to", "Hiệu lực đến"),
+    ("successor", "Mã đơn vị kế thừa"),
+    ("document_symbol", "Ký hiệu văn bản"),
+    ("place_name", "Địa danh"),
+    ("email", "Email"),
+)
 
 STATUS_ACTIVE = "active"
 STATUS_INACTIVE = "inactive"

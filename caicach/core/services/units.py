@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from caicach.core import audit
 from caicach.core.models import Unit, UnitKind, User
 from caicach.core.permissions import authorize
+from caicach.core.queries.units import COLUMNS
 from caicach.core.text import fold, nfc
 from caicach.core.versioning import STALE_EDIT_MESSAGE, check_version
 
@@ -237,19 +238,6 @@ def unit_merge(
 # --- xlsx import --------------------------------------------------------------------------------
 
 # Column headers, shared with the export so that an export re-imports unchanged.
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("code", "Mã"),
-    ("name", "Tên đơn vị"),
-    ("short_name", "Tên viết tắt"),
-    ("kind", "Loại"),
-    ("parent", "Mã đơn vị cấp trên"),
-    ("valid_from", "Hiệu lực từ"),
-    ("valid_to", "Hiệu lực đến"),
-    ("successor", "Mã đơn vị kế thừa"),
-    ("document_symbol", "Ký hiệu văn bản"),
-    ("place_name", "Địa danh"),
-    ("email", "Email"),
-)
 REQUIRED_COLUMNS = ("code", "name", "kind")
 IMPORTED_FIELDS = (
     "name",

@@ -47,6 +47,7 @@ from caicach.initiatives.models import (
     Recognition,
     RecognitionDecision,
     RecognitionLevel,
+    display_code,
 )
 
 if TYPE_CHECKING:
@@ -539,8 +540,6 @@ def certificate_pdf(certificate: Certificate, *, verification_url: str) -> Rende
     from reportlab.lib.units import mm
     from reportlab.platypus import HRFlowable, Image, KeepInFrame, Paragraph, SimpleDocTemplate, Spacer
     from reportlab.platypus import Table as PdfTable
-
-    from caicach.initiatives.services.recognition import display_code
 
     serif = rendering.find_serif_font()
     if serif is None:

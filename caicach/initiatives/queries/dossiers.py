@@ -27,7 +27,6 @@ from caicach.initiatives.models import (
     InitiativeStatus,
     InitiativeVersion,
 )
-from caicach.initiatives.services.dossiers import initiative_snapshot
 
 
 @dataclass(frozen=True)
@@ -70,6 +69,93 @@ def section_groups(kind: str) -> tuple[SectionGroup, ...]:
 def field_label(name: str) -> str:
     label = str(Initiative._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
     return label[:1].upper() + label[1:]
+
+
+ALL_SECTIONS = (*Initiative.SOLUTION_SECTIONS, *Initiative.EXPERIENCE_SECTIONS)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def initiative_snapshot(initiative: Initiative) -> dict[str, Any]:
+    """The dossier as JSON-safe data: every field of the application and of both section
+    layouts, the authors table and the names of the attached files (a fixed number of
+    queries)."""
+    data: dict[str, Any] = {
+        "kind": initiative.kind,
+        "status": initiative.status,
+        "unit": initiative.unit.name,
+        "campaign": initiative.campaign.title if initiative.campaign_id and initiative.campaign else "",
+        "revision": initiative.revision,
+    }
+    for name in (*Initiative.APPLICATION_FIELDS, *ALL_SECTIONS):
+        data[name] = _plain(getattr(initiative, name))
+    data["reform_fields"] = [str(f) for f in initiative.reform_fields.order_by("position", "pk")]
+    data["target_indices"] = [str(i) for i in initiative.target_indices.order_by("position", "pk")]
+    data["authors"] = [
+        {
+            "position": a.position,
+            "user": a.user_id,
+            "full_name": a.full_name,
+            "date_of_birth": _plain(a.date_of_birth),
+            "workplace": a.workplace,
+            "job_title": a.job_title,
+            "qualification": a.qualification,
+            "share": _plain(a.share),
+            "contribution": a.contribution,
+            "is_lead": a.is_lead,
+        }
+        for a in Authorship.objects.filter(initiative=initiative).order_by("position")
+    ]
+    data["attachments"] = [
+        {"name": a.original_name, "size": a.size, "sha256": a.sha256}
+        for a in initiative.attachments.filter(removed_at__isnull=True).order_by("uploaded_at", "pk")
+    ]
+    return data
+
+
+# What an author must have written before the dossier may leave the unit. The application
+# fields that say "if any" (investor, confidential information, trial appliers' opinion,
+# first-application participants) and the sections seed 003 treats as optional are left out.
+REQUIRED_COMMON = ("title", "first_applied_on")
+REQUIRED_BY_KIND: dict[str, tuple[str, ...]] = {
+    InitiativeKind.SOLUTION: (
+        "essence",
+        "previous_solution",
+        "necessity",
+        "purpose",
+        "solution_steps",
+        "application_scope",
+        "benefits",
+    ),
+    InitiativeKind.EXPERIENCE: (
+        "context",
+        "reasons",
+        "study_scope",
+        "study_purpose",
+        "current_situation",
+        "measures",
+        "effectiveness",
+        "lessons",
+        "applicability",
+    ),
+}
+
+
+def missing_fields(initiative: Initiative) -> list[str]:
+    """The names of the required fields still empty, in form order."""
+    required = (*REQUIRED_COMMON, *REQUIRED_BY_KIND.get(initiative.kind, ()))
+    missing = []
+    for name in required:
+        value = getattr(initiative, name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing.append(name)
+    return missing
 
 
 # --- The dossier page -------------------------------------------------------------------------

@@ -30,8 +30,8 @@ from caicach.initiatives.models import (
     ReviewScore,
     RoundStatus,
     Rubric,
+    quantize,
 )
-from caicach.initiatives.services.review import quantize
 
 
 def _members() -> QuerySet[CouncilMember]:

@@ -34,6 +34,7 @@ from caicach.initiatives.models import (
     InitiativeStatus,
     InitiativeVersion,
 )
+from caicach.initiatives.queries.dossiers import ALL_SECTIONS, initiative_snapshot
 from caicach.initiatives.rules import EDITABLE_STATUSES
 
 AuthorRow = Mapping[str, Any]
@@ -46,7 +47,6 @@ HUNDRED = decimal.Decimal(100)
 MAX_AUTHORS = 50
 MAX_ATTACHMENTS = 50
 
-ALL_SECTIONS = (*Initiative.SOLUTION_SECTIONS, *Initiative.EXPERIENCE_SECTIONS)
 TEXT_FIELDS = tuple(
     name for name in (*Initiative.APPLICATION_FIELDS, *ALL_SECTIONS) if name != "first_applied_on"
 )
@@ -468,51 +468,6 @@ def refresh_search_text(initiative: Initiative) -> None:
 
 
 # --- Versions ---------------------------------------------------------------------------------
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    return value
-
-
-def initiative_snapshot(initiative: Initiative) -> dict[str, Any]:
-    """The dossier as JSON-safe data: every field of the application and of both section
-    layouts, the authors table and the names of the attached files (a fixed number of
-    queries)."""
-    data: dict[str, Any] = {
-        "kind": initiative.kind,
-        "status": initiative.status,
-        "unit": initiative.unit.name,
-        "campaign": initiative.campaign.title if initiative.campaign_id and initiative.campaign else "",
-        "revision": initiative.revision,
-    }
-    for name in (*Initiative.APPLICATION_FIELDS, *ALL_SECTIONS):
-        data[name] = _plain(getattr(initiative, name))
-    data["reform_fields"] = [str(f) for f in initiative.reform_fields.order_by("position", "pk")]
-    data["target_indices"] = [str(i) for i in initiative.target_indices.order_by("position", "pk")]
-    data["authors"] = [
-        {
-            "position": a.position,
-            "user": a.user_id,
-            "full_name": a.full_name,
-            "date_of_birth": _plain(a.date_of_birth),
-            "workplace": a.workplace,
-            "job_title": a.job_title,
-            "qualification": a.qualification,
-            "share": _plain(a.share),
-            "contribution": a.contribution,
-            "is_lead": a.is_lead,
-        }
-        for a in Authorship.objects.filter(initiative=initiative).order_by("position")
-    ]
-    data["attachments"] = [
-        {"name": a.original_name, "size": a.size, "sha256": a.sha256}
-        for a in initiative.attachments.filter(removed_at__isnull=True).order_by("uploaded_at", "pk")
-    ]
-    return data
 
 
 @transaction.atomic

@@ -8,7 +8,6 @@ reasons. The council's vote itself (``Recognition`` rows) is recorded by ``servi
 from __future__ import annotations
 
 import datetime
-import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,12 +38,10 @@ from caicach.initiatives.models import (
     Recognition,
     RecognitionDecision,
     ReportStatus,
+    new_verification_code,
 )
 
 # Verification codes are read off paper and typed by people: no 0/O, 1/I/L look-alikes.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 12  # 31^12 ≈ 8·10^17: guessing a valid code is hopeless
-CODE_GROUP = 4
 
 REPORT_FIELDS = ("essence", "effectiveness", "replicability", "confirmed_by_name", "representative_name")
 
@@ -60,24 +57,6 @@ AUDIT_LABELS = {
 
 
 # --- Verification codes -------------------------------------------------------------------------
-
-
-def new_verification_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalise_code(value: str) -> str:
-    """What a person typed ("abcd-efgh jkmn") as stored ("ABCDEFGHJKMN")."""
-    return "".join(ch for ch in value.upper() if ch.isascii() and ch.isalnum())
-
-
-def is_well_formed_code(code: str) -> bool:
-    return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
-
-
-def display_code(code: str) -> str:
-    """ "ABCD-EFGH-JKMN": groups of four are easier to read out and type."""
-    return "-".join(code[i : i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
 
 
 def _unused_code() -> str:

@@ -11,7 +11,7 @@ import datetime
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +30,7 @@ from caicach.core.services.notifications import notify
 from caicach.core.text import fold, normalise_input
 from caicach.core.versioning import check_version
 from caicach.initiatives.models import (
+    CENT,
     Authorship,
     Campaign,
     Council,
@@ -45,19 +46,15 @@ from caicach.initiatives.models import (
     ReviewScore,
     RoundStatus,
     Rubric,
+    quantize,
 )
+from caicach.initiatives.queries.review import dossier_mean
 
-CENT = Decimal("0.01")
 UNIQUE_ROLES = (CouncilRole.CHAIR, CouncilRole.SECRETARY)
 
 
 def council_url(council: Council) -> str:
     return reverse("initiatives:council_detail", args=[council.pk])
-
-
-def quantize(value: Decimal) -> Decimal:
-    """Points and means are shown and compared with two decimals, rounded half up."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _to_decimal(value: Any) -> Decimal | None:
@@ -878,8 +875,6 @@ def recognition_record(
     """Record the council's vote on one dossier and its outcome. The outcome follows the
     rule strictly (see ``vote_outcome``): a recognised dossier needs its level; one that is
     not needs the reasons the refusal letter will give."""
-    from caicach.initiatives.queries.review import dossier_mean
-
     locked = (
         Initiative.objects.select_for_update(of=("self",))
         .select_related("campaign__rubric")

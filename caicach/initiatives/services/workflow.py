@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -35,9 +35,9 @@ from caicach.initiatives.models import (
     Campaign,
     CampaignStatus,
     Initiative,
-    InitiativeKind,
     InitiativeStatus,
 )
+from caicach.initiatives.queries.dossiers import field_label, missing_fields
 from caicach.initiatives.rules import EDITABLE_STATUSES
 from caicach.initiatives.services.dossiers import campaign_window_error, validate_authors, version_record
 
@@ -45,33 +45,6 @@ from caicach.initiatives.services.dossiers import campaign_window_error, validat
 # request is filed within 1 year of the initiative's first (or trial) application.
 RESULT_MONTHS = 3
 FILING_LIMIT_YEARS = 1
-
-# What an author must have written before the dossier may leave the unit. The application
-# fields that say "if any" (investor, confidential information, trial appliers' opinion,
-# first-application participants) and the sections seed 003 treats as optional are left out.
-REQUIRED_COMMON = ("title", "first_applied_on")
-REQUIRED_BY_KIND: dict[str, tuple[str, ...]] = {
-    InitiativeKind.SOLUTION: (
-        "essence",
-        "previous_solution",
-        "necessity",
-        "purpose",
-        "solution_steps",
-        "application_scope",
-        "benefits",
-    ),
-    InitiativeKind.EXPERIENCE: (
-        "context",
-        "reasons",
-        "study_scope",
-        "study_purpose",
-        "current_situation",
-        "measures",
-        "effectiveness",
-        "lessons",
-        "applicability",
-    ),
-}
 
 ACTION_LABELS = {
     "initiative.submit": gettext_lazy("Gửi hồ sơ sáng kiến"),
@@ -83,7 +56,6 @@ ACTION_LABELS = {
 _LOCKED = Initiative.objects.select_for_update(of=("self",)).select_related(
     "campaign__issuing_unit", "campaign__receiving_unit", "unit"
 )
-
 
 # --- Dates ------------------------------------------------------------------------------------
 
@@ -122,23 +94,6 @@ def _wrong_state(initiative: Initiative) -> ValidationError:
         % {"status": initiative.get_status_display()},
         code="status",
     )
-
-
-def missing_fields(initiative: Initiative) -> list[str]:
-    """The names of the required fields still empty, in form order."""
-    required = (*REQUIRED_COMMON, *REQUIRED_BY_KIND.get(initiative.kind, ()))
-    missing = []
-    for name in required:
-        value = getattr(initiative, name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            missing.append(name)
-    return missing
-
-
-def field_label(name: str) -> str:
-    field = Initiative._meta.get_field(name)
-    assert isinstance(field, models.Field)
-    return str(field.verbose_name)
 
 
 def _check_complete(initiative: Initiative) -> None:

@@ -9,14 +9,13 @@ from typing import Any
 from django import template
 
 from caicach.core.permissions import can
-from caicach.initiatives.models import Campaign, Initiative
+from caicach.initiatives.models import Campaign, Initiative, display_code
 from caicach.initiatives.queries.recognition import (
     DossierRecognition,
     RecognitionSummary,
     dossier_recognition,
     recognition_summary,
 )
-from caicach.initiatives.services.recognition import display_code
 
 register = template.Library()
 

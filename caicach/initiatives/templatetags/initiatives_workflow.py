@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from caicach.core.permissions import can
 from caicach.initiatives.forms.workflow import AcceptForm, ConfirmForm
 from caicach.initiatives.models import Campaign, Initiative, InitiativeKind
+from caicach.initiatives.queries.dossiers import field_label, missing_fields
 from caicach.initiatives.queries.initiatives import initiatives_for
 from caicach.initiatives.rules import RECEIVED_STATUSES
-from caicach.initiatives.services.workflow import field_label, missing_fields
 
 register = template.Library()
 

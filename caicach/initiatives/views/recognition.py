@@ -36,7 +36,7 @@ from caicach.initiatives.forms.recognition import (
     RefusalLetterForm,
     VersionForm,
 )
-from caicach.initiatives.models import Campaign, Recognition
+from caicach.initiatives.models import Campaign, Recognition, display_code
 from caicach.initiatives.queries.campaigns import campaigns_with_units
 from caicach.initiatives.queries.recognition import (
     campaign_council,
@@ -55,7 +55,6 @@ from caicach.initiatives.services.recognition import (
     certificate_revoke,
     certificates_issue_all,
     certificates_pending,
-    display_code,
     effectiveness_report_create,
     effectiveness_report_defaults,
     effectiveness_report_submit,

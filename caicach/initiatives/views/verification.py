@@ -15,8 +15,8 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
 from caicach.initiatives.forms.recognition import VerificationForm
+from caicach.initiatives.models import display_code, is_well_formed_code, normalise_code
 from caicach.initiatives.queries.recognition import certificate_for_verification
-from caicach.initiatives.services.recognition import display_code, is_well_formed_code, normalise_code
 
 app_name = "verification"
 

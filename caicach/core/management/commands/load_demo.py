@@ -3,21 +3,16 @@ seed documents; print the demo accounts. Safe to run again: an existing demo is 
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
-from caicach.core import clock
-from caicach.core.demo import ACCOUNTS, DEMO_PASSWORD, demo_load_organisation, demo_loaded
-from caicach.core.models import ReformField, ReformIndex, Role, User
+from caicach.core.demo import ACCOUNTS, DEMO_PASSWORD, demo_load_organisation, demo_loaded, demo_loaders
+from caicach.core.models import Role
 from caicach.core.services.calendar import calendar_load_official
-from caicach.initiatives.demo import load_demo_initiatives, load_seed_campaign
-from caicach.workprogram.demo import load_demo_program
 
 
 class Command(BaseCommand):
@@ -37,24 +32,9 @@ class Command(BaseCommand):
     def _load(self) -> None:
         units = demo_load_organisation()
         calendar_load_official(actor=None)
-        district_officer = User.objects.get(username="cchc.chauthanh")
-        eligible = [u for code, u in units.items() if code.startswith("CT-") and code != "CT-PNV"]
-        # Publishing notifies the eligible units (their inboxes show it). The campaign is
-        # replayed on its 2024 dates, like the dossiers below.
-        with clock.travel_to(timezone.make_aware(datetime.datetime(2024, 5, 10, 9))):
-            chau_thanh = load_seed_campaign(
-                actor=district_officer,
-                issuing_unit=units["CT"],
-                receiving_unit=units["CT-PNV"],
-                eligible_units=[units["CT-PNV"], *eligible],
-                signer_name="Phan Văn Dũng",
-                reform_fields=ReformField.objects.all(),
-                target_indices=ReformIndex.objects.all(),
-                issued_on=datetime.date(2024, 5, 10),
-            )
-        load_demo_initiatives(units=units, chau_thanh=chau_thanh)
-        # The province's 2024 work program, its requests and the units' monthly reports.
-        load_demo_program()
+        # Each domain app's records, in the order the apps registered them for.
+        for loader in demo_loaders():
+            loader(units)
 
     def _print_accounts(self) -> None:
         roles = dict(Role.choices)
