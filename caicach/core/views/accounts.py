@@ -11,7 +11,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -40,22 +39,9 @@ from caicach.core.permissions import can, get_for_user, require
 from caicach.core.queries import accounts as queries
 from caicach.core.queries.notifications import unread_count
 from caicach.core.services import accounts as services
+from caicach.core.web import acting_user, add_service_errors
 
 PAGE_SIZE = 25
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: field errors on their field, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
@@ -73,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Logged-out visitors land on the login page; others on their dashboard."""
     if not request.user.is_authenticated:
         return redirect("login")
-    user = _user(request)
+    user = acting_user(request)
     shortcuts = [item for item in nav_items(request) if item.key != "home"]
     unread = next((item.count for item in shortcuts if item.key == "inbox"), None)
     if unread is None:
@@ -103,7 +89,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 ip_address=client_ip(request),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             auth_login(request, user)
             services.login_success(user=user)
@@ -114,7 +100,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        services.logout_record(user=_user(request))
+        services.logout_record(user=acting_user(request))
     auth_logout(request)
     messages.info(request, _("Bạn đã đăng xuất."))
     return redirect("login")
@@ -123,7 +109,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     form = PasswordChangeForm(user=user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.user_set_password(user=user, actor=user, password=form.cleaned_data["new_password1"])
@@ -139,7 +125,7 @@ def password_change_done(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
@@ -148,7 +134,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                     user=user, data=form.data_for_service(), fingerprint=form.cleaned_data["fingerprint"]
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Đã lưu thông tin cá nhân."))
                 return redirect("profile")
@@ -192,13 +178,13 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             person = services.user_create(
-                actor=_user(request),
+                actor=acting_user(request),
                 data=form.data_for_service(),
                 password=form.cleaned_data["password1"],
                 role=form.cleaned_data["role"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã tạo tài khoản %(name)s.") % {"name": person})
             return redirect("user_detail", pk=person.pk)
@@ -236,12 +222,12 @@ def user_update(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.user_update(
                     user=person,
-                    actor=_user(request),
+                    actor=acting_user(request),
                     data=form.data_for_service(),
                     fingerprint=form.cleaned_data["fingerprint"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Đã lưu thông tin người dùng."))
                 return redirect("user_detail", pk=person.pk)
@@ -262,7 +248,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     form = SetPasswordForm(user=person, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.user_set_password(
-            user=person, actor=_user(request), password=form.cleaned_data["new_password1"]
+            user=person, actor=acting_user(request), password=form.cleaned_data["new_password1"]
         )
         messages.success(request, _("Đã đặt lại mật khẩu cho %(name)s.") % {"name": person})
         return redirect("user_detail", pk=person.pk)
@@ -275,7 +261,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_for_user(request.user, User.objects.all(), pk, "change")
     activate = request.POST.get("is_active") == "1"
     try:
-        services.user_set_active(user=person, actor=_user(request), is_active=activate)
+        services.user_set_active(user=person, actor=acting_user(request), is_active=activate)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -292,13 +278,13 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.membership_add(
-                actor=_user(request),
+                actor=acting_user(request),
                 user=person,
                 unit=form.cleaned_data["unit"],
                 role=form.cleaned_data["role"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã giao vai trò."))
             return redirect("user_detail", pk=person.pk)
@@ -311,7 +297,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_for_user(request.user, Membership.objects.select_related("user", "unit"), pk, "change")
     try:
-        services.membership_remove(actor=_user(request), membership=membership)
+        services.membership_remove(actor=acting_user(request), membership=membership)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

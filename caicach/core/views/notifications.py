@@ -19,14 +19,10 @@ from caicach.core.models import Notification, User
 from caicach.core.permissions import get_for_user, require
 from caicach.core.queries.notifications import unread_count
 from caicach.core.services.notifications import notification_mark_read, notifications_mark_all_read
+from caicach.core.web import acting_user
 
 PAGE_SIZE = 25
 CHANGED = "notifications-changed"
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _inbox_context(user: User, page: str | None) -> dict[str, object]:
@@ -41,7 +37,9 @@ def _back_to_inbox(request: HttpRequest) -> HttpResponse:
     """After a POST: htmx gets the refreshed list (same page), a plain form a redirect."""
     page = request.POST.get("page", "")
     if request.htmx:  # type: ignore[attr-defined]
-        response = render(request, "core/notifications/_list.html", _inbox_context(_user(request), page))
+        response = render(
+            request, "core/notifications/_list.html", _inbox_context(acting_user(request), page)
+        )
     else:
         url = reverse("inbox") + (f"?page={page}" if page.isdigit() else "")
         response = redirect(url)
@@ -53,7 +51,7 @@ def _back_to_inbox(request: HttpRequest) -> HttpResponse:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     require(request.user, "core.view_inbox")
-    context = _inbox_context(_user(request), request.GET.get("page"))
+    context = _inbox_context(acting_user(request), request.GET.get("page"))
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "core/notifications/_list.html", context)
     return render(request, "core/notifications/inbox.html", context)
@@ -62,14 +60,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def inbox_badge(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/notifications/_badge.html", {"unread_count": unread_count(_user(request))})
+    return render(
+        request, "core/notifications/_badge.html", {"unread_count": unread_count(acting_user(request))}
+    )
 
 
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_for_user(request.user, Notification.objects.all(), pk, "change")
-    notification_mark_read(user=_user(request), notification=notification)
+    notification_mark_read(user=acting_user(request), notification=notification)
     return _back_to_inbox(request)
 
 
@@ -77,7 +77,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     require(request.user, "core.view_inbox")
-    notifications_mark_all_read(user=_user(request))
+    notifications_mark_all_read(user=acting_user(request))
     return _back_to_inbox(request)
 
 
@@ -94,7 +94,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Following a notification's link reads it. The link itself was written by our own
     services, but it is still checked: this must never become an open redirect."""
     notification = get_for_user(request.user, Notification.objects.all(), pk, "change")
-    notification_mark_read(user=_user(request), notification=notification)
+    notification_mark_read(user=acting_user(request), notification=notification)
     target = notification.url if is_safe_local_url(notification.url, request) else reverse("inbox")
     return HttpResponseRedirect(target)
 

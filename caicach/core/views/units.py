@@ -11,13 +11,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from caicach.core import clock
 from caicach.core.forms.units import UnitFilterForm, UnitForm, UnitImportForm, UnitMergeForm
-from caicach.core.models import Unit, User
+from caicach.core.models import Unit
 from caicach.core.permissions import can, get_for_user, require
 from caicach.core.queries.audit import timeline_for
 from caicach.core.queries.units import (
@@ -28,14 +27,10 @@ from caicach.core.queries.units import (
     unit_staff,
 )
 from caicach.core.services.units import import_summary, unit_create, unit_import_xlsx, unit_merge, unit_update
+from caicach.core.web import acting_user, file_response
 
 PAGE_SIZE = 25
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @login_required
@@ -84,7 +79,7 @@ def unit_create_view(request: HttpRequest) -> HttpResponse:
     form = UnitForm(request.POST or None, initial={"parent": request.GET.get("parent")})
     if request.method == "POST" and form.is_valid():
         try:
-            unit = unit_create(actor=_user(request), data=form.service_data())
+            unit = unit_create(actor=acting_user(request), data=form.service_data())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -102,7 +97,7 @@ def unit_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         version = form.cleaned_data.get("version")
         try:
             unit = unit_update(
-                actor=_user(request),
+                actor=acting_user(request),
                 unit=unit,
                 data=form.service_data(),
                 expected_version=version if version is not None else -1,
@@ -123,7 +118,7 @@ def unit_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             unit_merge(
-                actor=_user(request),
+                actor=acting_user(request),
                 unit=unit,
                 successor=form.cleaned_data["successor"],
                 effective_date=form.cleaned_data["effective_date"],
@@ -148,7 +143,7 @@ def unit_import_view(request: HttpRequest) -> HttpResponse:
     form = UnitImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = unit_import_xlsx(actor=_user(request), file=form.cleaned_data["file"])
+        result = unit_import_xlsx(actor=acting_user(request), file=form.cleaned_data["file"])
         if result.ok:
             messages.success(request, import_summary(result))
             return redirect("unit_list")
@@ -158,12 +153,8 @@ def unit_import_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "core.view_units")
-    filename = f"don-vi-{timezone.localdate():%Y%m%d}.xlsx"
-    # Never None for an attachment; the "or" only narrows the type.
-    disposition = content_disposition_header(as_attachment=True, filename=filename) or "attachment"
-    return HttpResponse(
-        export_units_xlsx(), content_type=XLSX_TYPE, headers={"Content-Disposition": disposition}
-    )
+    filename = f"don-vi-{clock.today():%Y%m%d}.xlsx"
+    return file_response(export_units_xlsx(), filename, XLSX_TYPE)
 
 
 urlpatterns: list[URLPattern] = [
