@@ -7,11 +7,15 @@ anything of the others."""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from caicach.core import calendar
+from caicach.core import calendar, clock
 from caicach.core.models import Role, Unit, UnitKind, User
 from tests.factories import PASSWORD, make_unit, person
 
@@ -132,3 +136,12 @@ def people(org: Org) -> People:
         ),
         outsider=person("nguoingoai", org.other_commune, Role.UNIT_STAFF, full_name="Người Ngoài"),
     )
+
+
+@contextmanager
+def on_day(day: datetime.date, hour: int = 9) -> Iterator[None]:
+    """Run the block on ``day`` (09:00 in Vietnam) by the one clock every service and page
+    reads (``caicach.core.clock``)."""
+    moment = datetime.datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with clock.travel_to(moment):
+        yield

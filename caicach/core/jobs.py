@@ -18,12 +18,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from caicach.core import audit
+from caicach.core import audit, clock
 from caicach.core.downloads import ascii_filename
 from caicach.core.models import Job, JobStatus, User
 from caicach.core.text import nfc
@@ -138,7 +137,7 @@ def job_finish(
     job.status = JobStatus.DONE
     job.progress = max(job.progress, job.total)
     job.message = message
-    job.finished_at = timezone.now()
+    job.finished_at = clock.now()
     job.save(update_fields=update_fields)
     audit.record(
         actor=None, action="job.finish", obj=job, changes={"status": [JobStatus.RUNNING, job.status]}
@@ -150,7 +149,7 @@ def job_finish(
 def job_fail(job: Job, message: str) -> Job:
     job.status = JobStatus.FAILED
     job.message = message
-    job.finished_at = timezone.now()
+    job.finished_at = clock.now()
     job.save(update_fields=["status", "message", "finished_at"])
     audit.record(
         actor=None,

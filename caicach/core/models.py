@@ -37,7 +37,7 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         )
 
     def active(self) -> UnitQuerySet:
-        return self.active_on(timezone.localdate())
+        return self.active_on(clock.today())
 
 
 class FoldedSearchMixin:
@@ -135,7 +135,7 @@ class Unit(FoldedSearchMixin, models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.is_active_on(timezone.localdate())
+        return self.is_active_on(clock.today())
 
 
 class Role(models.TextChoices):

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from caicach.core import clock
 from caicach.core.jobs import job_fail, job_finish
 from caicach.core.models import Job, JobStatus
 
@@ -50,12 +50,12 @@ def registered() -> dict[str, DailyFunction]:
 
 
 def today(now: datetime.datetime | None = None) -> datetime.date:
-    return (now or timezone.now()).astimezone(REMINDER_TZ).date()
+    return (now or clock.now()).astimezone(REMINDER_TZ).date()
 
 
 def next_tick_at(now: datetime.datetime | None = None) -> datetime.datetime:
     """The next 07:00 in Vietnam strictly after ``now`` (Vietnam keeps no summer time)."""
-    local = (now or timezone.now()).astimezone(REMINDER_TZ)
+    local = (now or clock.now()).astimezone(REMINDER_TZ)
     candidate = datetime.datetime.combine(local.date(), TICK_TIME, tzinfo=REMINDER_TZ)
     if candidate <= local:
         candidate = datetime.datetime.combine(
@@ -142,7 +142,7 @@ def schedule_next_tick(now: datetime.datetime | None = None) -> tuple[datetime.d
             kind=SCHEDULE_KIND,
             status=JobStatus.DONE,
             parameters={"at": at.isoformat()},
-            finished_at=timezone.now(),
+            finished_at=clock.now(),
         )
         transaction.on_commit(lambda: daily_tick.using(run_after=at).enqueue())
     return at, True

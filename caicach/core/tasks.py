@@ -11,10 +11,11 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from caicach.core import clock
 from caicach.core.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     with translation.override(settings.LANGUAGE_CODE), get_connection() as mail:
         for row in rows:
             claimed = Notification.objects.filter(pk=row.pk, emailed_at__isnull=True).update(
-                emailed_at=timezone.now()
+                emailed_at=clock.now()
             )
             if not claimed:
                 continue  # another delivery of this task got there first

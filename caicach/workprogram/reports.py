@@ -38,7 +38,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from caicach.core import audit, calendar, rendering
+from caicach.core import audit, calendar, clock, rendering
 from caicach.core.models import DocumentType, Unit, UnitKind, User
 from caicach.core.months import month_label
 from caicach.core.numbering import register_number
@@ -411,7 +411,7 @@ def monthly_report_save_draft(
         content=content,
         version=version,
         final=False,
-        today=today or timezone.localdate(),
+        today=today or clock.today(),
     )
     audit.record(
         actor=actor,
@@ -436,7 +436,7 @@ def monthly_report_submit(
 ) -> MonthlyReport:
     """Save and send the unit's report for the month to the Office. ``at`` is the moment of
     sending (now; the demo and tests pass another). Late when sent after the due date."""
-    moment = at or timezone.now()
+    moment = at or clock.now()
     sent_on = timezone.localdate(moment)
     report, changes, _created = _write(
         actor=actor,
@@ -703,7 +703,7 @@ def monthly_summary_save(
     """Save the Office's own parts of the month's summary (assessment, signer, recipients);
     the figures and the units' texts are read afresh whenever it is printed."""
     authorize(actor, "compile_summary", program)
-    check_period(program, period, today or timezone.localdate())
+    check_period(program, period, today or clock.today())
     unknown = set(data) - set(SUMMARY_FIELDS)
     if unknown:
         raise TypeError(f"Unknown summary fields: {sorted(unknown)}")
@@ -789,7 +789,7 @@ def monthly_summary_issue(
     if locked.registered_document_id is not None:
         raise ValidationError(_("Báo cáo này đã được ban hành."))
     _validate_summary(locked)
-    day = issued_on or timezone.localdate()
+    day = issued_on or clock.today()
     if day < locked.period:
         raise ValidationError(_("Ngày ban hành không được trước tháng báo cáo."))
     document = register_number(

@@ -11,12 +11,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caicach.core import rendering
+from caicach.core import clock, rendering
 from caicach.core.downloads import content_disposition
 from caicach.core.models import Unit, User
 from caicach.core.permissions import can, get_for_user, may_act_for
@@ -35,11 +34,6 @@ from caicach.workprogram.forms_reports import (
 )
 from caicach.workprogram.kpi_charts import trend_chart
 from caicach.workprogram.models import MonthlyReport, ReportStatus, WorkProgram
-
-
-def today() -> datetime.date:
-    """The day the pages judge deadlines and "overdue" on (a function, so tests can fix it)."""
-    return timezone.localdate()
 
 
 def _user(request: HttpRequest) -> User:
@@ -83,7 +77,7 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Who has reported: the chosen month unit by unit, and the year at a glance (late and
     missing reports counted per unit)."""
     program = get_for_user(request.user, _programs(), pk, "view_reports")
-    day = today()
+    day = clock.today()
     months = reports.report_months(program, day)
     numbers = [m.month for m in months] or [1]
     form = MonthChoiceForm(request.GET or None, months=numbers)
@@ -139,7 +133,7 @@ def report_form(request: HttpRequest, pk: int, unit_id: int, year: int, month: i
     if not may_act_for(user, unit_id):
         raise Http404
     unit = _report_unit(program, unit_id)
-    period = _period(program, year, month, today())
+    period = _period(program, year, month, clock.today())
     report = MonthlyReport.objects.filter(program=program, unit=unit, period=period).first()
     if report is not None and report.status == ReportStatus.SUBMITTED:
         messages.info(request, _("Báo cáo tháng này đã gửi; chỉ Văn phòng có thể mở lại để bổ sung."))
@@ -192,7 +186,7 @@ def report_form(request: HttpRequest, pk: int, unit_id: int, year: int, month: i
                     period=period,
                     content=content,
                     version=form.cleaned_data.get("version"),
-                    today=today(),
+                    today=clock.today(),
                 )
         except ValidationError as error:
             form.add_error(None, error)
@@ -215,7 +209,7 @@ def report_form(request: HttpRequest, pk: int, unit_id: int, year: int, month: i
         "form": form,
         "lines": lines,
         "line_rows": line_rows,
-        "today": today(),
+        "today": clock.today(),
     }
     return render(request, "workprogram/report_form.html", context)
 
@@ -278,9 +272,9 @@ def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _summary_context(program: WorkProgram, year: int, month: int) -> tuple[Any, Any, datetime.date]:
-    period = _period(program, year, month, today())
+    period = _period(program, year, month, clock.today())
     summary = reports.summary_for(program, period)
-    data = reports.summary_data(program, period, as_of=summary.issued_on or today())
+    data = reports.summary_data(program, period, as_of=summary.issued_on or clock.today())
     return summary, data, period
 
 
@@ -305,7 +299,7 @@ def summary_detail(request: HttpRequest, pk: int, year: int, month: int) -> Http
                 period=period,
                 data=form.service_data(),
                 version=form.cleaned_data.get("version"),
-                today=today(),
+                today=clock.today(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -319,7 +313,7 @@ def summary_detail(request: HttpRequest, pk: int, year: int, month: int) -> Http
         "period": period,
         "issued": issued,
         "form": form,
-        "issue_form": SummaryIssueForm(initial={"issued_on": today(), "version": summary.version}),
+        "issue_form": SummaryIssueForm(initial={"issued_on": clock.today(), "version": summary.version}),
         "events": timeline_for(summary) if summary.pk else [],
     }
     return render(request, "workprogram/report_summary.html", context)
@@ -329,7 +323,7 @@ def summary_detail(request: HttpRequest, pk: int, year: int, month: int) -> Http
 @require_POST
 def summary_issue(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
     program = get_for_user(request.user, _programs(), pk, "compile_summary")
-    period = _period(program, year, month, today())
+    period = _period(program, year, month, clock.today())
     summary = reports.summary_for(program, period)
     target = reverse("workprogram:summary_detail", kwargs={"pk": program.pk, "year": year, "month": month})
     if summary.pk is None:
@@ -361,14 +355,14 @@ def summary_docx(request: HttpRequest, pk: int, year: int, month: int) -> HttpRe
     """The summary as DOCX: the file kept at issue for an issued summary, otherwise compiled
     in the request (python-docx alone takes well under a second even for a hundred units)."""
     program = get_for_user(request.user, _programs(), pk, "compile_summary")
-    period = _period(program, year, month, today())
+    period = _period(program, year, month, clock.today())
     summary = reports.summary_for(program, period)
     frozen = reports.frozen_summary(summary)
     if frozen is not None:  # issued: exactly the file that was issued
         filename = summary.document_file.rsplit("/", 1)[-1]
         response = HttpResponse(frozen, content_type=rendering.DOCX_CONTENT_TYPE)
     else:
-        data = reports.summary_data(program, period, as_of=summary.issued_on or today())
+        data = reports.summary_data(program, period, as_of=summary.issued_on or clock.today())
         document = rendering.render(monthly_summary_spec(summary, data), "docx")
         filename = document.filename
         response = HttpResponse(document.content, content_type=document.content_type)
@@ -394,7 +388,7 @@ def kpi(request: HttpRequest, pk: int) -> HttpResponse:
     trend per month; every table also as .xlsx (``?format=xlsx&table=units|months``)."""
     program = get_for_user(request.user, _programs(), pk, "view_kpis")
     user = _user(request)
-    day = today()
+    day = clock.today()
     scope = kpis.kpi_scope(user, program)
     grace = kpis.grace_days_of(program)
     year_rows = kpis.unit_figures(
@@ -440,7 +434,7 @@ def kpi(request: HttpRequest, pk: int) -> HttpResponse:
 def kpi_unfinished(request: HttpRequest, pk: int) -> HttpResponse:
     """Unfinished items by lead unit, with its head's name, for the monthly regular meeting."""
     program = get_for_user(request.user, _programs(), pk, "view_kpis")
-    day = today()
+    day = clock.today()
     form = MonthChoiceForm(request.GET or None, months=list(range(1, 13)))
     chosen = form.cleaned_data.get("month") if form.is_valid() else None
     month = datetime.date(program.year, chosen or _default_month(program, day), 1)

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from caicach.core.models import Role, Unit, User
 from caicach.workprogram import kpis
 from caicach.workprogram.models import ItemStatus, ProgramItem, WorkProgram, WorkProgramSettings
-from tests.conftest import Org, People
+from tests.conftest import Org, People, on_day
 from tests.factories import make_unit, person
 from tests.workprogram.reports_data import make_program, random_items
 
@@ -254,11 +254,11 @@ def kpi_url(program: WorkProgram, **params: str) -> str:
 
 @pytest.mark.parametrize("key", ["y", "q3", "m6"])
 def test_the_kpi_page_shows_the_recounted_figures(
-    client: Client, dataset: Dataset, people: People, key: str, monkeypatch: pytest.MonkeyPatch
+    client: Client, dataset: Dataset, people: People, key: str
 ) -> None:
-    monkeypatch.setattr("caicach.workprogram.views_reports.today", lambda: TODAY)
     client.force_login(people.office_officer)
-    response = client.get(kpi_url(dataset.program, period=key))
+    with on_day(TODAY):
+        response = client.get(kpi_url(dataset.program, period=key))
     assert response.status_code == 200
     rows = response.context["rows"]
     assert {row.unit_id: observed(row) for row in rows} == expected_by_unit(dataset.items, key, 2024)
@@ -269,12 +269,10 @@ def test_the_kpi_page_shows_the_recounted_figures(
     assert f'data-total-issued="{total[2]}"' in body
 
 
-def test_the_xlsx_export_holds_the_same_figures(
-    client: Client, dataset: Dataset, people: People, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("caicach.workprogram.views_reports.today", lambda: TODAY)
+def test_the_xlsx_export_holds_the_same_figures(client: Client, dataset: Dataset, people: People) -> None:
     client.force_login(people.office_officer)
-    response = client.get(kpi_url(dataset.program, period="q2", format="xlsx"))
+    with on_day(TODAY):
+        response = client.get(kpi_url(dataset.program, period="q2", format="xlsx"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
     sheet = load_workbook(io.BytesIO(response.content)).active

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,7 @@ from caicach.workprogram import kpis, reports
 from caicach.workprogram.kpi_charts import nice_ceiling, trend_chart
 from caicach.workprogram.models import ItemStatus, LineStatus, MonthlyReport, WorkProgram
 from caicach.workprogram.reports import LineInput, ReportContent
-from tests.conftest import Org, People
+from tests.conftest import Org, People, on_day
 from tests.factories import person
 from tests.workprogram.reports_data import make_item, make_program
 
@@ -30,8 +31,9 @@ TODAY = datetime.date(2024, 5, 20)
 
 
 @pytest.fixture(autouse=True)
-def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("caicach.workprogram.views_reports.today", lambda: TODAY)
+def _fixed_today() -> Iterator[None]:
+    with on_day(TODAY):
+        yield
 
 
 @pytest.fixture

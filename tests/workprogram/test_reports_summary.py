@@ -137,8 +137,8 @@ def test_the_summary_quotes_the_figures_the_late_and_missing_units_and_their_tex
         f"{ytd.overdue}",
         f"tổng số nội dung phải trình là {ytd.due}; đã trình {ytd.submitted} nội dung",
         "3. Các nội dung chậm trình",
-        "Đề án chuyển đổi số ngành KH&CN | Sở Khoa học và Công nghệ | Tháng 01/2024 | Nguyên nhân: Chờ ý kiến "
-        "thẩm định của Sở Tư pháp. Giải pháp: Đôn đốc cơ quan thẩm định. Dự kiến hoàn thành: 15/4/2024.",
+        "Đề án chuyển đổi số ngành KH&CN | Sở Khoa học và Công nghệ | Tháng 01/2024 | Nguyên nhân: Chờ ý "
+        "kiến thẩm định của Sở Tư pháp. Giải pháp: Đôn đốc cơ quan thẩm định. Dự kiến hoàn thành: 15/4/2024.",
         "Kế hoạch tuyển dụng công chức năm 2024 | Sở Nội vụ | Tháng 02/2024 | "
         "Đơn vị chưa báo cáo nguyên nhân.",
         "4. Đánh giá chung\nCác đơn vị cơ bản chấp hành chế độ báo cáo.",

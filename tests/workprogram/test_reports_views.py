@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from caicach.workprogram.models import (
     WorkProgram,
 )
 from caicach.workprogram.reports import LineInput, ReportContent
-from tests.conftest import Org, People
+from tests.conftest import Org, People, on_day
 from tests.factories import make_unit, person
 from tests.workprogram.reports_data import make_item, make_program, random_items
 
@@ -38,8 +39,9 @@ MARCH = datetime.date(2024, 3, 1)
 
 
 @pytest.fixture(autouse=True)
-def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("caicach.workprogram.views_reports.today", lambda: TODAY)
+def _fixed_today() -> Iterator[None]:
+    with on_day(TODAY):
+        yield
 
 
 @pytest.fixture(autouse=True)

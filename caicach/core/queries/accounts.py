@@ -8,9 +8,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import clock
 from caicach.core.models import AuditEvent, LoginFailure, Membership, User
 from caicach.core.queries.audit import register_action_labels, register_object_url, timeline_for
 from caicach.core.text import fold
@@ -48,7 +48,7 @@ def _unlock_time(failures: QuerySet[LoginFailure], limit: int) -> datetime.datet
 def lockout_until(*, username: str, ip_address: str | None) -> datetime.datetime | None:
     """The moment a locked-out username or client address may try again, or None if not
     locked. At most two small indexed queries."""
-    since = timezone.now() - lockout_window()
+    since = clock.now() - lockout_window()
     recent = LoginFailure.objects.filter(created_at__gt=since)
     candidates = [
         _unlock_time(recent.filter(username=normalise_username(username)), settings.LOGIN_MAX_FAILURES)
@@ -60,7 +60,7 @@ def lockout_until(*, username: str, ip_address: str | None) -> datetime.datetime
 
 
 def failures_left(*, username: str) -> int:
-    since = timezone.now() - lockout_window()
+    since = clock.now() - lockout_window()
     used = LoginFailure.objects.filter(created_at__gt=since, username=normalise_username(username)).count()
     return max(settings.LOGIN_MAX_FAILURES - used, 0)
 

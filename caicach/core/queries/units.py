@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import overload
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import translation
 
+from caicach.core import clock
 from caicach.core.models import Unit, UnitKind, User
 from caicach.core.text import fold
 
@@ -148,7 +149,7 @@ def unit_rows(
     Without a search or a kind the list is the indented tree (filtered by status, each row
     keeping its depth in the whole tree so the indentation still shows where it sits). A
     search or a kind gives a flat list by code: the parent column says where each unit sits."""
-    day = on or timezone.localdate()
+    day = on or clock.today()
     active = Unit.objects.active_on(day)
     if search or kind:
         units = Unit.objects.select_related("parent", "successor")
@@ -198,7 +199,7 @@ def effective_unit(
     no longer in existence that day. Reports use it to roll a merged commune's history up
     to the commune that absorbed it. Pass ``units_by_id`` (see ``units_by_id()``) to follow
     the chain without a query per hop; a successor cycle stops at the last new unit."""
-    day = on or timezone.localdate()
+    day = on or clock.today()
     seen: set[int] = set()
     current = unit
     while current.successor_id is not None and not current.is_active_on(day) and current.pk not in seen:

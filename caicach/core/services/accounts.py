@@ -14,7 +14,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from caicach.core import audit
+from caicach.core import audit, clock
 from caicach.core.models import LoginFailure, Membership, Role, Unit, User
 from caicach.core.permissions import authorize, forget
 from caicach.core.queries.accounts import (
@@ -30,7 +30,7 @@ from caicach.core.versioning import check_version
 
 def lockout_message(until: datetime.datetime) -> str:
     local = timezone.localtime(until)
-    minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
+    minutes = max(1, int((until - clock.now()).total_seconds() // 60) + 1)
     return _(
         "Tài khoản tạm thời bị khóa do đăng nhập sai nhiều lần. "
         "Vui lòng thử lại sau %(time)s (khoảng %(minutes)d phút nữa)."

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.db import transaction
-from django.utils import timezone
 
+from caicach.core import clock
 from caicach.core.models import Notification, User
 from caicach.core.permissions import authorize
 from caicach.core.text import nfc
@@ -35,7 +35,7 @@ def notify(
             unique.setdefault(user.pk, user)
     if not unique:
         return []
-    now = timezone.now()
+    now = clock.now()
     rows = Notification.objects.bulk_create(
         [
             Notification(
@@ -67,7 +67,7 @@ def notify(
 def notification_mark_read(*, user: User, notification: Notification) -> Notification:
     authorize(user, "change", notification)
     if notification.read_at is None:
-        now = timezone.now()
+        now = clock.now()
         # Conditional UPDATE: a second tab marking the same row keeps the first read time.
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
         notification.read_at = now
@@ -75,4 +75,4 @@ def notification_mark_read(*, user: User, notification: Notification) -> Notific
 
 
 def notifications_mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=clock.now())

@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import audit
+from caicach.core import audit, clock
 from caicach.core.models import Unit, UnitKind, User
 from caicach.core.permissions import authorize
 from caicach.core.queries.units import COLUMNS
@@ -136,7 +136,7 @@ def unit_update(*, actor: User, unit: Unit, data: Mapping[str, Any], expected_ve
     # update() skips Unit.save(), which otherwise keeps the folded search column in step.
     values["search_text"] = current.build_search_text()
     updated = Unit.objects.filter(pk=current.pk, version=expected_version).update(
-        **values, version=F("version") + 1, updated_at=timezone.now()
+        **values, version=F("version") + 1, updated_at=clock.now()
     )
     if updated != 1:
         raise ValidationError(STALE_EDIT_MESSAGE, code="stale")

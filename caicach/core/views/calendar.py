@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from caicach.core import calendar as workcal
+from caicach.core import clock
 from caicach.core.forms.calendar import CalendarDayForm, WorkdayCountForm
 from caicach.core.models import CalendarDay, User
 from caicach.core.permissions import can, get_for_user, require
@@ -73,7 +73,7 @@ def _count(form: WorkdayCountForm) -> dict[str, Any] | None:
 @login_required
 def calendar_current(request: HttpRequest) -> HttpResponse:
     require(request.user, "core.view_calendar")
-    return redirect("calendar_year", year=timezone.localdate().year)
+    return redirect("calendar_year", year=clock.today().year)
 
 
 @login_required
@@ -97,7 +97,7 @@ def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
             "next_year": year + 1 if year < LAST_YEAR else None,
             "weekday_headers": [_("T2"), _("T3"), _("T4"), _("T5"), _("T6"), _("T7"), _("CN")],
             "can_manage": can(request.user, "core.manage_calendar"),
-            "today": timezone.localdate(),
+            "today": clock.today(),
         }
     )
     return render(request, "core/calendar/year.html", context)

@@ -47,7 +47,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page_obj": page_obj,
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "can_manage": can(request.user, "core.manage_units"),
     }
     template = "core/units/_table.html" if getattr(request, "htmx", False) else "core/units/list.html"
@@ -64,7 +64,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": unit,
             "staff": unit_staff(unit),
             "events": timeline_for(unit),
-            "today": timezone.localdate(),
+            "today": clock.today(),
             "can_change": can(request.user, "change", unit),
             "can_search_audit": can(request.user, "core.search_audit"),
             "content_type_id": ContentType.objects.get_for_model(Unit).pk,

@@ -17,7 +17,7 @@ from typing import Literal
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from caicach.core import rendering
+from caicach.core import clock, rendering
 from caicach.core.document_numbers import padded_number
 from caicach.core.models import DocumentType
 from caicach.core.rendering import (
@@ -201,7 +201,7 @@ def _submitted_on(initiative: Initiative) -> datetime.date | None:
 
 
 def _year(initiative: Initiative) -> int:
-    moment = initiative.submitted_at or initiative.created_at or timezone.now()
+    moment = initiative.submitted_at or initiative.created_at or clock.now()
     return timezone.localdate(moment).year
 
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 
-from caicach.core import rendering
+from caicach.core import clock, rendering
 from caicach.core.models import DocumentType, Unit
 from caicach.core.numbering import document_symbol
 from caicach.core.rendering import (
@@ -299,7 +299,7 @@ def refusal_letter_spec(recognition: Recognition, council: Council | None) -> Do
         title="",
         place=campaign.place,
         issued_on=day,
-        year=day.year if day else timezone.localdate().year,
+        year=day.year if day else clock.today().year,
         document_type=DocumentType.OFFICIAL_LETTER.value,
         symbol=registered.symbol
         if registered

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import Http404
 from django.utils import timezone
 
+from caicach.core import clock
 from caicach.core.models import DocumentType, User
 from caicach.core.numbering import document_symbol
 from caicach.core.permissions import get_for_user
@@ -251,7 +252,7 @@ def minutes_spec(
         subtitle=f"Họp {council.name[:1].lower()}{council.name[1:]}",
         place=campaign.place,
         issued_on=issued_on,
-        year=(day or campaign.window_start or timezone.localdate()).year,
+        year=(day or campaign.window_start or clock.today()).year,
         document_type=DocumentType.MINUTES.value,
         symbol=registered.symbol if registered else document_symbol(issuer, DocumentType.MINUTES.value),
         number=registered.number if registered else None,

@@ -9,9 +9,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import clock
 from caicach.core.forms.base import Form
 from caicach.core.models import Unit, User
 from caicach.core.permissions import acting_units
@@ -29,7 +29,7 @@ def import_units(user: User) -> QuerySet[Unit]:
 
 def import_campaigns(user: User) -> QuerySet[Campaign]:
     """Campaigns taking dossiers today that ``user`` may see (the service checks the unit)."""
-    today = timezone.localdate()
+    today = clock.today()
     return campaigns_for(user).filter(
         status=CampaignStatus.PUBLISHED, window_start__lte=today, window_end__gte=today
     )

@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import clock
 from caicach.core.forms.base import Form
 from caicach.core.forms.units import UnitChoiceField
 from caicach.core.models import ReformField, ReformIndex, Unit, User
@@ -77,7 +77,7 @@ class InitiativeFilterForm(Form):
         self.fields["unit"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
             pk__in=initiatives_for(user).values("unit_id")
         ).order_by("code")
-        this_year = timezone.localdate().year
+        this_year = clock.today().year
         year = self.fields["year"]
         assert isinstance(year, forms.TypedChoiceField)
         year.choices = [("", _("Tất cả")), *((y, str(y)) for y in range(this_year + 1, FIRST_YEAR - 1, -1))]

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import clock
 from caicach.core.forms.base import Form, VietnameseDateField
 from caicach.initiatives.models import Campaign, EffectivenessReport
 
@@ -29,7 +29,7 @@ class DecisionIssueForm(Form):
         """Prefilled with today and the signer of the campaign's plan."""
         return cls(
             initial={
-                "issued_on": timezone.localdate(),
+                "issued_on": clock.today(),
                 "signer_authority": campaign.signer_authority,
                 "signer_title": campaign.signer_title,
                 "signer_name": campaign.signer_name,

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
+from caicach.core import clock
 from caicach.core.models import User
 from caicach.core.text import fold
 from caicach.initiatives.models import Initiative
@@ -156,4 +157,4 @@ def export_xlsx(initiatives: QuerySet[Initiative], *, progress: Callable[[int], 
 
 
 def export_filename(day: datetime.date | None = None) -> str:
-    return f"Danh sách sáng kiến {(day or timezone.localdate()):%d-%m-%Y}.xlsx"
+    return f"Danh sách sáng kiến {(day or clock.today()):%d-%m-%Y}.xlsx"

@@ -11,11 +11,10 @@ import io
 import re
 import zipfile
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caicach.core import rendering
+from caicach.core import clock, rendering
 from caicach.core.jobs import JobError, JobOutput, Progress, job_handler
 from caicach.core.models import Job
 from caicach.core.permissions import can
@@ -151,7 +150,7 @@ def campaign_zip(job: Job, progress: Progress) -> JobOutput:
         if missing_files:
             note = _("Không đọc được các tệp đính kèm sau trên máy chủ:") + "\n" + "\n".join(missing_files)
             archive.writestr("tep-khong-doc-duoc.txt", note.encode("utf-8"))
-    stamp = timezone.localdate().strftime("%Y%m%d")
+    stamp = clock.today().strftime("%Y%m%d")
     message = _("Đã đóng gói %(count)s hồ sơ.") % {"count": total}
     if missing_files:
         message += " " + _("%(count)s tệp đính kèm không đọc được (xem tep-khong-doc-duoc.txt).") % {

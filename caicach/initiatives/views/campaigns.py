@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -68,7 +67,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 def _units_context(campaign: Campaign) -> dict[str, Any]:
-    state, state_text = window_state(campaign, timezone.localdate())
+    state, state_text = window_state(campaign, clock.today())
     return {
         "campaign": campaign,
         "progress": campaign_progress(campaign),

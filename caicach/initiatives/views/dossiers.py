@@ -14,10 +14,10 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from caicach.core import clock
 from caicach.core.downloads import content_disposition
 from caicach.core.models import Unit, User
 from caicach.core.permissions import acting_units, can, get_for_user, principal, require
@@ -125,7 +125,7 @@ def initiative_create_view(request: HttpRequest) -> HttpResponse:
     kind = kind_form.cleaned_data["kind"] if kind_form.is_valid() else InitiativeKind.SOLUTION
     units = _units_for_create(user, campaign)
     unit_list = list(units)
-    problem = campaign_window_error(campaign, timezone.localdate()) if campaign is not None else None
+    problem = campaign_window_error(campaign, clock.today()) if campaign is not None else None
     if not problem and not unit_list:
         problem = (
             _("Đơn vị của bạn không thuộc danh sách đơn vị tham gia đợt phát động này.")
