@@ -48,16 +48,15 @@ class InitiativesConfig(AppConfig):
             }
         )
         register_object_url(Campaign, "initiatives:campaign_detail")
-        # Dossiers (I2): the audit labels live with their service.
+        # The audit labels live with the services that record the actions.
         from caicach.initiatives.models import Initiative
         from caicach.initiatives.services.dossiers import ACTION_LABELS as DOSSIER_ACTION_LABELS
 
         register_action_labels(DOSSIER_ACTION_LABELS)
-        from caicach.initiatives.services.workflow import ACTION_LABELS as WORKFLOW_ACTION_LABELS  # I3
+        from caicach.initiatives.services.workflow import ACTION_LABELS as WORKFLOW_ACTION_LABELS
 
         register_action_labels(WORKFLOW_ACTION_LABELS)
         register_object_url(Initiative, "initiatives:initiative_detail")
-        # Recognition (I6): the audit labels live with their service.
         from caicach.initiatives.models import EffectivenessReport
         from caicach.initiatives.services.recognition import AUDIT_LABELS as RECOGNITION_ACTION_LABELS
 

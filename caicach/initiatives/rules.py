@@ -45,7 +45,7 @@ def _change_campaign(who: Principal, campaign: Campaign) -> bool:
 
 # --- Initiatives ---------------------------------------------------------------------------------
 #
-# The access matrix of issue 3: authors see and edit their own drafts; a unit's head sees the
+# The access matrix: authors see and edit their own drafts; a unit's head sees the
 # unit's dossiers and confirms them; reform officers see the dossiers that reached their
 # campaigns (or, outside any campaign, that their jurisdiction's units sent); council members
 # see only the dossiers assigned to them. Everyone else gets 404. ``queries.initiatives.initiatives_for``

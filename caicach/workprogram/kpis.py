@@ -1,4 +1,4 @@
-"""KPIs of a work program (issue 4, point 5; seed 001: "số lượng nội dung phải trình, đã
+"""KPIs of a work program (seed 001: "số lượng nội dung phải trình, đã
 trình, đã ban hành, chưa trình; tỷ lệ nội dung đã trình, đã ban hành so với tổng số nội
 dung phải trình").
 

@@ -38,10 +38,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from caicach.core import audit, calendar, clock, rendering
+from caicach.core import audit, calendar, clock, numbering, rendering
 from caicach.core.models import DocumentType, Unit, UnitKind, User
 from caicach.core.months import month_label
-from caicach.core.numbering import register_number
 from caicach.core.permissions import authorize, principal
 from caicach.core.services.notifications import notify
 from caicach.core.text import normalise_input
@@ -792,26 +791,15 @@ def monthly_summary_issue(
     day = issued_on or clock.today()
     if day < locked.period:
         raise ValidationError(_("Ngày ban hành không được trước tháng báo cáo."))
-    document = register_number(
-        unit=locked.issuing_unit,
+    numbering.issue(
+        obj=locked, document_field="registered_document", unit=locked.issuing_unit,
         document_type=DocumentType.REPORT,
-        year=day.year,
         title=f"Báo cáo tình hình thực hiện Chương trình công tác tháng {month_label(locked.period)}",
-        issued_on=day,
-        actor=actor,
-        obj=locked,
-    )
-    locked.registered_document = document
-    locked.issued_on = day
+        issued_on=day, actor=actor, action="monthly_summary.issue", stamp={"issued_on": day},
+    )  # fmt: skip
+    # The file is rendered once the number is taken, and kept as issued.
     locked.document_file = _freeze(locked)
-    locked.version += 1
-    locked.save(update_fields=["registered_document", "issued_on", "document_file", "version", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="monthly_summary.issue",
-        obj=locked,
-        changes={"registered_document": [None, document.pk], "issued_on": [None, day]},
-    )
+    locked.save(update_fields=["document_file"])
     return locked
 
 

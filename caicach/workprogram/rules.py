@@ -1,4 +1,4 @@
-"""Who may see and do what in the work program (seed 001; issue 4, point 6).
+"""Who may see and do what in the work program (seed 001, the Working Regulations).
 
 - The Office (OFFICE_OFFICER) keeps the program: within its jurisdiction
   (``Principal.scope_unit_ids``) it sees and manages every program, item and request;

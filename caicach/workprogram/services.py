@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import audit, clock
+from caicach.core import audit, clock, numbering
 from caicach.core.models import DocumentType, Unit, User
 from caicach.core.months import month_label
 from caicach.core.numbering import register_number
@@ -627,17 +627,20 @@ def _apply(request: AdjustmentRequest, actor: User) -> ProgramItem:
     return item
 
 
-def _number_decision(request: AdjustmentRequest, actor: User, decided_on: datetime.date) -> None:
-    verdict = "chấp thuận" if request.status == RequestStatus.APPROVED else "không chấp thuận"
-    request.decision_document = register_number(
-        unit=request.program.issuing_unit,
+def _issue_decision(
+    request: AdjustmentRequest, actor: User, decided_on: datetime.date, stamp: Mapping[str, Any]
+) -> None:
+    """The leader's decision, issued as the committee's numbered notice (Thông báo); the
+    request takes its verdict, decider and note in the same step."""
+    verdict = "chấp thuận" if stamp["status"] == RequestStatus.APPROVED else "không chấp thuận"
+    numbering.issue(
+        obj=request, document_field="decision_document", unit=request.program.issuing_unit,
         document_type=DocumentType.NOTICE,
-        year=decided_on.year,
         title=f"Thông báo ý kiến {verdict} {adjustment_subject(request)} của {request.lead_unit}",
-        issued_on=decided_on,
-        actor=actor,
-        obj=request,
-    )
+        issued_on=decided_on, actor=actor,
+        action="adjustment.approve" if stamp["status"] == RequestStatus.APPROVED else "adjustment.reject",
+        stamp={**stamp, "decided_by": actor, "decided_at": clock.now()},
+    )  # fmt: skip
 
 
 def _notify_decision(request: AdjustmentRequest) -> None:
@@ -667,34 +670,10 @@ def adjustment_request_approve(
     locked = _locked_request(request, version)
     authorize(actor, "decide", locked)
     item = _apply(locked, actor)
-    locked.item = item
-    locked.status = RequestStatus.APPROVED
-    locked.decided_by = actor
-    locked.decided_at = clock.now()
-    locked.decision_note = _text(note)
-    _number_decision(locked, actor, decided_on or clock.today())
-    locked.version += 1
-    locked.save(
-        update_fields=[
-            "item",
-            "status",
-            "decided_by",
-            "decided_at",
-            "decision_note",
-            "decision_document",
-            "version",
-        ]
-    )
-    audit.record(
-        actor=actor,
-        action="adjustment.approve",
-        obj=locked,
-        changes={
-            "status": [RequestStatus.PENDING, RequestStatus.APPROVED],
-            "decision_note": [None, locked.decision_note or None],
-            "decision_document": [None, locked.decision_document_id],
-        },
-    )
+    _issue_decision(
+        locked, actor, decided_on or clock.today(),
+        {"item": item, "status": RequestStatus.APPROVED, "decision_note": _text(note)},
+    )  # fmt: skip
     _notify_decision(locked)
     return locked
 
@@ -714,24 +693,8 @@ def adjustment_request_reject(
         raise ValidationError({"note": _("Vui lòng ghi rõ lý do không chấp thuận.")})
     locked = _locked_request(request, version)
     authorize(actor, "decide", locked)
-    locked.status = RequestStatus.REJECTED
-    locked.decided_by = actor
-    locked.decided_at = clock.now()
-    locked.decision_note = note
-    _number_decision(locked, actor, decided_on or clock.today())
-    locked.version += 1
-    locked.save(
-        update_fields=["status", "decided_by", "decided_at", "decision_note", "decision_document", "version"]
-    )
-    audit.record(
-        actor=actor,
-        action="adjustment.reject",
-        obj=locked,
-        changes={
-            "status": [RequestStatus.PENDING, RequestStatus.REJECTED],
-            "decision_note": [None, note],
-            "decision_document": [None, locked.decision_document_id],
-        },
+    _issue_decision(
+        locked, actor, decided_on or clock.today(), {"status": RequestStatus.REJECTED, "decision_note": note}
     )
     _notify_decision(locked)
     return locked

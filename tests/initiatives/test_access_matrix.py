@@ -1,4 +1,4 @@
-"""The access matrix of issue 3 (role × action × dossier state), and the list query kept in
+"""The access matrix (role × action × dossier state), and the list query kept in
 step with the ``view`` rule for every persona and every state.
 
 The dossier is sent by the Department of Science & Technology to a campaign of the province

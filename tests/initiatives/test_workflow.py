@@ -117,9 +117,7 @@ def test_the_filing_deadline_is_one_year_after_the_first_application_that_day_in
 # --- Submit --------------------------------------------------------------------------------------
 
 
-def test_an_author_submits_a_complete_dossier_to_the_unit_head(
-    draft: Initiative, people: People, django_capture_on_commit_callbacks: object
-) -> None:
+def test_an_author_submits_a_complete_dossier_to_the_unit_head(draft: Initiative, people: People) -> None:
     submitted = submit(draft, people.unit_staff)
     assert submitted.status == InitiativeStatus.AWAITING_CONFIRMATION
     assert submitted.revision == 1

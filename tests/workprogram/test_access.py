@@ -1,4 +1,4 @@
-"""Who sees and does what (issue 4, point 6): the Office sees and manages everything of its
+"""Who sees and does what: the Office sees and manages everything of its
 committee; a unit sees the items it leads or coordinates and files requests for those it
 leads; a leader sees what they supervise and decides; outsiders get 404. Every page is
 checked for every persona, and the list queries are kept in step with the rules."""

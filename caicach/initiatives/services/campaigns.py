@@ -13,9 +13,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import audit, clock
+from caicach.core import audit, clock, numbering
 from caicach.core.models import DocumentType, Role, Unit, User
-from caicach.core.numbering import register_number
 from caicach.core.permissions import authorize, principal
 from caicach.core.services.notifications import notify
 from caicach.core.text import normalise_input
@@ -173,29 +172,11 @@ def campaign_publish(*, campaign: Campaign, actor: User, issued_on: datetime.dat
         raise ValidationError(_("Kế hoạch này đã được ban hành."))
     _validate(locked)
     day = issued_on or clock.today()
-    document = register_number(
-        unit=locked.issuing_unit,
-        document_type=DocumentType.PLAN,
-        year=day.year,
-        title=f"Kế hoạch {locked.title}",
-        issued_on=day,
-        actor=actor,
-        obj=locked,
-    )
-    locked.registered_document = document
-    locked.issued_on = day
-    locked.status = CampaignStatus.PUBLISHED
-    locked.version += 1
-    locked.save(update_fields=["registered_document", "issued_on", "status", "version", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="campaign.publish",
-        obj=locked,
-        changes={
-            "status": [CampaignStatus.DRAFT, CampaignStatus.PUBLISHED],
-            "registered_document": [None, document.reference],
-        },
-    )
+    numbering.issue(
+        obj=locked, document_field="registered_document", unit=locked.issuing_unit,
+        document_type=DocumentType.PLAN, title=f"Kế hoạch {locked.title}", issued_on=day, actor=actor,
+        action="campaign.publish", stamp={"issued_on": day, "status": CampaignStatus.PUBLISHED},
+    )  # fmt: skip
     _notify_eligible_units(locked)
     return locked
 

@@ -22,9 +22,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import audit, clock
+from caicach.core import audit, clock, numbering
 from caicach.core.models import DocumentType, Membership, User
-from caicach.core.numbering import register_number
 from caicach.core.permissions import authorize, can
 from caicach.core.services.notifications import notify
 from caicach.core.text import fold, normalise_input
@@ -999,26 +998,9 @@ def minutes_issue(*, council: Council, actor: User, issued_on: datetime.date | N
             % {"count": pending}
         )
     day = issued_on or locked.meeting_on or clock.today()
-    document = register_number(
-        unit=locked.campaign.issuing_unit,
-        document_type=DocumentType.MINUTES,
-        year=day.year,
-        title=f"Biên bản họp {locked.name}",
-        issued_on=day,
-        actor=actor,
-        obj=locked,
-    )
-    locked.minutes = document
-    update = ["minutes", "version"]
-    if locked.meeting_on is None:
-        locked.meeting_on = day
-        update.append("meeting_on")
-    locked.version += 1
-    locked.save(update_fields=update)
-    audit.record(
-        actor=actor,
-        action="council.minutes_issue",
-        obj=locked,
-        changes={"minutes": [None, document.reference]},
-    )
+    numbering.issue(
+        obj=locked, document_field="minutes", unit=locked.campaign.issuing_unit,
+        document_type=DocumentType.MINUTES, title=f"Biên bản họp {locked.name}", issued_on=day, actor=actor,
+        action="council.minutes_issue", stamp={"meeting_on": locked.meeting_on or day},
+    )  # fmt: skip
     return locked

@@ -22,10 +22,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caicach.core import audit, clock
+from caicach.core import audit, clock, numbering
 from caicach.core import calendar as working_calendar
 from caicach.core.models import DocumentType, Membership, Role, Unit, User
-from caicach.core.numbering import register_number
 from caicach.core.permissions import UnitTree, authorize, principal
 from caicach.core.services.notifications import notify
 from caicach.core.text import normalise_input
@@ -378,33 +377,13 @@ def initiative_accept(
             }
         )
     receiver = receiving_unit_for(locked, actor)
-    receipt = register_number(
-        unit=receiver,
-        document_type=DocumentType.RECEIPT,
-        year=day.year,
-        title=f"Giấy biên nhận hồ sơ sáng kiến “{locked.title}”",
-        issued_on=day,
-        actor=actor,
-        obj=locked,
-    )
-    before = locked.status
-    locked.status = InitiativeStatus.ACCEPTED
-    locked.receipt = receipt
-    locked.accepted_on = day
-    locked.result_due_on = result_due_on(day)
-    locked.version += 1
-    locked.save(update_fields=["status", "receipt", "accepted_on", "result_due_on", "version", "updated_at"])
-    audit.record(
-        actor=actor,
+    due = result_due_on(day)
+    receipt = numbering.issue(
+        obj=locked, document_field="receipt", unit=receiver, document_type=DocumentType.RECEIPT,
+        title=f"Giấy biên nhận hồ sơ sáng kiến “{locked.title}”", issued_on=day, actor=actor,
         action="initiative.accept",
-        obj=locked,
-        changes={
-            "status": [before, locked.status],
-            "receipt": [None, receipt.reference],
-            "accepted_on": [None, day],
-            "result_due_on": [None, locked.result_due_on],
-        },
-    )
+        stamp={"status": InitiativeStatus.ACCEPTED, "accepted_on": day, "result_due_on": due},
+    )  # fmt: skip
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Hồ sơ sáng kiến đã được tiếp nhận: %(title)s") % {"title": locked.title}
         body = _(
@@ -414,7 +393,7 @@ def initiative_accept(
             "unit": receiver.name,
             "day": _d(day),
             "reference": receipt.reference,
-            "due": _d(locked.result_due_on),
+            "due": _d(due),
         }
     _tell(authors_to_tell(locked), locked, title, body)
     return locked
