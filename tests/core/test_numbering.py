@@ -24,6 +24,7 @@ from caicach.core.models import (
     Unit,
     User,
 )
+from caicach.core.numbering import issue as numbering_issue
 from caicach.core.numbering import register_external_number, register_number
 from tests.conftest import Org, People
 from tests.factories import person
@@ -305,3 +306,30 @@ def test_an_official_letter_without_a_drafting_unit_is_refused(org: Org, people:
             actor=people.admin,
         )
     assert not RegisteredDocument.objects.exists()
+
+
+def test_issue_numbers_links_stamps_moves_the_version_and_audits_in_one_step(
+    org: Org, people: People
+) -> None:
+    # A draft campaign stands for any numbered object: issue() knows no domain model.
+    from caicach.initiatives.demo import SEED_CAMPAIGN
+    from caicach.initiatives.models import Campaign, CampaignStatus
+    from caicach.initiatives.services.campaigns import campaign_create
+
+    draft = campaign_create(
+        actor=people.admin,
+        data={**SEED_CAMPAIGN, "issuing_unit": org.province, "receiving_unit": org.home_affairs},
+    )
+    version = draft.version
+    document = numbering_issue(
+        obj=draft, document_field="registered_document", unit=org.province, document_type=DocumentType.PLAN,
+        title="Kế hoạch phát động", issued_on=DAY, actor=people.reform_officer, action="campaign.publish",
+        stamp={"issued_on": DAY, "status": CampaignStatus.PUBLISHED},
+    )  # fmt: skip
+    stored = Campaign.objects.get(pk=draft.pk)
+    assert stored.registered_document == document and document.reference.startswith("01/KH-")
+    assert (stored.issued_on, stored.status, stored.version) == (DAY, CampaignStatus.PUBLISHED, version + 1)
+    assert document.object_id == str(draft.pk)
+    event = AuditEvent.objects.filter(action="campaign.publish").get()
+    assert event.changes["registered_document"] == [None, document.reference]
+    assert event.changes["status"] == [CampaignStatus.DRAFT, CampaignStatus.PUBLISHED]
