@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 
 from caicach.core.downloads import content_disposition
 from caicach.core.models import User
+from caicach.core.rendering import RenderedDocument
 
 
 def acting_user(request: HttpRequest) -> User:
@@ -35,3 +36,8 @@ def file_response(content: bytes, filename: str, content_type: str, *, inline: b
     response["Content-Disposition"] = content_disposition(filename, inline=inline)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def document_response(document: RenderedDocument) -> HttpResponse:
+    """A generated document (DOCX/PDF) as a download under its Vietnamese file name."""
+    return file_response(document.content, document.filename, document.content_type)

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from caicach.core import clock, rendering
 from caicach.core.downloads import content_disposition
-from caicach.core.models import Role, Unit, User
+from caicach.core.models import Role, Unit
 from caicach.core.permissions import can, get_for_user, principal, require
 from caicach.core.queries.audit import timeline_for
+from caicach.core.web import acting_user, add_service_errors
 from caicach.workprogram.documents import decision_spec, request_spec
 from caicach.workprogram.forms import (
     APPROVE,
@@ -78,20 +78,6 @@ from caicach.workprogram.services import (
 PAGE_SIZE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """A service's errors onto the form: per field where the form has that field."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # --- Programs -------------------------------------------------------------------------------------
 
 
@@ -112,12 +98,12 @@ def program_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def program_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "workprogram.create_program")
-    form = ProgramForm(request.POST or None, user=_user(request), initial={"year": clock.today().year})
+    form = ProgramForm(request.POST or None, user=acting_user(request), initial={"year": clock.today().year})
     if request.method == "POST" and form.is_valid():
         try:
-            program = program_create(actor=_user(request), data=form.service_data())
+            program = program_create(actor=acting_user(request), data=form.service_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã tạo chương trình “%(title)s”.") % {"title": program.title})
             return redirect(program)
@@ -128,17 +114,17 @@ def program_create_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def program_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_for_user(request.user, WorkProgram.objects.select_related("issuing_unit"), pk, "change")
-    form = ProgramForm(request.POST or None, user=_user(request), program=program)
+    form = ProgramForm(request.POST or None, user=acting_user(request), program=program)
     if request.method == "POST" and form.is_valid():
         try:
             program = program_update(
-                actor=_user(request),
+                actor=acting_user(request),
                 program=program,
                 data=form.service_data(),
                 version=form.submitted_version,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã lưu chương trình."))
             return redirect(program)
@@ -198,7 +184,9 @@ def program_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = program_import_xlsx(actor=_user(request), program=program, file=upload, filename=upload.name)
+        result = program_import_xlsx(
+            actor=acting_user(request), program=program, file=upload, filename=upload.name
+        )
         if result.ok:
             messages.success(
                 request, _("Đã nhập %(count)s nội dung vào chương trình.") % {"count": result.created}
@@ -231,9 +219,9 @@ def item_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ItemForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         try:
-            item = item_create(actor=_user(request), program=program, data=form.service_data())
+            item = item_create(actor=acting_user(request), program=program, data=form.service_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã thêm nội dung vào chương trình."))
             return redirect(item)
@@ -248,10 +236,13 @@ def item_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             item = item_update(
-                actor=_user(request), item=item, data=form.service_data(), version=form.submitted_version
+                actor=acting_user(request),
+                item=item,
+                data=form.service_data(),
+                version=form.submitted_version,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã lưu nội dung."))
             return redirect(item)
@@ -298,14 +289,14 @@ def item_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             item_submit(
-                actor=_user(request),
+                actor=acting_user(request),
                 item=item,
                 submitted_on=form.cleaned_data["submitted_on"],
                 reference=form.cleaned_data["reference"],
                 version=form.submitted_version,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã ghi nhận việc trình nội dung."))
             return redirect(item)
@@ -322,14 +313,14 @@ def item_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             item_issue(
-                actor=_user(request),
+                actor=acting_user(request),
                 item=item,
                 issued_on=form.cleaned_data["issued_on"],
                 reference=form.cleaned_data["reference"],
                 version=form.submitted_version,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã ghi nhận việc ban hành."))
             return redirect(item)
@@ -349,10 +340,10 @@ def request_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             adjustment = adjustment_request_file(
-                actor=_user(request), program=item.program, item=item, **form.service_data()
+                actor=acting_user(request), program=item.program, item=item, **form.service_data()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã gửi đề nghị; lãnh đạo phụ trách đã được thông báo."))
             return redirect(adjustment)
@@ -367,12 +358,14 @@ def request_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_for_user(
         request.user, WorkProgram.objects.select_related("issuing_unit"), pk, "propose_item"
     )
-    form = AdditionRequestForm(request.POST or None, program=program, user=_user(request))
+    form = AdditionRequestForm(request.POST or None, program=program, user=acting_user(request))
     if request.method == "POST" and form.is_valid():
         try:
-            adjustment = adjustment_request_file(actor=_user(request), program=program, **form.service_data())
+            adjustment = adjustment_request_file(
+                actor=acting_user(request), program=program, **form.service_data()
+            )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã gửi đề nghị bổ sung; lãnh đạo phụ trách đã được thông báo."))
             return redirect(adjustment)
@@ -433,13 +426,13 @@ def request_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
         try:
             adjustment = decide(
-                actor=_user(request),
+                actor=acting_user(request),
                 request=adjustment,
                 note=form.cleaned_data["note"],
                 version=form.submitted_version,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -509,10 +502,10 @@ def program_settings_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             program_settings_update(
-                actor=_user(request), unit=unit, data=form.service_data(), version=form.settings_version
+                actor=acting_user(request), unit=unit, data=form.service_data(), version=form.settings_version
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã lưu thiết lập của %(unit)s.") % {"unit": unit})
             return redirect(f"{reverse('workprogram:settings')}?unit={unit.pk}")
@@ -533,9 +526,9 @@ def reason_create_view(request: HttpRequest) -> HttpResponse:
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            adjustment_reason_create(actor=_user(request), data=form.service_data())
+            adjustment_reason_create(actor=acting_user(request), data=form.service_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã thêm lý do điều chỉnh."))
             return redirect("workprogram:settings")
@@ -550,9 +543,9 @@ def reason_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST or None, reason=reason)
     if request.method == "POST" and form.is_valid():
         try:
-            adjustment_reason_update(actor=_user(request), reason=reason, data=form.service_data())
+            adjustment_reason_update(actor=acting_user(request), reason=reason, data=form.service_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã lưu lý do điều chỉnh."))
             return redirect("workprogram:settings")

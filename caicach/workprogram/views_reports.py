@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caicach.core import clock, rendering
-from caicach.core.downloads import content_disposition
-from caicach.core.models import Unit, User
+from caicach.core.models import Unit
 from caicach.core.permissions import can, get_for_user, may_act_for
 from caicach.core.queries.audit import timeline_for
+from caicach.core.web import acting_user, document_response, file_response
 from caicach.workprogram import exports_reports, kpis, reports
 from caicach.workprogram.documents_reports import monthly_summary_spec
 from caicach.workprogram.forms_reports import (
@@ -34,11 +34,6 @@ from caicach.workprogram.forms_reports import (
 )
 from caicach.workprogram.kpi_charts import trend_chart
 from caicach.workprogram.models import MonthlyReport, ReportStatus, WorkProgram
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _programs() -> Any:
@@ -63,9 +58,7 @@ def _default_month(program: WorkProgram, day: datetime.date) -> int:
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports_reports.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition(filename)
-    return response
+    return file_response(content, filename, exports_reports.XLSX_CONTENT_TYPE)
 
 
 # --- The units' reports ------------------------------------------------------------------------------
@@ -83,7 +76,7 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     form = MonthChoiceForm(request.GET or None, months=numbers)
     chosen = form.cleaned_data.get("month") if form.is_valid() else None
     month = chosen or min(_default_month(program, day), numbers[-1])
-    units = list(reports.report_units_for(_user(request), program))
+    units = list(reports.report_units_for(acting_user(request), program))
     rows = reports.report_matrix(program, units, today=day)
     year_months = [datetime.date(program.year, m, 1) for m in range(1, 13)]
     if request.GET.get("format") == "xlsx":
@@ -129,7 +122,7 @@ def _report_unit(program: WorkProgram, unit_id: int) -> Unit:
 def report_form(request: HttpRequest, pk: int, unit_id: int, year: int, month: int) -> HttpResponse:
     """The unit's report for the month, prefilled with its items: save a draft or send it."""
     program = get_for_user(request.user, _programs(), pk, "view_reports")
-    user = _user(request)
+    user = acting_user(request)
     if not may_act_for(user, unit_id):
         raise Http404
     unit = _report_unit(program, unit_id)
@@ -253,7 +246,7 @@ def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             reports.monthly_report_reopen(
-                actor=_user(request),
+                actor=acting_user(request),
                 report=report,
                 version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
@@ -294,7 +287,7 @@ def summary_detail(request: HttpRequest, pk: int, year: int, month: int) -> Http
     if request.method == "POST" and not issued and form.is_valid():
         try:
             reports.monthly_summary_save(
-                actor=_user(request),
+                actor=acting_user(request),
                 program=program,
                 period=period,
                 data=form.service_data(),
@@ -335,7 +328,7 @@ def summary_issue(request: HttpRequest, pk: int, year: int, month: int) -> HttpR
         return redirect(target)
     try:
         issued = reports.monthly_summary_issue(
-            actor=_user(request),
+            actor=acting_user(request),
             summary=summary,
             version=form.cleaned_data["version"],
             issued_on=form.cleaned_data["issued_on"],
@@ -359,15 +352,9 @@ def summary_docx(request: HttpRequest, pk: int, year: int, month: int) -> HttpRe
     summary = reports.summary_for(program, period)
     frozen = reports.frozen_summary(summary)
     if frozen is not None:  # issued: exactly the file that was issued
-        filename = summary.document_file.rsplit("/", 1)[-1]
-        response = HttpResponse(frozen, content_type=rendering.DOCX_CONTENT_TYPE)
-    else:
-        data = reports.summary_data(program, period, as_of=summary.issued_on or clock.today())
-        document = rendering.render(monthly_summary_spec(summary, data), "docx")
-        filename = document.filename
-        response = HttpResponse(document.content, content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition(filename)
-    return response
+        return file_response(frozen, summary.document_file.rsplit("/", 1)[-1], rendering.DOCX_CONTENT_TYPE)
+    data = reports.summary_data(program, period, as_of=summary.issued_on or clock.today())
+    return document_response(rendering.render(monthly_summary_spec(summary, data), "docx"))
 
 
 # --- KPIs ---------------------------------------------------------------------------------------------
@@ -387,7 +374,7 @@ def kpi(request: HttpRequest, pk: int) -> HttpResponse:
     """Figures per lead unit for a month, a quarter or the year, the units' ranking and the
     trend per month; every table also as .xlsx (``?format=xlsx&table=units|months``)."""
     program = get_for_user(request.user, _programs(), pk, "view_kpis")
-    user = _user(request)
+    user = acting_user(request)
     day = clock.today()
     scope = kpis.kpi_scope(user, program)
     grace = kpis.grace_days_of(program)
@@ -438,7 +425,7 @@ def kpi_unfinished(request: HttpRequest, pk: int) -> HttpResponse:
     form = MonthChoiceForm(request.GET or None, months=list(range(1, 13)))
     chosen = form.cleaned_data.get("month") if form.is_valid() else None
     month = datetime.date(program.year, chosen or _default_month(program, day), 1)
-    groups = kpis.unfinished_by_unit(program, month, kpis.kpi_scope(_user(request), program), today=day)
+    groups = kpis.unfinished_by_unit(program, month, kpis.kpi_scope(acting_user(request), program), today=day)
     if request.GET.get("format") == "xlsx":
         sheet = exports_reports.unfinished_sheet(program.title, month, groups)
         return _xlsx(

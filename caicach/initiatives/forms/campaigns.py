@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -302,12 +301,3 @@ class ExtendWindowForm(Form):
 
 class CloseCampaignForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's errors next to the fields they name; anything else on top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

@@ -13,21 +13,19 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caicach.core import clock, rendering
 from caicach.core.jobs import job_start
-from caicach.core.models import User
 from caicach.core.permissions import acting_unit_ids, can, get_for_user, require
 from caicach.core.queries.audit import timeline_for
+from caicach.core.web import acting_user, add_service_errors, document_response
 from caicach.initiatives.documents.campaigns import campaign_plan_spec
 from caicach.initiatives.forms.campaigns import (
     CampaignForm,
     CloseCampaignForm,
     ExtendWindowForm,
-    apply_service_errors,
     implementation_formset,
     implementation_items,
 )
@@ -46,12 +44,6 @@ from caicach.initiatives.services.campaigns import (
     campaign_update,
 )
 from caicach.initiatives.tasks.campaigns import CAMPAIGN_PLAN_PDF
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @login_required
@@ -120,7 +112,7 @@ def _campaign_form_page(
 ) -> HttpResponse:
     """Create (``campaign`` None) or edit a draft: the form, the repeated rows of section III,
     one service call."""
-    user = _user(request)
+    user = acting_user(request)
     data = request.POST if request.method == "POST" else None
     form = CampaignForm(data, instance=campaign, actor=user, initial=initial)
     formset = implementation_formset(data, campaign=campaign)
@@ -140,7 +132,7 @@ def _campaign_form_page(
                 )
                 messages.success(request, _("Đã lưu dự thảo kế hoạch phát động."))
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("initiatives:campaign_detail", pk=saved.pk)
     return render(
@@ -152,7 +144,7 @@ def _campaign_form_page(
 @require_http_methods(["GET", "POST"])
 def campaign_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "initiatives.create_campaign")
-    user = _user(request)
+    user = acting_user(request)
     return _campaign_form_page(request, campaign=None, initial={"issuing_unit": user.unit_id})
 
 
@@ -179,13 +171,13 @@ def campaign_extend_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             campaign = campaign_extend_window(
                 campaign=campaign,
-                actor=_user(request),
+                actor=acting_user(request),
                 new_end=form.cleaned_data["new_end"],
                 reason=form.cleaned_data["reason"],
                 version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -205,7 +197,7 @@ def campaign_close_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."))
         return redirect("initiatives:campaign_detail", pk=campaign.pk)
     try:
-        campaign_close(campaign=campaign, actor=_user(request), version=form.cleaned_data["version"])
+        campaign_close(campaign=campaign, actor=acting_user(request), version=form.cleaned_data["version"])
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -221,12 +213,7 @@ def campaign_plan(request: HttpRequest, pk: int) -> HttpResponse:
     answer in the request). The PDF goes through LibreOffice and is made in the background:
     see ``campaign_plan_pdf``."""
     campaign = get_for_user(request.user, campaigns_with_units(), pk, "view")
-    document = rendering.render(campaign_plan_spec(campaign), "docx")
-    response = HttpResponse(document.content, content_type=document.content_type)
-    disposition = content_disposition_header(as_attachment=True, filename=document.filename)
-    if disposition:
-        response["Content-Disposition"] = disposition
-    return response
+    return document_response(rendering.render(campaign_plan_spec(campaign), "docx"))
 
 
 @login_required
@@ -235,7 +222,7 @@ def campaign_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Start making the plan's PDF in the background and send the user to watch it."""
     campaign = get_for_user(request.user, Campaign.objects.all(), pk, "view")
     job = job_start(
-        kind=CAMPAIGN_PLAN_PDF, actor=_user(request), parameters={"campaign": campaign.pk}, total=1
+        kind=CAMPAIGN_PLAN_PDF, actor=acting_user(request), parameters={"campaign": campaign.pk}, total=1
     )
     return redirect("job_detail", pk=job.pk)
 
@@ -245,7 +232,7 @@ def campaign_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_for_user(request.user, campaigns_with_units(), pk, "publish")
     try:
-        campaign = campaign_publish(campaign=campaign, actor=_user(request))
+        campaign = campaign_publish(campaign=campaign, actor=acting_user(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -23,6 +23,7 @@ from caicach.core.models import Unit, User
 from caicach.core.permissions import acting_units, can, get_for_user, principal, require
 from caicach.core.queries.audit import timeline_for
 from caicach.core.uploads import human_size
+from caicach.core.web import acting_user
 from caicach.initiatives.forms.dossiers import (
     AttachmentForm,
     BaseAuthorFormSet,
@@ -54,12 +55,6 @@ from caicach.initiatives.services.dossiers import (
 # With more units than this on offer (an administrator), author accounts are offered from
 # the administrator's own units only: a list of every account in the province helps nobody.
 MAX_UNITS_FOR_USER_CHOICES = 10
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _apply_service_errors(form: InitiativeForm, formset: BaseAuthorFormSet, exc: ValidationError) -> None:
@@ -115,7 +110,7 @@ def _form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def initiative_create_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     require(user, "initiatives.create_initiative")
     campaign: Campaign | None = None
     campaign_id = request.GET.get("campaign", "")
@@ -202,7 +197,7 @@ def initiative_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     initiative = get_for_user(user, initiative_for_page(), pk, "change")
     linked = [a.user_id for a in initiative.authorships.all() if a.user_id]
     users = author_user_choices([initiative.unit_id], linked=[*linked, user.pk])
@@ -253,7 +248,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     initiative = get_for_user(user, initiative_for_page(), pk, "view")
     authors = list(initiative.authorships.all())
     can_edit = can(user, "change", initiative)
@@ -278,7 +273,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def initiative_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """Two versions side by side (``?a=1&b=3``; ``current`` is the dossier as it is now)."""
-    user = _user(request)
+    user = acting_user(request)
     initiative = get_for_user(user, initiative_for_page(), pk, "view")
     numbers = [str(v.number) for v in initiative.version_list]  # type: ignore[attr-defined]
     default_a = numbers[-2] if len(numbers) >= 2 else (numbers[-1] if numbers else CURRENT)
@@ -308,7 +303,7 @@ def initiative_compare(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     initiative = get_for_user(user, initiative_for_page(), pk, "change")
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -351,7 +346,7 @@ def _attachment_for(request: HttpRequest, pk: int, action: str) -> InitiativeAtt
 def attachment_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = _attachment_for(request, pk, "change")
     try:
-        attachment_remove(attachment=attachment, actor=_user(request))
+        attachment_remove(attachment=attachment, actor=acting_user(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

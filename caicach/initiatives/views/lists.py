@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_POST
 
-from caicach.core.downloads import content_disposition
 from caicach.core.jobs import job_start
 from caicach.core.models import User
 from caicach.core.permissions import can, require
+from caicach.core.web import file_response
 from caicach.initiatives.forms.lists import InitiativeFilterForm
 from caicach.initiatives.queries import search as search_queries
 from caicach.initiatives.tasks.lists import INITIATIVES_EXPORT
@@ -54,9 +54,7 @@ def initiative_export(request: HttpRequest) -> HttpResponse:
         # The job re-reads the filters and the user's rights when it runs.
         job = job_start(kind=INITIATIVES_EXPORT, actor=user, parameters={"query": request.GET.urlencode()})
         return redirect("job_detail", pk=job.pk)
-    response = HttpResponse(search_queries.export_xlsx(rows), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition(search_queries.export_filename())
-    return response
+    return file_response(search_queries.export_xlsx(rows), search_queries.export_filename(), XLSX_TYPE)
 
 
 urlpatterns: list[URLPattern] = [

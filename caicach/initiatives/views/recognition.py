@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caicach.core import rendering
-from caicach.core.downloads import content_disposition
-from caicach.core.forms.base import Form
 from caicach.core.jobs import job_start
 from caicach.core.models import User
 from caicach.core.permissions import get_for_user
 from caicach.core.queries.audit import timeline_for
+from caicach.core.web import add_service_errors, document_response, file_response
 from caicach.initiatives.documents.recognition import (
     certificate_pdf,
     decision_spec,
@@ -74,23 +73,6 @@ def _actor(request: HttpRequest) -> User:
     return user
 
 
-def _download(document: rendering.RenderedDocument) -> HttpResponse:
-    response = HttpResponse(document.content, content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition(document.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    """Put a service's refusal on the form: per field where it names one of the form's
-    fields, otherwise at the top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _flash(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
@@ -137,7 +119,7 @@ def recognition_decision_issue_view(request: HttpRequest, pk: int) -> HttpRespon
                 campaign=campaign, actor=_actor(request), **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -178,7 +160,7 @@ def recognition_certificates_issue(request: HttpRequest, pk: int) -> HttpRespons
 def recognition_decision_docx(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_for_user(request.user, decisions_with_relations(), pk, "view")
     spec = decision_spec(decision, decision_recognitions(decision), campaign_council(decision.campaign_id))
-    return _download(rendering.render(spec, "docx"))
+    return document_response(rendering.render(spec, "docx"))
 
 
 # --- One outcome: refusal letter, certificate -------------------------------------------------------
@@ -222,7 +204,7 @@ def recognition_refusal_docx(request: HttpRequest, pk: int) -> HttpResponse:
     if recognition.refusal_letter is None:
         raise Http404
     spec = refusal_letter_spec(recognition, campaign_council(recognition.initiative.campaign_id or 0))
-    return _download(refusal_letter_document(spec))
+    return document_response(refusal_letter_document(spec))
 
 
 @login_required
@@ -260,7 +242,7 @@ def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         return redirect(certificate.recognition.initiative)
-    return _download(document)
+    return file_response(document.content, document.filename, document.content_type)
 
 
 @login_required
@@ -304,7 +286,7 @@ def effectiveness_create(request: HttpRequest, pk: int) -> HttpResponse:
                     initiative=initiative, actor=_actor(request), data=form.report_data()
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Đã lưu bản nháp báo cáo hiệu quả áp dụng."))
                 return redirect("initiatives:effectiveness_detail", pk=report.pk)
@@ -348,7 +330,7 @@ def effectiveness_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu báo cáo hiệu quả áp dụng."))
             return redirect("initiatives:effectiveness_detail", pk=report.pk)
@@ -385,7 +367,7 @@ def effectiveness_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def effectiveness_docx(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_for_user(request.user, reports_with_relations(), pk, "view")
-    return _download(effectiveness_report_docx(report))
+    return document_response(effectiveness_report_docx(report))
 
 
 urlpatterns: list[URLPattern] = [

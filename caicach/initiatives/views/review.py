@@ -16,12 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caicach.core import rendering
-from caicach.core.downloads import content_disposition
 from caicach.core.jobs import job_start
-from caicach.core.models import User
 from caicach.core.permissions import can, get_for_user, require
 from caicach.core.queries.audit import timeline_for
-from caicach.core.rendering import DocumentSpec
+from caicach.core.web import acting_user, document_response
 from caicach.initiatives.documents.review import blank_sheet_for, minutes_for, sheet_for
 from caicach.initiatives.forms.review import (
     AssignForm,
@@ -87,18 +85,6 @@ from caicach.initiatives.tasks.review import REVIEW_PDF
 PAGE_SIZE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _download(spec: DocumentSpec) -> HttpResponse:
-    document = rendering.render(spec, "docx")
-    response = HttpResponse(document.content, content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition(document.filename)
-    return response
-
-
 def _council(request: HttpRequest, pk: int, action: str) -> tuple[Council, list[CouncilMember]]:
     """The council and its members, 404 unless the user may do ``action``. The rules read
     the user's seat from the members prefetched with the council: no further query."""
@@ -145,12 +131,12 @@ def _rubric_form(request: HttpRequest, rubric: Rubric | None) -> HttpResponse:
         try:
             if rubric is None:
                 saved = rubric_create(
-                    actor=_user(request), data=form.service_data(), criteria=criteria_data(formset)
+                    actor=acting_user(request), data=form.service_data(), criteria=criteria_data(formset)
                 )
             else:
                 version = form.cleaned_data.get("version")
                 saved = rubric_update(
-                    rubric=rubric, actor=_user(request), data=form.service_data(),
+                    rubric=rubric, actor=acting_user(request), data=form.service_data(),
                     criteria=criteria_data(formset), version=version if version is not None else -1,
                 )  # fmt: skip
         except ValidationError as error:
@@ -197,7 +183,7 @@ def council_create(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     form = CouncilForm(request.POST or None, initial={"name": _("Hội đồng sáng kiến")})
     if request.method == "POST" and form.is_valid():
         try:
-            council = council_save(campaign=campaign, actor=_user(request), data=form.service_data())
+            council = council_save(campaign=campaign, actor=acting_user(request), data=form.service_data())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -217,7 +203,7 @@ def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
         version = form.cleaned_data.get("version")
         try:
             council = council_save(
-                campaign=council.campaign, actor=_user(request), data=form.service_data(),
+                campaign=council.campaign, actor=acting_user(request), data=form.service_data(),
                 version=version if version is not None else -1,
             )  # fmt: skip
         except ValidationError as error:
@@ -235,7 +221,7 @@ def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
     council, members = _council(request, pk, "view")
-    user = _user(request)
+    user = acting_user(request)
     seat = next((m for m in members if m.user_id == user.pk), None)
     can_progress = can(user, "progress", council)
     context: dict[str, Any] = {
@@ -268,7 +254,7 @@ def council_members_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             council_member_add(
                 council=council,
-                actor=_user(request),
+                actor=acting_user(request),
                 user=form.cleaned_data["user"],
                 role=form.cleaned_data["role"],
             )
@@ -307,7 +293,7 @@ def council_member_role(request: HttpRequest, pk: int) -> HttpResponse:
     form = CouncilMemberRoleForm(request.POST, prefix=f"m{member.pk}")
     if form.is_valid():
         try:
-            council_member_set_role(member=member, actor=_user(request), role=form.cleaned_data["role"])
+            council_member_set_role(member=member, actor=acting_user(request), role=form.cleaned_data["role"])
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -321,7 +307,7 @@ def council_member_role(request: HttpRequest, pk: int) -> HttpResponse:
 def council_member_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
     try:
-        council_member_remove(member=member, actor=_user(request))
+        council_member_remove(member=member, actor=acting_user(request))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -346,8 +332,8 @@ def council_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created = review_assign(
-                campaign=council.campaign, actor=_user(request), initiatives=form.cleaned_data["initiatives"],
-                members=form.cleaned_data["members"],
+                campaign=council.campaign, actor=acting_user(request),
+                initiatives=form.cleaned_data["initiatives"], members=form.cleaned_data["members"],
             )  # fmt: skip
         except ValidationError as error:
             form.add_error(None, error)
@@ -375,7 +361,9 @@ def council_close(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             round_close(
-                council=council, actor=_user(request), confirm_missing=form.cleaned_data["confirm_missing"]
+                council=council,
+                actor=acting_user(request),
+                confirm_missing=form.cleaned_data["confirm_missing"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -458,7 +446,7 @@ def council_vote_record(request: HttpRequest, pk: int, initiative_pk: int) -> Ht
         data = form.cleaned_data
         try:
             recognition = recognition_record(
-                initiative=initiative, actor=_user(request), members_present=data["members_present"],
+                initiative=initiative, actor=acting_user(request), members_present=data["members_present"],
                 votes_for=data["votes_for"], votes_against=data["votes_against"], level=data["level"] or "",
                 reasons=data["reasons"] or "",
             )  # fmt: skip
@@ -481,7 +469,7 @@ def council_vote_record(request: HttpRequest, pk: int, initiative_pk: int) -> Ht
 @login_required
 @require_GET
 def council_minutes(request: HttpRequest, pk: int) -> HttpResponse:
-    return _download(minutes_for(_user(request), pk))
+    return document_response(rendering.render(minutes_for(acting_user(request), pk), "docx"))
 
 
 @login_required
@@ -492,7 +480,7 @@ def council_minutes_issue(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             council = minutes_issue(
-                council=council, actor=_user(request), issued_on=form.cleaned_data["issued_on"]
+                council=council, actor=acting_user(request), issued_on=form.cleaned_data["issued_on"]
             )
         except ValidationError as error:
             for message in error.messages:
@@ -511,7 +499,10 @@ def council_minutes_issue(request: HttpRequest, pk: int) -> HttpResponse:
 def council_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     council, _members = _council(request, pk, "minutes")
     job = job_start(
-        kind=REVIEW_PDF, actor=_user(request), parameters={"kind": "minutes", "council": council.pk}, total=1
+        kind=REVIEW_PDF,
+        actor=acting_user(request),
+        parameters={"kind": "minutes", "council": council.pk},
+        total=1,
     )
     return redirect("job_detail", pk=job.pk)
 
@@ -522,7 +513,7 @@ def council_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def review_mine(request: HttpRequest) -> HttpResponse:
     """The dossiers the user was given to score, in every council (their own rows only)."""
-    page = Paginator(assignments_of(_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(assignments_of(acting_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "initiatives/review_mine.html", {"page_obj": page})
 
 
@@ -551,7 +542,7 @@ def review_score(request: HttpRequest, pk: int) -> HttpResponse:
             service = review_submit if submit else review_save
             try:
                 service(
-                    assignment=assignment, actor=_user(request), points=form.points(),
+                    assignment=assignment, actor=acting_user(request), points=form.points(),
                     comment=form.cleaned_data["comment"], version=form.cleaned_data["version"],
                 )  # fmt: skip
             except ValidationError as error:
@@ -589,7 +580,7 @@ def review_conflict(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             review_declare_conflict(
-                assignment=assignment, actor=_user(request), reason=form.cleaned_data["reason"]
+                assignment=assignment, actor=acting_user(request), reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -602,7 +593,7 @@ def review_conflict(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def review_sheet_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    return _download(sheet_for(_user(request), pk))
+    return document_response(rendering.render(sheet_for(acting_user(request), pk), "docx"))
 
 
 @login_required
@@ -611,7 +602,7 @@ def review_sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _sheet(request, pk, "view")
     job = job_start(
         kind=REVIEW_PDF,
-        actor=_user(request),
+        actor=acting_user(request),
         parameters={"kind": "sheet", "assignment": assignment.pk},
         total=1,
     )
@@ -621,7 +612,9 @@ def review_sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def blank_sheet(request: HttpRequest, pk: int, initiative_pk: int) -> HttpResponse:
-    return _download(blank_sheet_for(_user(request), pk, initiative_pk))
+    return document_response(
+        rendering.render(blank_sheet_for(acting_user(request), pk, initiative_pk), "docx")
+    )
 
 
 urlpatterns: list[URLPattern] = [

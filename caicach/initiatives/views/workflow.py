@@ -18,10 +18,10 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caicach.core.downloads import content_disposition
 from caicach.core.jobs import job_start
 from caicach.core.models import User
 from caicach.core.permissions import get_for_user, require
+from caicach.core.web import document_response
 from caicach.initiatives.documents.dossiers import (
     DOCUMENT_KINDS,
     dossiers_for_documents,
@@ -184,10 +184,7 @@ def initiative_document(request: HttpRequest, pk: int, kind: str) -> HttpRespons
     """The application, the description or the receipt as DOCX (python-docx alone: fast
     enough for the request)."""
     initiative = _document_dossier(request, pk, kind)
-    document = render_dossier_document(kind, initiative, "docx")  # type: ignore[arg-type]
-    response = HttpResponse(document.content, content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition(document.filename)
-    return response
+    return document_response(render_dossier_document(kind, initiative, "docx"))  # type: ignore[arg-type]
 
 
 @login_required
