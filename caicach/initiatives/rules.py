@@ -1,14 +1,17 @@
 """Who may see and change campaigns and initiatives.
 
 A reform officer acts within their jurisdiction: the committee their unit belongs to and
-every unit under it (``Principal.scope_unit_ids``). ``queries.campaigns.campaigns_for`` is the
+every unit under it (``Principal.scope_unit_ids``). ``campaigns_for`` (at the end) is the
 database-side twin of the ``view`` rule; a test keeps the two in step."""
 
 from __future__ import annotations
 
-from caicach.core.models import Role
-from caicach.core.permissions import Principal, global_rule, rule
-from caicach.initiatives.models import Campaign, Initiative, InitiativeStatus
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q, QuerySet
+
+from caicach.core.models import Role, User
+from caicach.core.permissions import Principal, global_rule, principal, rule
+from caicach.initiatives.models import Campaign, CampaignStatus, Initiative, InitiativeStatus
 
 
 @global_rule("initiatives.view_campaigns")
@@ -135,3 +138,28 @@ def _receive_initiative(who: Principal, initiative: Initiative) -> bool:
 def _manage_initiative(who: Principal, initiative: Initiative) -> bool:
     """Council work and recognition on a dossier that has been accepted."""
     return initiative.status in RECEIVED_STATUSES and manages_initiative(who, initiative)
+
+
+def campaigns_for(user: User | AnonymousUser) -> QuerySet[Campaign]:
+    """The campaigns ``user`` may see: the database-side twin of the ``view`` rule above
+    (a test keeps the two in step)."""
+    who = principal(user)
+    campaigns = Campaign.objects.select_related(
+        "issuing_unit", "receiving_unit", "registered_document"
+    ).annotate(eligible_count=Count("eligible_units", distinct=True))
+    if who is None:
+        return campaigns.none()
+    reform_scope = who.scope_unit_ids(Role.REFORM_OFFICER)
+    if reform_scope is None:  # an administrator
+        return campaigns
+    units = who.unit_ids
+    return campaigns.filter(
+        Q(issuing_unit__in=units | reform_scope)
+        | Q(receiving_unit__in=units | reform_scope)
+        | (
+            ~Q(status=CampaignStatus.DRAFT)
+            & Q(
+                pk__in=Campaign.eligible_units.through.objects.filter(unit_id__in=units).values("campaign_id")
+            )
+        )
+    )

@@ -22,7 +22,6 @@ from caicach.workprogram.models import ItemStatus, LineStatus, ProgramItem, Work
 from caicach.workprogram.reports import (
     LineInput,
     ReportContent,
-    expected_units,
     monthly_report_reopen,
     monthly_report_submit,
     monthly_summary_issue,
@@ -31,6 +30,7 @@ from caicach.workprogram.reports import (
     report_items,
 )
 from caicach.workprogram.rules import UNIT_ROLES
+from caicach.workprogram.rules_reports import expected_units
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -50,15 +50,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caicach.core.models import Membership, Role, User
-from caicach.core.permissions import principal
+from caicach.core.models import Membership, Role
 from caicach.workprogram.models import (
     ItemStatus,
     MonthlyReportLine,
@@ -67,7 +65,6 @@ from caicach.workprogram.models import (
     WorkProgram,
 )
 from caicach.workprogram.queries import first_of_month, is_overdue, overdue_q, settings_for
-from caicach.workprogram.rules import office_covers
 
 SUBMITTED_STATUSES = (ItemStatus.SUBMITTED, ItemStatus.ISSUED)
 ROMAN_QUARTERS = ("I", "II", "III", "IV")
@@ -175,32 +172,6 @@ def year_to_date(month: datetime.date) -> Period:
 
 
 # --- Whose items ----------------------------------------------------------------------------
-
-
-def kpi_scope(user: User | AnonymousUser, program: WorkProgram) -> Q:
-    """The items of ``program`` whose figures ``user`` sees (the definition above). The
-    database-side twin of ``kpi_covers``; a test keeps the two in step."""
-    who = principal(user)
-    if who is None:
-        return Q(pk__in=[])
-    if office_covers(who, program.issuing_unit_id):
-        return Q()
-    return Q(lead_unit_id__in=who.unit_ids) | Q(supervising_leader_id=who.user.pk)
-
-
-def kpi_covers(user: User | AnonymousUser, item: ProgramItem) -> bool:
-    """Whether ``item``'s figures count on ``user``'s KPI pages (``kpi_scope`` for one item)."""
-    who = principal(user)
-    if who is None:
-        return False
-    if office_covers(who, item.program.issuing_unit_id):
-        return True
-    return item.lead_unit_id in who.unit_ids or item.supervising_leader_id == who.user.pk
-
-
-def sees_all_units(user: User | AnonymousUser, program: WorkProgram) -> bool:
-    who = principal(user)
-    return who is not None and office_covers(who, program.issuing_unit_id)
 
 
 # --- Figures --------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from caicach.workprogram.models import (
     WorkProgram,
     WorkProgramSettings,
 )
+from caicach.workprogram.rules import items_for, programs_for, requests_for
 
 # The "overdue" pseudo-status of the program page's filter (never stored).
 OVERDUE = "overdue"
@@ -68,42 +69,6 @@ def with_overdue(
     )
 
 
-def items_for(user: User | AnonymousUser) -> QuerySet[ProgramItem]:
-    """The items ``user`` may see: the database-side twin of ProgramItem's ``view`` rule.
-    Office officers see every item of the programs their jurisdiction issues; a unit sees
-    the items it leads or coordinates; a leader sees the items they supervise."""
-    who = principal(user)
-    items = ProgramItem.objects.all()
-    if who is None:
-        return items.none()
-    office_scope = who.scope_unit_ids(Role.OFFICE_OFFICER)
-    if office_scope is None:  # an administrator
-        return items
-    units = who.unit_ids
-    coordinated = ProgramItem.coordinating_units.through.objects.filter(unit_id__in=units).values(
-        "programitem_id"
-    )
-    return items.filter(
-        Q(program__issuing_unit__in=office_scope)
-        | Q(lead_unit__in=units)
-        | Q(pk__in=coordinated)
-        | Q(supervising_leader=who.user)
-    )
-
-
-def programs_for(user: User | AnonymousUser) -> QuerySet[WorkProgram]:
-    """The programs ``user`` may open: the twin of WorkProgram's ``view`` rule (those their
-    Office role covers, and those holding an item they may see)."""
-    who = principal(user)
-    programs = WorkProgram.objects.select_related("issuing_unit")
-    if who is None:
-        return programs.none()
-    office_scope = who.scope_unit_ids(Role.OFFICE_OFFICER)
-    if office_scope is None:
-        return programs
-    return programs.filter(Q(issuing_unit__in=office_scope) | Q(pk__in=items_for(user).values("program_id")))
-
-
 def program_rows(user: User | AnonymousUser) -> QuerySet[WorkProgram]:
     """The program list: each program with how many of its items the user sees."""
     visible = items_for(user).values("pk")
@@ -113,33 +78,6 @@ def program_rows(user: User | AnonymousUser) -> QuerySet[WorkProgram]:
             item_count=Count("items", filter=Q(items__in=visible), distinct=True),
         )
         .order_by("-year", "issuing_unit__code", "-pk")
-    )
-
-
-def requests_for(user: User | AnonymousUser) -> QuerySet[AdjustmentRequest]:
-    """The adjustment requests ``user`` may see: the twin of AdjustmentRequest's ``view``
-    rule (the Office's programs, the requesting unit's own, the deciding leader's)."""
-    who = principal(user)
-    requests = AdjustmentRequest.objects.select_related(
-        "program__issuing_unit",
-        "item",
-        "lead_unit",
-        "reason",
-        "requested_by",
-        "leader",
-        "decided_by",
-        "request_document",
-    )
-    if who is None:
-        return requests.none()
-    office_scope = who.scope_unit_ids(Role.OFFICE_OFFICER)
-    if office_scope is None:
-        return requests
-    return requests.filter(
-        Q(program__issuing_unit__in=office_scope)
-        | Q(lead_unit__in=who.unit_ids)
-        | Q(leader=who.user)
-        | Q(requested_by=who.user)
     )
 
 

@@ -18,8 +18,9 @@ from caicach.core.reminders import daily
 from caicach.core.services.notifications import notify
 from caicach.workprogram.models import MonthlyReport, ReportStatus, WorkProgram
 from caicach.workprogram.queries import settings_for
-from caicach.workprogram.reports import expected_units, report_due_date, report_form_url
+from caicach.workprogram.reports import report_due_date, report_form_url
 from caicach.workprogram.rules import UNIT_ROLES
+from caicach.workprogram.rules_reports import expected_units
 
 
 def reminder_day(program: WorkProgram, period: datetime.date) -> datetime.date:

@@ -33,7 +33,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from caicach.core import audit, calendar, clock, numbering, rendering
 from caicach.core.models import DocumentType, Unit, UnitKind, User
 from caicach.core.months import month_label
-from caicach.core.permissions import authorize, principal
+from caicach.core.permissions import authorize
 from caicach.core.services.notifications import notify
 from caicach.core.text import normalise_input
 from caicach.core.versioning import STALE_EDIT_MESSAGE, check_version
@@ -58,7 +58,8 @@ from caicach.workprogram.models import (
     WorkProgram,
 )
 from caicach.workprogram.queries import settings_for
-from caicach.workprogram.rules import UNIT_ROLES, office_covers
+from caicach.workprogram.rules import UNIT_ROLES
+from caicach.workprogram.rules_reports import expected_units
 
 # --- Periods and deadlines ----------------------------------------------------------------------
 
@@ -94,17 +95,6 @@ def check_period(program: WorkProgram, period: datetime.date, today: datetime.da
 
 
 # --- Who reports, on what ---------------------------------------------------------------------------
-
-
-def expected_units(program: WorkProgram) -> QuerySet[Unit]:
-    """The units that report on ``program`` every month: the lead units of its items that
-    were not withdrawn."""
-    lead_ids = (
-        ProgramItem.objects.filter(program=program)
-        .exclude(status=ItemStatus.WITHDRAWN)
-        .values("lead_unit_id")
-    )
-    return Unit.objects.filter(pk__in=lead_ids).order_by("code")
 
 
 def report_items_q(period: datetime.date) -> Q:
@@ -564,18 +554,6 @@ def report_state(report: MonthlyReport | None, due: datetime.date, today: dateti
     if report is not None and report.status == ReportStatus.SUBMITTED:
         return LATE if report.is_late else ON_TIME
     return PENDING if today <= due else MISSING
-
-
-def report_units_for(user: User, program: WorkProgram) -> QuerySet[Unit]:
-    """The expected units whose reports ``user`` follows: all for the Office (within its
-    jurisdiction) and administrators, otherwise the units the user works in."""
-    units = expected_units(program)
-    who = principal(user)
-    if who is None:
-        return units.none()
-    if office_covers(who, program.issuing_unit_id):
-        return units
-    return units.filter(pk__in=who.unit_ids)
 
 
 def report_matrix(

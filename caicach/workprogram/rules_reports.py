@@ -7,16 +7,17 @@
 - A leader sees the figures of the items they supervise.
 - Anybody else gets 404.
 
-``reports.report_units_for`` and ``kpis.kpi_scope`` are the database-side twins of these
+``report_units_for`` and ``kpi_scope`` (at the end of this module) are the database-side twins of these
 rules; tests keep each pair in step."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
 
-from caicach.core.models import Unit
-from caicach.core.permissions import Principal, may_act_for, rule
-from caicach.workprogram.models import ItemStatus, MonthlyReport, MonthlySummary, WorkProgram
+from caicach.core.models import Unit, User
+from caicach.core.permissions import Principal, may_act_for, principal, rule
+from caicach.workprogram.models import ItemStatus, MonthlyReport, MonthlySummary, ProgramItem, WorkProgram
 from caicach.workprogram.rules import UNIT_ROLES, office_covers
 
 
@@ -87,3 +88,52 @@ def register_report_labels() -> None:
         }
     )
     register_object_url(MonthlyReport, "workprogram:report_detail")
+
+
+def kpi_scope(user: User | AnonymousUser, program: WorkProgram) -> Q:
+    """The items of ``program`` whose figures ``user`` sees (the definition above). The
+    database-side twin of ``kpi_covers``; a test keeps the two in step."""
+    who = principal(user)
+    if who is None:
+        return Q(pk__in=[])
+    if office_covers(who, program.issuing_unit_id):
+        return Q()
+    return Q(lead_unit_id__in=who.unit_ids) | Q(supervising_leader_id=who.user.pk)
+
+
+def kpi_covers(user: User | AnonymousUser, item: ProgramItem) -> bool:
+    """Whether ``item``'s figures count on ``user``'s KPI pages (``kpi_scope`` for one item)."""
+    who = principal(user)
+    if who is None:
+        return False
+    if office_covers(who, item.program.issuing_unit_id):
+        return True
+    return item.lead_unit_id in who.unit_ids or item.supervising_leader_id == who.user.pk
+
+
+def sees_all_units(user: User | AnonymousUser, program: WorkProgram) -> bool:
+    who = principal(user)
+    return who is not None and office_covers(who, program.issuing_unit_id)
+
+
+def report_units_for(user: User, program: WorkProgram) -> QuerySet[Unit]:
+    """The expected units whose reports ``user`` follows: all for the Office (within its
+    jurisdiction) and administrators, otherwise the units the user works in."""
+    units = expected_units(program)
+    who = principal(user)
+    if who is None:
+        return units.none()
+    if office_covers(who, program.issuing_unit_id):
+        return units
+    return units.filter(pk__in=who.unit_ids)
+
+
+def expected_units(program: WorkProgram) -> QuerySet[Unit]:
+    """The units that report on ``program`` every month: the lead units of its items that
+    were not withdrawn."""
+    lead_ids = (
+        ProgramItem.objects.filter(program=program)
+        .exclude(status=ItemStatus.WITHDRAWN)
+        .values("lead_unit_id")
+    )
+    return Unit.objects.filter(pk__in=lead_ids).order_by("code")

@@ -51,15 +51,13 @@ from caicach.workprogram.queries import (
     committees_for_office,
     is_overdue,
     item_detail_queryset,
-    items_for,
     overdue_q,
     program_items,
     program_rows,
-    programs_for,
     request_detail_queryset,
-    requests_for,
     settings_for,
 )
+from caicach.workprogram.rules import items_for, programs_for, requests_for
 from caicach.workprogram.services import (
     adjustment_reason_create,
     adjustment_reason_update,

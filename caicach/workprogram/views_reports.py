@@ -34,6 +34,7 @@ from caicach.workprogram.forms_reports import (
 )
 from caicach.workprogram.kpi_charts import trend_chart
 from caicach.workprogram.models import MonthlyReport, ReportStatus, WorkProgram
+from caicach.workprogram.rules_reports import expected_units, kpi_scope, report_units_for, sees_all_units
 
 
 def _programs() -> Any:
@@ -76,7 +77,7 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     form = MonthChoiceForm(request.GET or None, months=numbers)
     chosen = form.cleaned_data.get("month") if form.is_valid() else None
     month = chosen or min(_default_month(program, day), numbers[-1])
-    units = list(reports.report_units_for(acting_user(request), program))
+    units = list(report_units_for(acting_user(request), program))
     rows = reports.report_matrix(program, units, today=day)
     year_months = [datetime.date(program.year, m, 1) for m in range(1, 13)]
     if request.GET.get("format") == "xlsx":
@@ -111,7 +112,7 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _report_unit(program: WorkProgram, unit_id: int) -> Unit:
-    unit = reports.expected_units(program).filter(pk=unit_id).first()
+    unit = expected_units(program).filter(pk=unit_id).first()
     if unit is None:
         raise Http404
     return unit
@@ -376,7 +377,7 @@ def kpi(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_for_user(request.user, _programs(), pk, "view_kpis")
     user = acting_user(request)
     day = clock.today()
-    scope = kpis.kpi_scope(user, program)
+    scope = kpi_scope(user, program)
     grace = kpis.grace_days_of(program)
     year_rows = kpis.unit_figures(
         program, kpis.make_period(program.year, "y"), scope, today=day, grace_days=grace
@@ -409,7 +410,7 @@ def kpi(request: HttpRequest, pk: int) -> HttpResponse:
         "chart": trend_chart(months, labels),
         "unit_name": unit_name,
         "today": day,
-        "sees_all": kpis.sees_all_units(user, program),
+        "sees_all": sees_all_units(user, program),
         "can_view_reports": can(user, "view_reports", program),
         "meeting_month": _default_month(program, day),
     }
@@ -425,7 +426,7 @@ def kpi_unfinished(request: HttpRequest, pk: int) -> HttpResponse:
     form = MonthChoiceForm(request.GET or None, months=list(range(1, 13)))
     chosen = form.cleaned_data.get("month") if form.is_valid() else None
     month = datetime.date(program.year, chosen or _default_month(program, day), 1)
-    groups = kpis.unfinished_by_unit(program, month, kpis.kpi_scope(acting_user(request), program), today=day)
+    groups = kpis.unfinished_by_unit(program, month, kpi_scope(acting_user(request), program), today=day)
     if request.GET.get("format") == "xlsx":
         sheet = exports_reports.unfinished_sheet(program.title, month, groups)
         return _xlsx(

@@ -13,7 +13,7 @@ from caicach.core.models import Role, UnitKind, User
 from caicach.core.permissions import can
 from caicach.initiatives.demo import load_seed_campaign
 from caicach.initiatives.models import Campaign
-from caicach.initiatives.queries.campaigns import campaigns_for
+from caicach.initiatives.rules import campaigns_for
 from tests.conftest import Org, People
 from tests.factories import make_unit, person
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from caicach.core.models import User
 from caicach.core.permissions import can
 from caicach.workprogram.models import AdjustmentRequest, ProgramItem, WorkProgram
-from caicach.workprogram.queries import items_for, programs_for, requests_for
+from caicach.workprogram.rules import items_for, programs_for, requests_for
 from caicach.workprogram.services import adjustment_request_approve
 from tests.conftest import Org, People
 from tests.factories import make_unit, person

@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from caicach.core.models import Role, Unit, User
 from caicach.workprogram import kpis
 from caicach.workprogram.models import ItemStatus, ProgramItem, WorkProgram, WorkProgramSettings
+from caicach.workprogram.rules_reports import kpi_covers, kpi_scope
 from tests.conftest import Org, People, on_day
 from tests.factories import make_unit, person
 from tests.workprogram.reports_data import make_program, random_items
@@ -132,7 +133,7 @@ def test_the_dataset_has_every_case_the_definitions_distinguish(dataset: Dataset
 @pytest.mark.parametrize("key", PERIOD_KEYS)
 def test_unit_figures_match_the_recount_for_every_period(dataset: Dataset, key: str) -> None:
     period = kpis.make_period(2024, key)
-    rows = kpis.unit_figures(dataset.program, period, kpis.kpi_scope(_admin(), dataset.program), today=TODAY)
+    rows = kpis.unit_figures(dataset.program, period, kpi_scope(_admin(), dataset.program), today=TODAY)
     got = {row.unit_id: observed(row) for row in rows}
     assert got == expected_by_unit(dataset.items, key, 2024)
     for row in rows:
@@ -144,7 +145,7 @@ def test_unit_figures_match_the_recount_for_every_period(dataset: Dataset, key: 
 
 
 def test_the_month_series_and_running_totals_match_the_recount(dataset: Dataset) -> None:
-    admin_scope = kpis.kpi_scope(_admin(), dataset.program)
+    admin_scope = kpi_scope(_admin(), dataset.program)
     months = kpis.month_figures(dataset.program, admin_scope, today=TODAY)
     assert [m.month for m in months] == [datetime.date(2024, n, 1) for n in range(1, 13)]
     for month in months:
@@ -165,21 +166,19 @@ def test_a_unit_sees_its_own_figures_and_a_leader_those_of_the_items_they_superv
 ) -> None:
     year = kpis.make_period(2024, "y")
     staff_rows = kpis.unit_figures(
-        dataset.program, year, kpis.kpi_scope(people.unit_staff, dataset.program), today=TODAY
+        dataset.program, year, kpi_scope(people.unit_staff, dataset.program), today=TODAY
     )
     assert {row.unit_id for row in staff_rows} == {org.science.pk}
     assert observed(staff_rows[0]) == expected_by_unit(dataset.items, "y", 2024)[org.science.pk]
 
     supervised = [i for i in dataset.items if i.supervising_leader_id == people.leader.pk]
     leader_rows = kpis.unit_figures(
-        dataset.program, year, kpis.kpi_scope(people.leader, dataset.program), today=TODAY
+        dataset.program, year, kpi_scope(people.leader, dataset.program), today=TODAY
     )
     assert {row.unit_id: observed(row) for row in leader_rows} == expected_by_unit(supervised, "y", 2024)
 
     assert (
-        kpis.unit_figures(
-            dataset.program, year, kpis.kpi_scope(people.outsider, dataset.program), today=TODAY
-        )
+        kpis.unit_figures(dataset.program, year, kpi_scope(people.outsider, dataset.program), today=TODAY)
         == []
     )
 
@@ -197,20 +196,20 @@ def test_the_scope_query_and_the_per_item_rule_agree(dataset: Dataset, people: P
     ):
         in_query = set(
             ProgramItem.objects.filter(program=program)
-            .filter(kpis.kpi_scope(user, program))
+            .filter(kpi_scope(user, program))
             .values_list("pk", flat=True)
         )
         by_rule = {
             item.pk
             for item in ProgramItem.objects.filter(program=program).select_related("program")
-            if kpis.kpi_covers(user, item)
+            if kpi_covers(user, item)
         }
         assert in_query == by_rule, user.username
 
 
 def test_units_are_ranked_best_first_with_shared_ranks_for_ties(dataset: Dataset) -> None:
     rows = kpis.unit_figures(
-        dataset.program, kpis.make_period(2024, "y"), kpis.kpi_scope(_admin(), dataset.program), today=TODAY
+        dataset.program, kpis.make_period(2024, "y"), kpi_scope(_admin(), dataset.program), today=TODAY
     )
     ranked = [row for row in rows if row.rank is not None]
     keys = [kpis.rank_key(row) for row in ranked]

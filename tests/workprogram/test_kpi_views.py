@@ -22,6 +22,7 @@ from caicach.workprogram import kpis, reports
 from caicach.workprogram.kpi_charts import nice_ceiling, trend_chart
 from caicach.workprogram.models import ItemStatus, LineStatus, MonthlyReport, WorkProgram
 from caicach.workprogram.reports import LineInput, ReportContent
+from caicach.workprogram.rules_reports import expected_units, kpi_scope, report_units_for
 from tests.conftest import Org, People, on_day
 from tests.factories import person
 from tests.workprogram.reports_data import make_item, make_program
@@ -153,7 +154,7 @@ def test_the_months_export_holds_the_month_figures(
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
     header_at = next(n for n, row in enumerate(rows) if row and row[0] == "Tháng")
     body = rows[header_at + 1 : header_at + 13]
-    months = kpis.month_figures(program, kpis.kpi_scope(people.admin, program), today=TODAY)
+    months = kpis.month_figures(program, kpi_scope(people.admin, program), today=TODAY)
     assert [tuple(row[1:7]) for row in body] == [m.as_tuple() for m in months]
     assert body[0][0] == datetime.datetime(2024, 1, 1)
     assert rows[header_at + 13][0] == "Cả năm"
@@ -233,7 +234,7 @@ def test_a_unit_sees_only_its_own_unfinished_items(
 def test_the_report_list_query_and_the_report_rule_agree(
     program: WorkProgram, people: People, org: Org
 ) -> None:
-    units = list(reports.expected_units(program))
+    units = list(expected_units(program))
     for persona in (
         "admin",
         "office_officer",
@@ -246,7 +247,7 @@ def test_the_report_list_query_and_the_report_rule_agree(
         "outsider",
     ):
         user = getattr(people, persona)
-        listed = set(reports.report_units_for(user, program))
+        listed = set(report_units_for(user, program))
         by_rule = {
             unit
             for unit in units
@@ -254,6 +255,6 @@ def test_the_report_list_query_and_the_report_rule_agree(
         }
         assert listed == by_rule, persona
         assert bool(listed) == can(user, "view_reports", program), persona
-        assert (
-            can(user, "view_kpis", program) == program.items.filter(kpis.kpi_scope(user, program)).exists()
-        ), persona
+        assert can(user, "view_kpis", program) == program.items.filter(kpi_scope(user, program)).exists(), (
+            persona
+        )

@@ -24,6 +24,7 @@ from caicach.workprogram.models import (
     WorkProgramSettings,
 )
 from caicach.workprogram.reports import LineInput, ReportContent
+from caicach.workprogram.rules_reports import expected_units
 from tests.conftest import Org, People
 from tests.workprogram.reports_data import make_item, make_program
 
@@ -417,10 +418,8 @@ def test_the_report_text_is_stored_nfc_and_trimmed(setup: Setup, org: Org, peopl
 
 def test_every_lead_unit_of_a_live_item_is_expected_to_report(setup: Setup, org: Org) -> None:
     only_withdrawn = make_item(setup.program, org.commune, MARCH, status=ItemStatus.WITHDRAWN)
-    assert only_withdrawn.lead_unit_id not in set(
-        reports.expected_units(setup.program).values_list("pk", flat=True)
-    )
-    assert set(reports.expected_units(setup.program)) == {org.science, org.home_affairs}
+    assert only_withdrawn.lead_unit_id not in set(expected_units(setup.program).values_list("pk", flat=True))
+    assert set(expected_units(setup.program)) == {org.science, org.home_affairs}
 
 
 def test_the_month_matrix_counts_on_time_late_pending_and_missing(
@@ -435,7 +434,7 @@ def test_the_month_matrix_counts_on_time_late_pending_and_missing(
         version=None,
         at=at(20),
     )
-    units = list(reports.expected_units(setup.program))
+    units = list(expected_units(setup.program))
     on_the_10th = reports.report_matrix(setup.program, units, today=datetime.date(2024, 3, 10))
     by_unit = {row.unit: row for row in on_the_10th}
     assert by_unit[org.science].months[2].state == reports.LATE

@@ -23,6 +23,7 @@ from caicach.workprogram.models import (
     MonthlySummary,
     WorkProgram,
 )
+from caicach.workprogram.rules_reports import expected_units
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def program() -> WorkProgram:
 
 def test_the_demo_reports_tell_a_story(program: WorkProgram) -> None:
     submitted = MonthlyReport.objects.filter(program=program)
-    units = list(reports.expected_units(program))
+    units = list(expected_units(program))
     assert len(units) >= 10
     assert {r.period.month for r in submitted} == set(range(1, 13))
     late = submitted.filter(is_late=True).count()

@@ -20,6 +20,7 @@ from caicach.workprogram import kpis, reports
 from caicach.workprogram.documents_reports import monthly_summary_spec, percent_text
 from caicach.workprogram.models import ItemStatus, LineStatus, MonthlySummary, ProgramItem, WorkProgram
 from caicach.workprogram.reports import LineInput, ReportContent
+from caicach.workprogram.rules_reports import kpi_scope
 from tests.conftest import Org, People
 from tests.decree30 import assert_passes_decree30
 from tests.workprogram.reports_data import make_item, make_program
@@ -116,7 +117,7 @@ def test_the_summary_quotes_the_figures_the_late_and_missing_units_and_their_tex
     setup: Setup, org: Org, people: People
 ) -> None:
     text = rendered(setup, saved(setup, people))
-    months = kpis.month_figures(setup.program, kpis.kpi_scope(people.admin, setup.program), today=AS_OF)
+    months = kpis.month_figures(setup.program, kpi_scope(people.admin, setup.program), today=AS_OF)
     ytd = kpis.total_of(months[:3])
     march = months[2]
     for expected in (

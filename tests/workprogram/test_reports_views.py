@@ -29,6 +29,7 @@ from caicach.workprogram.models import (
     WorkProgram,
 )
 from caicach.workprogram.reports import LineInput, ReportContent
+from caicach.workprogram.rules_reports import expected_units, report_units_for
 from tests.conftest import Org, People, on_day
 from tests.factories import make_unit, person
 from tests.workprogram.reports_data import make_item, make_program, random_items
@@ -202,7 +203,7 @@ def test_the_report_lists_of_a_unit_show_only_its_own_units(
     client.force_login(people.office_officer)
     response = client.get(reverse("workprogram:report_list", kwargs={"pk": setup.program.pk}))
     assert {row["unit"] for row in response.context["month_rows"]} == {org.science, org.district_home_affairs}
-    assert set(reports.report_units_for(people.unit_staff, setup.program)) == {org.science}
+    assert set(report_units_for(people.unit_staff, setup.program)) == {org.science}
 
 
 def form_data(setup: Setup, *, action: str, version: int | str = "", cause: str = "") -> dict[str, Any]:
@@ -331,7 +332,7 @@ def big(org: Org, people: People, setup: Setup) -> list[Unit]:
     units = [make_unit(f"Q{n:03d}", parent=org.province) for n in range(40)]
     random_items(setup.program, [*units, org.science], [people.leader, None], count=200, seed=11)
     admin = people.admin
-    expected = set(reports.expected_units(setup.program))
+    expected = set(expected_units(setup.program))
     for unit in [unit for unit in units if unit in expected][:20]:
         for month in (1, 2):
             period = datetime.date(2024, month, 1)

@@ -18,8 +18,7 @@ from caicach.core.permissions import acting_units
 from caicach.core.uploads import human_size
 from caicach.initiatives.dossier_import import MAX_IMPORT_BYTES, ParsedDossier, parse_dossier
 from caicach.initiatives.models import Campaign, CampaignStatus, Initiative, InitiativeKind
-from caicach.initiatives.queries.campaigns import campaigns_for
-from caicach.initiatives.rules import EDITABLE_STATUSES
+from caicach.initiatives.rules import EDITABLE_STATUSES, campaigns_for
 
 
 def import_units(user: User) -> QuerySet[Unit]:

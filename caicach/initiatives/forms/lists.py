@@ -13,9 +13,9 @@ from caicach.core.forms.base import Form
 from caicach.core.forms.units import UnitChoiceField
 from caicach.core.models import ReformField, ReformIndex, Unit, User
 from caicach.initiatives.models import Campaign, InitiativeStatus, RecognitionLevel
-from caicach.initiatives.queries.campaigns import campaigns_for
 from caicach.initiatives.queries.initiatives import initiatives_for
 from caicach.initiatives.queries.search import InitiativeFilters
+from caicach.initiatives.rules import campaigns_for
 
 # Decree 13/2012 (the initiatives charter) is the oldest rule the product knows.
 FIRST_YEAR = 2012

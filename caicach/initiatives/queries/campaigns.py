@@ -8,12 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from caicach.core.models import Role, Unit, User
-from caicach.core.permissions import UnitTree, principal
+from caicach.core.permissions import UnitTree
 from caicach.initiatives.models import Campaign, CampaignStatus, InitiativeStatus
 from caicach.initiatives.rules import RECEIVED_STATUSES
 
@@ -23,31 +22,6 @@ def campaigns_with_units() -> QuerySet[Campaign]:
     parent (the header), the receiving unit, the number and the author."""
     return Campaign.objects.select_related(
         "issuing_unit__parent", "receiving_unit", "registered_document", "created_by"
-    )
-
-
-def campaigns_for(user: User | AnonymousUser) -> QuerySet[Campaign]:
-    """The campaigns ``user`` may see: the database-side twin of the ``view`` rule in rules.py
-    (a test keeps the two in step)."""
-    who = principal(user)
-    campaigns = Campaign.objects.select_related(
-        "issuing_unit", "receiving_unit", "registered_document"
-    ).annotate(eligible_count=Count("eligible_units", distinct=True))
-    if who is None:
-        return campaigns.none()
-    reform_scope = who.scope_unit_ids(Role.REFORM_OFFICER)
-    if reform_scope is None:  # an administrator
-        return campaigns
-    units = who.unit_ids
-    return campaigns.filter(
-        Q(issuing_unit__in=units | reform_scope)
-        | Q(receiving_unit__in=units | reform_scope)
-        | (
-            ~Q(status=CampaignStatus.DRAFT)
-            & Q(
-                pk__in=Campaign.eligible_units.through.objects.filter(unit_id__in=units).values("campaign_id")
-            )
-        )
     )
 
 

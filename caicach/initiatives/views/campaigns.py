@@ -30,12 +30,8 @@ from caicach.initiatives.forms.campaigns import (
     implementation_items,
 )
 from caicach.initiatives.models import Campaign, CampaignStatus
-from caicach.initiatives.queries.campaigns import (
-    campaign_progress,
-    campaigns_for,
-    campaigns_with_units,
-    window_state,
-)
+from caicach.initiatives.queries.campaigns import campaign_progress, campaigns_with_units, window_state
+from caicach.initiatives.rules import campaigns_for
 from caicach.initiatives.services.campaigns import (
     campaign_close,
     campaign_create,
