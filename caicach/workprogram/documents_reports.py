@@ -22,7 +22,7 @@ from caicach.core.rendering import (
     para,
     short_date,
 )
-from caicach.workprogram.kpis import Figures
+from caicach.workprogram.kpis import Figures, UnfinishedItem
 from caicach.workprogram.models import MonthlySummary
 
 if TYPE_CHECKING:  # the data comes from reports, which renders this document when issuing
@@ -68,13 +68,8 @@ def _quotes(entries: list[UnitText], none_text: str) -> list[Block]:
     return blocks
 
 
-def monthly_summary_spec(summary: MonthlySummary, data: SummaryData) -> DocumentSpec:
-    """The summary of ``data.period``. Expects ``issuing_unit__parent`` and
-    ``registered_document`` loaded on ``summary``."""
-    program = data.program
-    office = summary.issuing_unit
-    month = month_label(data.period)
-    body: list[Block] = []
+def _opening(summary: MonthlySummary, data: SummaryData, month: str) -> list[Block]:
+    program, office = data.program, summary.issuing_unit
     basis = "Thực hiện "
     if program.decision_number:
         basis += f"Quyết định số {program.decision_number}"
@@ -83,43 +78,37 @@ def monthly_summary_spec(summary: MonthlySummary, data: SummaryData) -> Document
         basis += f" của {committee_short(program.issuing_unit.name)} ban hành {program.title}; "
     else:
         basis += f"{program.title}; "
-    body.append(
+    return [
         para(
             f"{basis}trên cơ sở báo cáo của các cơ quan, đơn vị, {committee_short(office.name)} báo cáo "
             f"tình hình thực hiện Chương trình công tác tháng {month} như sau:"
         )
-    )
+    ]
 
-    # I. Who reported.
+
+def _who_reported(data: SummaryData, month: str) -> list[Block]:
+    """I. Which units reported on time, late, or not at all."""
     counts = data.counts
-    body.append(Heading("I. TÌNH HÌNH BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ"))
-    body.append(
+    body: list[Block] = [
+        Heading("I. TÌNH HÌNH BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ"),
         para(
             f"Tháng {month} có {counts.expected} cơ quan, đơn vị phải báo cáo (hạn gửi đến hết ngày "
             f"{short_date(data.due_date)}); {counts.on_time} đơn vị gửi báo cáo đúng hạn, {counts.late} "
             f"đơn vị gửi muộn, {counts.missing + counts.pending} đơn vị chưa gửi báo cáo."
-        )
-    )
+        ),
+    ]
     late = [unit.name for unit in data.units_in("late")]
     if late:
         body.append(bullet(f"Đơn vị gửi báo cáo muộn: {_names(late)}."))
     missing = [unit.name for unit in data.units_in("missing") + data.units_in("pending")]
     if missing:
         body.append(bullet(f"Đơn vị chưa gửi báo cáo: {_names(missing)}."))
+    return body
 
-    # II. Results.
-    body.append(Heading("II. KẾT QUẢ THỰC HIỆN CHƯƠNG TRÌNH CÔNG TÁC"))
-    body.append(Heading("1. Kết quả chung", level=2))
+
+def _overall_results(data: SummaryData, month: str) -> list[Block]:
+    """II.1. The month's and the year's figures."""
     ytd = data.year_to_date
-    body.append(
-        para(
-            f"Lũy kế từ đầu năm đến hết tháng {month}, tổng số nội dung phải trình là {ytd.due}; đã trình "
-            f"{ytd.submitted} nội dung (đạt {percent_text(ytd.submitted_percent)}), trong đó đã ban hành "
-            f"{ytd.issued} nội dung (đạt {percent_text(ytd.issued_percent)}); chưa trình {ytd.not_submitted} "
-            f"nội dung, trong đó {ytd.overdue} nội dung quá hạn. Số liệu tính đến ngày "
-            f"{short_date(data.as_of)}."
-        )
-    )
     header = (
         "Kỳ",
         "Phải trình",
@@ -130,14 +119,26 @@ def monthly_summary_spec(summary: MonthlySummary, data: SummaryData) -> Document
         "Tỷ lệ đã trình",
         "Tỷ lệ ban hành",
     )
-    body.append(
+    return [
+        Heading("1. Kết quả chung", level=2),
+        para(
+            f"Lũy kế từ đầu năm đến hết tháng {month}, tổng số nội dung phải trình là {ytd.due}; đã trình "
+            f"{ytd.submitted} nội dung (đạt {percent_text(ytd.submitted_percent)}), trong đó đã ban hành "
+            f"{ytd.issued} nội dung (đạt {percent_text(ytd.issued_percent)}); chưa trình {ytd.not_submitted} "
+            f"nội dung, trong đó {ytd.overdue} nội dung quá hạn. Số liệu tính đến ngày "
+            f"{short_date(data.as_of)}."
+        ),
         Table(
             header=header,
             rows=(_figures_row(f"Tháng {month}", data.month), _figures_row("Lũy kế từ đầu năm", ytd)),
             widths_mm=(32, 18, 18, 20, 18, 18, 20.5, 20.5),
-        )
-    )
-    body.append(Heading("2. Kết quả theo cơ quan chủ trì (lũy kế từ đầu năm)", level=2))
+        ),
+    ]
+
+
+def _results_by_unit(data: SummaryData) -> list[Block]:
+    """II.2. Each lead unit's figures since January."""
+    heading = Heading("2. Kết quả theo cơ quan chủ trì (lũy kế từ đầu năm)", level=2)
     unit_rows = tuple(
         (
             str(number),
@@ -151,64 +152,50 @@ def monthly_summary_spec(summary: MonthlySummary, data: SummaryData) -> Document
         )
         for number, row in enumerate(sorted(data.unit_rows, key=lambda r: r.unit_code), start=1)
     )
-    if unit_rows:
-        body.append(
-            Table(
-                header=(
-                    "STT",
-                    "Cơ quan chủ trì",
-                    "Phải trình",
-                    "Đã trình",
-                    "Đã ban hành",
-                    "Chưa trình",
-                    "Quá hạn",
-                    "Tỷ lệ đã trình",
-                ),
-                rows=unit_rows,
-                widths_mm=(11, 48, 17, 17, 19, 17, 16, 20),
-            )
-        )
-    else:
-        body.append(para("Chưa có nội dung nào đến hạn trình."))
-    body.append(Heading("3. Các nội dung chậm trình", level=2))
-    if data.delayed:
-        rows = []
-        for number, (unit_name, entry) in enumerate(data.delayed, start=1):
-            if entry.reported_in is not None and (entry.delay_cause or entry.remedy):
-                explanation = f"Nguyên nhân: {entry.delay_cause or '—'}. Giải pháp: {entry.remedy or '—'}."
-                if entry.expected_date is not None:
-                    explanation += f" Dự kiến hoàn thành: {short_date(entry.expected_date)}."
-            else:
-                explanation = "Đơn vị chưa báo cáo nguyên nhân."
-            rows.append(
-                (
-                    str(number),
-                    entry.item.title,
-                    unit_name,
-                    f"Tháng {month_label(entry.item.due_month)}",
-                    explanation,
-                )
-            )
-        body.append(
-            Table(
-                header=(
-                    "STT",
-                    "Nội dung, đề án",
-                    "Cơ quan chủ trì",
-                    "Thời hạn trình",
-                    "Nguyên nhân, giải pháp và thời gian dự kiến",
-                ),
-                rows=tuple(rows),
-                widths_mm=(11, 52, 30, 20, 52),
-            )
-        )
-    else:
-        body.append(para("Không có nội dung chậm trình."))
+    if not unit_rows:
+        return [heading, para("Chưa có nội dung nào đến hạn trình.")]
+    header = ("STT", "Cơ quan chủ trì", "Phải trình", "Đã trình", "Đã ban hành", "Chưa trình", "Quá hạn",
+              "Tỷ lệ đã trình")  # fmt: skip
+    return [heading, Table(header=header, rows=unit_rows, widths_mm=(11, 48, 17, 17, 19, 17, 16, 20))]
+
+
+def _delay_explanation(entry: UnfinishedItem) -> str:
+    if entry.reported_in is not None and (entry.delay_cause or entry.remedy):
+        explanation = f"Nguyên nhân: {entry.delay_cause or '—'}. Giải pháp: {entry.remedy or '—'}."
+        if entry.expected_date is not None:
+            explanation += f" Dự kiến hoàn thành: {short_date(entry.expected_date)}."
+        return explanation
+    return "Đơn vị chưa báo cáo nguyên nhân."
+
+
+def _delayed_items(data: SummaryData) -> list[Block]:
+    """II.3. Items past their month, with the lead unit's cause, remedy and new date."""
+    heading = Heading("3. Các nội dung chậm trình", level=2)
+    if not data.delayed:
+        return [heading, para("Không có nội dung chậm trình.")]
+    rows = tuple(
+        (str(number), entry.item.title, unit_name, f"Tháng {month_label(entry.item.due_month)}",
+         _delay_explanation(entry))
+        for number, (unit_name, entry) in enumerate(data.delayed, start=1)
+    )  # fmt: skip
+    header = ("STT", "Nội dung, đề án", "Cơ quan chủ trì", "Thời hạn trình",
+              "Nguyên nhân, giải pháp và thời gian dự kiến")  # fmt: skip
+    return [heading, Table(header=header, rows=rows, widths_mm=(11, 52, 30, 20, 52))]
+
+
+def monthly_summary_spec(summary: MonthlySummary, data: SummaryData) -> DocumentSpec:
+    """The summary of ``data.period``. Expects ``issuing_unit__parent`` and
+    ``registered_document`` loaded on ``summary``."""
+    program = data.program
+    office = summary.issuing_unit
+    month = month_label(data.period)
+    body: list[Block] = [*_opening(summary, data, month), *_who_reported(data, month)]
+    body.append(Heading("II. KẾT QUẢ THỰC HIỆN CHƯƠNG TRÌNH CÔNG TÁC"))
+    body += [*_overall_results(data, month), *_results_by_unit(data), *_delayed_items(data)]
     assessment = _lines(summary.assessment)
     if assessment:
         body.append(Heading("4. Đánh giá chung", level=2))
         body += [para(line) for line in assessment]
-
     body.append(Heading("III. KHÓ KHĂN, VƯỚNG MẮC"))
     body += _quotes(data.difficulties, "Các cơ quan, đơn vị không phản ánh khó khăn, vướng mắc.")
     body.append(Heading("IV. KIẾN NGHỊ, ĐỀ XUẤT"))
