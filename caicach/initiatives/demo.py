@@ -345,6 +345,15 @@ def load_demo_initiatives(*, units: dict[str, Unit], chau_thanh: Campaign) -> No
     # The Châu Thành plan was issued before its rubric was chosen; no dossier has been scored.
     Campaign.objects.filter(pk=chau_thanh.pk).update(rubric=points_based)
 
+    _office_initiative(units, province, practical, province_officer)
+    _chau_thanh_dossiers(units, chau_thanh, district_officer)
+
+
+def _office_initiative(
+    units: dict[str, Unit], province: Campaign, practical: Rubric, province_officer: User
+) -> None:
+    """The provincial Office's initiative, from its dossier to the certificate and the
+    effectiveness report."""
     author, head = _user("tacgia.vp"), _user("truong.vp")
     with clock.travel_to(_at(datetime.date(2024, 6, 10))):
         office = initiative_create(
@@ -432,7 +441,9 @@ def load_demo_initiatives(*, units: dict[str, Unit], chau_thanh: Campaign) -> No
         report = effectiveness_report_create(initiative=office, actor=author, data=OFFICE_EFFECTIVENESS)
         effectiveness_report_submit(report=report, actor=author, version=report.version)
 
-    # Châu Thành: the commune of Hảo Đước sends two dossiers; the other units none yet.
+
+def _chau_thanh_dossiers(units: dict[str, Unit], chau_thanh: Campaign, district_officer: User) -> None:
+    """Châu Thành: the commune of Hảo Đước sends two dossiers; the other units none yet."""
     commune_staff, commune_head = _user("canbo.haoduoc"), _user("truong.haoduoc")
     with clock.travel_to(_at(datetime.date(2024, 6, 3))):
         experience = initiative_create(
