@@ -699,9 +699,25 @@ def parse_dossier(content: bytes, filename: str) -> ParsedDossier:
     notes: list[str] = []
     blocks = _docx_blocks(content) if kind == ".docx" else _txt_blocks(_decode_text(content, notes))
     tables: list[_Table] = []
-    items = list(_iter_paragraphs(blocks, tables))
+    stream, joined_total = _joined_stream(list(_iter_paragraphs(blocks, tables)))
+    paragraphs = [p for p in stream if isinstance(p, str)]
+    result = ParsedDossier(layout=_detect_layout(paragraphs), notes=notes)
+    if joined_total:
+        result.notes.append(
+            _("Đã nối %(count)s đoạn văn bị ngắt giữa câu (do ngắt trang trong tệp gốc).")
+            % {"count": joined_total}
+        )
+    bodies, inline_values, signatures = _sections(stream)
+    _take_inline_values(result, inline_values)
+    _take_bodies(result, bodies, signatures)
+    _take_authors(result, tables)
+    _list_missing(result)
+    return result
 
-    # Join page-broken paragraphs between tables.
+
+def _joined_stream(items: list[str | _Table]) -> tuple[list[str | _Table], int]:
+    """The paragraphs and tables in order, with paragraphs broken by a page break joined
+    again (between two tables at most); and how many were joined."""
     stream: list[str | _Table] = []
     run: list[str] = []
     joined_total = 0
@@ -715,15 +731,15 @@ def parse_dossier(content: bytes, filename: str) -> ParsedDossier:
         run = []
         if item is not None:
             stream.append(item)
+    return stream, joined_total
 
-    paragraphs = [p for p in stream if isinstance(p, str)]
-    result = ParsedDossier(layout=_detect_layout(paragraphs), notes=notes)
-    if joined_total:
-        result.notes.append(
-            _("Đã nối %(count)s đoạn văn bị ngắt giữa câu (do ngắt trang trong tệp gốc).")
-            % {"count": joined_total}
-        )
 
+Sections = tuple[dict[str, list[str]], dict[str, list[tuple[bool, str]]], dict[str, str]]
+
+
+def _sections(stream: list[str | _Table]) -> Sections:
+    """Each heading's paragraphs; the one-line answers (title, first-applied date) with
+    whether they came from the form's numbered item; the names under the signature lines."""
     bodies: dict[str, list[str]] = {}
     inline_values: dict[str, list[tuple[bool, str]]] = {}
     signatures: dict[str, str] = {}
@@ -758,8 +774,10 @@ def parse_dossier(content: bytes, filename: str) -> ParsedDossier:
         if current is None or current.startswith("_"):
             continue
         bodies.setdefault(current, []).append(item)
+    return bodies, inline_values, signatures
 
-    labels = field_labels()
+
+def _take_inline_values(result: ParsedDossier, inline_values: dict[str, list[tuple[bool, str]]]) -> None:
     for key, candidates in inline_values.items():
         filled = [(numbered, value) for numbered, value in candidates if value]
         if not filled:
@@ -792,6 +810,8 @@ def parse_dossier(content: bytes, filename: str) -> ParsedDossier:
         else:
             result.fields[key] = value
 
+
+def _take_bodies(result: ParsedDossier, bodies: dict[str, list[str]], signatures: dict[str, str]) -> None:
     for key, texts in bodies.items():
         text = "\n".join(texts).strip()
         if not text:
@@ -802,6 +822,9 @@ def parse_dossier(content: bytes, filename: str) -> ParsedDossier:
             result.fields[key] = text
     result.extras.update(signatures)
 
+
+def _take_authors(result: ParsedDossier, tables: list[_Table]) -> None:
+    """The first table is the authors table: renumbered, lead chosen, shares checked."""
     numbers: list[str] = []
     if tables:
         numbers = _parse_authors_table(tables[0], result)
@@ -823,6 +846,11 @@ def parse_dossier(content: bytes, filename: str) -> ParsedDossier:
             % {"total": format(total.normalize(), "f")}
         )
 
+
+def _list_missing(result: ParsedDossier) -> None:
+    """What the layout expects and the file did not give (fields, authors' columns, the
+    signatures)."""
+    labels = field_labels()
     expected: tuple[str, ...] = (
         DESCRIPTION_FIELDS
         if result.layout == LAYOUT_DESCRIPTION
@@ -842,4 +870,3 @@ def parse_dossier(content: bytes, filename: str) -> ParsedDossier:
     extras_expected = EXTRA_KEYS if result.layout == LAYOUT_EFFECTIVENESS else ("confirmer", "representative")
     if result.layout != LAYOUT_UNKNOWN:
         result.missing.extend(labels[key] for key in extras_expected if key not in result.extras)
-    return result
