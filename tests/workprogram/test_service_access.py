@@ -10,9 +10,7 @@ from functools import partial
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
 
-from caicach.core.models import AuditEvent, RegisteredDocument
 from caicach.workprogram.models import (
     AdjustmentKind,
     AdjustmentReason,
@@ -34,6 +32,7 @@ from caicach.workprogram.services import (
     program_update,
 )
 from tests.conftest import Org, People
+from tests.refusals import assert_refused
 from tests.workprogram.program_data import YEAR, Scene, file_request, make_scene, month, reason
 
 pytestmark = pytest.mark.django_db
@@ -44,30 +43,17 @@ def scene(org: Org, people: People) -> Scene:
     return make_scene(org, people)
 
 
+def state() -> tuple[Any, ...]:
+    return (
+        WorkProgram.objects.count(),
+        list(ProgramItem.objects.order_by("pk").values_list("version", "status", "title")),
+        list(AdjustmentRequest.objects.order_by("pk").values_list("version", "status")),
+        list(AdjustmentReason.objects.order_by("pk").values_list("label", "is_active")),
+    )
+
+
 def refused(call: Callable[[], Any]) -> None:
-    """``call`` is refused and leaves every table it could touch as it was."""
-    counts = (
-        AuditEvent.objects.count(),
-        RegisteredDocument.objects.count(),
-        WorkProgram.objects.count(),
-        ProgramItem.objects.count(),
-        AdjustmentRequest.objects.count(),
-        AdjustmentReason.objects.count(),
-    )
-    versions = list(ProgramItem.objects.order_by("pk").values_list("version", "status", "title"))
-    requests = list(AdjustmentRequest.objects.order_by("pk").values_list("version", "status"))
-    with pytest.raises(PermissionDenied):
-        call()
-    assert counts == (
-        AuditEvent.objects.count(),
-        RegisteredDocument.objects.count(),
-        WorkProgram.objects.count(),
-        ProgramItem.objects.count(),
-        AdjustmentRequest.objects.count(),
-        AdjustmentReason.objects.count(),
-    )
-    assert versions == list(ProgramItem.objects.order_by("pk").values_list("version", "status", "title"))
-    assert requests == list(AdjustmentRequest.objects.order_by("pk").values_list("version", "status"))
+    assert_refused(call, state)
 
 
 def test_only_an_office_creates_a_program(org: Org, people: People) -> None:
