@@ -300,3 +300,17 @@ def _change_user(who: Principal, person: User) -> bool:
 @rule(CalendarDay, "change")
 def _change_calendar_day(who: Principal, day: CalendarDay) -> bool:
     return who.is_admin
+
+
+def register_unit_ids(user: User) -> set[int] | None:
+    """The issuing units whose register ``user`` may read; None means every unit.
+    Admins read the whole register; an office officer or a reform officer reads the
+    registers within their jurisdiction (their committee and every unit under it, see
+    ``Principal.scope_unit_ids``); a unit head reads the units where they are head."""
+    who = principal(user)
+    if who is None:
+        return set()
+    scope = who.scope_unit_ids(Role.OFFICE_OFFICER, Role.REFORM_OFFICER)
+    if scope is None:  # an administrator
+        return None
+    return scope | who.units_with_role(Role.UNIT_HEAD)

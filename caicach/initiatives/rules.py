@@ -11,7 +11,14 @@ from django.db.models import Count, Q, QuerySet
 
 from caicach.core.models import Role, User
 from caicach.core.permissions import Principal, global_rule, principal, rule
-from caicach.initiatives.models import Campaign, CampaignStatus, Initiative, InitiativeStatus
+from caicach.initiatives.models import (
+    Authorship,
+    Campaign,
+    CampaignStatus,
+    Initiative,
+    InitiativeStatus,
+    ReviewAssignment,
+)
 
 
 @global_rule("initiatives.view_campaigns")
@@ -51,8 +58,8 @@ def _change_campaign(who: Principal, campaign: Campaign) -> bool:
 # The access matrix: authors see and edit their own drafts; a unit's head sees the
 # unit's dossiers and confirms them; reform officers see the dossiers that reached their
 # campaigns (or, outside any campaign, that their jurisdiction's units sent); council members
-# see only the dossiers assigned to them. Everyone else gets 404. ``queries.initiatives.initiatives_for``
-# is the database-side twin of the ``view`` rule.
+# see only the dossiers assigned to them. Everyone else gets 404. ``initiatives_visible_to``
+# (at the end) is the database-side twin of the ``view`` rule.
 
 EDITABLE_STATUSES = frozenset({InitiativeStatus.DRAFT, InitiativeStatus.RETURNED})
 # Statuses in which the dossier has reached the receiving body (past the unit head).
@@ -163,3 +170,30 @@ def campaigns_for(user: User | AnonymousUser) -> QuerySet[Campaign]:
             )
         )
     )
+
+
+def initiatives_visible_to(user: User | AnonymousUser) -> Q | None:
+    """The dossiers ``user`` may see, as a filter (None: every dossier, an administrator):
+    the database-side twin of the ``view`` rule above; a test keeps the two in step."""
+    who = principal(user)
+    if who is None:
+        return Q(pk__in=[])
+    reform_scope = who.scope_unit_ids(Role.REFORM_OFFICER)
+    if reform_scope is None:  # an administrator
+        return None
+    me = who.user.pk
+    visible = Q(created_by_id=me) | Q(pk__in=Authorship.objects.filter(user_id=me).values("initiative_id"))
+    headed = who.units_with_role(Role.UNIT_HEAD)
+    if headed:
+        visible |= Q(unit_id__in=headed)
+    if reform_scope:
+        campaigns_managed = Campaign.objects.filter(
+            Q(issuing_unit_id__in=reform_scope) | Q(receiving_unit_id__in=reform_scope)
+        ).values("pk")
+        visible |= Q(status__in=MANAGER_VISIBLE_STATUSES) & (
+            Q(campaign_id__in=campaigns_managed) | (Q(campaign__isnull=True) & Q(unit_id__in=reform_scope))
+        )
+    visible |= Q(
+        pk__in=ReviewAssignment.objects.filter(member__user_id=me, excluded=False).values("initiative_id")
+    )
+    return visible

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from caicach.core.models import Role, Unit, UnitKind, User
-from caicach.core.permissions import UnitTree, forget, principal
-from caicach.core.queries.documents import register_unit_ids
+from caicach.core.permissions import UnitTree, forget, principal, register_unit_ids
 from tests.conftest import Org, People
 from tests.factories import make_unit, person
 

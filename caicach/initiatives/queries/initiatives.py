@@ -4,12 +4,11 @@ rule in rules.py, kept in step by a test) and what the pages need loaded with th
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from caicach.core.models import Role, User
-from caicach.core.permissions import principal
-from caicach.initiatives.models import Authorship, Campaign, Initiative, ReviewAssignment
-from caicach.initiatives.rules import MANAGER_VISIBLE_STATUSES
+from caicach.core.models import User
+from caicach.initiatives.models import Authorship, Initiative
+from caicach.initiatives.rules import initiatives_visible_to
 
 
 def initiatives_with_relations() -> QuerySet[Initiative]:
@@ -21,27 +20,8 @@ def initiatives_with_relations() -> QuerySet[Initiative]:
 
 
 def initiatives_for(user: User | AnonymousUser) -> QuerySet[Initiative]:
-    """The dossiers ``user`` may see (see ``rules._view_initiative``)."""
-    who = principal(user)
+    """The dossiers ``user`` may see, loaded for the pages: the filter is the ``view`` rule's
+    twin, ``rules.initiatives_visible_to``."""
+    visible = initiatives_visible_to(user)
     initiatives = initiatives_with_relations()
-    if who is None:
-        return initiatives.none()
-    reform_scope = who.scope_unit_ids(Role.REFORM_OFFICER)
-    if reform_scope is None:  # an administrator
-        return initiatives
-    me = who.user.pk
-    visible = Q(created_by_id=me) | Q(pk__in=Authorship.objects.filter(user_id=me).values("initiative_id"))
-    headed = who.units_with_role(Role.UNIT_HEAD)
-    if headed:
-        visible |= Q(unit_id__in=headed)
-    if reform_scope:
-        campaigns_managed = Campaign.objects.filter(
-            Q(issuing_unit_id__in=reform_scope) | Q(receiving_unit_id__in=reform_scope)
-        ).values("pk")
-        visible |= Q(status__in=MANAGER_VISIBLE_STATUSES) & (
-            Q(campaign_id__in=campaigns_managed) | (Q(campaign__isnull=True) & Q(unit_id__in=reform_scope))
-        )
-    visible |= Q(
-        pk__in=ReviewAssignment.objects.filter(member__user_id=me, excluded=False).values("initiative_id")
-    )
-    return initiatives.filter(visible)
+    return initiatives if visible is None else initiatives.filter(visible)
