@@ -19,7 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -797,6 +797,17 @@ def _register_reportlab_font(font: SerifFont) -> str:
     return base
 
 
+def reportlab_font() -> str:
+    """The registered reportlab name of this machine's Vietnamese serif family. Raises
+    ``RenderingUnavailable`` when there is none: a PDF with blank letters is worse than none."""
+    serif = find_serif_font()
+    if serif is None:
+        raise RenderingUnavailable(
+            "No Vietnamese-capable serif font (Times New Roman, Liberation Serif, DejaVu Serif)."
+        )
+    return _register_reportlab_font(serif)
+
+
 def _markup(parts: Iterable[Inline]) -> str:
     out: list[str] = []
     for part in parts:
@@ -825,12 +836,7 @@ def render_pdf_from_spec(spec: DocumentSpec) -> bytes:
     from reportlab.platypus import Paragraph as PdfParagraph
     from reportlab.platypus import Table as PdfTable
 
-    serif = find_serif_font()
-    if serif is None:
-        raise RenderingUnavailable(
-            "No Vietnamese-capable serif font (Times New Roman, Liberation Serif, DejaVu Serif)."
-        )
-    font = _register_reportlab_font(serif)
+    font = reportlab_font()
     alignments = {"left": TA_LEFT, "center": TA_CENTER, "right": 2, "justify": TA_JUSTIFY}
 
     def style(size: float, align: str = "center", indent: float = 0, before: float = 0) -> ParagraphStyle:
@@ -955,6 +961,138 @@ def render_pdf_from_spec(spec: DocumentSpec) -> bytes:
         author=nfc(spec.issuing_body.name.replace("\n", " ")),
     )  # fmt: skip
     document.build(story, onLaterPages=later_pages)
+    return buffer.getvalue()
+
+
+# --- One-page awards (certificates, merit papers) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwardPen:
+    """What an award's content is drawn with: the page's font in one style per call, so the
+    caller says what the award reads and this module how it looks."""
+
+    font: str
+    width: float  # usable width in points
+
+    def text(
+        self, value: str, size: float, *, bold: bool = False, italic: bool = False, align: Align = "center",
+        color: str = "", after: float = 0,
+    ) -> Any:  # fmt: skip
+        from reportlab.lib import colors
+        from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+        from reportlab.lib.styles import ParagraphStyle
+        from reportlab.platypus import Paragraph as PdfParagraph
+
+        markup = escape(nfc(value)).replace("\n", "<br/>")
+        if italic:
+            markup = f"<i>{markup}</i>"
+        if bold:
+            markup = f"<b>{markup}</b>"
+        alignment = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}[align]
+        style = ParagraphStyle(
+            f"award{size}{align}{after}{color}", fontName=self.font, fontSize=size, leading=size * 1.25,
+            alignment=alignment, textColor=colors.HexColor(color) if color else colors.black,
+            spaceAfter=after,
+        )  # fmt: skip
+        return PdfParagraph(markup, style)
+
+    def labelled(self, label: str, value: str, size: float = 15) -> Any:
+        """'Đơn vị: <b>Sở Nội vụ</b>' on one centred line."""
+        from reportlab.lib.enums import TA_CENTER
+        from reportlab.lib.styles import ParagraphStyle
+        from reportlab.platypus import Paragraph as PdfParagraph
+
+        style = ParagraphStyle(
+            f"labelled{size}", fontName=self.font, fontSize=size, leading=size * 1.25, alignment=TA_CENTER,
+            spaceAfter=5,
+        )  # fmt: skip
+        return PdfParagraph(f"{escape(nfc(label))} <b>{escape(nfc(value))}</b>", style)
+
+    def rule(self, width_mm: float) -> Any:
+        from reportlab.lib import colors
+        from reportlab.lib.units import mm
+        from reportlab.platypus import HRFlowable
+
+        return HRFlowable(
+            width=width_mm * mm,
+            thickness=0.6,
+            color=colors.black,
+            spaceBefore=5,
+            spaceAfter=2,
+            hAlign="CENTER",
+        )
+
+    def columns(self, cells: Sequence[Any], shares: Sequence[float], *, valign: str = "TOP") -> Any:
+        """Side-by-side blocks, ``shares`` of the width each, without padding."""
+        from reportlab.platypus import Table as PdfTable
+
+        style = [("VALIGN", (0, 0), (-1, -1), valign), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                 ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (0, 0), (-1, -1), "CENTER")]  # fmt: skip
+        return PdfTable([list(cells)], colWidths=[self.width * share for share in shares], style=style)
+
+    def fixed_height(self, blocks: Sequence[Any], height_mm: float) -> Any:
+        """``blocks`` centred in a box of fixed height, shrunk if they would not fit: what comes
+        after stays in place however long the text."""
+        from reportlab.lib.units import mm
+        from reportlab.platypus import KeepInFrame
+        from reportlab.platypus import Table as PdfTable
+
+        height = height_mm * mm
+        return PdfTable(
+            [[KeepInFrame(self.width, height, list(blocks), mode="shrink")]], colWidths=[self.width],
+            rowHeights=[height],
+            style=[("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)],
+        )  # fmt: skip
+
+
+AWARD_MARGIN_MM = 18
+
+
+def award_header(pen: AwardPen, body: IssuingBody) -> Any:
+    """The issuing body on the left, the national name and motto on the right, each underlined."""
+    left: list[Any] = []
+    if body.superior:
+        left.append(pen.text(body.superior, 12))
+    left += [pen.text(body.name, 12, bold=True), pen.rule(22)]
+    right = [pen.text(NATIONAL_NAME, 12, bold=True), pen.text(NATIONAL_MOTTO, 13, bold=True), pen.rule(60)]
+    return pen.columns([left, right], [0.42, 0.58])
+
+
+def render_award_pdf(
+    content: Callable[[AwardPen], list[Any]], *, title: str, author: str, border: str = "#8b1a1a"
+) -> bytes:
+    """One landscape A4 page inside a double border: ``content(pen)`` gives its blocks (start
+    with ``award_header``). Everything shrinks to fit one frame: an award never spills onto a
+    second page, however long the title or the list of names. Raises ``RenderingUnavailable``
+    without a Vietnamese serif font."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepInFrame, SimpleDocTemplate
+
+    page_width, page_height = landscape(A4)
+    pen = AwardPen(font=reportlab_font(), width=page_width - 2 * AWARD_MARGIN_MM * mm)
+
+    def frame(canvas: Any, _doc: Any) -> None:
+        canvas.saveState()
+        canvas.setStrokeColor(colors.HexColor(border))
+        canvas.setLineWidth(3)
+        canvas.rect(8 * mm, 8 * mm, page_width - 16 * mm, page_height - 16 * mm)
+        canvas.setLineWidth(0.8)
+        canvas.rect(11 * mm, 11 * mm, page_width - 22 * mm, page_height - 22 * mm)
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=(page_width, page_height), leftMargin=AWARD_MARGIN_MM * mm,
+        rightMargin=AWARD_MARGIN_MM * mm, topMargin=15 * mm, bottomMargin=13 * mm, author=nfc(author),
+        title=nfc(title),
+    )  # fmt: skip
+    story = KeepInFrame(pen.width, page_height - 28 * mm, content(pen), mode="shrink")
+    document.build([story], onFirstPage=frame)
     return buffer.getvalue()
 
 

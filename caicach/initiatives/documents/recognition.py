@@ -2,18 +2,16 @@
 (công văn with the reasons), the certificate (Giấy chứng nhận sáng kiến, with its
 verification QR code) and the authors' effectiveness report (seed 000).
 
-The decision, the letter and the report are Decree 30/2020 documents rendered through
-``caicach.core.rendering``; the certificate is not an administrative text but a one-page
-landscape award, drawn directly with reportlab."""
+All go through ``caicach.core.rendering``: the decision, the letter and the report as Decree
+30/2020 documents; the certificate, not an administrative text, as its one-page landscape
+award."""
 
 from __future__ import annotations
 
-import functools
 import io
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import translation
@@ -492,24 +490,6 @@ def certificate_qr_png(url: str) -> bytes:
     return buffer.getvalue()
 
 
-@functools.cache
-def _certificate_font(font: rendering.SerifFont) -> str:
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    base = "CaicachCertificate"
-    for suffix, path, bold, italic in (
-        ("", font.regular, 0, 0),
-        ("-Bold", font.bold, 1, 0),
-        ("-Italic", font.italic, 0, 1),
-        ("-BoldItalic", font.bold_italic, 1, 1),
-    ):
-        pdfmetrics.registerFont(TTFont(base + suffix, path))
-        addMapping(base, bold, italic, base + suffix)
-    return base
-
-
 def certificate_filename(certificate: Certificate) -> str:
     registered = certificate.registered_document
     initiative = certificate.recognition.initiative
@@ -533,151 +513,82 @@ def certificate_pdf(certificate: Certificate, *, verification_url: str) -> Rende
     and the signature of the decision's signer. Expects the certificate with its
     recognition, initiative (unit, authors), decision (number, campaign, issuing unit)
     loaded. Raises ``rendering.RenderingUnavailable`` without a Vietnamese serif font."""
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER, TA_LEFT
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import HRFlowable, Image, KeepInFrame, Paragraph, SimpleDocTemplate, Spacer
-    from reportlab.platypus import Table as PdfTable
+    decision = certificate.recognition.decision
+    assert decision is not None  # a certificate is issued only from a decision
+    issuer = decision.campaign.issuing_unit
 
-    serif = rendering.find_serif_font()
-    if serif is None:
-        raise rendering.RenderingUnavailable(
-            "No Vietnamese-capable serif font (Times New Roman, Liberation Serif, DejaVu Serif)."
-        )
-    font = _certificate_font(serif)
+    def content(pen: rendering.AwardPen) -> list[Any]:
+        from reportlab.lib.units import mm
+        from reportlab.platypus import Spacer
+
+        return [
+            rendering.award_header(pen, issuing_body_for(issuer)),
+            Spacer(1, 9 * mm),
+            pen.text("GIẤY CHỨNG NHẬN SÁNG KIẾN", 30, bold=True, color=CERTIFICATE_ACCENT),
+            Spacer(1, 4 * mm),
+            pen.text(authority_line(decision.signer_authority, decision.signer_title, issuer), 14, bold=True),
+            pen.text("chứng nhận sáng kiến", 14, italic=True),
+            # A fixed height: the footer stays in place however long the title or the authors.
+            pen.fixed_height(_certificate_middle(pen, certificate, decision), 72),
+            _certificate_footer(pen, certificate, decision, verification_url),
+        ]
+
+    pdf = rendering.render_award_pdf(
+        content,
+        title=f"Giấy chứng nhận sáng kiến {certificate.registered_document.reference}",
+        author=issuer.name,
+        border=CERTIFICATE_ACCENT,
+    )
+    return RenderedDocument(pdf, certificate_filename(certificate), rendering.PDF_CONTENT_TYPE)
+
+
+CERTIFICATE_ACCENT = "#8b1a1a"
+
+
+def _certificate_middle(
+    pen: rendering.AwardPen, certificate: Certificate, decision: RecognitionDecision
+) -> list[Any]:
+    """The initiative, its authors with their shares, the unit, and the recognising decision."""
     recognition = certificate.recognition
     initiative = recognition.initiative
-    decision = recognition.decision
-    assert decision is not None  # a certificate is issued only from a decision
-    campaign = decision.campaign
-    issuer = campaign.issuing_unit
-    registered = certificate.registered_document
     authors = list(initiative.authorships.all())
-    accent = colors.HexColor("#8b1a1a")
-
-    def style(
-        size: float, *, align: int = TA_CENTER, leading: float = 1.25, color: Any = None, after: float = 0
-    ) -> ParagraphStyle:
-        return ParagraphStyle(
-            f"c{size}{align}{leading}{after}", fontName=font, fontSize=size, leading=size * leading,
-            alignment=align, textColor=color or colors.black, spaceAfter=after,
-        )  # fmt: skip
-
-    def text(value: str, size: float, *, bold: bool = False, italic: bool = False, **kw: Any) -> Paragraph:
-        markup = escape(nfc(value)).replace("\n", "<br/>")
-        if italic:
-            markup = f"<i>{markup}</i>"
-        if bold:
-            markup = f"<b>{markup}</b>"
-        return Paragraph(markup, style(size, **kw))
-
-    def labelled(label: str, value: str, size: float = 15) -> Paragraph:
-        return Paragraph(f"{escape(nfc(label))} <b>{escape(nfc(value))}</b>", style(size, after=5))
-
-    def rule(width_mm: float) -> HRFlowable:
-        return HRFlowable(
-            width=width_mm * mm,
-            thickness=0.6,
-            color=colors.black,
-            spaceBefore=5,
-            spaceAfter=2,
-            hAlign="CENTER",
-        )
-
-    page_width, page_height = landscape(A4)
-    margin = 18 * mm
-    width = page_width - 2 * margin
-    header_body = issuing_body_for(issuer)
-    left_header: list[Any] = []
-    if header_body.superior:
-        left_header.append(text(header_body.superior, 12))
-    left_header += [text(header_body.name, 12, bold=True), rule(22)]
-    right_header = [
-        text(rendering.NATIONAL_NAME, 12, bold=True),
-        text(rendering.NATIONAL_MOTTO, 13, bold=True),
-        rule(60),
-    ]
-    cell = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]  # fmt: skip
-    story: list[Any] = [
-        PdfTable(
-            [[left_header, right_header]],
-            colWidths=[width * 0.42, width * 0.58],
-            style=[*cell, ("ALIGN", (0, 0), (-1, -1), "CENTER")],
-        ),
-        Spacer(1, 9 * mm),
-        text("GIẤY CHỨNG NHẬN SÁNG KIẾN", 30, bold=True, color=accent),
-        Spacer(1, 4 * mm),
-        text(authority_line(decision.signer_authority, decision.signer_title, issuer), 14, bold=True),
-        text("chứng nhận sáng kiến", 14, italic=True),
-    ]
-    middle: list[Any] = [
-        text(f"“{initiative.title}”", 19, bold=True, after=8),
-        labelled("Tác giả:" if len(authors) == 1 else "Đồng tác giả:", authors_with_shares(authors)),
-        labelled("Đơn vị:", initiative.unit.name),
-        text(
+    return [
+        pen.text(f"“{initiative.title}”", 19, bold=True, after=8),
+        pen.labelled("Tác giả:" if len(authors) == 1 else "Đồng tác giả:", authors_with_shares(authors)),
+        pen.labelled("Đơn vị:", initiative.unit.name),
+        pen.text(
             f"Đã được công nhận là sáng kiến {level_text(recognition.level).lower()} theo Quyết định số "
             f"{decision.registered_document.reference} ngày {short_date(decision.issued_on)} "
-            f"của {issuer.name}.",
+            f"của {decision.campaign.issuing_unit.name}.",
             15,
         ),
     ]
-    # The middle block has a fixed height, its text centred in it and shrunk if it would not
-    # fit: the footer stays in place however long the title or the list of authors.
-    middle_height = 72 * mm
-    story.append(
-        PdfTable(
-            [[KeepInFrame(width, middle_height, middle, mode="shrink")]],
-            colWidths=[width],
-            rowHeights=[middle_height],
-            style=[*cell, ("VALIGN", (0, 0), (-1, -1), "MIDDLE")],
-        )
-    )
+
+
+def _certificate_footer(
+    pen: rendering.AwardPen, certificate: Certificate, decision: RecognitionDecision, verification_url: str
+) -> Any:
+    """Number and verification code on the left, the QR code in the middle, the signature on
+    the right."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Image, Spacer
 
     qr = Image(io.BytesIO(certificate_qr_png(verification_url)), width=30 * mm, height=30 * mm)
-    left_footer = [
-        text(f"Số: {registered.reference}", 13, align=TA_LEFT),
-        text(f"Mã xác minh: {display_code(certificate.verification_code)}", 13, bold=True, align=TA_LEFT),
+    left = [
+        pen.text(f"Số: {certificate.registered_document.reference}", 13, align="left"),
+        pen.text(f"Mã xác minh: {display_code(certificate.verification_code)}", 13, bold=True, align="left"),
         Spacer(1, 2 * mm),
-        text("Quét mã QR hoặc truy cập địa chỉ dưới đây để xác minh giấy chứng nhận:", 10, italic=True,
-             align=TA_LEFT),
-        text(verification_url, 9, align=TA_LEFT),
+        pen.text("Quét mã QR hoặc truy cập địa chỉ dưới đây để xác minh giấy chứng nhận:", 10, italic=True,
+                 align="left"),
+        pen.text(verification_url, 9, align="left"),
     ]  # fmt: skip
-    right_footer: list[Any] = [text(place_date_line(campaign.place, certificate.issued_on), 13, italic=True)]
+    right: list[Any] = [
+        pen.text(place_date_line(decision.campaign.place, certificate.issued_on), 13, italic=True)
+    ]
     for line in (decision.signer_authority, decision.signer_title):
         if line:
-            right_footer.append(text(line.upper(), 13, bold=True))
-    right_footer.append(Spacer(1, 20 * mm))
+            right.append(pen.text(line.upper(), 13, bold=True))
+    right.append(Spacer(1, 20 * mm))
     if decision.signer_name:
-        right_footer.append(text(decision.signer_name, 13, bold=True))
-    story.append(
-        PdfTable(
-            [[left_footer, qr, right_footer]],
-            colWidths=[width * 0.38, width * 0.2, width * 0.42],
-            style=[*cell, ("ALIGN", (1, 0), (1, 0), "CENTER")],
-        )
-    )
-
-    def frame(canvas: Any, _doc: Any) -> None:
-        canvas.saveState()
-        canvas.setStrokeColor(accent)
-        canvas.setLineWidth(3)
-        canvas.rect(8 * mm, 8 * mm, page_width - 16 * mm, page_height - 16 * mm)
-        canvas.setLineWidth(0.8)
-        canvas.rect(11 * mm, 11 * mm, page_width - 22 * mm, page_height - 22 * mm)
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer, pagesize=(page_width, page_height), leftMargin=margin, rightMargin=margin,
-        topMargin=15 * mm, bottomMargin=13 * mm, author=nfc(issuer.name),
-        title=nfc(f"Giấy chứng nhận sáng kiến {registered.reference}"),
-    )  # fmt: skip
-    # Everything inside one frame that shrinks to fit: a certificate never spills onto a
-    # second page, however long the title or the list of authors.
-    frame_height = page_height - 28 * mm
-    document.build([KeepInFrame(width, frame_height, story, mode="shrink")], onFirstPage=frame)
-    return RenderedDocument(buffer.getvalue(), certificate_filename(certificate), rendering.PDF_CONTENT_TYPE)
+        right.append(pen.text(decision.signer_name, 13, bold=True))
+    return pen.columns([left, qr, right], [0.38, 0.2, 0.42])
