@@ -195,7 +195,11 @@ def issue(
     (status, issue date…), move ``obj.version`` on when it has one, save only those fields,
     and record one audit event ``action`` with what changed. Call it inside the service's
     transaction, with ``obj`` locked and its access and state already checked: issuing is
-    irreversible."""
+    irreversible.
+
+    A record that comes into being with its number — a recognition decision, a certificate,
+    an adjustment request's Tờ trình — is not "issued" later: its create service takes
+    ``register_number`` and creates the record with the number in the same transaction."""
     stamp = dict(stamp or {})
     before = audit.snapshot(obj, [document_field, *stamp])
     document = register_number(

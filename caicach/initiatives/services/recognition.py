@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caicach.core import audit, clock
+from caicach.core import audit, clock, numbering
 from caicach.core.models import DocumentType, Role, User
 from caicach.core.numbering import register_number
 from caicach.core.permissions import authorize
@@ -231,25 +231,25 @@ def refusal_letter_issue(
     day = issued_on or _today()
     if day > _today():
         raise ValidationError({"issued_on": _("Ngày ban hành không được sau ngày hôm nay.")})
-    before = audit.snapshot(locked, ["reasons"])
-    if reasons is not None:
-        locked.reasons = normalise_input(reasons).strip()
-    if not locked.reasons.strip():
+    reasons = normalise_input(reasons).strip() if reasons is not None else locked.reasons.strip()
+    if not reasons:
         raise ValidationError(
             {"reasons": _("Vui lòng ghi rõ lý do không công nhận: văn bản trả lời phải nêu lý do.")}
         )
-    document = register_number(
+    # The outcome's own record keeps the letter and, when restated, the council's wording
+    # beside the new one; the dossier's history says what the authors were told.
+    document = numbering.issue(
+        obj=locked,
+        document_field="refusal_letter",
         unit=campaign.issuing_unit,
         document_type=DocumentType.OFFICIAL_LETTER,
-        year=day.year,
         title=f"V/v trả lời đơn yêu cầu công nhận sáng kiến “{locked.initiative.title}”",
         issued_on=day,
         actor=actor,
-        obj=locked.initiative,
+        action="recognition.refusal_letter",
+        stamp={"reasons": reasons},
         drafting_unit=campaign.receiving_unit,
     )
-    locked.refusal_letter = document
-    locked.save(update_fields=["refusal_letter", "reasons"])
     audit.record(
         actor=actor,
         action="recognition.refusal_letter",
@@ -257,11 +257,6 @@ def refusal_letter_issue(
         message=_vietnamese(gettext_lazy("Văn bản số %(reference)s. Lý do: %(reasons)s"))
         % {"reference": document.reference, "reasons": locked.reasons},
     )
-    if locked.reasons != before["reasons"]:
-        # The council's wording was restated: keep both on the outcome's own record.
-        audit.record(
-            actor=actor, action="recognition.refusal_letter", obj=locked, changes=audit.diff(before, locked)
-        )
     _notify_authors(
         [locked.initiative],
         title=_vietnamese(gettext_lazy("Kết quả xét công nhận sáng kiến")),
