@@ -11,6 +11,8 @@ import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -45,6 +47,13 @@ class People:
     committee_member: User
     leader: User
     outsider: User
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    """Uploads, job results and issued files go to a throw-away folder, never to var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT  # type: ignore[no-any-return]
 
 
 @pytest.fixture(autouse=True)

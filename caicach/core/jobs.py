@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django_tasks import task
 
 from caicach.core import audit, clock
@@ -28,6 +29,7 @@ from caicach.core.models import Job, JobStatus, User
 from caicach.core.text import nfc
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
     from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
@@ -51,7 +53,13 @@ class JobOutput:
 
 class JobError(Exception):
     """A failure whose message the user should read (in Vietnamese), e.g. "Không có đơn vị
-    nào để xuất." Any other exception is logged and shown as a generic message."""
+    nào để xuất.", with the ``errors`` they must fix — ``(row, message)`` pairs, row None for
+    the whole file — when the job refused its input. Any other exception is logged and shown
+    as a generic message."""
+
+    def __init__(self, message: str, errors: Iterable[tuple[int | None, str]] = ()) -> None:
+        super().__init__(message)
+        self.errors = [{"row": row, "message": str(text)} for row, text in errors]
 
 
 JobHandler = Callable[[Job, Progress], JobOutput | None]
@@ -81,12 +89,27 @@ def job_label(kind: str) -> StrOrPromise:
 
 
 @transaction.atomic
-def job_start(*, kind: str, actor: User | None, parameters: dict[str, Any], total: int = 0) -> Job:
+def job_start(
+    *,
+    kind: str,
+    actor: User | None,
+    parameters: dict[str, Any],
+    total: int = 0,
+    upload: UploadedFile | None = None,
+) -> Job:
     """Create the status row and queue the work once the row is committed: a worker must
-    never look for a job that is not there yet, nor run one whose request rolled back."""
+    never look for a job that is not there yet, nor run one whose request rolled back.
+    ``upload`` (a file to import) is kept beside the job, outside the web root, for the
+    worker to read with ``job_upload``; it is deleted when the job ends."""
     if kind not in _handlers:
         raise ValueError(f"No handler registered for job kind {kind!r}.")
     job = Job.objects.create(kind=kind, created_by=actor, parameters=parameters, total=total)
+    if upload is not None:
+        name = safe_result_name(upload.name or "tep-tai-len")
+        upload.seek(0)
+        stored = default_storage.save(f"jobs/{job.pk}/upload/{ascii_filename(name)}", upload)
+        job.parameters = {**parameters, "upload": stored, "upload_name": name}
+        job.save(update_fields=["parameters"])
     audit.record(actor=actor, action="job.start", obj=job, changes={"kind": [None, kind]})
 
     job_id = job.pk
@@ -145,12 +168,31 @@ def job_finish(
     return job
 
 
+def job_upload(job: Job) -> IO[bytes]:
+    """The file the user uploaded with the job. Raises ``JobError`` when it is gone."""
+    stored = str(job.parameters.get("upload") or "")
+    if not stored.startswith(f"jobs/{job.pk}/upload/"):
+        raise JobError(_("Không tìm thấy tệp đã tải lên; vui lòng tải tệp lên lại."))
+    try:
+        return default_storage.open(stored, "rb")
+    except FileNotFoundError as exc:
+        raise JobError(_("Không tìm thấy tệp đã tải lên; vui lòng tải tệp lên lại.")) from exc
+
+
+def _discard_upload(job: Job) -> None:
+    """The uploaded file served its purpose: keep no copy of the user's data we do not need."""
+    stored = str(job.parameters.get("upload") or "")
+    if stored.startswith(f"jobs/{job.pk}/upload/"):
+        default_storage.delete(stored)
+
+
 @transaction.atomic
-def job_fail(job: Job, message: str) -> Job:
+def job_fail(job: Job, message: str, errors: list[dict[str, Any]] | None = None) -> Job:
     job.status = JobStatus.FAILED
     job.message = message
+    job.errors = errors or []
     job.finished_at = clock.now()
-    job.save(update_fields=["status", "message", "finished_at"])
+    job.save(update_fields=["status", "message", "errors", "finished_at"])
     audit.record(
         actor=None,
         action="job.fail",
@@ -177,12 +219,18 @@ def job_execute(job_id: int) -> None:
     try:
         output = handler(job, progress)
     except JobError as exc:
-        job_fail(job, str(exc))
+        job_fail(job, str(exc), exc.errors)
+        return
+    except PermissionDenied:
+        # The service checks access again when the job runs: the starter may have lost it.
+        job_fail(job, _("Bạn không còn quyền thực hiện công việc này."))
         return
     except Exception:
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
         job_fail(job, _("Đã xảy ra lỗi khi xử lý. Vui lòng thử lại hoặc liên hệ quản trị hệ thống."))
         raise  # so the task backend records the traceback too
+    finally:
+        _discard_upload(job)
     if output is None:
         output = JobOutput()
     job_finish(job, result_file=output.content, result_name=output.name or None, message=output.message)
@@ -200,6 +248,25 @@ def _units_export(job: Job, progress: Progress) -> JobOutput:
     content = unit_queries.export_units_xlsx()
     progress(1)
     return JobOutput(content=content, name=_("Danh sách đơn vị.xlsx"))
+
+
+@job_handler("core.units_import", label=gettext_lazy("Nhập danh sách đơn vị từ Excel"))
+def _units_import(job: Job, progress: Progress) -> JobOutput:
+    """The uploaded unit list, all or nothing; the row errors go to the job page."""
+    from caicach.core.services import units as unit_services  # the units area's writer
+
+    if job.created_by is None:
+        raise JobError(_("Bạn không còn quyền thực hiện công việc này."))
+    with job_upload(job) as file:
+        result = unit_services.unit_import_xlsx(actor=job.created_by, file=file, progress=progress)
+    if not result.ok:
+        count = len(result.errors)
+        raise JobError(
+            ngettext("Không nhập được: %(count)s lỗi.", "Không nhập được: %(count)s lỗi.", count)
+            % {"count": count},
+            [(error.row, error.message) for error in result.errors],
+        )
+    return JobOutput(message=unit_services.import_summary(result))
 
 
 @task()

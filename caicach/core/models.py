@@ -441,6 +441,8 @@ class Job(models.Model):
     result_file = models.CharField(max_length=500, blank=True)
     result_name = models.CharField(max_length=255, blank=True)
     parameters = models.JSONField(default=dict, blank=True)
+    # What the user must fix when the job refused its input: [{"row": 3, "message": "…"}].
+    errors = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="jobs")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -11,7 +11,7 @@ class WorkProgramConfig(AppConfig):
         from caicach.core.context_processors import add_nav_item
         from caicach.core.demo import register_demo_loader
         from caicach.core.queries.audit import register_action_labels, register_object_url
-        from caicach.workprogram import rules  # noqa: F401  (registers the permission rules)
+        from caicach.workprogram import rules, tasks  # noqa: F401  (the permission rules, the import job)
         from caicach.workprogram.demo import load_demo_program
         from caicach.workprogram.models import AdjustmentRequest, ProgramItem, WorkProgram
 

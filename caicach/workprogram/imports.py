@@ -9,7 +9,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +24,9 @@ from caicach.core.services.units import RowError
 from caicach.core.text import fold, nfc
 from caicach.workprogram.models import ItemStatus, ProgramItem, SubmissionKind, WorkProgram
 from caicach.workprogram.queries import jurisdiction_units, leaders_of, office_officers_of
+
+if TYPE_CHECKING:
+    from caicach.core.jobs import Progress
 
 __all__ = ["COLUMNS", "ImportResult", "RowError", "import_template_xlsx", "program_import_xlsx"]
 
@@ -51,6 +54,7 @@ HEADER_SEARCH_ROWS = 10
 MAX_UNPACKED_RATIO = 100
 TRUE_WORDS = frozenset({"x", "co", "yes", "1", "true", "dung"})
 FALSE_WORDS = frozenset({"", "khong", "no", "0", "false"})
+PROGRESS_EVERY = 50  # rows between two progress reports: one cheap UPDATE each
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MONTH = re.compile(r"^(?:thang\s*)?(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 _DAY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
@@ -242,7 +246,7 @@ class _Directory:
 
 
 def _parse(
-    program: WorkProgram, raw_rows: list[tuple[int, dict[str, Any]]]
+    program: WorkProgram, raw_rows: list[tuple[int, dict[str, Any]]], progress: Progress | None = None
 ) -> tuple[list[_Row], list[RowError]]:
     kinds = _kind_lookup()
     directory = _Directory(program)
@@ -251,7 +255,9 @@ def _parse(
     seen: dict[str, int] = {}
     parsed: list[_Row] = []
     errors: list[RowError] = []
-    for number, raw in raw_rows:
+    for done, (number, raw) in enumerate(raw_rows):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(raw_rows))
         problems: list[str] = []
         values: dict[str, Any] = {}
 
@@ -359,25 +365,45 @@ def _parse(
         values["notes"] = nfc(str(raw.get("notes") or "")).strip()
         errors.extend(RowError(number, problem) for problem in problems)
         parsed.append(_Row(number, values, coordinating))
+    if progress is not None:
+        progress(len(raw_rows), len(raw_rows))
     return parsed, errors
 
 
 # --- The import --------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def program_import_xlsx(
-    *, actor: User, program: WorkProgram, file: IO[bytes], filename: str = ""
+    *,
+    actor: User,
+    program: WorkProgram,
+    file: IO[bytes],
+    filename: str = "",
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Adds the sheet's items to ``program``. Every row is checked before anything is written;
     one bad row and nothing is imported. One audit event per item, and a summary on the
-    program."""
+    program. ``progress(done, total)`` hears of the rows checked (the background job's bar)."""
     authorize(actor, "import", program)
     result = ImportResult()
     raw_rows, file_errors = _read(file)
     if file_errors:
         result.errors = file_errors
         return result
+    # The first check runs outside the transaction, so the job's progress is visible while
+    # it runs; the write checks again under the program's lock.
+    _rows, errors = _parse(program, raw_rows, progress)
+    if errors:
+        result.errors = errors
+        return result
+    return _write(actor, program, raw_rows, filename)
+
+
+@transaction.atomic
+def _write(
+    actor: User, program: WorkProgram, raw_rows: list[tuple[int, dict[str, Any]]], filename: str
+) -> ImportResult:
+    result = ImportResult()
     # Lock the program: two imports at once would both pass the duplicate-title check.
     program = WorkProgram.objects.select_for_update().get(pk=program.pk)
     rows, errors = _parse(program, raw_rows)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from caicach.core import clock, rendering
 from caicach.core.downloads import content_disposition
+from caicach.core.jobs import job_start
 from caicach.core.models import Role, Unit
 from caicach.core.permissions import can, get_for_user, principal, require
 from caicach.core.queries.audit import timeline_for
@@ -37,7 +38,7 @@ from caicach.workprogram.forms import (
     ProgramSettingsForm,
     ReasonForm,
 )
-from caicach.workprogram.imports import XLSX_CONTENT_TYPE, import_template_xlsx, program_import_xlsx
+from caicach.workprogram.imports import XLSX_CONTENT_TYPE, import_template_xlsx
 from caicach.workprogram.models import (
     AdjustmentReason,
     AdjustmentRequest,
@@ -72,6 +73,7 @@ from caicach.workprogram.services import (
     program_settings_update,
     program_update,
 )
+from caicach.workprogram.tasks import PROGRAM_IMPORT
 
 PAGE_SIZE = 25
 
@@ -179,20 +181,21 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def program_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_for_user(request.user, WorkProgram.objects.select_related("issuing_unit"), pk, "import")
     form = ProgramImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = program_import_xlsx(
-            actor=acting_user(request), program=program, file=upload, filename=upload.name
+        # Checked and written in the background; the job page shows the progress, then the
+        # row errors or the way back to the program.
+        job = job_start(
+            kind=PROGRAM_IMPORT,
+            actor=acting_user(request),
+            parameters={
+                "program": program.pk,
+                "done_url": program.get_absolute_url(),
+                "retry_url": reverse("workprogram:program_import", args=[program.pk]),
+            },
+            upload=form.cleaned_data["file"],
         )
-        if result.ok:
-            messages.success(
-                request, _("Đã nhập %(count)s nội dung vào chương trình.") % {"count": result.created}
-            )
-            return redirect(program)
-    return render(
-        request, "workprogram/program_import.html", {"form": form, "program": program, "result": result}
-    )
+        return redirect("job_detail", pk=job.pk)
+    return render(request, "workprogram/program_import.html", {"form": form, "program": program})
 
 
 @login_required

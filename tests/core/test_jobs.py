@@ -9,10 +9,20 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from caicach.core.jobs import JobError, JobOutput, Progress, job_handler, job_progress, job_start, run_job
+from caicach.core.jobs import (
+    JobError,
+    JobOutput,
+    Progress,
+    job_handler,
+    job_progress,
+    job_start,
+    job_upload,
+    run_job,
+)
 from caicach.core.models import AuditEvent, Job, JobStatus, User
 from tests.conftest import People
 
@@ -270,3 +280,65 @@ def test_job_pages_run_a_fixed_number_of_queries(
     client.force_login(people.unit_staff)
     with django_assert_max_num_queries(8):
         assert client.get(reverse(name, args=[job.pk])).status_code == 200
+
+
+# --- jobs that take an upload ---------------------------------------------------------------------
+
+seen_uploads: list[bytes] = []
+
+
+@job_handler("tests.read_upload")
+def _read_upload(job: Job, progress: Progress) -> None:
+    with job_upload(job) as file:
+        seen_uploads.append(file.read())
+    raise JobError("Không nhập được: 2 lỗi.", [(3, "thiếu tên."), (None, "tệp thiếu cột “Mã”.")])
+
+
+def test_an_upload_is_kept_beside_its_job_for_the_worker_and_deleted_when_it_ends(
+    people: People, django_capture_on_commit_callbacks: Any, _media: Path
+) -> None:
+    seen_uploads.clear()
+    upload = SimpleUploadedFile("../../đơn vị.xlsx", b"PK\x03\x04 the sheet")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = job_start(kind="tests.read_upload", actor=people.admin, parameters={}, upload=upload)
+    stored = _media / job.parameters["upload"]
+    assert stored.parent == _media / "jobs" / str(job.pk) / "upload"  # no path escapes the job
+    assert stored.read_bytes() == b"PK\x03\x04 the sheet"
+    assert job.parameters["upload_name"] == "đơn vị.xlsx"
+    for callback in callbacks:
+        callback()
+
+    job.refresh_from_db()
+    assert seen_uploads == [b"PK\x03\x04 the sheet"]
+    assert job.status == JobStatus.FAILED
+    assert job.errors == [
+        {"row": 3, "message": "thiếu tên."},
+        {"row": None, "message": "tệp thiếu cột “Mã”."},
+    ]
+    assert not stored.exists()
+
+
+def test_a_failed_job_lists_the_rows_to_fix_and_offers_to_try_again(
+    people: People, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(
+            kind="tests.read_upload", actor=people.admin, parameters={"retry_url": "/don-vi/nhap/"},
+            upload=SimpleUploadedFile("a.xlsx", b"PK"),
+        )  # fmt: skip
+    client.force_login(people.admin)
+    html = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert "<td>3</td><td>thiếu tên.</td>" in html
+    assert "<td>—</td><td>tệp thiếu cột “Mã”.</td>" in html
+    assert 'href="/don-vi/nhap/"' in html
+    assert "<progress" not in html  # a refused file has no progress to show
+
+
+@pytest.mark.parametrize("url", ["//evil.example/x", "https://evil.example/", "javascript:alert(1)"])
+def test_the_links_after_a_job_never_leave_the_site(
+    people: People, client: Client, django_capture_on_commit_callbacks: Any, url: str
+) -> None:
+    job = _run(people.unit_staff, capture=django_capture_on_commit_callbacks, done_url=url)
+    client.force_login(people.unit_staff)
+    html = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert job.status == JobStatus.DONE and "evil" not in html and "javascript" not in html

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from caicach.core.models import AuditEvent, Unit, UnitKind
+from caicach.core.models import AuditEvent, Job, JobStatus, Unit, UnitKind
 from caicach.core.queries.units import COLUMNS, export_units_xlsx
 from caicach.core.services.units import unit_import_xlsx, unit_merge
 from tests.conftest import Org, People
@@ -331,26 +332,61 @@ def test_an_edited_export_updates_only_the_changed_unit(org: Org, people: People
 # --- the page ---------------------------------------------------------------------------------
 
 
-def test_the_import_page_shows_row_errors_and_writes_nothing(
-    client: Client, org: Org, people: People
+def post_import(client: Client, file: Any, capture: Any) -> Job:
+    """The upload, and the background job it starts run to the end."""
+    with capture(execute=True):
+        response = client.post(reverse("unit_import"), {"file": file})
+    job = Job.objects.get(kind="core.units_import")
+    assert response.status_code == 302 and response["Location"] == reverse("job_detail", args=[job.pk])
+    job.refresh_from_db()
+    return job
+
+
+def test_the_import_runs_as_a_job_whose_page_shows_row_errors_and_nothing_is_written(
+    client: Client, org: Org, people: People, django_capture_on_commit_callbacks: Any, media: Path
 ) -> None:
     client.force_login(people.admin)
     file = xlsx([row("X1", "Xã Một"), row("X2", "Xã Hai", parent="XYZ")])
 
-    response = client.post(reverse("unit_import"), {"file": file})
+    job = post_import(client, file, django_capture_on_commit_callbacks)
 
-    assert response.status_code == 200
-    page = response.content.decode()
+    assert job.status == JobStatus.FAILED
+    assert job.errors == [{"row": 3, "message": "mã đơn vị cấp trên 'XYZ' không tồn tại."}]
+    page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert "Không nhập được: 1 lỗi." in page
     assert "mã đơn vị cấp trên &#x27;XYZ&#x27; không tồn tại" in page
+    assert f'href="{reverse("unit_import")}"' in page  # "Nhập lại"
     assert not Unit.objects.filter(code="X1").exists()
+    assert not list((media / "jobs").rglob("*.xlsx")), "the upload is deleted once the job ends"
 
 
-def test_the_import_page_reports_success_counts(client: Client, org: Org, people: People) -> None:
+def test_the_import_job_reports_success_counts_and_leads_back_to_the_list(
+    client: Client, org: Org, people: People, django_capture_on_commit_callbacks: Any
+) -> None:
     client.force_login(people.admin)
-    response = client.post(reverse("unit_import"), {"file": xlsx([row("X1", "Xã Một")])}, follow=True)
+    job = post_import(client, xlsx([row("X1", "Xã Một")]), django_capture_on_commit_callbacks)
 
-    assert response.redirect_chain[-1][0] == reverse("unit_list")
-    assert "1 thêm mới" in response.content.decode()
+    assert job.status == JobStatus.DONE and job.progress == job.total == 1
+    page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert "1 thêm mới" in page and f'href="{reverse("unit_list")}"' in page
+    assert Unit.objects.filter(code="X1", name="Xã Một").exists()
+
+
+def test_an_administrator_who_lost_the_right_before_the_job_ran_imports_nothing(
+    client: Client, org: Org, people: People, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(people.admin)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(reverse("unit_import"), {"file": xlsx([row("X1", "Xã Một")])})
+    people.admin.is_superuser = False
+    people.admin.save()
+    people.admin.memberships.all().delete()
+    for callback in callbacks:
+        callback()
+
+    job = Job.objects.get(kind="core.units_import")
+    assert job.status == JobStatus.FAILED and "không còn quyền" in job.message
+    assert not Unit.objects.filter(code="X1").exists()
 
 
 def test_the_import_page_refuses_other_extensions(client: Client, org: Org, people: People) -> None:
@@ -373,10 +409,23 @@ def test_the_import_page_has_a_constant_query_count(
     client: Client, org: Org, people: People, django_assert_max_num_queries: Any
 ) -> None:
     client.force_login(people.admin)
+    file = xlsx([row(f"X{n}", f"Xã {n}", parent="X0" if n else "TNH") for n in range(40)])
+    with django_assert_max_num_queries(12):
+        response = client.post(reverse("unit_import"), {"file": file})
+    assert response.status_code == 302
+
+
+def test_the_job_checks_a_large_file_with_a_constant_number_of_queries(
+    org: Org, people: People, django_assert_max_num_queries: Any
+) -> None:
     file = xlsx(
-        [row(f"X{n}", f"Xã {n}", parent="X0" if n else "TNH") for n in range(40)]
+        [row(f"X{n}", f"Xã {n}", parent="X0" if n else "TNH") for n in range(120)]
         + [row("BAD", "", parent="")]
     )
-    with django_assert_max_num_queries(10):
-        response = client.post(reverse("unit_import"), {"file": file})
-    assert "thiếu tên đơn vị" in response.content.decode()
+    reports: list[tuple[int, int | None]] = []
+    with django_assert_max_num_queries(8):
+        result = unit_import_xlsx(
+            actor=people.admin, file=file, progress=lambda done, total=None: reports.append((done, total))
+        )
+    assert [str(e) for e in result.errors] == ["Dòng 122: thiếu tên đơn vị."]
+    assert reports == [(0, 121), (50, 121), (100, 121), (121, 121)]

@@ -15,9 +15,10 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from caicach.core.models import AuditEvent
+from caicach.core.models import AuditEvent, Job
 from caicach.workprogram.imports import COLUMNS, import_template_xlsx, program_import_xlsx
 from caicach.workprogram.models import ProgramItem, WorkProgram
+from caicach.workprogram.tasks import PROGRAM_IMPORT
 from tests.conftest import PASSWORD, Org, People
 from tests.workprogram.program_data import YEAR, make_program, month
 
@@ -293,25 +294,49 @@ def test_the_untouched_template_has_no_data_to_import(program: WorkProgram, peop
 # --- The pages -----------------------------------------------------------------------------------------
 
 
-def test_the_office_downloads_the_template_and_uploads_a_sheet(client: Client, program: WorkProgram) -> None:
+def test_the_office_downloads_the_template_and_uploads_a_sheet(
+    client: Client, program: WorkProgram, django_capture_on_commit_callbacks: Any
+) -> None:
     client.login(username="cvvanphong", password=PASSWORD)
     template = client.get(reverse("workprogram:program_import_template", args=[program.pk]))
     assert template.status_code == 200
     assert template["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
     assert "attachment" in template["Content-Disposition"] and ".xlsx" in template["Content-Disposition"]
     url = reverse("workprogram:program_import", args=[program.pk])
-    bad = SimpleUploadedFile("ct.xlsx", xlsx([*GOOD_ROWS, row("Đề án A", "Sở Không Có", "03/2024")]).read())
-    response = client.post(url, {"file": bad})
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert (
-        "Không nhập được: 1 lỗi" in page and "Sở Không Có" in page and "Chưa có dữ liệu nào được ghi" in page
-    )
+
+    def upload(rows: list[Any]) -> Job:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"file": SimpleUploadedFile("ct.xlsx", xlsx(rows).read())})
+        job = Job.objects.filter(kind=PROGRAM_IMPORT).latest("pk")
+        assert response.status_code == 302 and response["Location"] == reverse("job_detail", args=[job.pk])
+        return job
+
+    job = upload([*GOOD_ROWS, row("Đề án A", "Sở Không Có", "03/2024")])
+    page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert "Không nhập được: 1 lỗi" in page and "Sở Không Có" in page
+    assert "Chưa có dữ liệu nào được ghi" in page
+    assert f'href="{url}"' in page  # "Nhập lại"
     assert not ProgramItem.objects.exists()
-    good = SimpleUploadedFile("ct.xlsx", xlsx(GOOD_ROWS).read())
-    response = client.post(url, {"file": good})
-    assert response.status_code == 302 and response["Location"] == program.get_absolute_url()
+
+    job = upload(GOOD_ROWS)
+    page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert "Đã nhập 3 nội dung vào chương trình." in page
+    assert f'href="{program.get_absolute_url()}"' in page
     assert program.items.count() == 3
+    assert job.created_by is not None and job.created_by.username == "cvvanphong"
+
+
+def test_the_import_reports_its_progress_while_it_checks_the_rows(
+    program: WorkProgram, people: People
+) -> None:
+    rows = [row(f"Đề án số {n}", "Sở Nội vụ", "03/2024") for n in range(120)]
+    reports: list[tuple[int, int | None]] = []
+    result = program_import_xlsx(
+        actor=people.office_officer, program=program, file=xlsx(rows),
+        progress=lambda done, total=None: reports.append((done, total)),
+    )  # fmt: skip
+    assert result.ok and result.created == 120
+    assert reports == [(0, 120), (50, 120), (100, 120), (120, 120)]
 
 
 def test_the_upload_form_wants_an_xlsx_name(client: Client, program: WorkProgram) -> None:

@@ -6,7 +6,7 @@ import datetime
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +22,9 @@ from caicach.core.permissions import authorize
 from caicach.core.queries.units import COLUMNS
 from caicach.core.text import fold, nfc
 from caicach.core.versioning import STALE_EDIT_MESSAGE, check_version
+
+if TYPE_CHECKING:
+    from caicach.core.jobs import Progress
 
 # Fields an edit may change. ``successor`` changes only through ``unit_merge`` so that a
 # merger always sets the last day together with the successor.
@@ -252,6 +255,7 @@ IMPORTED_FIELDS = (
     "email",
 )
 XLSX_SIGNATURE = b"PK\x03\x04"
+PROGRESS_EVERY = 50  # rows between two progress reports: one cheap UPDATE each
 
 
 @dataclass(frozen=True)
@@ -376,14 +380,18 @@ def _read_rows(file: IO[bytes]) -> tuple[list[tuple[int, dict[str, Any]]], list[
         workbook.close()
 
 
-def _parse_rows(raw_rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[_Row], list[RowError]]:
+def _parse_rows(
+    raw_rows: list[tuple[int, dict[str, Any]]], progress: Progress | None = None
+) -> tuple[list[_Row], list[RowError]]:
     kinds = _kind_lookup()
     max_lengths = {name: _model_field(name).max_length for name in TEXT_FIELDS}
     labels = dict(COLUMNS)
     parsed: list[_Row] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for number, raw in raw_rows:
+    for done, (number, raw) in enumerate(raw_rows):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(raw_rows))
         row_errors: list[str] = []
         code = _cell_text(raw.get("code"))
         values: dict[str, Any] = {}
@@ -448,6 +456,8 @@ def _parse_rows(raw_rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[_Row],
             row_errors.append(_("đơn vị không thể kế thừa chính nó."))
         errors.extend(RowError(number, message) for message in row_errors)
         parsed.append(_Row(number, code, values, parent_code, successor_code))
+    if progress is not None:
+        progress(len(raw_rows), len(raw_rows))
     return parsed, errors
 
 
@@ -519,19 +529,35 @@ def _check_references(rows: list[_Row], existing: Mapping[str, Unit]) -> list[Ro
     return errors
 
 
-@transaction.atomic
-def unit_import_xlsx(*, actor: User, file: IO[bytes]) -> ImportResult:
+def unit_import_xlsx(*, actor: User, file: IO[bytes], progress: Progress | None = None) -> ImportResult:
     """Creates or updates units by code from the first sheet. Every row is checked before
-    anything is written; a single bad row leaves the database untouched."""
+    anything is written; a single bad row leaves the database untouched. ``progress(done,
+    total)`` hears of the rows checked (the background job's bar)."""
     authorize(actor, "core.manage_units")
     result = ImportResult()
     raw_rows, file_errors = _read_rows(file)
     if file_errors:
         result.errors = file_errors
         return result
-    rows, errors = _parse_rows(raw_rows)
-    existing = {u.code: u for u in Unit.objects.select_related("parent", "successor")}
-    errors += _check_references(rows, existing)
+    # The rows are checked outside the transaction, so the job's progress is visible while
+    # it runs; the links to existing units are checked again in the writing transaction.
+    rows, errors = _parse_rows(raw_rows, progress)
+    errors += _check_references(rows, _existing_units())
+    if errors:
+        result.errors = sorted(errors, key=lambda e: e.row or 0)
+        return result
+    return _write_units(actor, rows)
+
+
+def _existing_units() -> dict[str, Unit]:
+    return {u.code: u for u in Unit.objects.select_related("parent", "successor")}
+
+
+@transaction.atomic
+def _write_units(actor: User, rows: list[_Row]) -> ImportResult:
+    result = ImportResult()
+    existing = _existing_units()
+    errors = _check_references(rows, existing)
     if errors:
         result.errors = sorted(errors, key=lambda e: e.row or 0)
         return result

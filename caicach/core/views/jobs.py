@@ -19,8 +19,20 @@ from caicach.core.permissions import get_for_user
 FINISHED = {JobStatus.DONE, JobStatus.FAILED}
 
 
+def _local(url: object) -> str:
+    """A link the job's starter left for afterwards, only if it stays on this site."""
+    return url if isinstance(url, str) and url.startswith("/") and not url.startswith("//") else ""
+
+
 def _context(job: Job) -> dict[str, object]:
-    return {"job": job, "finished": job.status in FINISHED, "label": job_label(job.kind)}
+    return {
+        "job": job,
+        "finished": job.status in FINISHED,
+        "label": job_label(job.kind),
+        # Where to go next: the imported object once done, the form again after a refusal.
+        "done_url": _local(job.parameters.get("done_url")),
+        "retry_url": _local(job.parameters.get("retry_url")),
+    }
 
 
 @login_required

@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from caicach.core import clock
 from caicach.core.forms.units import UnitFilterForm, UnitForm, UnitImportForm, UnitMergeForm
+from caicach.core.jobs import job_start
 from caicach.core.models import Unit
 from caicach.core.permissions import can, get_for_user, require
 from caicach.core.queries.audit import timeline_for
@@ -26,7 +27,7 @@ from caicach.core.queries.units import (
     unit_rows,
     unit_staff,
 )
-from caicach.core.services.units import import_summary, unit_create, unit_import_xlsx, unit_merge, unit_update
+from caicach.core.services.units import unit_create, unit_merge, unit_update
 from caicach.core.web import acting_user, file_response
 
 PAGE_SIZE = 25
@@ -141,13 +142,17 @@ def unit_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_import_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "core.manage_units")
     form = UnitImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
-        result = unit_import_xlsx(actor=acting_user(request), file=form.cleaned_data["file"])
-        if result.ok:
-            messages.success(request, import_summary(result))
-            return redirect("unit_list")
-    return render(request, "core/units/import.html", {"form": form, "result": result})
+        # Checked and written in the background; the job page shows the progress, then the
+        # row errors or the way back to the list.
+        job = job_start(
+            kind="core.units_import",
+            actor=acting_user(request),
+            parameters={"done_url": reverse("unit_list"), "retry_url": reverse("unit_import")},
+            upload=form.cleaned_data["file"],
+        )
+        return redirect("job_detail", pk=job.pk)
+    return render(request, "core/units/import.html", {"form": form})
 
 
 @login_required
