@@ -19,7 +19,7 @@ import pytest
 
 from caicach.core import calendar, clock
 from caicach.core.models import Role, Unit, UnitKind, User
-from tests.factories import PASSWORD, make_unit, person
+from tests.core.factories import PASSWORD, make_unit, person
 
 __all__ = ["PASSWORD", "Org", "People"]
 

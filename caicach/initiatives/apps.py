@@ -11,16 +11,17 @@ class InitiativesConfig(AppConfig):
         from caicach.core.context_processors import add_nav_item
         from caicach.core.demo import register_demo_loader
         from caicach.core.queries.audit import register_action_labels, register_object_url
-        from caicach.initiatives import (  # noqa: F401  (registers rules, reminders and job handlers)
-            reminders,
-            reminders_review,
-            rules,
-            rules_recognition,
-            rules_review,
-            tasks,
-        )
+
+        # Importing each area's rules, reminders and tasks registers them.
+        from caicach.initiatives.campaigns import reminders, tasks  # noqa: F401
         from caicach.initiatives.demo import load_demo
+        from caicach.initiatives.dossiers import rules  # noqa: F401
         from caicach.initiatives.models import Campaign
+        from caicach.initiatives.recognition import rules as recognition_rules  # noqa: F401
+        from caicach.initiatives.recognition import tasks as recognition_tasks  # noqa: F401
+        from caicach.initiatives.review import reminders as review_reminders  # noqa: F401
+        from caicach.initiatives.review import rules as review_rules  # noqa: F401
+        from caicach.initiatives.search import tasks as search_tasks  # noqa: F401
 
         register_demo_loader("initiatives", load_demo, order=10)
 
@@ -49,16 +50,16 @@ class InitiativesConfig(AppConfig):
         )
         register_object_url(Campaign, "initiatives:campaign_detail")
         # The audit labels live with the services that record the actions.
+        from caicach.initiatives.dossiers.services import ACTION_LABELS as DOSSIER_ACTION_LABELS
         from caicach.initiatives.models import Initiative
-        from caicach.initiatives.services.dossiers import ACTION_LABELS as DOSSIER_ACTION_LABELS
 
         register_action_labels(DOSSIER_ACTION_LABELS)
-        from caicach.initiatives.services.workflow import ACTION_LABELS as WORKFLOW_ACTION_LABELS
+        from caicach.initiatives.workflow.services import ACTION_LABELS as WORKFLOW_ACTION_LABELS
 
         register_action_labels(WORKFLOW_ACTION_LABELS)
         register_object_url(Initiative, "initiatives:initiative_detail")
         from caicach.initiatives.models import EffectivenessReport
-        from caicach.initiatives.services.recognition import AUDIT_LABELS as RECOGNITION_ACTION_LABELS
+        from caicach.initiatives.recognition.services import AUDIT_LABELS as RECOGNITION_ACTION_LABELS
 
         register_action_labels(RECOGNITION_ACTION_LABELS)
         register_object_url(EffectivenessReport, "initiatives:effectiveness_detail")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from caicach.core import clock
 from caicach.core.models import ReformField, ReformIndex, Unit, User
+from caicach.initiatives.campaigns.services import campaign_create, campaign_publish
 from caicach.initiatives.demo_seeds import (
     EXPERIENCE_INITIATIVE,
     EXPERIENCE_TITLE,
@@ -18,6 +19,7 @@ from caicach.initiatives.demo_seeds import (
     OFFICE_EFFECTIVENESS,
     OFFICE_INITIATIVE,
 )
+from caicach.initiatives.dossiers.services import initiative_create
 from caicach.initiatives.models import (
     Campaign,
     CouncilRole,
@@ -27,16 +29,14 @@ from caicach.initiatives.models import (
     ReviewAssignment,
     Rubric,
 )
-from caicach.initiatives.rubrics import ensure_demo_rubrics
-from caicach.initiatives.services.campaigns import campaign_create, campaign_publish
-from caicach.initiatives.services.dossiers import initiative_create
-from caicach.initiatives.services.recognition import (
+from caicach.initiatives.recognition.services import (
     certificate_issue,
     effectiveness_report_create,
     effectiveness_report_submit,
     recognition_decision_issue,
 )
-from caicach.initiatives.services.review import (
+from caicach.initiatives.review.rubrics import ensure_demo_rubrics
+from caicach.initiatives.review.services import (
     council_member_add,
     council_save,
     minutes_issue,
@@ -45,7 +45,7 @@ from caicach.initiatives.services.review import (
     review_submit,
     round_close,
 )
-from caicach.initiatives.services.workflow import (
+from caicach.initiatives.workflow.services import (
     initiative_accept,
     initiative_confirm,
     initiative_return,

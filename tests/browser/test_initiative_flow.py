@@ -24,9 +24,9 @@ from caicach.initiatives.models import (
     RecognitionDecision,
     RecognitionLevel,
 )
-from caicach.initiatives.rubrics import ensure_demo_rubrics
+from caicach.initiatives.review.rubrics import ensure_demo_rubrics
 from tests.conftest import PASSWORD, Org, People
-from tests.factories import person
+from tests.core.factories import person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -83,7 +83,7 @@ def test_a_dossier_goes_from_the_campaign_to_a_verified_certificate(
 
     # 1. The reform officer drafts the campaign and publishes it.
     log_in(page, base, officer)
-    page.goto(base + "/sang-kien/campaigns/new/")
+    page.goto(base + "/sang-kien/dot-phat-dong/moi/")
     page.select_option("#id_issuing_unit", str(org.province.pk))
     page.fill("#id_title", "Phát động sáng kiến cải cách hành chính năm nay")
     page.fill("#id_legal_basis", "Căn cứ Nghị định số 13/2012/NĐ-CP ngày 02/3/2012 của Chính phủ;")

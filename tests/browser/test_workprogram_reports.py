@@ -12,7 +12,8 @@ import pytest
 from caicach.workprogram.models import ItemStatus, MonthlyReport, ReportStatus
 from tests.browser.test_navigation import log_in
 from tests.conftest import Org, People
-from tests.workprogram.reports_data import make_item, make_program
+from tests.workprogram.factories import make_bare_program as make_program
+from tests.workprogram.factories import make_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

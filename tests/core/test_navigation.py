@@ -94,7 +94,7 @@ def test_language_switch_to_english_shows_english_text(client: Client, people: P
 
 
 def test_pagination_keeps_the_filters(client: Client, people: People, org: Any) -> None:
-    from tests.factories import person
+    from tests.core.factories import person
 
     for i in range(30):
         person(f"pg{i:02d}", org.science, full_name=f"Trần Phân Trang {i:02d}")

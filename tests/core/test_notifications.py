@@ -18,7 +18,7 @@ from caicach.core.models import Notification, User
 from caicach.core.services.notifications import notification_mark_read, notifications_mark_all_read, notify
 from caicach.core.tasks import send_notification_emails
 from tests.conftest import Org, People
-from tests.factories import person
+from tests.core.factories import person
 
 pytestmark = pytest.mark.django_db
 

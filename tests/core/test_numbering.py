@@ -27,7 +27,7 @@ from caicach.core.models import (
 from caicach.core.numbering import issue as numbering_issue
 from caicach.core.numbering import register_external_number, register_number
 from tests.conftest import Org, People
-from tests.factories import person
+from tests.core.factories import person
 
 DAY = datetime.date(2024, 5, 10)
 
@@ -312,9 +312,9 @@ def test_issue_numbers_links_stamps_moves_the_version_and_audits_in_one_step(
     org: Org, people: People
 ) -> None:
     # A draft campaign stands for any numbered object: issue() knows no domain model.
+    from caicach.initiatives.campaigns.services import campaign_create
     from caicach.initiatives.demo import SEED_CAMPAIGN
     from caicach.initiatives.models import Campaign, CampaignStatus
-    from caicach.initiatives.services.campaigns import campaign_create
 
     draft = campaign_create(
         actor=people.admin,

@@ -9,7 +9,7 @@ import pytest
 from caicach.core.models import Role, Unit, UnitKind, User
 from caicach.core.permissions import UnitTree, forget, principal, register_unit_ids
 from tests.conftest import Org, People
-from tests.factories import make_unit, person
+from tests.core.factories import make_unit, person
 
 
 @pytest.fixture

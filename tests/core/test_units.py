@@ -22,7 +22,7 @@ from caicach.core.queries.units import (
 )
 from caicach.core.services.units import unit_create, unit_merge, unit_update
 from tests.conftest import Org, People
-from tests.factories import person
+from tests.core.factories import person
 
 JULY_2025 = datetime.date(2025, 7, 1)
 

@@ -15,7 +15,7 @@ from caicach.core.permissions import can
 from caicach.core.queries.accounts import user_fingerprint
 from caicach.core.services import accounts as services
 from tests.conftest import Org, People
-from tests.factories import person
+from tests.core.factories import person
 
 pytestmark = pytest.mark.django_db
 

@@ -18,6 +18,7 @@ from django.test import Client
 from caicach.core.models import Role, User
 from caicach.core.permissions import can
 from caicach.initiatives.demo import load_seed_campaign
+from caicach.initiatives.dossiers.access import initiatives_for
 from caicach.initiatives.models import (
     Authorship,
     Campaign,
@@ -27,9 +28,8 @@ from caicach.initiatives.models import (
     InitiativeStatus,
     ReviewAssignment,
 )
-from caicach.initiatives.queries.initiatives import initiatives_for
 from tests.conftest import Org, People
-from tests.factories import person
+from tests.core.factories import person
 
 S = InitiativeStatus
 ACTIONS = ("view", "change", "submit", "confirm", "receive", "manage")

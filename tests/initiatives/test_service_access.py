@@ -12,15 +12,15 @@ from typing import Any
 import pytest
 
 from caicach.core.models import User
-from caicach.initiatives.models import Campaign, Council, CouncilMember, CouncilRole, ReviewAssignment, Rubric
-from caicach.initiatives.services.campaigns import (
+from caicach.initiatives.campaigns.services import (
     campaign_close,
     campaign_create,
     campaign_extend_window,
     campaign_publish,
     campaign_update,
 )
-from caicach.initiatives.services.review import (
+from caicach.initiatives.models import Campaign, Council, CouncilMember, CouncilRole, ReviewAssignment, Rubric
+from caicach.initiatives.review.services import (
     council_member_add,
     council_member_remove,
     council_member_set_role,
@@ -30,7 +30,7 @@ from caicach.initiatives.services.review import (
     rubric_update,
 )
 from tests.conftest import Org, People
-from tests.initiatives.review_builders import Board, make_board, make_dossier
+from tests.initiatives.factories import Board, make_board, make_dossier
 from tests.refusals import assert_refused
 
 pytestmark = pytest.mark.django_db

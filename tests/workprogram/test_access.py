@@ -17,8 +17,8 @@ from caicach.workprogram.models import AdjustmentRequest, ProgramItem, WorkProgr
 from caicach.workprogram.rules import items_for, programs_for, requests_for
 from caicach.workprogram.services import adjustment_request_approve
 from tests.conftest import Org, People
-from tests.factories import make_unit, person
-from tests.workprogram.program_data import Scene, add_item, file_request, make_program, make_scene, month
+from tests.core.factories import make_unit, person
+from tests.workprogram.factories import Scene, add_item, file_request, make_program, make_scene, month
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from caicach.workprogram.imports import COLUMNS, import_template_xlsx, program_i
 from caicach.workprogram.models import ProgramItem, WorkProgram
 from caicach.workprogram.tasks import PROGRAM_IMPORT
 from tests.conftest import PASSWORD, Org, People
-from tests.workprogram.program_data import YEAR, make_program, month
+from tests.workprogram.factories import YEAR, make_program, month
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from caicach.workprogram.models import ItemStatus, ProgramItem, WorkProgram, Wor
 from caicach.workprogram.queries import is_overdue, overdue_q, settings_for, with_overdue
 from caicach.workprogram.services import item_issue, item_submit, item_update, program_create, program_update
 from tests.conftest import Org, People
-from tests.factories import make_unit, person
-from tests.workprogram.program_data import YEAR, add_item, make_program, month
+from tests.core.factories import make_unit, person
+from tests.workprogram.factories import YEAR, add_item, make_program, month
 
 pytestmark = pytest.mark.django_db
 

@@ -23,8 +23,9 @@ from caicach.workprogram import kpis
 from caicach.workprogram.models import ItemStatus, ProgramItem, WorkProgram, WorkProgramSettings
 from caicach.workprogram.rules_reports import kpi_covers, kpi_scope
 from tests.conftest import Org, People, on_day
-from tests.factories import make_unit, person
-from tests.workprogram.reports_data import make_program, random_items
+from tests.core.factories import make_unit, person
+from tests.workprogram.factories import make_bare_program as make_program
+from tests.workprogram.factories import random_items
 
 TODAY = datetime.date(2024, 7, 20)
 GRACE = 10

@@ -24,8 +24,9 @@ from caicach.workprogram.models import ItemStatus, LineStatus, MonthlyReport, Wo
 from caicach.workprogram.reports import LineInput, ReportContent
 from caicach.workprogram.rules_reports import expected_units, kpi_scope, report_units_for
 from tests.conftest import Org, People, on_day
-from tests.factories import person
-from tests.workprogram.reports_data import make_item, make_program
+from tests.core.factories import person
+from tests.workprogram.factories import make_bare_program as make_program
+from tests.workprogram.factories import make_item
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = datetime.date(2024, 5, 20)

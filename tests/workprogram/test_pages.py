@@ -23,8 +23,8 @@ from caicach.workprogram.models import (
 )
 from caicach.workprogram.services import adjustment_request_reject, item_submit
 from tests.conftest import Org, People
-from tests.factories import make_unit
-from tests.workprogram.program_data import YEAR, Scene, file_request, make_scene, month
+from tests.core.factories import make_unit
+from tests.workprogram.factories import YEAR, Scene, file_request, make_scene, month
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,8 @@ from caicach.workprogram.models import (
 from caicach.workprogram.reports import LineInput, ReportContent
 from caicach.workprogram.rules_reports import expected_units
 from tests.conftest import Org, People
-from tests.workprogram.reports_data import make_item, make_program
+from tests.workprogram.factories import make_bare_program as make_program
+from tests.workprogram.factories import make_item
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MARCH = datetime.date(2024, 3, 1)

@@ -14,8 +14,9 @@ from caicach.workprogram import reminders as report_reminders
 from caicach.workprogram.models import MonthlyReport, ReportStatus, WorkProgram, WorkProgramSettings
 from caicach.workprogram.reports import report_form_url
 from tests.conftest import Org, People
-from tests.factories import person
-from tests.workprogram.reports_data import make_item, make_program
+from tests.core.factories import person
+from tests.workprogram.factories import make_bare_program as make_program
+from tests.workprogram.factories import make_item
 
 MARCH = datetime.date(2024, 3, 1)
 

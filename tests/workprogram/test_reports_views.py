@@ -31,8 +31,9 @@ from caicach.workprogram.models import (
 from caicach.workprogram.reports import LineInput, ReportContent
 from caicach.workprogram.rules_reports import expected_units, report_units_for
 from tests.conftest import Org, People, on_day
-from tests.factories import make_unit, person
-from tests.workprogram.reports_data import make_item, make_program, random_items
+from tests.core.factories import make_unit, person
+from tests.workprogram.factories import make_bare_program as make_program
+from tests.workprogram.factories import make_item, random_items
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = datetime.date(2024, 3, 20)

@@ -33,7 +33,7 @@ from caicach.workprogram.services import (
 )
 from tests.conftest import Org, People
 from tests.refusals import assert_refused
-from tests.workprogram.program_data import YEAR, Scene, file_request, make_scene, month, reason
+from tests.workprogram.factories import YEAR, Scene, file_request, make_scene, month, reason
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from caicach.workprogram.services import (
     program_settings_update,
 )
 from tests.conftest import Org, People
-from tests.factories import person
+from tests.core.factories import person
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django import template
 
 from caicach.core.permissions import can
 from caicach.initiatives.models import Campaign, Initiative, display_code
-from caicach.initiatives.queries.recognition import (
+from caicach.initiatives.recognition.queries import (
     DossierRecognition,
     RecognitionSummary,
     dossier_recognition,

@@ -11,7 +11,7 @@ from django import template
 from caicach.core.models import User
 from caicach.core.permissions import can
 from caicach.initiatives.models import Campaign, Initiative, ReviewAssignment
-from caicach.initiatives.queries.review import (
+from caicach.initiatives.review.queries import (
     council_members,
     councils_with_relations,
     dossier_aggregate,

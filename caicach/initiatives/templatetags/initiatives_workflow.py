@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from caicach.core.permissions import can
-from caicach.initiatives.forms.workflow import AcceptForm, ConfirmForm
+from caicach.initiatives.dossiers.access import initiatives_for
+from caicach.initiatives.dossiers.queries import field_label, missing_fields
+from caicach.initiatives.dossiers.rules import RECEIVED_STATUSES
 from caicach.initiatives.models import Campaign, Initiative, InitiativeKind
-from caicach.initiatives.queries.dossiers import field_label, missing_fields
-from caicach.initiatives.queries.initiatives import initiatives_for
-from caicach.initiatives.rules import RECEIVED_STATUSES
+from caicach.initiatives.workflow.forms import AcceptForm, ConfirmForm
 
 register = template.Library()
 

@@ -1,0 +1,237 @@
+"""Campaign pages: the list, the page of one campaign with its live table of eligible
+units, creating and editing the draft, publishing, extending or reopening the submission
+window, closing, and the plan download."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from caicach.core import clock, rendering
+from caicach.core.jobs import job_start
+from caicach.core.permissions import acting_unit_ids, can, get_for_user, require
+from caicach.core.queries.audit import timeline_for
+from caicach.core.web import acting_user, add_service_errors, document_response
+from caicach.initiatives.campaigns.documents import campaign_plan_spec
+from caicach.initiatives.campaigns.forms import (
+    CampaignForm,
+    CloseCampaignForm,
+    ExtendWindowForm,
+    implementation_formset,
+    implementation_items,
+)
+from caicach.initiatives.campaigns.queries import campaign_progress, campaigns_with_units, window_state
+from caicach.initiatives.campaigns.services import (
+    campaign_close,
+    campaign_create,
+    campaign_extend_window,
+    campaign_publish,
+    campaign_update,
+)
+from caicach.initiatives.campaigns.tasks import CAMPAIGN_PLAN_PDF
+from caicach.initiatives.dossiers.rules import campaigns_for
+from caicach.initiatives.models import Campaign, CampaignStatus
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(campaigns_for(request.user).order_by("-window_start", "-pk"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "initiatives/campaigns/list.html",
+        {"page_obj": page, "can_create": can(request.user, "initiatives.create_campaign")},
+    )
+
+
+def _units_context(campaign: Campaign) -> dict[str, Any]:
+    state, state_text = window_state(campaign, clock.today())
+    return {
+        "campaign": campaign,
+        "progress": campaign_progress(campaign),
+        "window_state": state,
+        "window_state_text": state_text,
+        # Only an issued, still running campaign changes under the reader's eyes.
+        "live": campaign.status == CampaignStatus.PUBLISHED,
+    }
+
+
+def _may_submit_dossier(request: HttpRequest, campaign: Campaign) -> bool:
+    """Staff and heads of an eligible unit, while the window is open."""
+    if not campaign.accepts_submissions(clock.today()):
+        return False
+    units = acting_unit_ids(request.user)
+    eligible = campaign.eligible_units.all()
+    return eligible.exists() if units is None else bool(units) and eligible.filter(pk__in=units).exists()
+
+
+@login_required
+@require_GET
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_for_user(request.user, campaigns_with_units().select_related("rubric"), pk, "view")
+    may_change = can(request.user, "change", campaign)
+    context = {
+        **_units_context(campaign),
+        "target_indices": list(campaign.target_indices.all()),
+        "reform_fields": list(campaign.reform_fields.all()),
+        "implementation": [item for item in campaign.implementation if isinstance(item, dict)],
+        "can_edit": campaign.status == CampaignStatus.DRAFT and may_change,
+        "can_publish": campaign.status == CampaignStatus.DRAFT and can(request.user, "publish", campaign),
+        "can_extend": campaign.status != CampaignStatus.DRAFT and may_change,
+        "can_close": campaign.status == CampaignStatus.PUBLISHED and may_change,
+        "can_submit_dossier": _may_submit_dossier(request, campaign),
+        "events": timeline_for(campaign),
+    }
+    return render(request, "initiatives/campaigns/detail.html", context)
+
+
+@login_required
+@require_GET
+def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live table of eligible units alone: what the campaign page polls every 30 s."""
+    campaign = get_for_user(request.user, Campaign.objects.all(), pk, "view")
+    return render(request, "initiatives/campaigns/_units.html", _units_context(campaign))
+
+
+def _campaign_form_page(
+    request: HttpRequest, *, campaign: Campaign | None, initial: dict[str, Any] | None = None
+) -> HttpResponse:
+    """Create (``campaign`` None) or edit a draft: the form, the repeated rows of section III,
+    one service call."""
+    user = acting_user(request)
+    data = request.POST if request.method == "POST" else None
+    form = CampaignForm(data, instance=campaign, actor=user, initial=initial)
+    formset = implementation_formset(data, campaign=campaign)
+    if data is not None and form.is_valid() and formset.is_valid():
+        service_data = form.service_data(implementation_items(formset))
+        try:
+            if campaign is None:
+                saved = campaign_create(actor=user, data=service_data)
+                messages.success(request, _("Đã lập dự thảo kế hoạch phát động."))
+            else:
+                version = form.cleaned_data.get("version")
+                saved = campaign_update(
+                    campaign=campaign,
+                    actor=user,
+                    data=service_data,
+                    version=version if version is not None else -1,
+                )
+                messages.success(request, _("Đã lưu dự thảo kế hoạch phát động."))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("initiatives:campaign_detail", pk=saved.pk)
+    return render(
+        request, "initiatives/campaigns/form.html", {"form": form, "formset": formset, "campaign": campaign}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "initiatives.create_campaign")
+    user = acting_user(request)
+    return _campaign_form_page(request, campaign=None, initial={"issuing_unit": user.unit_id})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_for_user(request.user, campaigns_with_units(), pk, "change")
+    if campaign.status != CampaignStatus.DRAFT:
+        messages.error(request, _("Kế hoạch đã ban hành, không thể sửa nội dung."))
+        return redirect("initiatives:campaign_detail", pk=campaign.pk)
+    return _campaign_form_page(request, campaign=campaign)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_extend_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Gia hạn / mở lại: a new last day and the reason."""
+    campaign = get_for_user(request.user, campaigns_with_units(), pk, "change")
+    if campaign.status == CampaignStatus.DRAFT:
+        messages.error(request, _("Kế hoạch chưa ban hành: hãy sửa thời gian nhận sáng kiến trong dự thảo."))
+        return redirect("initiatives:campaign_detail", pk=campaign.pk)
+    form = ExtendWindowForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = campaign_extend_window(
+                campaign=campaign,
+                actor=acting_user(request),
+                new_end=form.cleaned_data["new_end"],
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Đã gia hạn nhận sáng kiến đến hết ngày %(end)s.")
+                % {"end": f"{campaign.window_end:%d/%m/%Y}"},
+            )
+            return redirect("initiatives:campaign_detail", pk=campaign.pk)
+    return render(request, "initiatives/campaigns/extend.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+@require_POST
+def campaign_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_for_user(request.user, Campaign.objects.all(), pk, "change")
+    form = CloseCampaignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."))
+        return redirect("initiatives:campaign_detail", pk=campaign.pk)
+    try:
+        campaign_close(campaign=campaign, actor=acting_user(request), version=form.cleaned_data["version"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã kết thúc đợt phát động."))
+    return redirect("initiatives:campaign_detail", pk=campaign.pk)
+
+
+@login_required
+@require_GET
+def campaign_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan as DOCX, rendered from the campaign's data (python-docx alone: fast enough to
+    answer in the request). The PDF goes through LibreOffice and is made in the background:
+    see ``campaign_plan_pdf``."""
+    campaign = get_for_user(request.user, campaigns_with_units(), pk, "view")
+    return document_response(rendering.render(campaign_plan_spec(campaign), "docx"))
+
+
+@login_required
+@require_POST
+def campaign_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start making the plan's PDF in the background and send the user to watch it."""
+    campaign = get_for_user(request.user, Campaign.objects.all(), pk, "view")
+    job = job_start(
+        kind=CAMPAIGN_PLAN_PDF, actor=acting_user(request), parameters={"campaign": campaign.pk}, total=1
+    )
+    return redirect("job_detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def campaign_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_for_user(request.user, campaigns_with_units(), pk, "publish")
+    try:
+        campaign = campaign_publish(campaign=campaign, actor=acting_user(request))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        reference = campaign.registered_document.reference if campaign.registered_document else ""
+        messages.success(request, _("Đã ban hành Kế hoạch số %(reference)s.") % {"reference": reference})
+    return redirect("initiatives:campaign_detail", pk=campaign.pk)

@@ -1,0 +1,370 @@
+"""Recognition pages: a campaign's outcomes with the decision, refusal letters and
+certificates; certificate and document downloads; the authors' effectiveness reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from caicach.core import rendering
+from caicach.core.jobs import job_start
+from caicach.core.models import User
+from caicach.core.permissions import get_for_user
+from caicach.core.queries.audit import timeline_for
+from caicach.core.web import add_service_errors, document_response, file_response
+from caicach.initiatives.campaigns.queries import campaigns_with_units
+from caicach.initiatives.models import Campaign, Recognition, display_code
+from caicach.initiatives.recognition.documents import (
+    certificate_pdf,
+    decision_spec,
+    effectiveness_report_docx,
+    refusal_letter_document,
+    refusal_letter_spec,
+)
+from caicach.initiatives.recognition.forms import (
+    CertificateRevokeForm,
+    DecisionIssueForm,
+    EffectivenessReportForm,
+    RefusalLetterForm,
+    VersionForm,
+)
+from caicach.initiatives.recognition.queries import (
+    campaign_council,
+    campaign_decisions,
+    campaign_recognitions,
+    certificates_with_relations,
+    decision_recognitions,
+    decisions_with_relations,
+    initiatives_for_report,
+    recognition_summary,
+    recognitions_with_relations,
+    reports_with_relations,
+)
+from caicach.initiatives.recognition.services import (
+    certificate_issue,
+    certificate_revoke,
+    certificates_issue_all,
+    certificates_pending,
+    effectiveness_report_create,
+    effectiveness_report_defaults,
+    effectiveness_report_submit,
+    effectiveness_report_update,
+    recognition_decision_issue,
+    refusal_letter_issue,
+)
+from caicach.initiatives.recognition.tasks import CERTIFICATES_ISSUE, bulk_issue_message
+
+# Up to this many certificates are issued while the user waits; more go to a background job.
+BULK_INLINE_LIMIT = 10
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _flash(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _campaign_page(url_name: str, campaign: Campaign | int) -> HttpResponse:
+    return redirect(url_name, pk=campaign if isinstance(campaign, int) else campaign.pk)
+
+
+# --- The campaign's recognition page ----------------------------------------------------------------
+
+
+def _recognition_page(
+    request: HttpRequest, campaign: Campaign, *, decision_form: DecisionIssueForm | None = None
+) -> HttpResponse:
+    page = Paginator(campaign_recognitions(campaign), 25).get_page(request.GET.get("page"))
+    summary = recognition_summary(campaign)
+    context: dict[str, Any] = {
+        "campaign": campaign,
+        "page_obj": page,
+        "summary": summary,
+        "decisions": list(campaign_decisions(campaign)),
+        "decision_form": decision_form or DecisionIssueForm.for_campaign(campaign),
+        "bulk_inline_limit": BULK_INLINE_LIMIT,
+    }
+    return render(request, "initiatives/recognition/campaign.html", context)
+
+
+@login_required
+@require_GET
+def recognition_campaign(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_for_user(request.user, campaigns_with_units(), pk, "change")
+    return _recognition_page(request, campaign)
+
+
+@login_required
+@require_POST
+def recognition_decision_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_for_user(request.user, campaigns_with_units(), pk, "change")
+    form = DecisionIssueForm(request.POST)
+    if form.is_valid():
+        try:
+            decision = recognition_decision_issue(
+                campaign=campaign, actor=_actor(request), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã ban hành Quyết định số %(reference)s.")
+                % {"reference": decision.registered_document.reference},
+            )
+            return _campaign_page("initiatives:recognition_campaign", campaign)
+    return _recognition_page(request, campaign, decision_form=form)
+
+
+@login_required
+@require_POST
+def recognition_certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Certificates for every recognised initiative of the campaign that has none: at once
+    for a handful, as a background job with a progress bar for more."""
+    campaign = get_for_user(request.user, campaigns_with_units(), pk, "change")
+    pending = certificates_pending(campaign)
+    if len(pending) > BULK_INLINE_LIMIT:
+        job = job_start(
+            kind=CERTIFICATES_ISSUE,
+            actor=_actor(request),
+            parameters={"campaign": campaign.pk},
+            total=len(pending),
+        )
+        return redirect("job_detail", pk=job.pk)
+    result = certificates_issue_all(campaign=campaign, actor=_actor(request))
+    if not result.issued and not result.failures:
+        messages.info(request, _("Không có sáng kiến nào đang chờ cấp giấy chứng nhận."))
+    elif result.failures:
+        messages.warning(request, bulk_issue_message(result))
+    else:
+        messages.success(request, bulk_issue_message(result))
+    return _campaign_page("initiatives:recognition_campaign", campaign)
+
+
+@login_required
+@require_GET
+def recognition_decision_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_for_user(request.user, decisions_with_relations(), pk, "view")
+    spec = decision_spec(decision, decision_recognitions(decision), campaign_council(decision.campaign_id))
+    return document_response(rendering.render(spec, "docx"))
+
+
+# --- One outcome: refusal letter, certificate -------------------------------------------------------
+
+
+def _back_to_campaign(recognition: Recognition) -> HttpResponse:
+    campaign_id = recognition.initiative.campaign_id
+    if campaign_id is None:
+        return redirect(recognition.initiative)
+    return _campaign_page("initiatives:recognition_campaign", campaign_id)
+
+
+@login_required
+@require_POST
+def recognition_refusal_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    recognition = get_for_user(request.user, recognitions_with_relations(), pk, "manage")
+    form = RefusalLetterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Vui lòng ghi rõ lý do không công nhận."))
+        return _back_to_campaign(recognition)
+    try:
+        recognition = refusal_letter_issue(
+            recognition=recognition, actor=_actor(request), reasons=form.cleaned_data["reasons"]
+        )
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        letter = recognition.refusal_letter
+        messages.success(
+            request,
+            _("Đã ban hành văn bản trả lời số %(reference)s.")
+            % {"reference": letter.reference if letter else ""},
+        )
+    return _back_to_campaign(recognition)
+
+
+@login_required
+@require_GET
+def recognition_refusal_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    recognition = get_for_user(request.user, recognitions_with_relations(), pk, "view")
+    if recognition.refusal_letter is None:
+        raise Http404
+    spec = refusal_letter_spec(recognition, campaign_council(recognition.initiative.campaign_id or 0))
+    return document_response(refusal_letter_document(spec))
+
+
+@login_required
+@require_POST
+def recognition_certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    recognition = get_for_user(request.user, recognitions_with_relations(), pk, "manage")
+    try:
+        certificate = certificate_issue(recognition=recognition, actor=_actor(request))
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Đã cấp giấy chứng nhận số %(reference)s.")
+            % {"reference": certificate.registered_document.reference},
+        )
+    return _back_to_campaign(recognition)
+
+
+@login_required
+@require_GET
+def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = get_for_user(request.user, certificates_with_relations(), pk, "download")
+    url = request.build_absolute_uri(
+        reverse("verification:certificate", kwargs={"code": certificate.verification_code})
+    )
+    try:
+        document = certificate_pdf(certificate, verification_url=url)
+    except rendering.RenderingUnavailable:
+        messages.error(
+            request,
+            _(
+                "Máy chủ chưa cài phông chữ tiếng Việt (Times New Roman, Liberation Serif) để in "
+                "giấy chứng nhận."
+            ),
+        )
+        return redirect(certificate.recognition.initiative)
+    return file_response(document.content, document.filename, document.content_type)
+
+
+@login_required
+@require_POST
+def certificate_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = get_for_user(request.user, certificates_with_relations(), pk, "revoke")
+    form = CertificateRevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Vui lòng nêu lý do thu hồi giấy chứng nhận."))
+    else:
+        try:
+            certificate = certificate_revoke(
+                certificate=certificate, actor=_actor(request), reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã thu hồi giấy chứng nhận số %(reference)s (mã %(code)s).")
+                % {
+                    "reference": certificate.registered_document.reference,
+                    "code": display_code(certificate.verification_code),
+                },
+            )
+    return _back_to_campaign(certificate.recognition)
+
+
+# --- Effectiveness reports (seed 000) ---------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def effectiveness_create(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_for_user(request.user, initiatives_for_report(), pk, "report_effectiveness")
+    if request.method == "POST":
+        form = EffectivenessReportForm(request.POST)
+        if form.is_valid():
+            try:
+                report = effectiveness_report_create(
+                    initiative=initiative, actor=_actor(request), data=form.report_data()
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Đã lưu bản nháp báo cáo hiệu quả áp dụng."))
+                return redirect("initiatives:effectiveness_detail", pk=report.pk)
+    else:
+        form = EffectivenessReportForm(initial=effectiveness_report_defaults(initiative))
+    return render(
+        request,
+        "initiatives/recognition/effectiveness_form.html",
+        {"form": form, "initiative": initiative, "report": None},
+    )
+
+
+@login_required
+@require_GET
+def effectiveness_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_for_user(request.user, reports_with_relations(), pk, "view")
+    return render(
+        request,
+        "initiatives/recognition/effectiveness_detail.html",
+        {
+            "report": report,
+            "initiative": report.initiative,
+            "authors": list(report.initiative.authorships.all()),
+            "submit_form": VersionForm(initial={"version": report.version}),
+            "events": timeline_for(report),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def effectiveness_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_for_user(request.user, reports_with_relations(), pk, "change")
+    form = EffectivenessReportForm.for_report(report, request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            effectiveness_report_update(
+                report=report,
+                actor=_actor(request),
+                data=form.report_data(),
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu báo cáo hiệu quả áp dụng."))
+            return redirect("initiatives:effectiveness_detail", pk=report.pk)
+    return render(
+        request,
+        "initiatives/recognition/effectiveness_form.html",
+        {
+            "form": form,
+            "initiative": report.initiative,
+            "report": report,
+        },
+    )
+
+
+@login_required
+@require_POST
+def effectiveness_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_for_user(request.user, reports_with_relations(), pk, "submit")
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        effectiveness_report_submit(
+            report=report, actor=_actor(request), version=form.cleaned_data["version"]
+        )
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Đã gửi báo cáo hiệu quả áp dụng."))
+    return redirect("initiatives:effectiveness_detail", pk=report.pk)
+
+
+@login_required
+@require_GET
+def effectiveness_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_for_user(request.user, reports_with_relations(), pk, "view")
+    return document_response(effectiveness_report_docx(report))

@@ -1,0 +1,362 @@
+"""Reads of the council's work: members and their progress, who sees which sheets, and the
+aggregates once the round is closed (computed by the database: counts, sums, minimum and
+maximum; the mean is sum / count rounded half up to two decimals, the figure everyone sees
+and the one compared with the pass mark).
+
+Scores are sealed while the round is open: ``dossier_aggregates`` returns nothing then, and
+``visible_assignments`` — the database twin of the ``ReviewAssignment`` "view" rule — gives a
+member their own sheets only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+
+from caicach.core.models import User
+from caicach.core.permissions import can, principal
+from caicach.initiatives.models import (
+    Authorship,
+    Campaign,
+    Council,
+    CouncilMember,
+    Criterion,
+    Initiative,
+    InitiativeStatus,
+    Recognition,
+    ReviewAssignment,
+    ReviewScore,
+    RoundStatus,
+    Rubric,
+    quantize,
+)
+
+
+def _members() -> QuerySet[CouncilMember]:
+    return CouncilMember.objects.select_related("user__unit").order_by("position", "pk")
+
+
+def councils_with_relations() -> QuerySet[Council]:
+    """Councils with their campaign and members (the rules read the user's seat from them)."""
+    return Council.objects.select_related(
+        "campaign__issuing_unit__parent",
+        "campaign__receiving_unit",
+        "campaign__rubric",
+        "minutes",
+        "round_closed_by",
+    ).prefetch_related(Prefetch("members", queryset=_members()))
+
+
+def council_members(council: Council) -> list[CouncilMember]:
+    """The members in order (from the prefetch when the council came with it)."""
+    if "members" in getattr(council, "_prefetched_objects_cache", {}):
+        return list(council.members.all())
+    return list(_members().filter(council=council))
+
+
+def rubric_with_criteria(rubric_id: int | None) -> Rubric | None:
+    if rubric_id is None:
+        return None
+    return (
+        Rubric.objects.filter(pk=rubric_id)
+        .prefetch_related(Prefetch("criteria", queryset=Criterion.objects.prefetch_related("bands")))
+        .first()
+    )
+
+
+def rubrics_list() -> QuerySet[Rubric]:
+    """Rubrics with their criteria count, total points and how many campaigns use them (the
+    sums in subqueries: joining both relations at once would multiply the total)."""
+    per_rubric = Criterion.objects.filter(rubric=OuterRef("pk")).order_by().values("rubric")
+    return Rubric.objects.annotate(
+        criteria_count=Subquery(per_rubric.annotate(n=Count("pk")).values("n")),
+        total_points=Subquery(per_rubric.annotate(s=Sum("max_points")).values("s")),
+        campaigns_count=Subquery(
+            Campaign.objects.filter(rubric=OuterRef("pk"))
+            .order_by()
+            .values("rubric")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+    ).order_by("name", "pk")
+
+
+# --- Progress (counts only, never scores) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberProgress:
+    member: CouncilMember
+    assigned: int  # dossiers the member must score (excluded ones not counted)
+    submitted: int
+    excluded: int
+
+    @property
+    def missing(self) -> int:
+        return self.assigned - self.submitted
+
+
+def member_progress(council: Council) -> list[MemberProgress]:
+    """Per member: dossiers to score, sheets submitted, dossiers excluded from. One query."""
+    scoring = Q(assignments__excluded=False)
+    rows = (
+        CouncilMember.objects.filter(council=council)
+        .select_related("user__unit")
+        .annotate(
+            n_assigned=Count("assignments", filter=scoring),
+            n_submitted=Count("assignments", filter=scoring & Q(assignments__submitted_at__isnull=False)),
+            n_excluded=Count("assignments", filter=Q(assignments__excluded=True)),
+        )
+        .order_by("position", "pk")
+    )
+    return [
+        MemberProgress(
+            member=row,
+            assigned=row.n_assigned,
+            submitted=row.n_submitted,
+            excluded=row.n_excluded,
+        )
+        for row in rows
+    ]
+
+
+def assignment_table(council: Council) -> list[tuple[Initiative, list[ReviewAssignment]]]:
+    """Every assigned dossier with its assignments (status only: submitted or not, excluded
+    and why), for those who run the council. One query."""
+    rows = (
+        ReviewAssignment.objects.filter(member__council=council)
+        .select_related("initiative__unit", "member__user")
+        .only(
+            "id",
+            "excluded",
+            "exclusion_reason",
+            "submitted_at",
+            "initiative__id",
+            "initiative__title",
+            "initiative__status",
+            "initiative__unit__name",
+            "member__id",
+            "member__position",
+            "member__role",
+            "member__user__full_name",
+            "member__user__username",
+        )
+        .order_by("initiative__title", "initiative_id", "member__position", "member_id")
+    )
+    table: dict[int, tuple[Initiative, list[ReviewAssignment]]] = {}
+    for assignment in rows:
+        table.setdefault(assignment.initiative_id, (assignment.initiative, []))[1].append(assignment)
+    return list(table.values())
+
+
+def my_assignments(user: User, council: Council) -> list[ReviewAssignment]:
+    """The member's own assignments in this council (with their own totals)."""
+    return list(
+        ReviewAssignment.objects.filter(member__council=council, member__user=user)
+        .select_related("initiative__unit")
+        .order_by("initiative__title", "initiative_id")
+    )
+
+
+def assignments_of(user: User) -> QuerySet[ReviewAssignment]:
+    """Every dossier given to ``user`` in any council, newest council first."""
+    return (
+        ReviewAssignment.objects.filter(member__user=user)
+        .select_related("initiative__unit", "member__council__campaign")
+        .order_by("-member__council__created_at", "-member__council_id", "initiative__title", "initiative_id")
+    )
+
+
+def assignable_dossiers(campaign: Campaign) -> QuerySet[Initiative]:
+    """Dossiers that may be given to the council: accepted, or already in review (to add a
+    member who joined later)."""
+    return (
+        Initiative.objects.filter(
+            campaign=campaign, status__in=(InitiativeStatus.ACCEPTED, InitiativeStatus.IN_REVIEW)
+        )
+        .select_related("unit")
+        .order_by("title", "pk")
+    )
+
+
+# --- Who sees which sheets --------------------------------------------------------------------
+
+
+def visible_assignments(user: User | AnonymousUser, council: Council) -> QuerySet[ReviewAssignment]:
+    """The sheets of ``council`` that ``user`` may read (see ``review.rules._view_review``):
+    their own; after the round is closed, everyone's for the council's managers, and for its
+    members those of the dossiers they were not excluded from."""
+    who = principal(user)
+    sheets = ReviewAssignment.objects.filter(member__council=council).select_related(
+        "member__user", "initiative"
+    )
+    if who is None:
+        return sheets.none()
+    own = Q(member__user_id=who.user.pk)
+    if not can(user, "results", council):
+        return sheets.filter(own)
+    if can(user, "change", council):
+        return sheets
+    barred = ReviewAssignment.objects.filter(member__user_id=who.user.pk, excluded=True).values(
+        "initiative_id"
+    )
+    return sheets.filter(own | ~Q(initiative_id__in=barred))
+
+
+# --- Aggregates -------------------------------------------------------------------------------
+
+
+@dataclass
+class DossierAggregate:
+    initiative: Initiative
+    count: int = 0
+    total: Decimal | None = None  # the sum of the sheets' totals
+    mean: Decimal | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    criterion_means: list[tuple[Criterion, Decimal | None]] = field(default_factory=list)
+    needs_discussion: bool = False
+    passed: bool = False
+    rank: int | None = None
+    recognition: Recognition | None = None
+
+    @property
+    def spread(self) -> Decimal | None:
+        if self.minimum is None or self.maximum is None:
+            return None
+        return self.maximum - self.minimum
+
+
+def _counted() -> Q:
+    """Sheets that count: submitted, by members not excluded."""
+    return Q(excluded=False, submitted_at__isnull=False)
+
+
+def _aggregate_rows(
+    initiatives: list[Initiative], council: Council, rubric: Rubric | None
+) -> list[DossierAggregate]:
+    ids = [i.pk for i in initiatives]
+    totals = {
+        row["initiative_id"]: row
+        for row in ReviewAssignment.objects.filter(_counted(), member__council=council, initiative_id__in=ids)
+        .values("initiative_id")
+        .annotate(n=Count("id"), s=Sum("total"), lo=Min("total"), hi=Max("total"))
+        .order_by()
+    }
+    criteria = list(rubric.criteria.all()) if rubric is not None else []
+    by_criterion: dict[tuple[int, int], tuple[int, Decimal]] = {
+        (row["assignment__initiative_id"], row["criterion_id"]): (row["n"], row["s"])
+        for row in ReviewScore.objects.filter(
+            assignment__member__council=council,
+            assignment__initiative_id__in=ids,
+            assignment__excluded=False,
+            assignment__submitted_at__isnull=False,
+        )
+        .values("assignment__initiative_id", "criterion_id")
+        .annotate(n=Count("id"), s=Sum("points"))
+        .order_by()
+    }
+    threshold = rubric.disagreement_threshold if rubric is not None else None
+    result = []
+    for initiative in initiatives:
+        row = totals.get(initiative.pk)
+        aggregate = DossierAggregate(initiative=initiative)
+        if row is not None and row["n"]:
+            aggregate.count = row["n"]
+            aggregate.total = row["s"]
+            aggregate.mean = quantize(Decimal(row["s"]) / row["n"])
+            aggregate.minimum, aggregate.maximum = row["lo"], row["hi"]
+        for criterion in criteria:
+            n, s = by_criterion.get((initiative.pk, criterion.pk), (0, Decimal(0)))
+            aggregate.criterion_means.append((criterion, quantize(Decimal(s) / n) if n else None))
+        spread = aggregate.spread
+        aggregate.needs_discussion = spread is not None and threshold is not None and spread > threshold
+        aggregate.passed = (
+            aggregate.mean is not None and rubric is not None and aggregate.mean >= rubric.pass_mark
+        )
+        aggregate.recognition = initiative.recognition if _has_recognition(initiative) else None
+        result.append(aggregate)
+    return result
+
+
+def _has_recognition(initiative: Initiative) -> bool:
+    try:
+        initiative.recognition  # noqa: B018  (a reverse one-to-one raises when absent)
+    except Recognition.DoesNotExist:
+        return False
+    return True
+
+
+def _rank(aggregates: list[DossierAggregate]) -> list[DossierAggregate]:
+    """Highest mean first; equal means share a rank ("1, 2, 2, 4"); unscored last."""
+    ordered = sorted(
+        aggregates,
+        key=lambda a: (a.mean is None, -(a.mean or Decimal(0)), a.initiative.title, a.initiative.pk),
+    )
+    previous: Decimal | None = None
+    for position, aggregate in enumerate(ordered, start=1):
+        if aggregate.mean is None:
+            continue
+        if previous is None or aggregate.mean != previous:
+            aggregate.rank = position
+        else:
+            aggregate.rank = ordered[position - 2].rank
+        previous = aggregate.mean
+    return ordered
+
+
+def council_dossiers(council: Council) -> QuerySet[Initiative]:
+    """The dossiers given to the council, with what the result pages show."""
+    return (
+        Initiative.objects.filter(
+            pk__in=ReviewAssignment.objects.filter(member__council=council).values("initiative_id")
+        )
+        .select_related("unit", "recognition")
+        .prefetch_related(Prefetch("authorships", queryset=Authorship.objects.order_by("position")))
+        .order_by("title", "pk")
+    )
+
+
+def dossier_aggregates(council: Council, rubric: Rubric | None = None) -> list[DossierAggregate]:
+    """Every dossier of the council with its aggregates, in ranking order. Empty while the
+    round is open: nobody reads scores before the round is closed. Seven queries (four when
+    given the ``rubric`` with its criteria) whatever the number of dossiers and members."""
+    if council.round_status != RoundStatus.CLOSED:
+        return []
+    if rubric is None:
+        rubric = rubric_with_criteria(council.campaign.rubric_id)
+    return _rank(_aggregate_rows(list(council_dossiers(council)), council, rubric))
+
+
+def dossier_aggregate(council: Council, initiative: Initiative) -> DossierAggregate | None:
+    """One dossier's aggregates (closed rounds only)."""
+    if council.round_status != RoundStatus.CLOSED:
+        return None
+    rubric = rubric_with_criteria(council.campaign.rubric_id)
+    return _aggregate_rows([initiative], council, rubric)[0]
+
+
+def dossier_mean(initiative: Initiative) -> Decimal | None:
+    """The mean of the sheets that count, as the council sees it (two decimals)."""
+    row = ReviewAssignment.objects.filter(_counted(), initiative=initiative).aggregate(
+        n=Count("id"), s=Sum("total")
+    )
+    if not row["n"]:
+        return None
+    return quantize(Decimal(row["s"]) / row["n"])
+
+
+def review_sheet(assignment_id: int) -> QuerySet[ReviewAssignment]:
+    """One sheet with what its page and its document show."""
+    return ReviewAssignment.objects.filter(pk=assignment_id).select_related(
+        "member__user",
+        "member__council__campaign__issuing_unit__parent",
+        "member__council__campaign__rubric",
+        "initiative__unit",
+    )
+
+
+def sheet_scores(assignment: ReviewAssignment) -> dict[int, Decimal]:
+    return dict(ReviewScore.objects.filter(assignment=assignment).values_list("criterion_id", "points"))

@@ -1,0 +1,160 @@
+"""Finding dossiers: the filters of the initiatives list, the accent- and case-insensitive
+search, and the same filtered set as an Excel workbook."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
+
+from caicach.core import clock
+from caicach.core.models import User
+from caicach.core.text import fold
+from caicach.initiatives.dossiers.access import initiatives_for
+from caicach.initiatives.models import Initiative
+
+# Bigger exports are built in the background (tasks/lists.py) rather than in the request.
+EXPORT_INLINE_LIMIT = 2000
+EXPORT_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class InitiativeFilters:
+    """What the list is narrowed to. ``year`` is the year the dossier was first sent
+    (``first_submitted_at``) or, for one never sent, the year it was created."""
+
+    text: str = ""
+    campaign_id: int | None = None
+    unit_id: int | None = None
+    reform_field_id: int | None = None
+    target_index_id: int | None = None
+    status: str = ""
+    year: int | None = None
+    level: str = ""
+
+
+def search(initiatives: QuerySet[Initiative], text: str) -> QuerySet[Initiative]:
+    """Dossiers whose title, authors or text contain every word of ``text``, accents and
+    case ignored ("nang cao hieu qua" finds "Nâng cao hiệu quả"), through the folded
+    ``search_text`` column kept by the dossier services."""
+    for word in fold(text).split():
+        initiatives = initiatives.filter(search_text__contains=word)
+    return initiatives
+
+
+def apply_filters(initiatives: QuerySet[Initiative], filters: InitiativeFilters) -> QuerySet[Initiative]:
+    if filters.campaign_id is not None:
+        initiatives = initiatives.filter(campaign_id=filters.campaign_id)
+    if filters.unit_id is not None:
+        initiatives = initiatives.filter(unit_id=filters.unit_id)
+    # One value per many-to-many filter: the join cannot repeat a dossier.
+    if filters.reform_field_id is not None:
+        initiatives = initiatives.filter(reform_fields=filters.reform_field_id)
+    if filters.target_index_id is not None:
+        initiatives = initiatives.filter(target_indices=filters.target_index_id)
+    if filters.status:
+        initiatives = initiatives.filter(status=filters.status)
+    if filters.year is not None:
+        initiatives = initiatives.filter(
+            Q(first_submitted_at__year=filters.year)
+            | Q(first_submitted_at__isnull=True, created_at__year=filters.year)
+        )
+    if filters.level:
+        initiatives = initiatives.filter(recognition__recognised=True, recognition__level=filters.level)
+    return search(initiatives, filters.text)
+
+
+def initiative_rows(user: User | AnonymousUser, filters: InitiativeFilters) -> QuerySet[Initiative]:
+    """The dossiers ``user`` may see (``initiatives_for``, the twin of the view rule),
+    narrowed by ``filters``, newest first, with what the list and the export show."""
+    return apply_filters(initiatives_for(user).select_related("recognition"), filters).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def _percent(share: Decimal) -> str:
+    text = f"{share.normalize():f}"
+    return text.replace(".", ",")
+
+
+def authors_cell(initiative: Initiative) -> str:
+    """ "Nguyễn Văn A (60%); Trần Thị B (40%)" from the prefetched authors table."""
+    return "; ".join(f"{a.full_name} ({_percent(a.share)}%)" for a in initiative.authorships.all())
+
+
+def recognition_level(initiative: Initiative) -> str:
+    """The recognition level's label, or "" (no recognition, or not recognised)."""
+    try:
+        recognition = initiative.recognition
+    except Initiative.recognition.RelatedObjectDoesNotExist:
+        return ""
+    return recognition.get_level_display() if recognition.recognised else ""
+
+
+EXPORT_COLUMNS = (
+    ("STT", 6),
+    ("Tên sáng kiến", 60),
+    ("Loại", 22),
+    ("Đơn vị", 36),
+    ("Đợt phát động", 40),
+    ("Tác giả (tỷ lệ đóng góp)", 48),
+    ("Trạng thái", 26),
+    ("Ngày gửi", 12),
+    ("Cấp công nhận", 14),
+)
+
+
+def export_xlsx(initiatives: QuerySet[Initiative], *, progress: Callable[[int], None] | None = None) -> bytes:
+    """The rows of ``initiatives`` (already filtered and ordered) as a workbook, read in
+    chunks with their authors prefetched per chunk. Labels are Vietnamese whatever the
+    user's language, so every export reads the same."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Sáng kiến"
+    sheet.append([title for title, _ in EXPORT_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    with translation.override("vi"):
+        for number, initiative in enumerate(initiatives.iterator(chunk_size=EXPORT_CHUNK), start=1):
+            sent = initiative.submitted_at
+            sheet.append(
+                [
+                    number,
+                    initiative.title,
+                    initiative.get_kind_display(),
+                    initiative.unit.name,
+                    initiative.campaign.title if initiative.campaign else "",
+                    authors_cell(initiative),
+                    initiative.get_status_display(),
+                    timezone.localtime(sent).date() if sent else None,
+                    recognition_level(initiative),
+                ]
+            )
+            if progress is not None and number % EXPORT_CHUNK == 0:
+                progress(number)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for index, (_, width) in enumerate(EXPORT_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = wrap
+        row[7].number_format = "DD/MM/YYYY"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_filename(day: datetime.date | None = None) -> str:
+    return f"Danh sách sáng kiến {(day or clock.today()):%d-%m-%Y}.xlsx"

@@ -1,0 +1,56 @@
+"""Finding dossiers: the initiatives list with its filters and search, and its Excel export
+(in the request for a few rows, as a background job with a progress bar for many)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from caicach.core.jobs import job_start
+from caicach.core.models import User
+from caicach.core.permissions import can, require
+from caicach.core.web import file_response
+from caicach.initiatives.search import queries as search_queries
+from caicach.initiatives.search.forms import InitiativeFilterForm
+from caicach.initiatives.search.tasks import INITIATIVES_EXPORT
+
+PAGE_SIZE = 25
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_GET
+def initiative_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "initiatives.view_initiatives")
+    form = InitiativeFilterForm(request.GET, user=request.user)
+    rows = search_queries.initiative_rows(request.user, form.filters())
+    page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page_obj,
+        "query": request.GET.urlencode(),
+        "can_create_campaign": can(request.user, "initiatives.create_campaign"),
+        "can_create_initiative": can(request.user, "initiatives.create_initiative"),
+    }
+    htmx = getattr(request, "htmx", False)
+    template = "initiatives/search/_table.html" if htmx else "initiatives/search/list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def initiative_export(request: HttpRequest) -> HttpResponse:
+    """The list's filters come in the query string, exactly as on the list page."""
+    require(request.user, "initiatives.view_initiatives")
+    user = request.user
+    assert isinstance(user, User)
+    form = InitiativeFilterForm(request.GET, user=user)
+    rows = search_queries.initiative_rows(user, form.filters())
+    if rows.count() > search_queries.EXPORT_INLINE_LIMIT:
+        # The job re-reads the filters and the user's rights when it runs.
+        job = job_start(kind=INITIATIVES_EXPORT, actor=user, parameters={"query": request.GET.urlencode()})
+        return redirect("job_detail", pk=job.pk)
+    return file_response(search_queries.export_xlsx(rows), search_queries.export_filename(), XLSX_TYPE)
