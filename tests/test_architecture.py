@@ -145,13 +145,15 @@ def test_the_check_catches_a_cycle_an_upward_import_and_a_read_calling_a_service
         "caicach.a.documents": {"caicach.a.services"},
         "caicach.core.jobs": {"caicach.initiatives.tasks"},
         "caicach.initiatives.tasks": set(),
-        "caicach.workprogram.queries": {"caicach.workprogram.services"},
-        "caicach.workprogram.services": set(),
+        "caicach.workprogram.programs.queries": {"caicach.workprogram.programs.services"},
+        "caicach.workprogram.programs.services": set(),
     }
     problems = violations(graph)
     assert "caicach.a.documents ↔ caicach.a.services" in problems
     assert any("caicach.core.jobs → caicach.initiatives.tasks" in p for p in problems)
-    assert any("caicach.workprogram.queries → caicach.workprogram.services" in p for p in problems)
+    assert any(
+        "caicach.workprogram.programs.queries → caicach.workprogram.programs.services" in p for p in problems
+    )
     assert cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
 
 

@@ -11,9 +11,9 @@ class WorkProgramConfig(AppConfig):
         from caicach.core.context_processors import add_nav_item
         from caicach.core.demo import register_demo_loader
         from caicach.core.queries.audit import register_action_labels, register_object_url
-        from caicach.workprogram import rules, tasks  # noqa: F401  (the permission rules, the import job)
         from caicach.workprogram.demo import load_demo_program
         from caicach.workprogram.models import AdjustmentRequest, ProgramItem, WorkProgram
+        from caicach.workprogram.programs import rules, tasks  # noqa: F401  (the permission rules, the import job)
 
         # The province's 2024 work program, its requests and the units' monthly reports.
         register_demo_loader("workprogram", lambda units: load_demo_program(), order=20)
@@ -46,7 +46,7 @@ class WorkProgramConfig(AppConfig):
         register_object_url(WorkProgram, "workprogram:program_detail")
         register_object_url(ProgramItem, "workprogram:item_detail")
         register_object_url(AdjustmentRequest, "workprogram:request_detail")
-        from caicach.workprogram import reminders  # noqa: F401  (the monthly report reminder)
-        from caicach.workprogram.rules_reports import register_report_labels  # and the reports' rules
+        from caicach.workprogram.reports import reminders  # noqa: F401  (the monthly report reminder)
+        from caicach.workprogram.reports.rules import register_report_labels  # and the reports' rules
 
         register_report_labels()

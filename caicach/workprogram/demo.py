@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from caicach.core import clock
 from caicach.core.models import Unit, User
-from caicach.workprogram.demo_reports import load_demo_reports
 from caicach.workprogram.models import (
     AdjustmentKind,
     AdjustmentReason,
@@ -26,7 +25,7 @@ from caicach.workprogram.models import (
     SubmissionKind,
     WorkProgram,
 )
-from caicach.workprogram.services import (
+from caicach.workprogram.programs.services import (
     adjustment_request_approve,
     adjustment_request_file,
     adjustment_request_reject,
@@ -36,6 +35,7 @@ from caicach.workprogram.services import (
     item_update,
     program_create,
 )
+from caicach.workprogram.reports.demo import load_demo_reports
 
 YEAR = 2024
 C, CH, P = SubmissionKind.COMMITTEE, SubmissionKind.CHAIRMAN, SubmissionKind.PARTY_COMMITTEE

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from caicach.workprogram.imports import COLUMNS
 from caicach.workprogram.models import AdjustmentReason, AdjustmentRequest, ProgramItem, RequestStatus
+from caicach.workprogram.programs.imports import COLUMNS
 from tests.browser.test_navigation import log_in
 from tests.conftest import Org, People
 
@@ -104,7 +104,7 @@ def test_office_imports_unit_asks_to_postpone_leader_approves(
 
     # The supervising leader approves.
     log_in(page, base, people.leader.username)
-    page.goto(base + "/chuong-trinh-cong-tac/requests/")
+    page.goto(base + "/chuong-trinh-cong-tac/de-nghi/")
     page.locator("table a", has_text="Lùi thời gian trình").click()
     page.locator("input[name=decision][value=approve]").check()
     page.fill("textarea[name=note]", "Đồng ý lùi sang tháng 7/2024.")

@@ -73,7 +73,7 @@ def test_a_unit_files_its_report_and_the_office_reads_the_years_figures(
     page.locator("form.logout button").click()
     page.wait_for_load_state()
     log_in(page, base, people.office_officer.username)
-    page.goto(f"{base}/chuong-trinh-cong-tac/{program.pk}/kpi/?period=y")
+    page.goto(f"{base}/chuong-trinh-cong-tac/{program.pk}/chi-so/?period=y")
     summary = page.locator("section.kpi-summary")
     assert summary.get_attribute("data-total-due") == "4"
     assert summary.get_attribute("data-total-submitted") == "1"
@@ -84,6 +84,6 @@ def test_a_unit_files_its_report_and_the_office_reads_the_years_figures(
     assert "33,3%" in science.inner_text()  # 1 of 3 submitted
     assert page.locator("figure.kpi-chart svg").count() == 1
     # And the report list shows Science's report as sent.
-    page.goto(f"{base}/chuong-trinh-cong-tac/{program.pk}/reports/?month=3")
+    page.goto(f"{base}/chuong-trinh-cong-tac/{program.pk}/bao-cao/?month=3")
     row = page.locator("tbody tr", has_text="Sở Khoa học và Công nghệ").first
     assert "Gửi muộn" in row.inner_text() or "Đúng hạn" in row.inner_text()

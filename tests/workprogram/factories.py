@@ -20,7 +20,7 @@ from caicach.workprogram.models import (
     ProgramItem,
     WorkProgram,
 )
-from caicach.workprogram.services import adjustment_request_file, item_create, program_create
+from caicach.workprogram.programs.services import adjustment_request_file, item_create, program_create
 from tests.conftest import Org, People
 
 # --- Programs, items and requests -----------------------------------------------------------------

@@ -18,7 +18,7 @@ from caicach.workprogram.models import (
     ProgramItem,
     WorkProgram,
 )
-from caicach.workprogram.services import (
+from caicach.workprogram.programs.services import (
     adjustment_reason_create,
     adjustment_reason_update,
     adjustment_request_approve,

@@ -10,7 +10,6 @@ and tells the next people in line (inbox now, email once the transaction commits
 
 from __future__ import annotations
 
-import calendar as gregorian
 import datetime
 from collections.abc import Iterable
 
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from caicach.core import audit, clock, numbering
 from caicach.core import calendar as working_calendar
 from caicach.core.models import DocumentType, Membership, Role, Unit, User
+from caicach.core.months import add_months
 from caicach.core.permissions import UnitTree, authorize, principal
 from caicach.core.services.notifications import notify
 from caicach.core.text import normalise_input
@@ -57,14 +57,6 @@ _LOCKED = Initiative.objects.select_for_update(of=("self",)).select_related(
 )
 
 # --- Dates ------------------------------------------------------------------------------------
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` calendar months later; a day the target month lacks becomes its
-    last day (Civil Code 2015, Art. 148: 30/11 + 3 months = 28/02, or 29/02 in a leap year)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, gregorian.monthrange(year, month)[1]))
 
 
 def result_due_on(accepted_on: datetime.date) -> datetime.date:

@@ -13,7 +13,7 @@ from caicach.workprogram.models import WorkProgram
 register = template.Library()
 
 
-@register.inclusion_tag("workprogram/_report_links.html", takes_context=True)
+@register.inclusion_tag("workprogram/reports/_report_links.html", takes_context=True)
 def report_links(context: dict[str, Any], program: WorkProgram) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from caicach.core.models import AuditEvent, Notification, RegisteredDocument, Role, User
+from caicach.core.months import add_months
 from caicach.initiatives.dossiers.services import initiative_update
 from caicach.initiatives.models import (
     Authorship,
@@ -22,7 +23,6 @@ from caicach.initiatives.models import (
     InitiativeVersion,
 )
 from caicach.initiatives.workflow.services import (
-    add_months,
     filing_deadline,
     initiative_accept,
     initiative_confirm,
@@ -76,23 +76,6 @@ def inbox(user: User) -> list[str]:
 
 
 # --- Dates ---------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("day", "months", "expected"),
-    [
-        (datetime.date(2024, 11, 30), 3, datetime.date(2025, 2, 28)),
-        (datetime.date(2023, 11, 30), 3, datetime.date(2024, 2, 29)),
-        (datetime.date(2024, 1, 31), 1, datetime.date(2024, 2, 29)),
-        (datetime.date(2024, 5, 15), 3, datetime.date(2024, 8, 15)),
-        (datetime.date(2024, 10, 31), 3, datetime.date(2025, 1, 31)),
-        (datetime.date(2024, 2, 29), 12, datetime.date(2025, 2, 28)),
-    ],
-)
-def test_months_are_added_with_the_end_of_month_clamped(
-    day: datetime.date, months: int, expected: datetime.date
-) -> None:
-    assert add_months(day, months) == expected
 
 
 @pytest.mark.django_db

@@ -1,0 +1,198 @@
+"""Reads for the work program pages (and the KPIs, which build on ``items_for`` and
+``overdue_q``: keep those two signatures stable).
+
+``items_for``, ``programs_for`` and ``requests_for`` are the database-side twins of the
+``view`` rules in rules.py; a test keeps each pair in step."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.fields import BooleanField
+
+from caicach.core.models import Membership, Role, Unit, User
+from caicach.core.months import first_of_month, overdue_threshold
+from caicach.core.permissions import COMMITTEE_KINDS, UnitTree, principal
+from caicach.core.text import fold
+from caicach.workprogram.models import (
+    AdjustmentRequest,
+    ItemStatus,
+    ProgramItem,
+    RequestStatus,
+    WorkProgram,
+    WorkProgramSettings,
+)
+from caicach.workprogram.programs.rules import items_for, programs_for, requests_for
+
+# The "overdue" pseudo-status of the program page's filter (never stored).
+OVERDUE = "overdue"
+
+
+def settings_for(unit: Unit | int) -> WorkProgramSettings:
+    """The committee's work-program settings; an unsaved instance with seed 001's defaults
+    when the committee has set nothing."""
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    found = WorkProgramSettings.objects.filter(unit_id=unit_id).first()
+    return found if found is not None else WorkProgramSettings(unit_id=unit_id)
+
+
+def overdue_q(today: datetime.date, grace_days: int = 0) -> Q:
+    """Items past their due month without submission: still planned, and the last day of the
+    due month plus ``grace_days`` is before ``today``. As due_month is always the first of a
+    month, "last day of M + grace < today" is "M < the month of (today - grace)"."""
+    threshold = overdue_threshold(today, grace_days)
+    return Q(status=ItemStatus.PLANNED, due_month__lt=threshold)
+
+
+def is_overdue(item: ProgramItem, today: datetime.date, grace_days: int = 0) -> bool:
+    """``overdue_q`` for one item already in memory (the same rule, no query)."""
+    threshold = overdue_threshold(today, grace_days)
+    return item.status == ItemStatus.PLANNED and item.due_month < threshold
+
+
+def with_overdue(
+    items: QuerySet[ProgramItem], today: datetime.date, grace_days: int = 0
+) -> QuerySet[ProgramItem]:
+    """Annotates ``is_overdue`` (what the lists show as a badge)."""
+    return items.annotate(
+        is_overdue=Case(
+            When(overdue_q(today, grace_days), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def program_rows(user: User | AnonymousUser) -> QuerySet[WorkProgram]:
+    """The program list: each program with how many of its items the user sees."""
+    visible = items_for(user).values("pk")
+    return (
+        programs_for(user)
+        .annotate(
+            item_count=Count("items", filter=Q(items__in=visible), distinct=True),
+        )
+        .order_by("-year", "issuing_unit__code", "-pk")
+    )
+
+
+def pending_requests_for_leader(user: User) -> QuerySet[AdjustmentRequest]:
+    return requests_for(user).filter(status=RequestStatus.PENDING, leader=user)
+
+
+@dataclass(frozen=True)
+class ItemFilters:
+    lead_unit: Unit | None = None
+    status: str = ""  # an ItemStatus value or OVERDUE
+    month: datetime.date | None = None  # due in this month (its first day)
+    submission_kind: str = ""
+    supervising_leader: User | None = None
+    search: str = ""
+
+
+def program_items(
+    user: User | AnonymousUser,
+    program: WorkProgram,
+    filters: ItemFilters,
+    *,
+    today: datetime.date,
+) -> QuerySet[ProgramItem]:
+    """The program page's table: the items of ``program`` the user may see, filtered, with
+    what the rows show loaded (``is_overdue`` annotated; coordinating units prefetched)."""
+    grace = settings_for(program.issuing_unit_id).overdue_grace_days
+    items = items_for(user).filter(program=program)
+    if filters.lead_unit is not None:
+        items = items.filter(lead_unit=filters.lead_unit)
+    if filters.status == OVERDUE:
+        items = items.filter(overdue_q(today, grace))
+    elif filters.status:
+        items = items.filter(status=filters.status)
+    if filters.month is not None:
+        items = items.filter(due_month=first_of_month(filters.month))
+    if filters.submission_kind:
+        items = items.filter(submission_kind=filters.submission_kind)
+    if filters.supervising_leader is not None:
+        items = items.filter(supervising_leader=filters.supervising_leader)
+    # Every word, accent- and case-blind, through the folded column (SQL on both databases).
+    for word in fold(filters.search).split():
+        items = items.filter(search_text__contains=word)
+    pending = AdjustmentRequest.objects.filter(item=OuterRef("pk"), status=RequestStatus.PENDING)
+    return (
+        with_overdue(items, today, grace)
+        .annotate(has_pending_request=Exists(pending))
+        .select_related("lead_unit", "supervising_leader", "monitoring_officer")
+        .prefetch_related("coordinating_units")
+        .order_by("position", "pk")
+    )
+
+
+def item_detail_queryset() -> QuerySet[ProgramItem]:
+    return ProgramItem.objects.select_related(
+        "program__issuing_unit", "lead_unit", "supervising_leader", "monitoring_officer"
+    )
+
+
+def request_detail_queryset() -> QuerySet[AdjustmentRequest]:
+    """What a request's page and its two documents read (headers need the units' parents)."""
+    return AdjustmentRequest.objects.select_related(
+        "program__issuing_unit__parent",
+        "item",
+        "lead_unit__parent",
+        "reason",
+        "requested_by",
+        "leader",
+        "decided_by",
+        "request_document",
+        "decision_document",
+    )
+
+
+def jurisdiction_units(program: WorkProgram) -> QuerySet[Unit]:
+    """Units that may lead or coordinate an item of ``program``: the issuing committee and
+    every unit under it, still in existence in the program's year."""
+    ids = UnitTree.load().subtree([program.issuing_unit_id])
+    return (
+        Unit.objects.filter(pk__in=ids)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(program.year, 1, 1)))
+        .order_by("code")
+    )
+
+
+def leaders_of(program: WorkProgram) -> QuerySet[User]:
+    """The leaders (Chairman, Vice-chairmen) of the committee issuing ``program``."""
+    leader_ids = Membership.objects.filter(
+        unit_id=program.issuing_unit_id, role=Role.LEADER, is_active=True
+    ).values("user_id")
+    return User.objects.filter(pk__in=leader_ids, is_active=True).order_by("full_name", "username")
+
+
+def office_officers_of(program: WorkProgram) -> QuerySet[User]:
+    """The Office officers whose jurisdiction covers ``program``'s committee."""
+    tree = UnitTree.load()
+    holders = Membership.objects.filter(role=Role.OFFICE_OFFICER, is_active=True).values_list(
+        "user_id", "unit_id"
+    )
+    user_ids = {
+        user_id for user_id, unit_id in holders if tree.jurisdiction(unit_id) == program.issuing_unit_id
+    }
+    return User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name", "username")
+
+
+def committees_for_office(user: User | AnonymousUser) -> QuerySet[Unit]:
+    """Committees the user may issue a program for (their Office jurisdiction, or any for
+    an administrator)."""
+    who = principal(user)
+    committees = Unit.objects.filter(kind__in=COMMITTEE_KINDS).order_by("code")
+    if who is None:
+        return committees.none()
+    scope = who.scope_unit_ids(Role.OFFICE_OFFICER)
+    return committees if scope is None else committees.filter(pk__in=scope)
+
+
+def unit_heads(unit_ids: set[int] | list[int]) -> QuerySet[User]:
+    head_ids = Membership.objects.filter(unit_id__in=unit_ids, role=Role.UNIT_HEAD, is_active=True).values(
+        "user_id"
+    )
+    return User.objects.filter(pk__in=head_ids, is_active=True)

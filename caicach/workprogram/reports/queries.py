@@ -1,0 +1,409 @@
+"""What the monthly reports read: periods and deadlines, the form's rows, who reported on time,
+the Office's summary figures, and the data types the report services take."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from caicach.core import calendar
+from caicach.core.models import Unit, UnitKind
+from caicach.core.months import month_label
+from caicach.workprogram.models import (
+    ItemStatus,
+    LineStatus,
+    MonthlyReport,
+    MonthlyReportLine,
+    MonthlySummary,
+    ProgramItem,
+    ReportStatus,
+    WorkProgram,
+)
+from caicach.workprogram.programs.queries import settings_for
+from caicach.workprogram.reports import kpis
+from caicach.workprogram.reports.rules import expected_units
+
+# --- Periods and deadlines ----------------------------------------------------------------------
+
+
+def report_due_date(
+    program: WorkProgram, period: datetime.date, report_day: int | None = None
+) -> datetime.date:
+    """The last on-time day of ``program``'s report for ``period``: the day before the
+    committee's report day (a report day of 1 means the last day of the previous month), moved
+    to the next working day when it falls on a day off (Civil Code Art. 148). Pass
+    ``report_day`` to spare reading the settings again."""
+    if report_day is None:
+        report_day = settings_for(program.issuing_unit_id).report_day
+    days_in_month = pycalendar.monthrange(period.year, period.month)[1]
+    last_on_time = period + datetime.timedelta(days=min(report_day, days_in_month + 1) - 2)
+    return calendar.add_working_days(last_on_time, 0)
+
+
+def report_months(program: WorkProgram, today: datetime.date) -> list[datetime.date]:
+    """The months a report may be filed for: the program's year up to the current month."""
+    return [
+        datetime.date(program.year, month, 1)
+        for month in range(1, 13)
+        if datetime.date(program.year, month, 1) <= today.replace(day=1)
+    ]
+
+
+def check_period(program: WorkProgram, period: datetime.date, today: datetime.date) -> None:
+    if period.day != 1 or period.year != program.year:
+        raise ValidationError(_("Kỳ báo cáo phải là một tháng của năm %(year)s.") % {"year": program.year})
+    if period > today.replace(day=1):
+        raise ValidationError(_("Chưa đến kỳ báo cáo tháng %(month)s.") % {"month": month_label(period)})
+
+
+# --- Who reports, on what ---------------------------------------------------------------------------
+
+
+def report_items_q(period: datetime.date) -> Q:
+    """The items a report for ``period`` covers: not yet submitted and due up to that month
+    (the delayed ones and the month's own), submitted and awaiting the decision whatever
+    their month, and every item due in the month whatever became of it (done is news too).
+    Withdrawn and postponed items have left the year's work."""
+    return (
+        Q(status=ItemStatus.PLANNED, due_month__lte=period)
+        | Q(status=ItemStatus.SUBMITTED)
+        | Q(due_month=period, status__in=(ItemStatus.PLANNED, ItemStatus.SUBMITTED, ItemStatus.ISSUED))
+    )
+
+
+def report_items(program: WorkProgram, unit: Unit | int, period: datetime.date) -> list[ProgramItem]:
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    return list(
+        ProgramItem.objects.filter(program=program, lead_unit_id=unit_id)
+        .filter(report_items_q(period))
+        .order_by("due_month", "position", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class LineInput:
+    item_id: int
+    status: str
+    progress_note: str = ""
+    delay_cause: str = ""
+    remedy: str = ""
+    expected_date: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    difficulties: str
+    recommendations: str
+    lines: tuple[LineInput, ...]
+
+
+def default_status(item: ProgramItem, period: datetime.date) -> str:
+    """What the form proposes: submitted or issued items are done; a planned item due before
+    the month is delayed; one due in the month is on track."""
+    if item.status in (ItemStatus.SUBMITTED, ItemStatus.ISSUED):
+        return LineStatus.DONE
+    if item.due_month < period:
+        return LineStatus.DELAYED
+    return LineStatus.ON_TRACK
+
+
+@dataclass(frozen=True)
+class FormLine:
+    item: ProgramItem
+    values: LineInput
+
+
+def form_lines(
+    program: WorkProgram, unit: Unit, period: datetime.date, report: MonthlyReport | None
+) -> list[FormLine]:
+    """The rows of the report form: the items open this month, with what the report
+    already says about them (a draft being continued) or the proposed status. Lines of a
+    saved report whose item has since left the list stay, so nothing written is lost."""
+    items = report_items(program, unit, period)
+    saved: dict[int, MonthlyReportLine] = {}
+    if report is not None:
+        saved = {
+            line.item_id: line
+            for line in report.lines.select_related("item").order_by("item__position", "item_id")
+        }
+    rows: list[FormLine] = []
+    seen: set[int] = set()
+    for item in items:
+        line = saved.get(item.pk)
+        seen.add(item.pk)
+        rows.append(
+            FormLine(
+                item=item,
+                values=_line_values(line) if line else LineInput(item.pk, default_status(item, period)),
+            )
+        )
+    for item_id, line in saved.items():
+        if item_id not in seen:
+            rows.append(FormLine(item=line.item, values=_line_values(line)))
+    return rows
+
+
+def _line_values(line: MonthlyReportLine) -> LineInput:
+    return LineInput(
+        item_id=line.item_id,
+        status=line.status,
+        progress_note=line.progress_note,
+        delay_cause=line.delay_cause,
+        remedy=line.remedy,
+        expected_date=line.expected_date,
+    )
+
+
+def report_form_url(report: MonthlyReport) -> str:
+    return reverse(
+        "workprogram:report_form",
+        kwargs={
+            "pk": report.program_id,
+            "unit_id": report.unit_id,
+            "year": report.period.year,
+            "month": report.period.month,
+        },
+    )
+
+
+# --- Who has reported -----------------------------------------------------------------------------
+
+
+ON_TIME = "on_time"
+LATE = "late"
+PENDING = "pending"  # not sent, the deadline not yet passed
+MISSING = "missing"  # not sent, the deadline passed
+FUTURE = "future"  # a month not yet open
+
+
+@dataclass
+class UnitMonthStatus:
+    period: datetime.date
+    state: str
+    report: MonthlyReport | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.report is not None and self.report.status == ReportStatus.DRAFT
+
+
+@dataclass
+class UnitReportRow:
+    unit: Unit
+    months: list[UnitMonthStatus]
+
+    def count(self, state: str) -> int:
+        return sum(1 for month in self.months if month.state == state)
+
+    @property
+    def late_count(self) -> int:
+        return self.count(LATE)
+
+    @property
+    def missing_count(self) -> int:
+        return self.count(MISSING)
+
+    @property
+    def on_time_count(self) -> int:
+        return self.count(ON_TIME)
+
+
+def report_state(report: MonthlyReport | None, due: datetime.date, today: datetime.date) -> str:
+    if report is not None and report.status == ReportStatus.SUBMITTED:
+        return LATE if report.is_late else ON_TIME
+    return PENDING if today <= due else MISSING
+
+
+def report_matrix(
+    program: WorkProgram,
+    units: Sequence[Unit],
+    *,
+    today: datetime.date,
+    months: Sequence[datetime.date] | None = None,
+) -> list[UnitReportRow]:
+    """Each unit's report state for each month of the program's year (or ``months``): one
+    query for the reports, one for the settings, whatever the number of units."""
+    months = list(months) if months is not None else [datetime.date(program.year, m, 1) for m in range(1, 13)]
+    reports = {
+        (report.unit_id, report.period): report
+        for report in MonthlyReport.objects.filter(
+            program=program, unit__in=[unit.pk for unit in units], period__in=months
+        ).select_related("submitted_by")
+    }
+    report_day = settings_for(program.issuing_unit_id).report_day
+    due = {month: report_due_date(program, month, report_day) for month in months}
+    rows: list[UnitReportRow] = []
+    for unit in units:
+        cells = []
+        for month in months:
+            report = reports.get((unit.pk, month))
+            state = FUTURE if month > today.replace(day=1) else report_state(report, due[month], today)
+            cells.append(UnitMonthStatus(period=month, state=state, report=report))
+        rows.append(UnitReportRow(unit=unit, months=cells))
+    return rows
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    expected: int
+    on_time: int
+    late: int
+    pending: int
+    missing: int
+    drafts: int
+
+
+def month_count(rows: Sequence[UnitReportRow], index: int) -> MonthCount:
+    cells = [row.months[index] for row in rows]
+    return MonthCount(
+        expected=len(cells),
+        on_time=sum(1 for c in cells if c.state == ON_TIME),
+        late=sum(1 for c in cells if c.state == LATE),
+        pending=sum(1 for c in cells if c.state == PENDING),
+        missing=sum(1 for c in cells if c.state == MISSING),
+        drafts=sum(1 for c in cells if c.is_draft),
+    )
+
+
+# --- The Office's monthly summary --------------------------------------------------------------------
+
+DEFAULT_RECIPIENTS = "\n".join(
+    (
+        "Thường trực UBND tỉnh;",
+        "Chủ tịch, các Phó Chủ tịch UBND tỉnh;",
+        "Các sở, ban, ngành tỉnh;",
+        "Lãnh đạo Văn phòng;",
+        "Lưu: VT, TH.",
+    )
+)
+
+
+def office_of(program: WorkProgram) -> Unit:
+    """The Office (Văn phòng UBND) of the committee issuing ``program``: it compiles and
+    issues the summary; the committee itself when it has no Office unit."""
+    office = (
+        Unit.objects.select_related("parent")
+        .filter(parent_id=program.issuing_unit_id, kind=UnitKind.OFFICE)
+        .order_by("code")
+        .first()
+    )
+    return office or Unit.objects.select_related("parent").get(pk=program.issuing_unit_id)
+
+
+SUMMARY_FIELDS = ("assessment", "signer_authority", "signer_title", "signer_name", "recipients")
+
+
+def summary_for(program: WorkProgram, period: datetime.date) -> MonthlySummary:
+    """The saved summary of the month, or an unsaved one with the defaults."""
+    found = (
+        MonthlySummary.objects.select_related("issuing_unit__parent", "registered_document")
+        .filter(program=program, period=period)
+        .first()
+    )
+    if found is not None:
+        return found
+    return MonthlySummary(
+        program=program,
+        period=period,
+        issuing_unit=office_of(program),
+        signer_authority="KT. CHÁNH VĂN PHÒNG",
+        signer_title="PHÓ CHÁNH VĂN PHÒNG",
+        recipients=DEFAULT_RECIPIENTS,
+    )
+
+
+SUMMARY_FILES = "workprogram/summaries"
+
+
+def frozen_summary(summary: MonthlySummary) -> bytes | None:
+    """The file kept when ``summary`` was issued, or None (not issued, or the file is gone)."""
+    path = summary.document_file
+    if not path or not path.startswith(f"{SUMMARY_FILES}/{summary.program_id}/") or ".." in path:
+        return None
+    try:
+        with default_storage.open(path, "rb") as handle:
+            content: bytes = handle.read()
+    except OSError:
+        return None
+    return content
+
+
+@dataclass
+class UnitText:
+    unit: Unit
+    text: str
+
+
+@dataclass
+class SummaryData:
+    """What the monthly summary says, read afresh from the items and the units' reports."""
+
+    program: WorkProgram
+    period: datetime.date
+    as_of: datetime.date
+    due_date: datetime.date
+    status_rows: list[UnitReportRow]
+    counts: MonthCount
+    month: kpis.Figures
+    year_to_date: kpis.Figures
+    unit_rows: list[kpis.UnitFigures]
+    delayed: list[tuple[str, kpis.UnfinishedItem]]
+    difficulties: list[UnitText]
+    recommendations: list[UnitText]
+
+    def units_in(self, state: str) -> list[Unit]:
+        return [row.unit for row in self.status_rows if row.months[0].state == state]
+
+
+def summary_data(program: WorkProgram, period: datetime.date, *, as_of: datetime.date) -> SummaryData:
+    """Everything the Office's summary for ``period`` reports, with overdue judged on
+    ``as_of`` (the issue date, or today for a draft). A fixed number of queries."""
+    units = list(expected_units(program))
+    status_rows = report_matrix(program, units, today=as_of, months=[period])
+    committee = settings_for(program.issuing_unit_id)
+    grace = committee.overdue_grace_days
+    everything = Q()
+    months = kpis.month_figures(program, everything, today=as_of, grace_days=grace)
+    upto = [month for month in months if month.month <= period]
+    year_to_date = kpis.total_of(upto)
+    unit_rows = kpis.unit_figures(
+        program, kpis.year_to_date(period), everything, today=as_of, grace_days=grace
+    )
+    delayed = [
+        (group.unit_name, entry)
+        for group in kpis.unfinished_by_unit(program, period, everything, today=as_of, grace_days=grace)
+        for entry in group.items
+        if entry.is_overdue or (entry.reported_in == period and entry.reported_status == LineStatus.DELAYED)
+    ]
+    delayed.sort(key=lambda pair: (pair[1].item.due_month, pair[0], pair[1].item.position, pair[1].item.pk))
+    reports = [
+        cell.report
+        for row in status_rows
+        for cell in row.months
+        if cell.report is not None and cell.report.status == ReportStatus.SUBMITTED
+    ]
+    unit_by_id = {unit.pk: unit for unit in units}
+    return SummaryData(
+        program=program,
+        period=period,
+        as_of=as_of,
+        due_date=report_due_date(program, period, committee.report_day),
+        status_rows=status_rows,
+        counts=month_count(status_rows, 0),
+        month=months[period.month - 1],
+        year_to_date=year_to_date,
+        unit_rows=unit_rows,
+        delayed=delayed,
+        difficulties=[UnitText(unit_by_id[r.unit_id], r.difficulties) for r in reports if r.difficulties],
+        recommendations=[
+            UnitText(unit_by_id[r.unit_id], r.recommendations) for r in reports if r.recommendations
+        ],
+    )
