@@ -32,10 +32,10 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from caicach.core import calendar  # noqa: E402
+from caicach.core.calendar import queries as calendar  # noqa: E402
+from caicach.core.calendar.services import calendar_load_official  # noqa: E402
 from caicach.core.models import AuditEvent, DocumentType, Membership, Role, Unit, UnitKind, User  # noqa: E402
 from caicach.core.numbering import register_number  # noqa: E402
-from caicach.core.services.calendar import calendar_load_official  # noqa: E402
 
 UNITS = int(os.environ.get("BENCH_UNITS", 3000))
 USERS = int(os.environ.get("BENCH_USERS", 5000))
@@ -111,13 +111,13 @@ def main() -> None:
     client = Client()
     client.force_login(admin)
     for label, url in [
-        ("unit list, first page", "/units/"),
-        ("unit list, accent-free search 'thu nghiem 12'", "/units/?q=thu+nghiem+12"),
-        ("user list, first page", "/users/"),
-        ("user list, search 'nguyen van thu 4'", "/users/?q=nguyen+van+thu+4"),
-        ("audit search, first page", "/audit/"),
-        ("calendar year page 2026", "/calendar/2026/"),
-        ("document register", "/documents/register/"),
+        ("unit list, first page", "/don-vi/"),
+        ("unit list, accent-free search 'thu nghiem 12'", "/don-vi/?q=thu+nghiem+12"),
+        ("user list, first page", "/nguoi-dung/"),
+        ("user list, search 'nguyen van thu 4'", "/nguoi-dung/?q=nguyen+van+thu+4"),
+        ("audit search, first page", "/nhat-ky/"),
+        ("calendar year page 2026", "/lich/2026/"),
+        ("document register", "/so-van-ban/"),
     ]:
         timed(label, partial(client.get, url))
 

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from caicach.core import calendar, clock
+from caicach.core import clock
+from caicach.core.calendar import queries as calendar
 from caicach.core.models import Role, Unit, UnitKind, User
 from tests.core.factories import PASSWORD, make_unit, person
 

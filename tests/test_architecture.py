@@ -143,14 +143,14 @@ def test_the_check_catches_a_cycle_an_upward_import_and_a_read_calling_a_service
     graph: Graph = {
         "caicach.a.services": {"caicach.a.documents"},
         "caicach.a.documents": {"caicach.a.services"},
-        "caicach.core.jobs": {"caicach.initiatives.tasks"},
+        "caicach.core.jobs.services": {"caicach.initiatives.tasks"},
         "caicach.initiatives.tasks": set(),
         "caicach.workprogram.programs.queries": {"caicach.workprogram.programs.services"},
         "caicach.workprogram.programs.services": set(),
     }
     problems = violations(graph)
     assert "caicach.a.documents ↔ caicach.a.services" in problems
-    assert any("caicach.core.jobs → caicach.initiatives.tasks" in p for p in problems)
+    assert any("caicach.core.jobs.services → caicach.initiatives.tasks" in p for p in problems)
     assert any(
         "caicach.workprogram.programs.queries → caicach.workprogram.programs.services" in p for p in problems
     )
@@ -166,3 +166,29 @@ def test_function_level_and_type_checking_imports_are_told_apart() -> None:
     names = set(imported_names(ast.parse(source)))
     assert "caicach.z" in names and "caicach.z.w" in names
     assert "caicach.x" not in names
+
+
+ROLES = ("services", "queries", "rules", "views", "forms", "urls", "documents", "tasks")
+
+
+def role_packages(root: Path = ROOT) -> list[str]:
+    """Folders named after a role (``core/views/``): the shape DESIGN.md replaced. Each app,
+    and each area of a larger app, holds its roles as modules (``core/units/views.py``)."""
+    return sorted(
+        str(path.relative_to(root))
+        for path in (root / PACKAGE).rglob("*")
+        if path.is_dir() and path.name in ROLES and (path / "__init__.py").exists()
+    )
+
+
+def test_every_app_and_area_is_laid_out_the_same_way() -> None:
+    assert role_packages() == []
+
+
+def test_the_layout_check_finds_a_role_package(tmp_path: Path) -> None:
+    views = tmp_path / PACKAGE / "core" / "views"
+    views.mkdir(parents=True)
+    (views / "__init__.py").write_text("")
+    (tmp_path / PACKAGE / "core" / "units").mkdir()
+    (tmp_path / PACKAGE / "core" / "units" / "__init__.py").write_text("")
+    assert role_packages(tmp_path) == ["caicach/core/views"]

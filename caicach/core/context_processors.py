@@ -14,8 +14,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core.notifications.queries import unread_count
 from caicach.core.permissions import can
-from caicach.core.queries.notifications import unread_count
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from caicach.core import audit
+from caicach.core.audit import services as audit
 from caicach.core.models import Membership, ReformField, ReformIndex, Role, Unit, UnitKind, User
 
 DEMO_PASSWORD = "CaiCach@2026"

@@ -1,6 +1,6 @@
 """Calendar months, the one way: due months, report periods, "N months after".
 
-Working-day arithmetic lives in ``caicach.core.calendar``; this module only moves across
+Working-day arithmetic lives in ``caicach.core.calendar.queries``; this module only moves across
 whole months and writes them the Decree 30 way."""
 
 from __future__ import annotations

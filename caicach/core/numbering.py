@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from caicach.core import audit
+from caicach.core.audit import services as audit
 from caicach.core.document_numbers import reference
 from caicach.core.models import DocumentType, NumberSequence, RegisteredDocument, Unit, User
 from caicach.core.text import nfc

@@ -3,7 +3,7 @@ and it runs once per calendar day (Vietnam time), at 07:00, from a self-reschedu
 (``daily_tick`` below) or from cron (``manage.py run_daily``).
 
 Each function receives the day and decides itself whether that day matters (working days
-come from ``caicach.core.calendar``). "Once per day" holds across restarts and several
+come from ``caicach.core.calendar.queries``). "Once per day" holds across restarts and several
 workers: the run is recorded in the database before the function runs, under a lock, as a
 ``Job`` row of kind ``core.daily_tick``. A function that failed may be run again the same
 day (``manage.py run_daily``); one that succeeded or is running is never run twice."""
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from caicach.core import clock
-from caicach.core.jobs import job_fail, job_finish
+from caicach.core.jobs.services import job_fail, job_finish
 from caicach.core.models import Job, JobStatus
 
 logger = logging.getLogger(__name__)

@@ -1,6 +1,14 @@
+"""URLs of core: each area keeps its own list in its ``urls.py``."""
+
 from django.urls import URLPattern, URLResolver
 
-from caicach.core.views import accounts, audit, calendar, documents, jobs, notifications, units
+from caicach.core.accounts import urls as accounts
+from caicach.core.audit import urls as audit
+from caicach.core.calendar import urls as calendar
+from caicach.core.jobs import urls as jobs
+from caicach.core.notifications import urls as notifications
+from caicach.core.register import urls as register
+from caicach.core.units import urls as units
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *accounts.urlpatterns,
@@ -8,6 +16,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *calendar.urlpatterns,
     *audit.urlpatterns,
     *notifications.urlpatterns,
-    *documents.urlpatterns,
+    *register.urlpatterns,
     *jobs.urlpatterns,
 ]

@@ -8,9 +8,9 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Sáng kiến")
 
     def ready(self) -> None:
+        from caicach.core.audit.queries import register_action_labels, register_object_url
         from caicach.core.context_processors import add_nav_item
         from caicach.core.demo import register_demo_loader
-        from caicach.core.queries.audit import register_action_labels, register_object_url
 
         # Importing each area's rules, reminders and tasks registers them.
         from caicach.initiatives.campaigns import reminders, tasks  # noqa: F401

@@ -8,9 +8,9 @@ class WorkProgramConfig(AppConfig):
     verbose_name = _("Chương trình công tác")
 
     def ready(self) -> None:
+        from caicach.core.audit.queries import register_action_labels, register_object_url
         from caicach.core.context_processors import add_nav_item
         from caicach.core.demo import register_demo_loader
-        from caicach.core.queries.audit import register_action_labels, register_object_url
         from caicach.workprogram.demo import load_demo_program
         from caicach.workprogram.models import AdjustmentRequest, ProgramItem, WorkProgram
         from caicach.workprogram.programs import rules, tasks  # noqa: F401  (the permission rules, the import job)

@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
+from caicach.core import clock
 from caicach.core.models import Role, User
 from caicach.initiatives.models import (
     Certificate,
@@ -74,7 +74,7 @@ def test_a_dossier_goes_from_the_campaign_to_a_verified_certificate(
     page: Any, live_server: Any, org: Org, people: People
 ) -> None:
     base = live_server.url
-    today = timezone.localdate()
+    today = clock.today()
     rubric, _other = ensure_demo_rubrics(people.admin)
     chair = person("hd1", org.home_affairs, Role.COUNCIL_MEMBER, full_name="Đỗ Chủ Tịch")
     secretary = person("hd2", org.home_affairs, Role.COUNCIL_MEMBER, full_name="Mai Thư Ký")

@@ -49,6 +49,6 @@ def test_an_admin_and_a_unit_staff_member_walk_the_main_navigation(
     staff_links = walk_navigation(page, live_server.url)
 
     # Role-based navigation: the admin sees the administration pages, the staff member not.
-    assert "/audit/" in " ".join(admin_links)
-    assert "/audit/" not in " ".join(staff_links)
+    assert "/nhat-ky/" in " ".join(admin_links)
+    assert "/nhat-ky/" not in " ".join(staff_links)
     assert len(admin_links) > len(staff_links)

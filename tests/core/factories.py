@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from typing import Any
 
-from caicach.core.models import Membership, Unit, UnitKind, User
+from caicach.core.models import DocumentType, Membership, RegisteredDocument, Unit, UnitKind, User
+from caicach.core.numbering import register_number
 
 PASSWORD = "mat-khau-thu-nghiem"
 _sequence = itertools.count(1)
@@ -42,3 +44,20 @@ def person(username: str, unit: Unit, *roles: str, **fields: Any) -> User:
     for role in roles:
         Membership.objects.get_or_create(user=user, unit=unit, role=role)
     return user
+
+
+def take_number(
+    unit: Unit,
+    day: datetime.date = datetime.date(2024, 5, 10),
+    document_type: str = DocumentType.PLAN,
+    actor: User | None = None,
+) -> RegisteredDocument:
+    """The unit's next number in the register (a plan, unless told otherwise)."""
+    return register_number(
+        unit=unit,
+        document_type=document_type,
+        year=day.year,
+        title="Kế hoạch thử nghiệm",
+        issued_on=day,
+        actor=actor,
+    )

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from caicach.core import calendar
+from caicach.core.calendar import queries as calendar
 from caicach.core.demo import ACCOUNTS, DEMO_PASSWORD
 from caicach.core.models import AuditEvent, Membership, Role, Unit, User
 from caicach.initiatives.models import Campaign, Initiative, InitiativeStatus, RecognitionLevel

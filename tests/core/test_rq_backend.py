@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from caicach.core.services.notifications import notify
+from caicach.core.notifications.services import notify
 from tests.conftest import People
 
 pytest.importorskip("django_tasks_rq")

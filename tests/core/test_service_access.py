@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from caicach.core.models import CalendarDay, CalendarDayKind, Membership, Role, Unit, User
-from caicach.core.services.accounts import (
+from caicach.core.accounts.services import (
     membership_add,
     membership_remove,
     user_create,
@@ -22,8 +21,9 @@ from caicach.core.services.accounts import (
     user_set_password,
     user_update,
 )
-from caicach.core.services.calendar import calendar_day_remove, calendar_day_set, calendar_load_official
-from caicach.core.services.units import unit_create, unit_import_xlsx, unit_merge, unit_update
+from caicach.core.calendar.services import calendar_day_remove, calendar_day_set, calendar_load_official
+from caicach.core.models import CalendarDay, CalendarDayKind, Membership, Role, Unit, User
+from caicach.core.units.services import unit_create, unit_import_xlsx, unit_merge, unit_update
 from tests.conftest import Org, People
 from tests.refusals import assert_refused
 

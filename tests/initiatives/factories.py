@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import docx
-from django.utils import timezone
 from docx.document import Document as DocxDocument
 
+from caicach.core import clock
 from caicach.core.models import Role, Unit, User
 from caicach.initiatives.demo import load_seed_campaign
 from caicach.initiatives.dossiers.services import initiative_create
@@ -103,7 +103,7 @@ def open_campaign(
         eligible_units=eligible_units,
         issued_on=datetime.date(2024, 5, 10),
     )
-    today = timezone.localdate()
+    today = clock.today()
     Campaign.objects.filter(pk=campaign.pk).update(
         window_start=today - datetime.timedelta(days=10), window_end=today + datetime.timedelta(days=30)
     )
@@ -179,7 +179,7 @@ EXPERIENCE_TEXT: dict[str, Any] = {
 
 
 def recent(days: int = 30) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=days)
+    return clock.today() - datetime.timedelta(days=days)
 
 
 def province_campaign(org: Org, people: People) -> Campaign:
@@ -328,7 +328,6 @@ def random_points(rubric: Rubric, rng: random.Random) -> dict[int, Decimal]:
 def fill_sheets(council: Council, rubric: Rubric, rng: random.Random, *, submitted: bool = True) -> None:
     """Score every non-excluded assignment of the council directly in the database (fast
     enough for hundreds of sheets; the scoring service has its own tests)."""
-    from django.utils import timezone
 
     scores = []
     assignments = list(ReviewAssignment.objects.filter(member__council=council, excluded=False))
@@ -336,7 +335,7 @@ def fill_sheets(council: Council, rubric: Rubric, rng: random.Random, *, submitt
         points = random_points(rubric, rng)
         scores += [ReviewScore(assignment=assignment, criterion_id=c, points=p) for c, p in points.items()]
         assignment.total = sum(points.values(), Decimal(0))
-        assignment.submitted_at = timezone.now() if submitted else None
+        assignment.submitted_at = clock.now() if submitted else None
     ReviewScore.objects.bulk_create(scores)
     ReviewAssignment.objects.bulk_update(assignments, ["total", "submitted_at"])
 

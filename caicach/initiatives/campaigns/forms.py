@@ -11,10 +11,10 @@ from django.forms import BoundField
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core.forms.base import Form, ModelForm, VietnameseDateField
-from caicach.core.forms.units import UnitChoiceField, UnitSelect
+from caicach.core.forms import Form, ModelForm, VietnameseDateField
 from caicach.core.models import ReformField, ReformIndex, Role, Unit, UnitKind, User
 from caicach.core.permissions import principal
+from caicach.core.units.forms import UnitChoiceField, UnitSelect
 from caicach.initiatives.campaigns.queries import units_of_kinds_in_jurisdiction
 from caicach.initiatives.campaigns.services import M2M_FIELDS, SCALAR_FIELDS
 from caicach.initiatives.models import Campaign, Rubric

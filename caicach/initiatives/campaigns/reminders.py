@@ -13,9 +13,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core.calendar import working_day_before
+from caicach.core.calendar.queries import working_day_before
+from caicach.core.notifications.services import notify
 from caicach.core.reminders import daily
-from caicach.core.services.notifications import notify
 from caicach.initiatives.campaigns.queries import lagging_unit_ids, unit_heads_and_staff
 from caicach.initiatives.models import Campaign, CampaignStatus
 

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import audit, clock, numbering
+from caicach.core import clock, numbering
+from caicach.core.audit import services as audit
 from caicach.core.models import DocumentType, Role, Unit, User
+from caicach.core.notifications.services import notify
 from caicach.core.permissions import authorize, principal
-from caicach.core.services.notifications import notify
 from caicach.core.text import normalise_input
 from caicach.core.versioning import STALE_EDIT_MESSAGE, check_version
 from caicach.initiatives.campaigns.queries import unit_heads_and_staff

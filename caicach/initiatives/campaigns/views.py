@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caicach.core import clock, rendering
-from caicach.core.jobs import job_start
+from caicach.core.audit.queries import timeline_for
+from caicach.core.jobs.services import job_start
 from caicach.core.permissions import acting_unit_ids, can, get_for_user, require
-from caicach.core.queries.audit import timeline_for
 from caicach.core.web import acting_user, add_service_errors, document_response
 from caicach.initiatives.campaigns.documents import campaign_plan_spec
 from caicach.initiatives.campaigns.forms import (

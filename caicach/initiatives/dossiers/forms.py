@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core.forms.base import Form, VietnameseDateField
+from caicach.core.forms import Form, VietnameseDateField
 from caicach.core.models import ReformField, ReformIndex, Unit, User
 from caicach.initiatives.dossiers.queries import APPLICATION_GROUP, section_groups
 from caicach.initiatives.dossiers.services import validate_authors

@@ -18,7 +18,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caicach.core import audit, clock
+from caicach.core import clock
+from caicach.core.audit import services as audit
 from caicach.core.models import ReformField, ReformIndex, Unit, User
 from caicach.core.permissions import authorize, may_act_for
 from caicach.core.text import fold, normalise_input

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caicach.core import clock
+from caicach.core.audit.queries import timeline_for
 from caicach.core.downloads import content_disposition
 from caicach.core.models import Unit, User
 from caicach.core.permissions import acting_units, can, get_for_user, principal, require
-from caicach.core.queries.audit import timeline_for
 from caicach.core.uploads import human_size
 from caicach.core.web import acting_user
 from caicach.initiatives.campaigns.queries import campaigns_with_units

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import clock
-from caicach.core.forms.base import Form
+from caicach.core.forms import Form
 from caicach.core.models import Unit, User
 from caicach.core.permissions import acting_units
 from caicach.core.uploads import human_size

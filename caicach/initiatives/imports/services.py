@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caicach.core import audit
+from caicach.core.audit import services as audit
+from caicach.core.audit.queries import register_action_labels
 from caicach.core.models import Unit, User
-from caicach.core.queries.audit import register_action_labels
 from caicach.core.text import fold
 from caicach.initiatives.dossiers.services import initiative_create, initiative_update, validate_authors
 from caicach.initiatives.imports.parser import LAYOUT_UNKNOWN, ParsedDossier, field_labels

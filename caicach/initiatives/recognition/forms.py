@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import clock
-from caicach.core.forms.base import Form, VietnameseDateField
+from caicach.core.forms import Form, VietnameseDateField
 from caicach.initiatives.models import Campaign, EffectivenessReport
 
 

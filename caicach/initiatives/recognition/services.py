@@ -20,11 +20,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caicach.core import audit, clock, numbering
+from caicach.core import clock, numbering
+from caicach.core.audit import services as audit
 from caicach.core.models import DocumentType, Role, User
+from caicach.core.notifications.services import notify
 from caicach.core.numbering import register_number
 from caicach.core.permissions import authorize
-from caicach.core.services.notifications import notify
 from caicach.core.text import normalise_input
 from caicach.core.versioning import check_version
 from caicach.initiatives.models import (

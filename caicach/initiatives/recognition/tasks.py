@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caicach.core.jobs import JobError, JobOutput, Progress, job_handler
+from caicach.core.jobs.services import JobError, JobOutput, Progress, job_handler
 from caicach.core.models import Job
 from caicach.core.permissions import can
 from caicach.initiatives.models import Campaign

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caicach.core import rendering
-from caicach.core.jobs import job_start
+from caicach.core.audit.queries import timeline_for
+from caicach.core.jobs.services import job_start
 from caicach.core.models import User
 from caicach.core.permissions import get_for_user
-from caicach.core.queries.audit import timeline_for
 from caicach.core.web import add_service_errors, document_response, file_response
 from caicach.initiatives.campaigns.queries import campaigns_with_units
 from caicach.initiatives.models import Campaign, Recognition, display_code

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core.forms.base import Form, ModelForm, VietnameseDateField
+from caicach.core.forms import Form, ModelForm, VietnameseDateField
 from caicach.core.models import User
 from caicach.core.text import fold
 from caicach.initiatives.models import (

@@ -1,6 +1,6 @@
 """Daily reminder: council members with sheets still to submit hear about it the council's
 ``reminder_working_days`` working days before its scoring deadline (and on the deadline day
-itself). Working days come from ``caicach.core.calendar`` only."""
+itself). Working days come from ``caicach.core.calendar.queries`` only."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core.calendar import working_day_before
+from caicach.core.calendar.queries import working_day_before
 from caicach.core.models import User
+from caicach.core.notifications.services import notify
 from caicach.core.reminders import daily
-from caicach.core.services.notifications import notify
 from caicach.initiatives.models import Council, InitiativeStatus, ReviewAssignment, RoundStatus
 
 

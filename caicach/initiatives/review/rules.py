@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core.audit.queries import register_action_labels, register_object_url
 from caicach.core.models import Role
 from caicach.core.permissions import Principal, can, global_rule, rule
-from caicach.core.queries.audit import register_action_labels, register_object_url
 from caicach.initiatives.models import (
     Council,
     CouncilMember,

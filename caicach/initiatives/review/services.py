@@ -22,10 +22,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import audit, clock, numbering
+from caicach.core import clock, numbering
+from caicach.core.audit import services as audit
 from caicach.core.models import DocumentType, Membership, User
+from caicach.core.notifications.services import notify
 from caicach.core.permissions import authorize, can
-from caicach.core.services.notifications import notify
 from caicach.core.text import fold, normalise_input
 from caicach.core.versioning import check_version
 from caicach.initiatives.models import (

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from caicach.core import rendering
-from caicach.core.jobs import JobError, JobOutput, Progress, job_handler
+from caicach.core.jobs.services import JobError, JobOutput, Progress, job_handler
 from caicach.core.models import Job, User
 from caicach.core.permissions import can
 from caicach.core.rendering import DocumentSpec

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caicach.core import rendering
-from caicach.core.jobs import job_start
+from caicach.core.audit.queries import timeline_for
+from caicach.core.jobs.services import job_start
 from caicach.core.permissions import can, get_for_user, require
-from caicach.core.queries.audit import timeline_for
 from caicach.core.web import acting_user, document_response
 from caicach.initiatives.models import (
     Campaign,

@@ -9,9 +9,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import clock
-from caicach.core.forms.base import Form
-from caicach.core.forms.units import UnitChoiceField
+from caicach.core.forms import Form
 from caicach.core.models import ReformField, ReformIndex, Unit, User
+from caicach.core.units.forms import UnitChoiceField
 from caicach.initiatives.dossiers.access import initiatives_for
 from caicach.initiatives.dossiers.rules import campaigns_for
 from caicach.initiatives.models import Campaign, InitiativeStatus, RecognitionLevel

@@ -6,7 +6,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caicach.core.jobs import JobError, JobOutput, Progress, job_handler
+from caicach.core.jobs.services import JobError, JobOutput, Progress, job_handler
 from caicach.core.models import Job
 
 INITIATIVES_EXPORT = "initiatives.initiatives_export"

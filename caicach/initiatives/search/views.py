@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from caicach.core.jobs import job_start
+from caicach.core.jobs.services import job_start
 from caicach.core.models import User
 from caicach.core.permissions import can, require
 from caicach.core.web import file_response

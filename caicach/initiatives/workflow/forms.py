@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core.forms.base import Form, VietnameseDateField
+from caicach.core.forms import Form, VietnameseDateField
 
 
 class SubmitForm(Form):

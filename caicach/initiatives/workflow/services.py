@@ -21,12 +21,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caicach.core import audit, clock, numbering
-from caicach.core import calendar as working_calendar
+from caicach.core import clock, numbering
+from caicach.core.audit import services as audit
+from caicach.core.calendar import queries as working_calendar
 from caicach.core.models import DocumentType, Membership, Role, Unit, User
 from caicach.core.months import add_months
+from caicach.core.notifications.services import notify
 from caicach.core.permissions import UnitTree, authorize, principal
-from caicach.core.services.notifications import notify
 from caicach.core.text import normalise_input
 from caicach.core.versioning import check_version
 from caicach.initiatives.dossiers.queries import field_label, missing_fields

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caicach.core.jobs import job_start
+from caicach.core.jobs.services import job_start
 from caicach.core.models import User
 from caicach.core.permissions import get_for_user, require
 from caicach.core.web import document_response

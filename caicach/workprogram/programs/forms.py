@@ -11,11 +11,11 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core.forms.base import Form, VietnameseDateField
-from caicach.core.forms.units import UnitChoiceField
+from caicach.core.forms import Form, VietnameseDateField
 from caicach.core.models import Unit, User
 from caicach.core.permissions import acting_unit_ids
 from caicach.core.text import fold
+from caicach.core.units.forms import UnitChoiceField
 from caicach.workprogram.models import (
     AdjustmentKind,
     AdjustmentReason,

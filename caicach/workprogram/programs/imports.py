@@ -16,17 +16,17 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import audit
+from caicach.core.audit import services as audit
 from caicach.core.models import Unit, User
 from caicach.core.months import month_label
 from caicach.core.permissions import authorize
-from caicach.core.services.units import RowError
 from caicach.core.text import fold, nfc
+from caicach.core.units.services import RowError
 from caicach.workprogram.models import ItemStatus, ProgramItem, SubmissionKind, WorkProgram
 from caicach.workprogram.programs.queries import jurisdiction_units, leaders_of, office_officers_of
 
 if TYPE_CHECKING:
-    from caicach.core.jobs import Progress
+    from caicach.core.jobs.services import Progress
 
 __all__ = ["COLUMNS", "ImportResult", "RowError", "import_template_xlsx", "program_import_xlsx"]
 

@@ -15,12 +15,13 @@ from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import audit, clock, numbering
+from caicach.core import clock, numbering
+from caicach.core.audit import services as audit
 from caicach.core.models import DocumentType, Unit, User
 from caicach.core.months import first_of_month, month_label
+from caicach.core.notifications.services import notify
 from caicach.core.numbering import register_number
 from caicach.core.permissions import COMMITTEE_KINDS, authorize, may_act_for
-from caicach.core.services.notifications import notify
 from caicach.core.text import nfc, normalise_input
 from caicach.core.versioning import check_version
 from caicach.workprogram.models import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from caicach.core.jobs import JobError, JobOutput, Progress, job_handler, job_upload
+from caicach.core.jobs.services import JobError, JobOutput, Progress, job_handler, job_upload
 from caicach.core.models import Job
 from caicach.workprogram.models import WorkProgram
 from caicach.workprogram.programs.imports import program_import_xlsx

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caicach.core import clock, rendering
+from caicach.core.audit.queries import timeline_for
 from caicach.core.downloads import content_disposition
-from caicach.core.jobs import job_start
+from caicach.core.jobs.services import job_start
 from caicach.core.models import Role, Unit
 from caicach.core.permissions import can, get_for_user, principal, require
-from caicach.core.queries.audit import timeline_for
 from caicach.core.web import acting_user, add_service_errors
 from caicach.workprogram.models import (
     AdjustmentReason,

@@ -16,7 +16,7 @@ import random
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from caicach.core import calendar
+from caicach.core.calendar import queries as calendar
 from caicach.core.models import Membership, Unit, User
 from caicach.workprogram.models import ItemStatus, LineStatus, ProgramItem, WorkProgram
 from caicach.workprogram.programs.rules import UNIT_ROLES

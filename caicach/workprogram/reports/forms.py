@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core.forms.base import Form, VietnameseDateField
+from caicach.core.forms import Form, VietnameseDateField
 from caicach.workprogram.models import LineStatus
 from caicach.workprogram.reports.kpis import period_choices
 from caicach.workprogram.reports.queries import LineInput, ReportContent

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from caicach.core import calendar
+from caicach.core.calendar import queries as calendar
 from caicach.core.models import Unit, UnitKind
 from caicach.core.months import month_label
 from caicach.workprogram.models import (

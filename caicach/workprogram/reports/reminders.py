@@ -11,11 +11,11 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import calendar
+from caicach.core.calendar import queries as calendar
 from caicach.core.models import Membership, User
 from caicach.core.months import month_label
+from caicach.core.notifications.services import notify
 from caicach.core.reminders import daily
-from caicach.core.services.notifications import notify
 from caicach.workprogram.models import MonthlyReport, ReportStatus, WorkProgram
 from caicach.workprogram.programs.queries import settings_for
 from caicach.workprogram.programs.rules import UNIT_ROLES

@@ -74,7 +74,7 @@ def register_report_labels() -> None:
     (called from the app's ``ready``)."""
     from django.utils.translation import gettext_lazy as _
 
-    from caicach.core.queries.audit import register_action_labels, register_object_url
+    from caicach.core.audit.queries import register_action_labels, register_object_url
 
     register_action_labels(
         {

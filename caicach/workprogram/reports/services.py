@@ -9,7 +9,7 @@ Rules kept here:
 - A report covers one month of one program for one lead unit (``period``, the month it is
   filed in) and is due BEFORE the committee's ``report_day`` of that month: the last
   on-time day is ``report_day - 1``; when that day is a day off the deadline moves to the
-  next working day (Civil Code Art. 148, ``caicach.core.calendar``).
+  next working day (Civil Code Art. 148, ``caicach.core.calendar.queries``).
 - Every lead unit of a non-withdrawn item of the program reports every month of the
   program's year (a unit whose items are all done still says so).
 - The form comes prefilled with the unit's items that are open in the month
@@ -34,11 +34,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from caicach.core import audit, clock, numbering, rendering
+from caicach.core import clock, numbering, rendering
+from caicach.core.audit import services as audit
 from caicach.core.models import DocumentType, Unit, User
 from caicach.core.months import month_label
+from caicach.core.notifications.services import notify
 from caicach.core.permissions import authorize
-from caicach.core.services.notifications import notify
 from caicach.core.text import normalise_input
 from caicach.core.versioning import STALE_EDIT_MESSAGE, check_version
 from caicach.workprogram.models import (

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caicach.core import clock, rendering
+from caicach.core.audit.queries import timeline_for
 from caicach.core.models import Unit
 from caicach.core.permissions import can, get_for_user, may_act_for
-from caicach.core.queries.audit import timeline_for
 from caicach.core.web import acting_user, document_response, file_response
 from caicach.workprogram.models import MonthlyReport, ReportStatus, WorkProgram
 from caicach.workprogram.reports import exports, kpis

@@ -15,7 +15,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from caicach.core import rendering
-from caicach.core.jobs import job_execute
+from caicach.core.jobs.services import job_execute
 from caicach.core.models import Job, JobStatus, Role, User
 from caicach.initiatives.campaigns.tasks import CAMPAIGN_PLAN_PDF
 from caicach.initiatives.demo import load_seed_campaign

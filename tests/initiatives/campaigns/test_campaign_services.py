@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from caicach.core import clock
 from caicach.core.models import AuditEvent, Notification, Role, User
 from caicach.core.versioning import STALE_EDIT_MESSAGE
 from caicach.initiatives.campaigns.services import (
@@ -22,7 +22,7 @@ from caicach.initiatives.models import Campaign, CampaignStatus, Rubric
 from tests.conftest import Org, People
 from tests.core.factories import person
 
-TODAY = timezone.localdate()
+TODAY = clock.today()
 
 
 @pytest.fixture

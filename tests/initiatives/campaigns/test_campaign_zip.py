@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from caicach.core.jobs import job_execute
+from caicach.core.jobs.services import job_execute
 from caicach.core.models import Job, JobStatus, Membership, Role, User
 from caicach.initiatives.dossiers.services import attachment_add
 from caicach.initiatives.dossiers.tasks import CAMPAIGN_ZIP, slug
@@ -230,7 +230,7 @@ def test_starting_the_zip_runs_a_fixed_number_of_queries(
 def test_the_zip_queries_do_not_grow_per_dossier(
     campaign: Campaign, dossiers: Dossiers, people: People, org: Org, django_assert_max_num_queries: Any
 ) -> None:
-    from caicach.core.jobs import job_start
+    from caicach.core.jobs.services import job_start
 
     def queries_for_run() -> int:
         job = job_start(kind=CAMPAIGN_ZIP, actor=people.reform_officer, parameters={"campaign": campaign.pk})

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from caicach.core import rendering
+from caicach.core import clock, rendering
 from caicach.core.models import Job, JobStatus, Membership, Role
 from caicach.initiatives.dossiers.documents import (
     AUTHOR_HEADER,
@@ -183,7 +183,7 @@ def test_long_answers_become_paragraphs_under_their_label(draft: Initiative) -> 
 
 def test_a_draft_application_leaves_the_date_blank(draft: Initiative) -> None:
     text = text_of(rendering.render_docx(application_spec(load(draft))))
-    assert f"Tây Ninh, ngày      tháng      năm {timezone.localdate().year}" in text
+    assert f"Tây Ninh, ngày      tháng      năm {clock.today().year}" in text
 
 
 def test_the_application_passes_the_decree_30_rules_that_apply_to_a_form(
@@ -269,7 +269,7 @@ def test_the_receipt_says_what_was_received_from_whom_when_and_when_the_result_i
     accepted: Initiative,
 ) -> None:
     text = text_of(rendering.render_docx(receipt_spec(accepted)))
-    today = timezone.localdate()
+    today = clock.today()
     for expected in (
         "UBND TỈNH TÂY NINH\nSỞ NỘI VỤ",
         "Số: 01/GBN-SNV",
@@ -303,7 +303,7 @@ def test_a_dossier_not_yet_accepted_has_no_receipt(draft: Initiative) -> None:
 
 
 def test_document_names_are_ascii_and_say_what_they_are(accepted: Initiative, experience: Initiative) -> None:
-    year = timezone.localdate().year
+    year = clock.today().year
     assert (
         render_dossier_document("application", accepted).filename
         == f"don-yeu-cau-sang-kien-{accepted.pk}.docx"
@@ -426,7 +426,7 @@ def test_the_receipt_job_makes_a_pdf_for_the_author(
     job.refresh_from_db()
     assert job.kind == DOSSIER_PDF
     assert job.status == JobStatus.DONE, job.message
-    assert job.result_name == f"GBN-01-{timezone.localdate().year}-bien-nhan-sang-kien-{accepted.pk}.pdf"
+    assert job.result_name == f"GBN-01-{clock.today().year}-bien-nhan-sang-kien-{accepted.pk}.pdf"
     content = (_media / job.result_file).read_bytes()
     assert content.startswith(b"%PDF")
     assert "Số: 01/GBN-SNV" in pdf_text(content)
@@ -442,7 +442,7 @@ def test_the_pdf_job_checks_access_again_when_it_runs(
         )
     job = Job.objects.get()
     Membership.objects.filter(user=people.unit_head, role=Role.UNIT_HEAD).update(is_active=False)
-    from caicach.core.jobs import job_execute
+    from caicach.core.jobs.services import job_execute
 
     job_execute(job.pk)
     job.refresh_from_db()

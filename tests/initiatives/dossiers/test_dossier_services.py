@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
+from caicach.core import clock
 from caicach.core.models import AuditEvent, Role
 from caicach.core.versioning import STALE_EDIT_MESSAGE
 from caicach.initiatives.dossiers.services import (
@@ -154,7 +154,7 @@ def test_an_administrator_may_create_for_any_unit(campaign: Campaign, org: Org, 
 def test_a_closed_window_refuses_new_dossiers_with_its_date(
     campaign: Campaign, org: Org, people: People
 ) -> None:
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    yesterday = clock.today() - datetime.timedelta(days=1)
     Campaign.objects.filter(pk=campaign.pk).update(window_end=yesterday)
     campaign.refresh_from_db()
     with pytest.raises(ValidationError) as caught:
@@ -164,7 +164,7 @@ def test_a_closed_window_refuses_new_dossiers_with_its_date(
 
 
 def test_a_window_not_yet_open_says_when_it_opens(campaign: Campaign, org: Org, people: People) -> None:
-    start = timezone.localdate() + datetime.timedelta(days=3)
+    start = clock.today() + datetime.timedelta(days=3)
     Campaign.objects.filter(pk=campaign.pk).update(window_start=start, window_end=start)
     campaign.refresh_from_db()
     with pytest.raises(ValidationError, match=f"từ ngày {start:%d/%m/%Y}"):
@@ -200,7 +200,7 @@ def test_a_title_is_required_and_nothing_is_saved_without_it(org: Org, people: P
 
 
 def test_a_first_application_in_the_future_is_refused(org: Org, people: People) -> None:
-    future = timezone.localdate() + datetime.timedelta(days=1)
+    future = clock.today() + datetime.timedelta(days=1)
     with pytest.raises(ValidationError) as caught:
         make_draft(actor=people.unit_staff, unit=org.science, data={"first_applied_on": future})
     assert "first_applied_on" in caught.value.message_dict

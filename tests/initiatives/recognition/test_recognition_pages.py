@@ -251,7 +251,7 @@ def test_certificates_for_many_are_issued_by_a_background_job(
 def test_the_job_checks_the_right_again(
     client: Client, campaign: Campaign, org: Org, people: People, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from caicach.core.jobs import job_start
+    from caicach.core.jobs.services import job_start
 
     outcome(dossier(campaign, org.science), recognised=True)
     decide(campaign, people)

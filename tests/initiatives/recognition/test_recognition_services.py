@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
+from caicach.core import clock
 from caicach.core.models import AuditEvent, DocumentType, Notification, RegisteredDocument, Role, Unit, User
 from caicach.initiatives.models import (
     CODE_ALPHABET,
@@ -107,7 +107,7 @@ def test_a_decision_with_nothing_to_recognise_is_refused_and_takes_no_number(
     ("changes", "field"),
     [
         ({"signer_title": "  "}, "signer_title"),
-        ({"issued_on": timezone.localdate() + datetime.timedelta(days=1)}, "issued_on"),
+        ({"issued_on": clock.today() + datetime.timedelta(days=1)}, "issued_on"),
         ({"issued_on": DECISION_DAY - datetime.timedelta(days=1)}, "issued_on"),  # before the meeting
     ],
 )
@@ -225,7 +225,7 @@ def test_a_certificate_needs_an_issued_decision(campaign: Campaign, org: Org, pe
     certificate = certificate_issue(recognition=recognition, actor=people.reform_officer)
     assert certificate.registered_document.reference == "01/GCN-UBND"
     assert certificate.registered_document.unit == org.district
-    assert certificate.issued_on == timezone.localdate()
+    assert certificate.issued_on == clock.today()
     assert is_well_formed_code(certificate.verification_code)
     assert AuditEvent.objects.filter(action="certificate.issue", object_id=str(recognition.initiative_id))
     with pytest.raises(ValidationError, match="đã được cấp"):

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from caicach.core import calendar
+from caicach.core.calendar import queries as calendar
 from caicach.core.models import AuditEvent, Membership, Notification, Role
 from caicach.core.permissions import can
 from caicach.initiatives.dossiers.access import initiatives_for

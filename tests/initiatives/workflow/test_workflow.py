@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from freezegun import freeze_time
 
+from caicach.core import clock
 from caicach.core.models import AuditEvent, Notification, RegisteredDocument, Role, User
 from caicach.core.months import add_months
 from caicach.initiatives.dossiers.services import initiative_update
@@ -208,7 +209,7 @@ def test_the_authors_table_is_checked_again_on_submission(draft: Initiative, peo
 def test_after_the_window_closes_a_first_submission_is_refused_with_the_date_and_contact(
     draft: Initiative, people: People, campaign: Campaign
 ) -> None:
-    closed_on = timezone.localdate() - datetime.timedelta(days=1)
+    closed_on = clock.today() - datetime.timedelta(days=1)
     Campaign.objects.filter(pk=campaign.pk).update(window_end=closed_on)
     before = fresh(draft)
     with pytest.raises(ValidationError) as caught:
@@ -223,7 +224,7 @@ def test_after_the_window_closes_a_first_submission_is_refused_with_the_date_and
 def test_the_last_day_of_the_window_still_counts(
     draft: Initiative, people: People, campaign: Campaign
 ) -> None:
-    Campaign.objects.filter(pk=campaign.pk).update(window_end=timezone.localdate())
+    Campaign.objects.filter(pk=campaign.pk).update(window_end=clock.today())
     assert submit(draft, people.unit_staff).status == InitiativeStatus.AWAITING_CONFIRMATION
 
 
@@ -232,16 +233,14 @@ def test_a_dossier_returned_for_completion_may_come_back_after_the_window(
 ) -> None:
     send(draft, people)
     initiative_return(initiative=draft, actor=people.reform_officer, comment="Bổ sung số liệu.")
-    Campaign.objects.filter(pk=campaign.pk).update(
-        window_end=timezone.localdate() - datetime.timedelta(days=5)
-    )
+    Campaign.objects.filter(pk=campaign.pk).update(window_end=clock.today() - datetime.timedelta(days=5))
     assert submit(draft, people.unit_staff).revision == 2
 
 
 def test_a_request_filed_exactly_one_year_after_the_first_application_is_in_time(
     org: Org, people: People, campaign: Campaign
 ) -> None:
-    first = add_months(timezone.localdate(), -12)
+    first = add_months(clock.today(), -12)
     draft = complete_draft(
         author=people.unit_staff, unit=org.science, campaign=campaign, data={"first_applied_on": first}
     )
@@ -251,7 +250,7 @@ def test_a_request_filed_exactly_one_year_after_the_first_application_is_in_time
 def test_a_request_filed_one_day_too_late_names_both_dates(
     org: Org, people: People, campaign: Campaign
 ) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     first = add_months(today, -12) - datetime.timedelta(days=1)
     draft = complete_draft(
         author=people.unit_staff, unit=org.science, campaign=campaign, data={"first_applied_on": first}
@@ -273,7 +272,7 @@ def test_the_filing_limit_counts_from_the_first_submission_not_the_resubmission(
     send(draft, people)
     initiative_return(initiative=draft, actor=people.reform_officer, comment="Bổ sung.")
     # Filed in time a year ago; completed now.
-    a_year_ago = timezone.now() - datetime.timedelta(days=400)
+    a_year_ago = clock.now() - datetime.timedelta(days=400)
     Initiative.objects.filter(pk=draft.pk).update(
         first_submitted_at=a_year_ago,
         first_applied_on=timezone.localdate(a_year_ago) - datetime.timedelta(days=30),
@@ -351,7 +350,7 @@ def test_accepting_issues_a_numbered_receipt_and_the_due_date(
     draft: Initiative, people: People, org: Org
 ) -> None:
     send(draft, people)
-    today = timezone.localdate()
+    today = clock.today()
     accepted = initiative_accept(initiative=draft, actor=people.reform_officer)
     assert accepted.status == InitiativeStatus.ACCEPTED
     assert accepted.accepted_on == today
@@ -400,14 +399,14 @@ def test_the_acceptance_date_may_be_back_dated_but_not_before_the_dossier_arrive
         initiative_accept(
             initiative=draft,
             actor=people.reform_officer,
-            accepted_on=timezone.localdate() + datetime.timedelta(1),
+            accepted_on=clock.today() + datetime.timedelta(1),
         )
     assert "accepted_on" in caught.value.message_dict
     with pytest.raises(ValidationError, match="trước ngày gửi hồ sơ"):
         initiative_accept(
             initiative=draft,
             actor=people.reform_officer,
-            accepted_on=timezone.localdate() - datetime.timedelta(1),
+            accepted_on=clock.today() - datetime.timedelta(1),
         )
     unchanged(draft, before)
     assert not RegisteredDocument.objects.filter(document_type="GBN").exists()

@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.utils import timezone
 
+from caicach.core import clock
 from caicach.core.models import Job, Role, User
 from caicach.initiatives.dossiers.queries import initiative_for_page
 from caicach.initiatives.dossiers.services import attachment_add
@@ -264,7 +264,7 @@ def test_the_whole_way_through_the_browser_forms(
     client.post(url("initiative_confirm", draft), {"confirm-note": ""})
 
     client.force_login(people.reform_officer)
-    today = timezone.localdate()
+    today = clock.today()
     response = client.post(
         url("initiative_accept", draft), {"accept-accepted_on": today.strftime("%d/%m/%Y")}, follow=True
     )
@@ -315,7 +315,7 @@ def test_a_bad_acceptance_date_is_refused(client: Client, draft: Initiative, peo
     client.force_login(people.reform_officer)
     response = client.post(url("initiative_accept", draft), {"accept-accepted_on": "31/02/2024"}, follow=True)
     assert "Ngày không hợp lệ" in response.content.decode()
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    tomorrow = clock.today() + datetime.timedelta(days=1)
     response = client.post(
         url("initiative_accept", draft), {"accept-accepted_on": f"{tomorrow:%d/%m/%Y}"}, follow=True
     )

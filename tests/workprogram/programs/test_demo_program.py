@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from caicach.core import clock
 from caicach.core.demo import DEMO_PASSWORD
 from caicach.core.models import AuditEvent, RegisteredDocument, User
 from caicach.workprogram.models import (
@@ -55,7 +56,7 @@ def check_every_outcome(program: WorkProgram) -> None:
     statuses = Counter(program.items.values_list("status", flat=True))
     assert statuses[ItemStatus.ISSUED] >= 20 and statuses[ItemStatus.SUBMITTED] >= 8
     assert statuses[ItemStatus.POSTPONED] >= 2 and statuses[ItemStatus.WITHDRAWN] >= 2
-    overdue = program.items.filter(overdue_q(timezone.localdate()))
+    overdue = program.items.filter(overdue_q(clock.today()))
     assert 5 <= overdue.count() <= statuses[ItemStatus.PLANNED]
     late = [
         item

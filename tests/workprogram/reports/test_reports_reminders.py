@@ -8,7 +8,8 @@ import datetime
 
 import pytest
 
-from caicach.core import calendar, reminders
+from caicach.core import reminders
+from caicach.core.calendar import queries as calendar
 from caicach.core.models import CalendarDay, CalendarDayKind, Notification, Role
 from caicach.workprogram.models import MonthlyReport, ReportStatus, WorkProgram, WorkProgramSettings
 from caicach.workprogram.reports import reminders as report_reminders

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from caicach.core.calendar.services import calendar_load_official
 from caicach.core.demo import ACCOUNTS, DEMO_PASSWORD, demo_load_organisation, demo_loaded, demo_loaders
 from caicach.core.models import Role
-from caicach.core.services.calendar import calendar_load_official
 
 
 class Command(BaseCommand):

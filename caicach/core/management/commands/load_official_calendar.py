@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from caicach.core.services.calendar import calendar_load_official
+from caicach.core.calendar.services import calendar_load_official
 
 
 class Command(BaseCommand):

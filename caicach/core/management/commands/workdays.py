@@ -17,8 +17,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from caicach.core import calendar as workcal
-from caicach.core.services.calendar import calendar_load_official
+from caicach.core.calendar import queries as workcal
+from caicach.core.calendar.services import calendar_load_official
 
 
 def _date(raw: str) -> datetime.date:

@@ -1,1 +1,0 @@
-"""Reads used by core views, exports and the API, one module per area."""

@@ -1,1 +1,0 @@
-"""Every write in core, one module per area: transactional, audited."""

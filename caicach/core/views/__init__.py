@@ -1,2 +1,0 @@
-"""Core pages, one module per area (accounts, units, calendar, audit, notifications,
-documents); each module exports its ``urlpatterns``."""

@@ -1,0 +1,218 @@
+"""The audit trail: written in the service's transaction, append-only, shown as a timeline
+and searchable by administrators."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from caicach.core import clock
+from caicach.core.audit import services as audit
+from caicach.core.audit.queries import AuditFilters, action_label, describe, search, timeline_for
+from caicach.core.models import AuditEvent, Unit
+from caicach.core.units.services import unit_create, unit_update
+from tests.conftest import Org, People
+
+
+def rename(people: People, unit: Unit, short_name: str) -> Unit:
+    fresh = Unit.objects.get(pk=unit.pk)
+    return unit_update(
+        actor=people.admin, unit=fresh, data={"short_name": short_name}, expected_version=fresh.version
+    )
+
+
+def test_a_refused_change_leaves_no_event(org: Org, people: People) -> None:
+    with pytest.raises(ValidationError):
+        unit_create(actor=people.admin, data={"code": org.commune.code, "name": "Trùng mã", "kind": "other"})
+    assert not AuditEvent.objects.exists()
+
+
+def test_an_event_rolls_back_with_its_change(org: Org, people: People) -> None:
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        rename(people, org.commune, "Sẽ bị hủy")
+        assert AuditEvent.objects.count() == 1
+        raise Boom
+    assert not AuditEvent.objects.exists()
+    assert Unit.objects.get(pk=org.commune.pk).short_name != "Sẽ bị hủy"
+
+
+def test_an_event_holds_actor_object_changes_time_and_no_ip_outside_a_request(
+    org: Org, people: People
+) -> None:
+    start = clock.now()
+    rename(people, org.commune, "UBND xã Hảo Đước")
+
+    event = AuditEvent.objects.get()
+    assert event.actor == people.admin and event.actor_name == "Quản Trị Viên"
+    assert event.content_type == ContentType.objects.get_for_model(Unit)
+    assert event.object_id == str(org.commune.pk)
+    assert event.object_repr == "Ủy ban nhân dân xã Hảo Đước"
+    assert event.changes["short_name"][1] == "UBND xã Hảo Đước"
+    assert event.created_at >= start
+    assert event.ip_address is None
+
+
+def test_events_cannot_be_edited_or_deleted(org: Org, people: People) -> None:
+    rename(people, org.commune, "Một")
+    event = AuditEvent.objects.get()
+
+    event.message = "sửa lén"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).update(message="sửa lén")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get().message == ""
+
+
+def test_the_ip_comes_from_remote_addr_and_a_forged_forwarded_header_is_ignored(
+    client: Client, org: Org, people: People
+) -> None:
+    client.force_login(people.admin)
+    client.post(
+        reverse("unit_create"),
+        {"code": "XMOI", "name": "Xã Mới", "kind": "commune_committee", "parent": org.province.pk},
+        REMOTE_ADDR="192.0.2.7",
+        HTTP_X_FORWARDED_FOR="203.0.113.66",
+    )
+    assert AuditEvent.objects.get(action="unit.create").ip_address == "192.0.2.7"
+
+
+def test_the_timeline_is_newest_first_limited_and_described(org: Org, people: People) -> None:
+    for n in range(3):
+        rename(people, org.commune, f"Tên {n}")
+    rename(people, org.province, "Không thuộc xã")
+    unit_update(
+        actor=people.admin,
+        unit=Unit.objects.get(pk=org.commune.pk),
+        data={"parent": org.district, "valid_from": datetime.date(2025, 7, 1)},
+        expected_version=4,
+    )
+
+    events = timeline_for(org.commune, limit=3)
+
+    assert len(events) == 3
+    newest = events[0]
+    assert newest.action_label == "Sửa thông tin đơn vị"  # type: ignore[attr-defined]
+    rows = {row.field: row for row in newest.change_rows}  # type: ignore[attr-defined]
+    assert rows["parent"].before == "Ủy ban nhân dân tỉnh Tây Ninh"
+    assert rows["parent"].after == "Ủy ban nhân dân huyện Châu Thành"
+    assert rows["parent"].label == "Đơn vị cấp trên"
+    assert rows["valid_from"].after == "01/07/2025"
+    assert [e.changes["short_name"][1] for e in events[1:]] == ["Tên 2", "Tên 1"]
+
+
+def test_unknown_actions_fall_back_to_their_code(org: Org, people: People) -> None:
+    with transaction.atomic():
+        audit.record(actor=people.admin, action="khac.viec_la", obj=org.commune)
+    assert action_label("khac.viec_la") == "khac.viec_la"
+    assert describe(AuditEvent.objects.all())[0].action_label == "khac.viec_la"  # type: ignore[attr-defined]
+
+
+def test_search_filters_by_actor_action_type_object_dates_and_text(org: Org, people: People) -> None:
+    rename(people, org.commune, "Một")
+    rename(people, org.science, "Hai")
+    with transaction.atomic():
+        audit.record(
+            actor=people.reform_officer, action="initiative.submit", message="Sáng kiến số hóa hồ sơ"
+        )
+    old = AuditEvent.objects.get(action="initiative.submit")
+    with transaction.atomic():
+        AuditEvent.objects.create(
+            action="unit.update",
+            actor_name="Người cũ",
+            created_at=timezone.make_aware(datetime.datetime(2024, 1, 15, 9, 0)),
+        )
+
+    unit_type = ContentType.objects.get_for_model(Unit)
+    assert search(AuditFilters(actor="Cải Cách")).get() == old
+    assert search(AuditFilters(actor="cvnoivu")).get() == old
+    assert search(AuditFilters(action="unit.update")).count() == 3
+    assert search(AuditFilters(action="unit.")).count() == 3
+    assert search(AuditFilters(content_type=unit_type)).count() == 2
+    assert search(AuditFilters(object_id=str(org.science.pk))).get().object_repr == "Sở Khoa học và Công nghệ"
+    assert search(AuditFilters(text="số hóa")).get() == old
+    assert search(AuditFilters(text="Khoa học")).count() == 1
+    jan = search(AuditFilters(date_from=datetime.date(2024, 1, 15), date_to=datetime.date(2024, 1, 15)))
+    assert [e.actor_name for e in jan] == ["Người cũ"]
+    assert search(AuditFilters(date_to=datetime.date(2024, 1, 14))).count() == 0
+
+
+# --- the search page ------------------------------------------------------------------------
+
+
+def test_anonymous_users_are_sent_to_login(client: Client, org: Org) -> None:
+    response = client.get(reverse("audit_search"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    "persona",
+    ["reform_officer", "office_officer", "unit_head", "unit_staff", "leader", "council_member", "outsider"],
+)
+def test_only_admins_search_the_trail(client: Client, org: Org, people: People, persona: str) -> None:
+    client.force_login(getattr(people, persona))
+    assert client.get(reverse("audit_search")).status_code == 404
+
+
+def test_the_search_page_lists_filtered_events_with_links_and_changes(
+    client: Client, org: Org, people: People
+) -> None:
+    rename(people, org.commune, "UBND xã Hảo Đước")
+    rename(people, org.science, "Sở KH&CN")
+    client.force_login(people.admin)
+
+    response = client.get(
+        reverse("audit_search"),
+        {"object_id": str(org.commune.pk), "date_from": clock.today().strftime("%d/%m/%Y")},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="{reverse("unit_detail", args=[org.commune.pk])}"' in page
+    assert "UBND xã Hảo Đước" in page
+    assert "Sở Khoa học và Công nghệ" not in page
+    assert "Tên viết tắt" in page  # the changed field by its Vietnamese label
+
+
+def test_the_search_page_explains_a_bad_date(client: Client, org: Org, people: People) -> None:
+    rename(people, org.commune, "Một")
+    client.force_login(people.admin)
+    response = client.get(reverse("audit_search"), {"date_from": "32/13/2025"})
+    assert response.status_code == 200
+    assert "Ngày không hợp lệ" in response.content.decode()
+    assert "Ủy ban nhân dân xã Hảo Đước" not in response.content.decode()
+
+
+def test_the_search_page_has_a_constant_query_count(
+    client: Client, org: Org, people: People, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(30):
+        rename(people, org.commune if n % 2 else org.province, f"Tên {n}")
+        science = Unit.objects.get(pk=org.science.pk)
+        unit_update(
+            actor=people.admin,
+            unit=science,
+            data={"parent": org.district if n % 2 else org.home_affairs},
+            expected_version=science.version,
+        )
+    client.force_login(people.admin)
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("audit_search"))
+    assert response.status_code == 200
+    with django_assert_max_num_queries(11):
+        assert client.get(reverse("audit_search"), {"page": "2", "action": "unit."}).status_code == 200
