@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caicach.core import clock
 from caicach.core.models import FoldedSearchMixin, RegisteredDocument, Unit
+from caicach.core.months import month_label
 
 
 class WorkProgramSettings(models.Model):
@@ -356,8 +357,7 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return str(
-            _("Báo cáo tháng %(month)s của %(unit)s")
-            % {"month": self.period.strftime("%m/%Y"), "unit": self.unit}
+            _("Báo cáo tháng %(month)s của %(unit)s") % {"month": month_label(self.period), "unit": self.unit}
         )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caicach.core.forms import Form, VietnameseDateField
 from caicach.core.models import Unit, User
+from caicach.core.months import month_label
 from caicach.core.permissions import acting_unit_ids
 from caicach.core.text import fold
 from caicach.core.units.forms import UnitChoiceField
@@ -256,7 +257,10 @@ class ItemFilterForm(Form):
         )
         month = self.fields["month"]
         assert isinstance(month, forms.TypedChoiceField)
-        month.choices = [("", _("Tất cả")), *[(m, f"{m:02d}/{program.year}") for m in range(1, 13)]]
+        month.choices = [
+            ("", _("Tất cả")),
+            *[(m, month_label(datetime.date(program.year, m, 1))) for m in range(1, 13)],
+        ]
         self.program = program
 
     def month_date(self) -> datetime.date | None:
