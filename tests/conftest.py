@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 
 from caicach.core import clock
 from caicach.core.calendar import queries as calendar
@@ -58,9 +59,11 @@ def media(settings: Any, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar_cache() -> None:
-    """The calendar keeps years in process memory; each test's database starts afresh."""
+def _fresh_caches() -> None:
+    """The calendar keeps years in process memory and the cache outlives a test; each
+    test's database starts afresh, and so do they."""
     calendar.invalidate()
+    cache.clear()
 
 
 @pytest.fixture

@@ -138,6 +138,36 @@ class Unit(FoldedSearchMixin, models.Model):
         return self.is_active_on(clock.today())
 
 
+class UnitAncestry(models.Model):
+    """The unit tree as a closure table: one row for every unit and each of its ancestors,
+    itself included at depth 0 (a commune under a district under the province has three).
+
+    "Everything under these committees" is then one indexed semi-join —
+    ``unit_id IN (SELECT descendant_id ... WHERE ancestor_id IN (...))`` — instead of
+    thousands of ids inlined into every visibility query. The rows are kept by database
+    triggers on ``core_unit`` (migration 0007): a unit inserted, by a service, an import, a
+    fixture or ``bulk_create``, or moved under another parent updates them in the same
+    statement, so no write path can leave them stale. Nothing writes them from Python."""
+
+    # The two composite indexes below serve both directions; single-column ones would be waste.
+    ancestor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    descendant = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="ancestry", db_index=False)
+    depth = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("quan hệ cấp trên - cấp dưới")
+        verbose_name_plural = _("quan hệ cấp trên - cấp dưới")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["ancestor", "descendant"], name="unit_ancestry_pair"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["descendant", "depth"], name="unit_ancestry_up_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} → {self.descendant_id} ({self.depth})"
+
+
 class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("Quản trị hệ thống")
     REFORM_OFFICER = "reform_officer", _("Chuyên viên CCHC (Sở Nội vụ)")
@@ -314,6 +344,8 @@ class AuditEvent(models.Model):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["content_type", "object_id", "created_at"]),
             models.Index(fields=["actor", "created_at"]),
+            # The search page's order and its keyset cursor (created_at, id), newest first.
+            models.Index(fields=["-created_at", "-id"], name="audit_newest_idx"),
         ]
 
     def __str__(self) -> str:

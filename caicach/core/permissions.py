@@ -21,14 +21,16 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from caicach.core.models import CalendarDay, Membership, Role, Unit, UnitKind, User
+from caicach.core.models import CalendarDay, Membership, Role, Unit, UnitAncestry, UnitKind, User
 
 M = TypeVar("M", bound=models.Model)
 Rule = Callable[["Principal", Any], bool]
+# A subquery of unit ids (``.values("descendant_id")`` on the closure table), for ``__in``.
+UnitIds = QuerySet[UnitAncestry, Any]
 
 _rules: dict[tuple[type[models.Model], str], Rule] = {}
 _global_rules: dict[str, Callable[[Principal], bool]] = {}
@@ -129,25 +131,74 @@ class Principal:
         it. A reform officer of a district's Home Affairs division covers that district
         (committee, divisions, communes under it); one of the province's Department of Home
         Affairs covers the province. None means unrestricted (an administrator); a principal
-        without any of ``roles`` gets an empty set without a query."""
+        without any of ``roles`` gets an empty set without a query. One query, cached: for
+        the object rules. List queries use ``scope_units``, which the database joins."""
         if self.is_admin:
             return None
-        key = frozenset(roles)
-        scope = self._scopes.get(key)
+        held = frozenset(self.units_with_role(*roles))
+        if not held:
+            return set()
+        scope = self._scopes.get(held)
         if scope is None:
-            held = self.units_with_role(*roles)
-            if held:
-                tree = self.unit_tree
-                committees = {tree.jurisdiction(unit_id) for unit_id in held}
-                scope = frozenset(tree.subtree(c for c in committees if c is not None))
-            else:
-                scope = frozenset()
-            self._scopes[key] = scope
+            scope = frozenset(jurisdiction_subtree(held).values_list("descendant_id", flat=True))
+            self._scopes[held] = scope
         return set(scope)
 
+    def scope_units(self, *roles: str) -> UnitIds | None:
+        """``scope_unit_ids`` as a subquery of unit ids, for list queries:
+        ``Q(unit__in=who.scope_units(role))`` is an indexed semi-join on the closure table,
+        whatever the size of the jurisdiction, and costs no query of its own. None means
+        unrestricted (an administrator)."""
+        if self.is_admin:
+            return None
+        return jurisdiction_subtree(self.units_with_role(*roles))
+
     @cached_property
-    def _scopes(self) -> dict[frozenset[str], frozenset[int]]:
+    def _scopes(self) -> dict[frozenset[int], frozenset[int]]:  # by the units holding the roles
         return {}
+
+
+def subtree_ids(roots: Iterable[int] | UnitIds) -> UnitIds:
+    """The ids (``descendant_id``) of ``roots`` and every unit below them, as a subquery."""
+    if not isinstance(roots, QuerySet):
+        roots = sorted(set(roots))
+    return UnitAncestry.objects.filter(ancestor_id__in=roots).values("descendant_id")
+
+
+def jurisdictions_of(unit_ids: Iterable[int]) -> UnitIds:
+    """The committee each unit belongs to (as ``ancestor_id``), as a subquery: itself if it
+    is a committee, otherwise the nearest committee above it; a unit with no committee
+    above is its own jurisdiction (it is never widened to the whole tree)."""
+    is_committee = Q(ancestor__kind__in=COMMITTEE_KINDS)
+    nearer = UnitAncestry.objects.filter(
+        is_committee, descendant_id=OuterRef("descendant_id"), depth__lt=OuterRef("depth")
+    )
+    any_committee = UnitAncestry.objects.filter(is_committee, descendant_id=OuterRef("descendant_id"))
+    return (
+        UnitAncestry.objects.filter(descendant_id__in=sorted(set(unit_ids)))
+        .filter((is_committee & ~Exists(nearer)) | (Q(depth=0) & ~Exists(any_committee)))
+        .values("ancestor_id")
+    )
+
+
+def jurisdiction_subtree(unit_ids: Iterable[int]) -> UnitIds:
+    """The committees ``unit_ids`` belong to and every unit under them, as a subquery of
+    unit ids (``descendant_id``): a scope in one statement."""
+    return subtree_ids(jurisdictions_of(unit_ids))
+
+
+def units_answering_to(committee_id: int) -> UnitIds:
+    """The ids (``descendant_id``) of the units whose jurisdiction is ``committee_id``: the
+    committee and the units under it that no nearer committee covers (a province's
+    departments, not its districts' divisions). A subquery."""
+    nearer = UnitAncestry.objects.filter(
+        descendant_id=OuterRef("descendant_id"),
+        ancestor__kind__in=COMMITTEE_KINDS,
+        depth__lt=OuterRef("depth"),
+    )
+    return (
+        UnitAncestry.objects.filter(ancestor_id=committee_id).exclude(Exists(nearer)).values("descendant_id")
+    )
 
 
 # The roles that act in a unit's name: they file its dossiers, reports and requests.
@@ -314,3 +365,15 @@ def register_unit_ids(user: User) -> set[int] | None:
     if scope is None:  # an administrator
         return None
     return scope | who.units_with_role(Role.UNIT_HEAD)
+
+
+def register_scope(user: User, field: str = "unit") -> Q | None:
+    """``register_unit_ids`` as a filter on ``field`` for list queries (None: every unit),
+    the jurisdiction joined through the closure table rather than listed."""
+    who = principal(user)
+    if who is None:
+        return Q(**{f"{field}__in": []})
+    scope = who.scope_units(Role.OFFICE_OFFICER, Role.REFORM_OFFICER)
+    if scope is None:
+        return None
+    return Q(**{f"{field}__in": scope}) | Q(**{f"{field}__in": who.units_with_role(Role.UNIT_HEAD)})

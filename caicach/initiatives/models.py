@@ -326,6 +326,10 @@ class Initiative(models.Model):
             models.Index(fields=["campaign", "status"]),
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["status", "created_at"]),
+            # The list's order (newest first): page 1 reads the index's first rows.
+            models.Index(fields=["-created_at", "-id"], name="initiative_newest_idx"),
+            # The year filter ("sent in 2024") is a range on this column.
+            models.Index(fields=["first_submitted_at"], name="initiative_first_sent_idx"),
         ]
 
     def __str__(self) -> str:

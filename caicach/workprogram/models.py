@@ -284,7 +284,10 @@ class AdjustmentRequest(models.Model):
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
         verbose_name = _("đề nghị điều chỉnh")
         verbose_name_plural = _("đề nghị điều chỉnh")
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["program", "status"])]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["program", "status"]),
+            models.Index(fields=["-created_at", "-id"], name="adjustment_newest_idx"),
+        ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             # One pending request per item: the service checks first, this catches a race.
             models.UniqueConstraint(

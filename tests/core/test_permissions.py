@@ -94,7 +94,7 @@ def test_a_cycle_in_the_tree_does_not_hang() -> None:
     assert tree.jurisdiction(99) is None
 
 
-def test_the_tree_is_loaded_once_per_principal(
+def test_a_principals_scope_costs_one_query_once(
     org: Org, people: People, django_assert_num_queries: Any
 ) -> None:
     who = principal(people.reform_officer)
@@ -102,7 +102,8 @@ def test_the_tree_is_loaded_once_per_principal(
     with django_assert_num_queries(1):
         who.scope_unit_ids(Role.REFORM_OFFICER)
         who.scope_unit_ids(Role.REFORM_OFFICER)
-        who.scope_unit_ids(Role.REFORM_OFFICER, Role.OFFICE_OFFICER)
+        who.scope_unit_ids(Role.REFORM_OFFICER, Role.OFFICE_OFFICER)  # held in the same units
+        who.scope_units(Role.REFORM_OFFICER)  # a subquery: run by the list query that uses it
     with django_assert_num_queries(0):
         assert who.scope_unit_ids(Role.UNIT_HEAD) == set()  # no such role: not even the tree
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -219,7 +220,17 @@ def known_actions() -> list[tuple[str, str]]:
     return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda pair: pair[1])
 
 
+AUDITED_TYPES_CACHE = "core.audit.content_types"
+
+
 def audited_content_types() -> QuerySet[ContentType]:
-    """Models that appear in the trail (for the search form's object-type choices)."""
-    used = AuditEvent.objects.exclude(content_type=None).values("content_type_id").distinct()
+    """Models that appear in the trail (for the search form's object-type choices). Finding
+    them means a DISTINCT over the whole trail: done once an hour, not on every search (a
+    model audited for the first time joins the list within the hour)."""
+    used = cache.get(AUDITED_TYPES_CACHE)
+    if used is None:
+        used = sorted(
+            AuditEvent.objects.exclude(content_type=None).values_list("content_type_id", flat=True).distinct()
+        )
+        cache.set(AUDITED_TYPES_CACHE, used, 60 * 60)
     return ContentType.objects.filter(pk__in=used).order_by("app_label", "model")

@@ -4,13 +4,15 @@ deletes an event."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from caicach.core.audit.forms import AuditSearchForm
 from caicach.core.audit.queries import AuditFilters, describe, search
+from caicach.core.pagination import newest_first_page
 from caicach.core.permissions import require
 
 PAGE_SIZE = 25
@@ -24,6 +26,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         events = search(AuditFilters()).none()
     else:
         events = search(form.filters() if form.is_bound else AuditFilters())
-    page_obj = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    page_obj.object_list = describe(page_obj.object_list)
+    # Newest first, page after page from a cursor: no count over the whole trail.
+    page = newest_first_page(events, request.GET.get("after"), PAGE_SIZE)
+    page_obj = replace(page, object_list=describe(page.object_list))
     return render(request, "core/audit/search.html", {"form": form, "page_obj": page_obj})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from caicach.core.models import RegisteredDocument, Unit, User
-from caicach.core.permissions import register_unit_ids
+from caicach.core.permissions import register_scope
 
 
 def registered_documents(
@@ -15,10 +15,10 @@ def registered_documents(
     document_type: str = "",
     year: int | None = None,
 ) -> QuerySet[RegisteredDocument]:
-    scope = register_unit_ids(user)
+    scope = register_scope(user)
     documents = RegisteredDocument.objects.select_related("unit", "created_by")
     if scope is not None:
-        documents = documents.filter(unit_id__in=scope)
+        documents = documents.filter(scope)
     if unit is not None:
         documents = documents.filter(unit=unit)
     if document_type:
@@ -30,14 +30,14 @@ def registered_documents(
 
 def register_units(user: User) -> QuerySet[Unit]:
     """Units offered in the register's filter: those the user may read."""
-    scope = register_unit_ids(user)
+    scope = register_scope(user, "pk")
     units = Unit.objects.all()
-    return units if scope is None else units.filter(pk__in=scope)
+    return units if scope is None else units.filter(scope)
 
 
 def register_years(user: User) -> list[int]:
-    scope = register_unit_ids(user)
+    scope = register_scope(user)
     documents = RegisteredDocument.objects.all()
     if scope is not None:
-        documents = documents.filter(unit_id__in=scope)
+        documents = documents.filter(scope)
     return list(documents.order_by("-year").values_list("year", flat=True).distinct())

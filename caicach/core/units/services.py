@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from caicach.core import clock
 from caicach.core.audit import services as audit
-from caicach.core.models import Unit, UnitKind, User
+from caicach.core.models import Unit, UnitAncestry, UnitKind, User
 from caicach.core.permissions import authorize
 from caicach.core.text import fold, nfc
 from caicach.core.units.queries import COLUMNS
@@ -150,19 +150,9 @@ def unit_update(*, actor: User, unit: Unit, data: Mapping[str, Any], expected_ve
 
 
 def _descendant_ids(unit_id: int) -> set[int]:
-    pairs = list(Unit.objects.values_list("id", "parent_id"))
-    children: dict[int, list[int]] = {}
-    for child, parent in pairs:
-        if parent is not None:
-            children.setdefault(parent, []).append(child)
-    found: set[int] = set()
-    stack = [unit_id]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found
+    return set(
+        UnitAncestry.objects.filter(ancestor_id=unit_id, depth__gt=0).values_list("descendant_id", flat=True)
+    )
 
 
 @transaction.atomic

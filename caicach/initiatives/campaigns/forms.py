@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caicach.core.forms import Form, ModelForm, VietnameseDateField
 from caicach.core.models import ReformField, ReformIndex, Role, Unit, UnitKind, User
-from caicach.core.permissions import principal
+from caicach.core.permissions import principal, subtree_ids
 from caicach.core.units.forms import UnitChoiceField, UnitSelect
 from caicach.initiatives.campaigns.queries import units_of_kinds_in_jurisdiction
 from caicach.initiatives.campaigns.services import M2M_FIELDS, SCALAR_FIELDS
@@ -180,7 +180,7 @@ class CampaignForm(ModelForm):
         self.actor = actor
         who = principal(actor)
         # None: an administrator, who may pick any unit.
-        self.scope = who.scope_unit_ids(Role.REFORM_OFFICER) if who is not None else set()
+        self.scope = who.scope_units(Role.REFORM_OFFICER) if who is not None else subtree_ids([])
         in_scope = (
             Unit.objects.active() if self.scope is None else Unit.objects.active().filter(pk__in=self.scope)
         )

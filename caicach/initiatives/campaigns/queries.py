@@ -8,13 +8,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from caicach.core.models import Role, Unit, User
-from caicach.core.permissions import UnitTree
+from caicach.core.permissions import UnitIds, jurisdiction_subtree
 from caicach.initiatives.dossiers.rules import RECEIVED_STATUSES
-from caicach.initiatives.models import Campaign, CampaignStatus, InitiativeStatus
+from caicach.initiatives.models import Campaign, CampaignStatus, Initiative, InitiativeStatus
 
 
 def campaigns_with_units() -> QuerySet[Campaign]:
@@ -54,66 +56,93 @@ class UnitProgress:
         return self.received >= self.minimum
 
 
+UNITS_PAGE_SIZE = 50
+
+
 @dataclass(frozen=True)
 class CampaignProgress:
-    rows: list[UnitProgress]
+    """The campaign page's table: totals over every eligible unit, and one page of units,
+    those with nothing sent first. A national campaign has thousands of units: the page
+    shows 50 and the totals are counted by the database."""
+
+    unit_count: int
+    without_dossier: int
+    below_minimum: int
+    received: int
+    awaiting: int
+    page_obj: Page[UnitProgress]
 
     @property
-    def unit_count(self) -> int:
-        return len(self.rows)
+    def rows(self) -> list[UnitProgress]:
+        return list(self.page_obj.object_list)
 
-    @property
-    def without_dossier(self) -> int:
-        return sum(1 for row in self.rows if row.has_none)
 
-    @property
-    def below_minimum(self) -> int:
-        return sum(1 for row in self.rows if not row.reached_minimum)
-
-    @property
-    def received(self) -> int:
-        return sum(row.received for row in self.rows)
-
-    @property
-    def awaiting(self) -> int:
-        return sum(row.awaiting for row in self.rows)
+def _count_in_campaign(campaign: Campaign, statuses: Iterable[str]) -> Coalesce:
+    """Per eligible unit (the outer row), how many of its dossiers in ``campaign`` are in
+    ``statuses``: a correlated count on the (unit, status) index."""
+    counted = (
+        Initiative.objects.filter(campaign_id=campaign.pk, unit_id=OuterRef("pk"), status__in=list(statuses))
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 def eligible_units_with_counts(campaign: Campaign) -> QuerySet[Unit]:
     """The campaign's eligible units, each annotated with ``received`` and ``awaiting``
-    (see ``UnitProgress``), in one aggregate query."""
-    in_campaign = Q(initiatives__campaign_id=campaign.pk)
+    (see ``UnitProgress``)."""
     return (
         Unit.objects.filter(campaigns_open=campaign)
         .annotate(
-            received=Count("initiatives", filter=in_campaign & Q(initiatives__status__in=RECEIVED_STATUSES)),
-            awaiting=Count(
-                "initiatives",
-                filter=in_campaign & Q(initiatives__status=InitiativeStatus.AWAITING_CONFIRMATION),
-            ),
+            received=_count_in_campaign(campaign, RECEIVED_STATUSES),
+            awaiting=_count_in_campaign(campaign, [InitiativeStatus.AWAITING_CONFIRMATION]),
         )
         .order_by("code")
     )
 
 
-def campaign_progress(campaign: Campaign) -> CampaignProgress:
-    """Every eligible unit with its counts, those with none first: one query."""
+def campaign_progress(campaign: Campaign, page: int | str | None = 1) -> CampaignProgress:
+    """The totals (one query) and page ``page`` of the units, those with none first, then
+    those below the minimum, then by code (one query, plus the paginator's count)."""
     minimum = campaign.min_initiatives_per_unit
+    units = eligible_units_with_counts(campaign)
+    totals = units.aggregate(
+        unit_count=Count("pk"),
+        without_dossier=Count("pk", filter=Q(received=0)),
+        below_minimum=Count("pk", filter=Q(received__lt=minimum)),
+        received_total=Coalesce(Sum("received"), 0),
+        awaiting_total=Coalesce(Sum("awaiting"), 0),
+    )
+    ordered = units.order_by(
+        Case(When(received__gte=minimum, then=Value(1)), default=Value(0)),
+        Case(When(received__gt=0, then=Value(1)), default=Value(0)),
+        "code",
+    )
+    units_page = Paginator(ordered, UNITS_PAGE_SIZE).get_page(page)
     rows = [
-        UnitProgress(unit=unit, received=unit.received, awaiting=unit.awaiting, minimum=minimum)  # type: ignore[attr-defined]
-        for unit in eligible_units_with_counts(campaign)
+        UnitProgress(unit=unit, received=unit.received, awaiting=unit.awaiting, minimum=minimum)
+        for unit in units_page.object_list
     ]
-    rows.sort(key=lambda row: (row.reached_minimum, row.received > 0, row.unit.code))
-    return CampaignProgress(rows=rows)
+    page_obj: Page[UnitProgress] = Page(rows, units_page.number, units_page.paginator)  # type: ignore[arg-type]
+    return CampaignProgress(
+        unit_count=totals["unit_count"],
+        without_dossier=totals["without_dossier"],
+        below_minimum=totals["below_minimum"],
+        received=totals["received_total"],
+        awaiting=totals["awaiting_total"],
+        page_obj=page_obj,
+    )
 
 
 def lagging_unit_ids(campaign: Campaign) -> list[int]:
     """Eligible units that have not yet sent the minimum number of dossiers."""
-    return [
-        unit.pk
-        for unit in eligible_units_with_counts(campaign)
-        if unit.received < campaign.min_initiatives_per_unit  # type: ignore[attr-defined]
-    ]
+    return list(
+        eligible_units_with_counts(campaign)
+        .filter(Q(received__lt=campaign.min_initiatives_per_unit))
+        .values_list("pk", flat=True)
+    )
 
 
 def window_state(campaign: Campaign, today: datetime.date) -> tuple[str, str]:
@@ -132,18 +161,13 @@ def window_state(campaign: Campaign, today: datetime.date) -> tuple[str, str]:
 
 
 def units_of_kinds_in_jurisdiction(
-    *, issuing_unit_id: int, kinds: Iterable[str], scope: set[int] | None
+    *, issuing_unit_id: int, kinds: Iterable[str], scope: UnitIds | None
 ) -> list[Unit]:
     """Active units of ``kinds`` within the jurisdiction of the issuing unit (the committee
     it belongs to and everything under it: "all communes of the district") and within
-    ``scope`` (the reform officer's; None for an administrator), by code."""
-    tree = UnitTree.load()
-    committee = tree.jurisdiction(issuing_unit_id)
-    if committee is None:
-        return []
-    wanted = tree.subtree([committee])
+    ``scope`` (the reform officer's, ``Principal.scope_units``; None for an administrator),
+    by code."""
+    units = Unit.objects.active().filter(pk__in=jurisdiction_subtree([issuing_unit_id]), kind__in=list(kinds))
     if scope is not None:
-        wanted &= scope
-    kinds = list(kinds)
-    ids = [pk for pk in wanted if tree.kinds.get(pk) in kinds]
-    return list(Unit.objects.active().filter(pk__in=ids).order_by("code"))
+        units = units.filter(pk__in=scope)
+    return list(units.order_by("code"))

@@ -53,11 +53,11 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _units_context(campaign: Campaign) -> dict[str, Any]:
+def _units_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
     state, state_text = window_state(campaign, clock.today())
     return {
         "campaign": campaign,
-        "progress": campaign_progress(campaign),
+        "progress": campaign_progress(campaign, request.GET.get("page")),
         "window_state": state,
         "window_state_text": state_text,
         # Only an issued, still running campaign changes under the reader's eyes.
@@ -80,7 +80,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_for_user(request.user, campaigns_with_units().select_related("rubric"), pk, "view")
     may_change = can(request.user, "change", campaign)
     context = {
-        **_units_context(campaign),
+        **_units_context(request, campaign),
         "target_indices": list(campaign.target_indices.all()),
         "reform_fields": list(campaign.reform_fields.all()),
         "implementation": [item for item in campaign.implementation if isinstance(item, dict)],
@@ -99,7 +99,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
     """The live table of eligible units alone: what the campaign page polls every 30 s."""
     campaign = get_for_user(request.user, Campaign.objects.all(), pk, "view")
-    return render(request, "initiatives/campaigns/_units.html", _units_context(campaign))
+    return render(request, "initiatives/campaigns/_units.html", _units_context(request, campaign))
 
 
 def _campaign_form_page(

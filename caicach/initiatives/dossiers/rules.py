@@ -156,13 +156,15 @@ def campaigns_for(user: User | AnonymousUser) -> QuerySet[Campaign]:
     ).annotate(eligible_count=Count("eligible_units", distinct=True))
     if who is None:
         return campaigns.none()
-    reform_scope = who.scope_unit_ids(Role.REFORM_OFFICER)
+    reform_scope = who.scope_units(Role.REFORM_OFFICER)
     if reform_scope is None:  # an administrator
         return campaigns
     units = who.unit_ids
     return campaigns.filter(
-        Q(issuing_unit__in=units | reform_scope)
-        | Q(receiving_unit__in=units | reform_scope)
+        Q(issuing_unit__in=units)
+        | Q(receiving_unit__in=units)
+        | Q(issuing_unit__in=reform_scope)
+        | Q(receiving_unit__in=reform_scope)
         | (
             ~Q(status=CampaignStatus.DRAFT)
             & Q(
@@ -178,7 +180,7 @@ def initiatives_visible_to(user: User | AnonymousUser) -> Q | None:
     who = principal(user)
     if who is None:
         return Q(pk__in=[])
-    reform_scope = who.scope_unit_ids(Role.REFORM_OFFICER)
+    reform_scope = who.scope_units(Role.REFORM_OFFICER)
     if reform_scope is None:  # an administrator
         return None
     me = who.user.pk
@@ -186,7 +188,7 @@ def initiatives_visible_to(user: User | AnonymousUser) -> Q | None:
     headed = who.units_with_role(Role.UNIT_HEAD)
     if headed:
         visible |= Q(unit_id__in=headed)
-    if reform_scope:
+    if who.units_with_role(Role.REFORM_OFFICER):
         campaigns_managed = Campaign.objects.filter(
             Q(issuing_unit_id__in=reform_scope) | Q(receiving_unit_id__in=reform_scope)
         ).values("pk")

@@ -10,12 +10,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.fields import BooleanField
+from django.db.models.functions import Coalesce
 
 from caicach.core.models import Membership, Role, Unit, User
 from caicach.core.months import first_of_month, overdue_threshold
-from caicach.core.permissions import COMMITTEE_KINDS, UnitTree, principal
+from caicach.core.permissions import COMMITTEE_KINDS, principal, subtree_ids, units_answering_to
 from caicach.core.text import fold
 from caicach.workprogram.models import (
     AdjustmentRequest,
@@ -67,13 +68,20 @@ def with_overdue(
 
 
 def program_rows(user: User | AnonymousUser) -> QuerySet[WorkProgram]:
-    """The program list: each program with how many of its items the user sees."""
-    visible = items_for(user).values("pk")
+    """The program list: each program with how many of its items the user sees — counted
+    per program row by a correlated subquery on the program's index, not by an aggregate
+    filtered on a visibility subquery (which the planner runs for every item of the join)."""
+    visible = (
+        items_for(user)
+        .filter(program=OuterRef("pk"))
+        .order_by()
+        .values("program")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         programs_for(user)
-        .annotate(
-            item_count=Count("items", filter=Q(items__in=visible), distinct=True),
-        )
+        .annotate(item_count=Coalesce(Subquery(visible), 0))
         .order_by("-year", "issuing_unit__code", "-pk")
     )
 
@@ -152,9 +160,8 @@ def request_detail_queryset() -> QuerySet[AdjustmentRequest]:
 def jurisdiction_units(program: WorkProgram) -> QuerySet[Unit]:
     """Units that may lead or coordinate an item of ``program``: the issuing committee and
     every unit under it, still in existence in the program's year."""
-    ids = UnitTree.load().subtree([program.issuing_unit_id])
     return (
-        Unit.objects.filter(pk__in=ids)
+        Unit.objects.filter(pk__in=subtree_ids([program.issuing_unit_id]))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(program.year, 1, 1)))
         .order_by("code")
     )
@@ -170,14 +177,10 @@ def leaders_of(program: WorkProgram) -> QuerySet[User]:
 
 def office_officers_of(program: WorkProgram) -> QuerySet[User]:
     """The Office officers whose jurisdiction covers ``program``'s committee."""
-    tree = UnitTree.load()
-    holders = Membership.objects.filter(role=Role.OFFICE_OFFICER, is_active=True).values_list(
-        "user_id", "unit_id"
-    )
-    user_ids = {
-        user_id for user_id, unit_id in holders if tree.jurisdiction(unit_id) == program.issuing_unit_id
-    }
-    return User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name", "username")
+    holders = Membership.objects.filter(
+        role=Role.OFFICE_OFFICER, is_active=True, unit__in=units_answering_to(program.issuing_unit_id)
+    ).values("user_id")
+    return User.objects.filter(pk__in=holders, is_active=True).order_by("full_name", "username")
 
 
 def committees_for_office(user: User | AnonymousUser) -> QuerySet[Unit]:
@@ -187,7 +190,7 @@ def committees_for_office(user: User | AnonymousUser) -> QuerySet[Unit]:
     committees = Unit.objects.filter(kind__in=COMMITTEE_KINDS).order_by("code")
     if who is None:
         return committees.none()
-    scope = who.scope_unit_ids(Role.OFFICE_OFFICER)
+    scope = who.scope_units(Role.OFFICE_OFFICER)
     return committees if scope is None else committees.filter(pk__in=scope)
 
 

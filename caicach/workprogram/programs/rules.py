@@ -141,7 +141,7 @@ def items_for(user: User | AnonymousUser) -> QuerySet[ProgramItem]:
     items = ProgramItem.objects.all()
     if who is None:
         return items.none()
-    office_scope = who.scope_unit_ids(Role.OFFICE_OFFICER)
+    office_scope = who.scope_units(Role.OFFICE_OFFICER)
     if office_scope is None:  # an administrator
         return items
     units = who.unit_ids
@@ -163,7 +163,7 @@ def programs_for(user: User | AnonymousUser) -> QuerySet[WorkProgram]:
     programs = WorkProgram.objects.select_related("issuing_unit")
     if who is None:
         return programs.none()
-    office_scope = who.scope_unit_ids(Role.OFFICE_OFFICER)
+    office_scope = who.scope_units(Role.OFFICE_OFFICER)
     if office_scope is None:
         return programs
     return programs.filter(Q(issuing_unit__in=office_scope) | Q(pk__in=items_for(user).values("program_id")))
@@ -185,7 +185,7 @@ def requests_for(user: User | AnonymousUser) -> QuerySet[AdjustmentRequest]:
     )
     if who is None:
         return requests.none()
-    office_scope = who.scope_unit_ids(Role.OFFICE_OFFICER)
+    office_scope = who.scope_units(Role.OFFICE_OFFICER)
     if office_scope is None:
         return requests
     return requests.filter(
