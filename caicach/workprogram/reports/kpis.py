@@ -419,6 +419,56 @@ class UnfinishedGroup:
     items: list[UnfinishedItem]
 
 
+def unfinished_items(
+    program: WorkProgram, month: datetime.date, scope: Q, *, today: datetime.date
+) -> QuerySet[ProgramItem]:
+    """Items due by the end of ``month`` and not submitted on ``today``."""
+    threshold = add_months(first_of_month(month), 1)
+    return due_items(program, scope).filter(not_submitted_q(today), due_month__lt=threshold)
+
+
+@dataclass(frozen=True)
+class UnfinishedSummary:
+    item_count: int
+    overdue_count: int
+    unit_count: int
+
+
+def unfinished_summary(
+    program: WorkProgram,
+    month: datetime.date,
+    scope: Q,
+    *,
+    today: datetime.date,
+    grace_days: int | None = None,
+) -> UnfinishedSummary:
+    """The totals of the unfinished list, counted by the database (one query)."""
+    grace = grace_days_of(program) if grace_days is None else grace_days
+    totals = unfinished_items(program, month, scope, today=today).aggregate(
+        items=Count("pk"),
+        overdue=Count("pk", filter=overdue_on_q(today, grace)),
+        units=Count("lead_unit", distinct=True),
+    )
+    return UnfinishedSummary(
+        item_count=totals["items"], overdue_count=totals["overdue"], unit_count=totals["units"]
+    )
+
+
+def unfinished_unit_ids(
+    program: WorkProgram, month: datetime.date, scope: Q, *, today: datetime.date
+) -> QuerySet[ProgramItem, Any]:
+    """The lead units of the unfinished list in its order (most unfinished items first),
+    as ``lead_unit`` values: what the page paginates before loading any item."""
+    return (
+        unfinished_items(program, month, scope, today=today)
+        .order_by()
+        .values("lead_unit")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "lead_unit__name", "lead_unit")
+        .values_list("lead_unit", flat=True)
+    )
+
+
 def unfinished_by_unit(
     program: WorkProgram,
     month: datetime.date,
@@ -426,18 +476,21 @@ def unfinished_by_unit(
     *,
     today: datetime.date,
     grace_days: int | None = None,
+    unit_ids: Iterable[int] | None = None,
 ) -> list[UnfinishedGroup]:
     """Items due by the end of ``month`` and not submitted on ``today``, grouped by lead unit with
     the name of its head, who explains them at the committee's monthly regular meeting
     (seed 001). Each item carries the explanation of the unit's latest submitted report up to
-    that month. Four queries whatever the number of items."""
+    that month. Three queries whatever the number of items; ``unit_ids`` narrows it to one
+    page of lead units (``unfinished_unit_ids``)."""
     grace = grace_days_of(program) if grace_days is None else grace_days
-    threshold = add_months(first_of_month(month), 1)
+    items_of = unfinished_items(program, month, scope, today=today)
+    if unit_ids is not None:  # one page of the list: only these lead units
+        items_of = items_of.filter(lead_unit_id__in=list(unit_ids))
     items = list(
-        due_items(program, scope)
-        .filter(not_submitted_q(today), due_month__lt=threshold)
-        .select_related("lead_unit", "supervising_leader")
-        .order_by("lead_unit__code", "due_month", "position", "pk")
+        items_of.select_related("lead_unit", "supervising_leader").order_by(
+            "lead_unit__code", "due_month", "position", "pk"
+        )
     )
     lines = (
         MonthlyReportLine.objects.filter(

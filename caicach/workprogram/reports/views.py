@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +38,8 @@ from caicach.workprogram.reports.forms import (
     SummaryIssueForm,
 )
 from caicach.workprogram.reports.rules import expected_units, kpi_scope, report_units_for, sees_all_units
+
+UNFINISHED_UNITS_PER_PAGE = 20
 
 
 def _programs() -> Any:
@@ -428,19 +431,30 @@ def kpi_unfinished(request: HttpRequest, pk: int) -> HttpResponse:
     form = MonthChoiceForm(request.GET or None, months=list(range(1, 13)))
     chosen = form.cleaned_data.get("month") if form.is_valid() else None
     month = datetime.date(program.year, chosen or _default_month(program, day), 1)
-    groups = kpis.unfinished_by_unit(program, month, kpi_scope(acting_user(request), program), today=day)
+    scope = kpi_scope(acting_user(request), program)
     if request.GET.get("format") == "xlsx":
+        groups = kpis.unfinished_by_unit(program, month, scope, today=day)
         sheet = exports.unfinished_sheet(program.title, month, groups)
         return _xlsx(
             exports.workbook(sheet), f"Nội dung chưa hoàn thành tháng {month.month}-{month.year}.xlsx"
         )
+    # The page shows the lead units one page at a time (the export holds them all).
+    summary = kpis.unfinished_summary(program, month, scope, today=day)
+    units_page = Paginator(
+        kpis.unfinished_unit_ids(program, month, scope, today=day), UNFINISHED_UNITS_PER_PAGE
+    )
+    units_page.count = summary.unit_count  # already counted with the totals: no second COUNT
+    page_obj = units_page.get_page(request.GET.get("page"))
     context = {
         "program": program,
         "form": form,
         "month": month,
-        "groups": groups,
-        "item_count": sum(len(group.items) for group in groups),
-        "overdue_count": sum(1 for group in groups for entry in group.items if entry.is_overdue),
+        "groups": kpis.unfinished_by_unit(
+            program, month, scope, today=day, unit_ids=list(page_obj.object_list)
+        ),
+        "page_obj": page_obj,
+        "item_count": summary.item_count,
+        "overdue_count": summary.overdue_count,
         "today": day,
     }
     return render(request, "workprogram/reports/kpi_unfinished.html", context)

@@ -26,7 +26,7 @@ from caicach.workprogram.reports.charts import nice_ceiling, trend_chart
 from caicach.workprogram.reports.queries import LineInput, ReportContent
 from caicach.workprogram.reports.rules import expected_units, kpi_scope, report_units_for
 from tests.conftest import Org, People, on_day
-from tests.core.factories import person
+from tests.core.factories import make_unit, person
 from tests.workprogram.factories import make_bare_program as make_program
 from tests.workprogram.factories import make_item
 
@@ -229,6 +229,32 @@ def test_a_unit_sees_only_its_own_unfinished_items(
     client.force_login(people.unit_head)
     groups = client.get(reverse("workprogram:kpi_unfinished", kwargs={"pk": program.pk})).context["groups"]
     assert [group.unit_id for group in groups] == [org.science.pk]
+
+
+def test_the_unfinished_list_pages_through_lead_units_and_counts_them_all(
+    client: Client, program: WorkProgram, people: People, org: Org, django_assert_max_num_queries: Any
+) -> None:
+    """A national program has thousands of lead units: the page shows 20 at a time (the most
+    unfinished first), the totals and the Excel file cover every one."""
+    units = [make_unit(f"UF{n:02d}", parent=org.province) for n in range(25)]
+    for n, unit in enumerate(units):
+        for _ in range(1 + n % 3):
+            make_item(program, unit, datetime.date(2024, 2, 1))
+    client.force_login(people.office_officer)
+    url = reverse("workprogram:kpi_unfinished", kwargs={"pk": program.pk})
+    client.get(url + "?month=5")
+    with django_assert_max_num_queries(13):
+        first = client.get(url + "?month=5")
+    groups = first.context["groups"]
+    assert len(groups) == 20
+    counts = [len(group.items) for group in groups]
+    assert counts == sorted(counts, reverse=True)
+    total = 4 + sum(1 + n % 3 for n in range(25))  # the fixture's four and the new ones
+    assert first.context["item_count"] == total
+    second = client.get(url + "?month=5&page=2").context["groups"]
+    assert len(second) == 28 - 20  # science, home affairs, the district and the 25 new units
+    assert not {g.unit_id for g in groups} & {g.unit_id for g in second}
+    assert sum(len(g.items) for g in groups + second) == total
 
 
 # --- Rules and list queries in step -----------------------------------------------------------------
