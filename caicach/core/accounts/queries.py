@@ -11,9 +11,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import clock
+from caicach.core import search as fulltext
 from caicach.core.audit.queries import register_action_labels, register_object_url, timeline_for
 from caicach.core.models import AuditEvent, LoginFailure, Membership, User
-from caicach.core.text import fold
 
 # The fields a person's own profile and the admin's edit form may change; the fingerprint of
 # their values stands in for the ``version`` column User does not have.
@@ -94,8 +94,7 @@ def user_directory(*, q: str = "", unit_id: int | None = None, role: str = "") -
         users = users.filter(Q(unit_id=unit_id) | _holds_role(unit_id=unit_id))
     elif role:
         users = users.filter(_holds_role(role=role))
-    for word in fold(q).split():
-        users = users.filter(search_text__contains=word)
+    users = fulltext.search(users, q)
     return (
         users.select_related("unit").prefetch_related(_active_memberships()).order_by("full_name", "username")
     )

@@ -13,8 +13,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import translation
 
 from caicach.core import clock
+from caicach.core import search as fulltext
 from caicach.core.models import Unit, UnitKind, User
-from caicach.core.text import fold
 
 # The unit spreadsheet, one layout for the export and the import: (field, column title).
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -133,11 +133,9 @@ class _FlatRows(Sequence[TreeRow]):
 
 
 def _search(units: QuerySet[Unit], search: str) -> QuerySet[Unit]:
-    """Units whose code, name or short name contain every word of ``search``, accents and
-    case ignored ("ha noi" finds "Hà Nội"), through the folded ``search_text`` column."""
-    for word in fold(search).split():
-        units = units.filter(search_text__contains=word)
-    return units
+    """Units whose code, name or short name hold every word of ``search``, accents and case
+    ignored ("ha noi" finds "Hà Nội"), through ``caicach.core.search``."""
+    return fulltext.search(units, search)
 
 
 def unit_rows(

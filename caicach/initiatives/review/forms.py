@@ -13,9 +13,9 @@ from django.db.models import QuerySet
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import search as fulltext
 from caicach.core.forms import Form, ModelForm, VietnameseDateField
 from caicach.core.models import User
-from caicach.core.text import fold
 from caicach.initiatives.models import (
     Council,
     CouncilMember,
@@ -183,12 +183,9 @@ def find_users(query: str, *, limit: int = 50) -> QuerySet[User]:
     """Active users whose name, username or email contains every word of ``query``
     (accent- and case-insensitive, on the indexed folded column)."""
     users = User.objects.filter(is_active=True).select_related("unit").order_by("full_name", "username")
-    words = fold(query).split()
-    if not words:
+    if not fulltext.terms(query):
         return users.none()
-    for word in words:
-        users = users.filter(search_text__contains=word)
-    return users[:limit]
+    return fulltext.search(users, query)[:limit]
 
 
 class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

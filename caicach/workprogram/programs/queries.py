@@ -14,10 +14,10 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquer
 from django.db.models.fields import BooleanField
 from django.db.models.functions import Coalesce
 
+from caicach.core import search as fulltext
 from caicach.core.models import Membership, Role, Unit, User
 from caicach.core.months import first_of_month, overdue_threshold
 from caicach.core.permissions import COMMITTEE_KINDS, principal, subtree_ids, units_answering_to
-from caicach.core.text import fold
 from caicach.workprogram.models import (
     AdjustmentRequest,
     ItemStatus,
@@ -123,9 +123,8 @@ def program_items(
         items = items.filter(submission_kind=filters.submission_kind)
     if filters.supervising_leader is not None:
         items = items.filter(supervising_leader=filters.supervising_leader)
-    # Every word, accent- and case-blind, through the folded column (SQL on both databases).
-    for word in fold(filters.search).split():
-        items = items.filter(search_text__contains=word)
+    # Every word, accent- and case-blind, through the full-text index (the table keeps its order).
+    items = fulltext.search(items, filters.search)
     pending = AdjustmentRequest.objects.filter(item=OuterRef("pk"), status=RequestStatus.PENDING)
     return (
         with_overdue(items, today, grace)
