@@ -8,33 +8,82 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import search as fulltext
 from caicach.core.forms import Form, ModelForm, VietnameseDateField
 from caicach.core.models import Unit, UnitKind
 from caicach.core.units.queries import STATUS_ACTIVE, STATUS_ALL, STATUS_INACTIVE
 from caicach.core.units.services import EDITABLE_FIELDS
 
+# Above this many units a single-unit picker becomes a text box with suggestions: a <select>
+# of a whole country's units weighs hundreds of kilobytes on every page that holds one.
+LOOKUP_THRESHOLD = 300
+SUGGESTIONS = 20
+
+
+def unit_label(code: str, name: str) -> str:
+    return f"{code} — {name}"
+
 
 class UnitSelect(forms.Select):
     """A <select> of units built in plain Python. Django renders each option through a
     template, and even ``format_html`` costs tens of microseconds an option: with a
-    province's 3,000 units either was most of the time of every page holding a unit picker."""
+    province's 3,000 units either was most of the time of every page holding a unit picker.
+    Past ``LOOKUP_THRESHOLD`` units it renders a text box instead, whose suggestions come
+    from ``unit_suggestions`` as the user types (and which works without them: the field
+    reads a code or a name)."""
+
+    allow_lookup = True
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        choices = self.choices
+        rows: list[tuple[Any, str]] | None = None
+        if self.allow_lookup and isinstance(choices, _UnitChoices):
+            units = list(choices.queryset.values_list("pk", "code", "name")[: LOOKUP_THRESHOLD + 1])
+            if len(units) > LOOKUP_THRESHOLD:
+                return self._render_lookup(name, value, final_attrs, choices.queryset)
+            rows = [("", str(choices.field.empty_label))] if choices.field.empty_label is not None else []
+            rows += [(pk, unit_label(code, label)) for pk, code, label in units]
         selected = {str(v) for v in self.format_value(value)}
         options = []
-        for key, label in self.choices:
+        for key, label in rows if rows is not None else self.choices:
             mark = " selected" if str(key) in selected else ""
             options.append(f'<option value="{escape(str(key))}"{mark}>{escape(str(label))}</option>')
-        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         # Safe: every value and label above is escaped, and flatatt escapes the attributes.
         return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")
+
+    def _render_lookup(self, name: str, value: Any, attrs: dict[str, Any], queryset: Any) -> SafeString:
+        shown = ""
+        if isinstance(value, Unit):
+            shown = unit_label(value.code, value.name)
+        elif value not in (None, "") and str(value).isdigit():
+            found = queryset.filter(pk=value).values_list("code", "name").first()
+            shown = unit_label(*found) if found else ""
+        elif value not in (None, ""):
+            shown = str(value)  # what the user typed, shown back with its error
+        list_id = f"{attrs.get('id') or name}-suggestions"
+        attrs = {
+            **attrs,
+            "type": "search",
+            "value": shown,
+            "list": list_id,
+            "autocomplete": "off",
+            "placeholder": _("Gõ mã hoặc tên đơn vị…"),
+            "hx-get": f"{reverse('unit_suggestions')}?field={name}",
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": f"#{list_id}",
+            "hx-swap": "innerHTML",
+        }
+        return mark_safe(f'<input{flatatt(attrs)}><datalist id="{escape(list_id)}"></datalist>')
 
 
 class _UnitChoices(ModelChoiceIterator):
@@ -45,14 +94,46 @@ class _UnitChoices(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", str(self.field.empty_label))
         for pk, code, name in self.queryset.values_list("pk", "code", "name"):
-            yield (pk, f"{code} — {name}")
+            yield (pk, unit_label(code, name))
 
 
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    """A unit picker ("code — name") that stays fast with thousands of units."""
+    """A unit picker ("code — name") that stays fast with thousands of units: a select up to
+    ``LOOKUP_THRESHOLD`` units, a text box with suggestions beyond. It reads an id (the
+    select), or a code, "code — name" or a name that only one unit of its queryset bears."""
 
     widget = UnitSelect
     iterator = _UnitChoices
+
+    def to_python(self, value: Any) -> Unit | None:
+        if value in self.empty_values:
+            return None
+        text = " ".join(str(value).split())
+        if text.isdigit():
+            found: Unit | None = super().to_python(value)
+            return found
+        code = text.split(" — ", 1)[0]
+        assert self.queryset is not None
+        by_code = self.queryset.filter(code__iexact=code).first()
+        if by_code is not None:
+            return by_code  # type: ignore[no-any-return]
+        matches = list(
+            fulltext.ranked(fulltext.search(self.queryset, text, exact_fields=("name",)), "code")[:6]
+        )
+        if len(matches) == 1:
+            return matches[0]  # type: ignore[no-any-return]
+        if not matches:
+            raise ValidationError(
+                _("Không tìm thấy đơn vị “%(text)s”."), code="invalid_choice", params={"text": text}
+            )
+        raise ValidationError(
+            _(
+                "Có nhiều đơn vị khớp “%(text)s” (%(names)s…): "
+                "hãy chọn trong danh sách gợi ý hoặc nhập mã đơn vị."
+            ),
+            code="ambiguous",
+            params={"text": text, "names": ", ".join(unit.name for unit in matches[:5])},
+        )
 
 
 class UnitFilterForm(Form):

@@ -3,6 +3,8 @@ and the xlsx import/export."""
 
 from __future__ import annotations
 
+from html import escape
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -12,14 +14,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from caicach.core import clock
+from caicach.core import search as fulltext
 from caicach.core.audit.queries import timeline_for
 from caicach.core.jobs.services import job_start
 from caicach.core.models import Unit
 from caicach.core.permissions import can, get_for_user, require
-from caicach.core.units.forms import UnitFilterForm, UnitForm, UnitImportForm, UnitMergeForm
+from caicach.core.units.forms import (
+    SUGGESTIONS,
+    UnitFilterForm,
+    UnitForm,
+    UnitImportForm,
+    UnitMergeForm,
+    unit_label,
+)
 from caicach.core.units.queries import (
     STATUS_ACTIVE,
     export_units_xlsx,
@@ -160,3 +170,19 @@ def unit_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "core.view_units")
     filename = f"don-vi-{clock.today():%Y%m%d}.xlsx"
     return file_response(export_units_xlsx(), filename, XLSX_TYPE)
+
+
+@login_required
+@require_GET
+def unit_suggestions(request: HttpRequest) -> HttpResponse:
+    """The options of a unit text box (``UnitChoiceField`` past its threshold) for what has
+    been typed so far: active units by code or name, best first. The organisation chart is
+    not secret inside the administration; the form still checks the unit it receives."""
+    field = request.GET.get("field", "")
+    text = request.GET.get(field, "") if field else ""
+    options = []
+    if fulltext.terms(text):
+        units = fulltext.ranked(fulltext.search(Unit.objects.active(), text, exact_fields=("name",)), "code")
+        for code, name in units.values_list("code", "name")[:SUGGESTIONS]:
+            options.append(f'<option value="{escape(unit_label(code, name))}"></option>')
+    return HttpResponse("".join(options))

@@ -27,7 +27,9 @@ SHORT_TEXT = {"rows": 2}
 
 
 class UnitSelectMultiple(UnitSelect):
-    """The fast unit picker (see ``UnitSelect``) choosing several units."""
+    """The fast unit picker (see ``UnitSelect``) choosing several units (always a select)."""
+
+    allow_lookup = False
 
     allow_multiple_selected = True
 
