@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 import docx
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
 
 from caicach.core import rendering
 from caicach.core.models import AuditEvent, RegisteredDocument
@@ -23,7 +25,7 @@ from caicach.workprogram.reports import services as report_services
 from caicach.workprogram.reports.documents import monthly_summary_spec, percent_text
 from caicach.workprogram.reports.queries import LineInput, ReportContent
 from caicach.workprogram.reports.rules import kpi_scope
-from tests.conftest import Org, People
+from tests.conftest import Org, People, on_day
 from tests.decree30 import assert_passes_decree30
 from tests.workprogram.factories import make_bare_program as make_program
 from tests.workprogram.factories import make_item
@@ -289,3 +291,20 @@ def test_the_issued_file_is_kept_and_downloaded_as_issued(
     assert response.content == kept
     assert "Tên mới sau khi ban hành" not in text_of(response.content)
     assert 'filename="BC-01-2024-ctct-thang-3-2024' in response["Content-Disposition"]
+
+
+def test_the_summary_page_shows_fifty_delayed_items_and_counts_the_rest(
+    client: Client, setup: Setup, people: People, org: Org
+) -> None:
+    for n in range(55):
+        make_item(setup.program, org.science, datetime.date(2024, 1, 1), title=f"Đề án chậm số {n}")
+    client.force_login(people.office_officer)
+    url = reverse("workprogram:summary_detail", kwargs={"pk": setup.program.pk, "year": 2024, "month": 3})
+    with on_day(AS_OF):
+        response = client.get(url)
+    delayed = response.context["data"].delayed
+    assert len(delayed) > 50
+    body = response.content.decode()
+    assert f"Còn {len(delayed) - 50} nội dung chậm trình khác" in body
+    shown = [entry for _, entry in delayed if f'href="{entry.item.get_absolute_url()}"' in body]
+    assert shown == [entry for _, entry in delayed[:50]]
