@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from caicach.core import clock
-from caicach.core.text import fold
+from caicach.core.text import search_words
 
 
 class UnitKind(models.TextChoices):
@@ -50,7 +50,7 @@ class FoldedSearchMixin:
     search_text: str
 
     def build_search_text(self) -> str:
-        return fold(" ".join(str(getattr(self, name) or "") for name in self.SEARCH_SOURCE_FIELDS))
+        return search_words(" ".join(str(getattr(self, name) or "") for name in self.SEARCH_SOURCE_FIELDS))
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         update_fields = kwargs.get("update_fields")

@@ -15,7 +15,6 @@ keeps, so "nang cao hieu qua" finds "Nâng cao hiệu quả" and "Đức" is "du
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -24,17 +23,14 @@ from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Val
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
-from caicach.core.text import fold
+from caicach.core.text import search_words
 
 M = TypeVar("M", bound=models.Model)
-
-# Folded words: letters and digits only, so the text can never become query syntax.
-_WORD = re.compile(r"[0-9a-z]+")
 
 
 def terms(text: str) -> list[str]:
     """The folded words of ``text``: "Nâng cao, HIỆU-QUẢ" -> ["nang", "cao", "hieu", "qua"]."""
-    return _WORD.findall(fold(text))
+    return search_words(text).split()
 
 
 def _postgresql_filter(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
@@ -151,6 +147,21 @@ def uninstall_fulltext(schema_editor: Any, table: str) -> None:
         for suffix in ("insert", "delete", "update"):
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_fts_{suffix}")
         schema_editor.execute(f"DROP TABLE IF EXISTS {table}_fts")
+
+
+def rewrite_search_words(model: Any, batch: int = 2000) -> None:
+    """Keeps only the words of an already folded search column (what ``search_words``
+    stores since the full-text search came in). Batches by primary key rather than one
+    open cursor: SQLite does not isolate a cursor from writes to the table it reads."""
+    last = 0
+    while True:
+        rows = list(model.objects.filter(pk__gt=last).order_by("pk").only("pk", "search_text")[:batch])
+        if not rows:
+            return
+        for row in rows:
+            row.search_text = " ".join(terms(row.search_text or ""))
+        model.objects.bulk_update(rows, ["search_text"])
+        last = rows[-1].pk
 
 
 SEARCHED_TABLES = ("core_unit", "core_user", "initiatives_initiative", "workprogram_programitem")

@@ -3,8 +3,11 @@ NFC only, and fold accents for search."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
+
+_WORD = re.compile(r"[0-9a-z]+")
 
 
 def nfc(value: str) -> str:
@@ -20,6 +23,13 @@ def normalise_input(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: normalise_input(v) for k, v in value.items()}
     return value
+
+
+def search_words(value: str) -> str:
+    """What the search columns store and the search looks for: the folded words, letters
+    and digits only ("canbo@example.com, TN-SNV" -> "canbo example com tn snv"), so every
+    database splits them alike and no text can turn into query syntax."""
+    return " ".join(_WORD.findall(fold(value)))
 
 
 def fold(value: str) -> str:

@@ -22,7 +22,7 @@ from caicach.core import clock
 from caicach.core.audit import services as audit
 from caicach.core.models import ReformField, ReformIndex, Unit, User
 from caicach.core.permissions import authorize, may_act_for
-from caicach.core.text import fold, normalise_input
+from caicach.core.text import fold, normalise_input, search_words
 from caicach.core.uploads import validate_upload
 from caicach.core.versioning import check_version
 from caicach.initiatives.dossiers.queries import ALL_SECTIONS, initiative_snapshot
@@ -464,7 +464,7 @@ def refresh_search_text(initiative: Initiative) -> None:
     spans the authors table, so the services keep it rather than ``save()``)."""
     names = initiative.authorships.order_by("position").values_list("full_name", flat=True)
     parts = [initiative.title, *names, *(getattr(initiative, n) for n in TEXT_FIELDS if n != "title")]
-    initiative.search_text = fold(" ".join(p for p in parts if p))
+    initiative.search_text = search_words(" ".join(p for p in parts if p))
     Initiative.objects.filter(pk=initiative.pk).update(search_text=initiative.search_text)
 
 
