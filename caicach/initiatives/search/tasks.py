@@ -1,6 +1,9 @@
-"""The initiatives list as Excel, in the background when it is long."""
+"""Background work of the search area: the initiatives list as Excel when it is long, and
+the similar-dossiers index, rebuilt every night and on demand."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -8,8 +11,11 @@ from django.utils.translation import gettext_lazy
 
 from caicach.core.jobs.services import JobError, JobOutput, Progress, job_handler
 from caicach.core.models import Job
+from caicach.core.reminders import daily
+from caicach.initiatives.search.similar import build_index, save_index
 
 INITIATIVES_EXPORT = "initiatives.initiatives_export"
+SIMILARITY_INDEX = "initiatives.similarity_index"
 
 
 @job_handler(INITIATIVES_EXPORT, label=gettext_lazy("Xuất danh sách sáng kiến ra Excel"))
@@ -27,3 +33,16 @@ def initiatives_export(job: Job, progress: Progress) -> JobOutput:
     progress(0, rows.count())
     content = search_queries.export_xlsx(rows, progress=progress)
     return JobOutput(content=content, name=search_queries.export_filename(), message=_("Đã xuất danh sách."))
+
+
+@job_handler(SIMILARITY_INDEX, label=gettext_lazy("Lập chỉ mục sáng kiến tương tự"))
+def similarity_index_job(job: Job, progress: Progress) -> JobOutput:
+    save_index(build_index(progress))
+    return JobOutput(message=_("Đã lập lại chỉ mục sáng kiến tương tự."))
+
+
+@daily("initiatives.similarity_index")
+def rebuild_similarity_index(day: datetime.date) -> None:
+    """Every night: the dossiers sent today join the index (until then they are compared
+    one by one, see ``similar.similar_to``)."""
+    save_index(build_index())

@@ -11,10 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from caicach.core.jobs.services import job_start
 from caicach.core.models import User
-from caicach.core.permissions import can, require
-from caicach.core.web import file_response
+from caicach.core.permissions import can, get_for_user, require
+from caicach.core.web import acting_user, file_response
+from caicach.initiatives.dossiers.access import initiatives_for
+from caicach.initiatives.models import Initiative
 from caicach.initiatives.search import queries as search_queries
 from caicach.initiatives.search.forms import InitiativeFilterForm
+from caicach.initiatives.search.similar import similar_to
 from caicach.initiatives.search.tasks import INITIATIVES_EXPORT
 
 PAGE_SIZE = 25
@@ -54,3 +57,24 @@ def initiative_export(request: HttpRequest) -> HttpResponse:
         job = job_start(kind=INITIATIVES_EXPORT, actor=user, parameters={"query": request.GET.urlencode()})
         return redirect("job_detail", pk=job.pk)
     return file_response(search_queries.export_xlsx(rows), search_queries.export_filename(), XLSX_TYPE)
+
+
+@login_required
+@require_GET
+def initiative_similar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dossiers most like this one (loaded into its page after it shows, or opened on
+    its own without JavaScript). Those the reader may open are links; of the others the
+    reader sees the title, the unit and the year, which a sent dossier shares with its
+    council and its receiving office anyway."""
+    user = acting_user(request)
+    initiative = get_for_user(user, Initiative.objects.all(), pk, "view")
+    found = similar_to(initiative)
+    visible = set(
+        initiatives_for(user)
+        .filter(pk__in=[entry.initiative.pk for entry in found])
+        .values_list("pk", flat=True)
+    )
+    context = {"initiative": initiative, "similar": found, "visible": visible}
+    htmx = getattr(request, "htmx", False)
+    template = "initiatives/search/_similar.html" if htmx else "initiatives/search/similar.html"
+    return render(request, template, context)
