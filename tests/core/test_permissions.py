@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from caicach.core.models import Role, Unit, UnitKind, User
-from caicach.core.permissions import UnitTree, forget, principal, register_unit_ids
+from caicach.core.permissions import forget, principal, register_unit_ids
 from tests.conftest import Org, People
 from tests.core.factories import make_unit, person
 
@@ -85,13 +85,6 @@ def test_a_unit_without_a_committee_above_reaches_only_itself(org: Org) -> None:
     below = make_unit("FREE-1", name="Tổ công tác", kind=UnitKind.OTHER, parent=loose)
     officer = person("cvfree", loose, Role.REFORM_OFFICER)
     assert scope_of(officer, Role.REFORM_OFFICER) == ids(loose, below)
-
-
-def test_a_cycle_in_the_tree_does_not_hang() -> None:
-    tree = UnitTree(parents={1: 2, 2: 1, 3: None}, kinds={1: "department", 2: "department", 3: "other"})
-    assert tree.jurisdiction(1) == 1
-    assert tree.subtree([1]) == {1, 2}
-    assert tree.jurisdiction(99) is None
 
 
 def test_a_principals_scope_costs_one_query_once(

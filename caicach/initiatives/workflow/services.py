@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy
 from caicach.core import clock, numbering
 from caicach.core.audit import services as audit
 from caicach.core.calendar import queries as working_calendar
-from caicach.core.models import DocumentType, Membership, Role, Unit, User
+from caicach.core.models import DocumentType, Membership, Role, Unit, UnitAncestry, User
 from caicach.core.months import add_months
 from caicach.core.notifications.services import notify
-from caicach.core.permissions import UnitTree, authorize, principal
+from caicach.core.permissions import COMMITTEE_KINDS, authorize, principal, units_answering_to
 from caicach.core.text import normalise_input
 from caicach.core.versioning import check_version
 from caicach.initiatives.dossiers.queries import field_label, missing_fields
@@ -191,18 +191,16 @@ def unit_heads(initiative: Initiative) -> QuerySet[User]:
     return _active_members([initiative.unit_id], Role.UNIT_HEAD)
 
 
-def _committees_above(tree: UnitTree, unit_id: int) -> list[int]:
+def _committees_above(unit_id: int) -> list[int]:
     """The jurisdictions (committees) ``unit_id`` answers to, nearest first: a district
-    division -> the district committee -> the province committee."""
-    committees: list[int] = []
-    current: int | None = unit_id
-    while current is not None:
-        committee = tree.jurisdiction(current)
-        if committee is None or committee in committees:
-            break
-        committees.append(committee)
-        current = tree.parents.get(committee)
-    return committees
+    division -> the district committee -> the province committee; a unit with no committee
+    above answers to itself. One query on the closure table."""
+    committees = list(
+        UnitAncestry.objects.filter(descendant_id=unit_id, ancestor__kind__in=COMMITTEE_KINDS)
+        .order_by("depth")
+        .values_list("ancestor_id", flat=True)
+    )
+    return committees or [unit_id]
 
 
 def receiving_officers(initiative: Initiative) -> list[User]:
@@ -215,16 +213,13 @@ def receiving_officers(initiative: Initiative) -> list[User]:
         return list(
             _active_members({campaign.receiving_unit_id, campaign.issuing_unit_id}, Role.REFORM_OFFICER)
         )
-    tree = UnitTree.load()
-    held = Membership.objects.filter(role=Role.REFORM_OFFICER, is_active=True, user__is_active=True)
-    by_committee: dict[int, set[int]] = {}
-    for user_id, unit_id in held.values_list("user_id", "unit_id"):
-        committee = tree.jurisdiction(unit_id)
-        if committee is not None:
-            by_committee.setdefault(committee, set()).add(user_id)
-    for committee in _committees_above(tree, initiative.unit_id):
-        if committee in by_committee:
-            return list(User.objects.filter(pk__in=by_committee[committee]))
+    for committee in _committees_above(initiative.unit_id):
+        held = Membership.objects.filter(
+            role=Role.REFORM_OFFICER, is_active=True, unit__in=units_answering_to(committee)
+        ).values("user_id")
+        officers = list(User.objects.filter(pk__in=held, is_active=True))
+        if officers:
+            return officers
     return []
 
 
@@ -248,15 +243,16 @@ def receiving_unit_for(initiative: Initiative, actor: User) -> Unit:
     or (an administrator without one) the committee the dossier's unit belongs to."""
     if initiative.campaign is not None:
         return initiative.campaign.receiving_unit
-    tree = UnitTree.load()
-    committees = _committees_above(tree, initiative.unit_id)
+    committees = _committees_above(initiative.unit_id)
     who = principal(actor)
     held = sorted(who.units_with_role(Role.REFORM_OFFICER)) if who is not None else []
-    for committee in committees:
-        for unit_id in held:
-            if tree.jurisdiction(unit_id) == committee:
-                return Unit.objects.get(pk=unit_id)
-    return Unit.objects.get(pk=committees[0] if committees else initiative.unit_id)
+    if held:
+        for committee in committees:
+            own = Unit.objects.filter(pk__in=held).filter(pk__in=units_answering_to(committee)).order_by("pk")
+            found = own.first()
+            if found is not None:
+                return found
+    return Unit.objects.get(pk=committees[0])
 
 
 # --- Transitions ----------------------------------------------------------------------------------

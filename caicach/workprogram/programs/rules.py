@@ -16,8 +16,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from caicach.core.models import Role, Unit, UnitKind, User
-from caicach.core.permissions import Principal, global_rule, principal, rule
+from caicach.core.models import Role, Unit, UnitAncestry, UnitKind, User
+from caicach.core.permissions import Principal, global_rule, jurisdiction_subtree, principal, rule
 from caicach.workprogram.models import AdjustmentRequest, ProgramItem, RequestStatus, WorkProgram
 
 UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
@@ -62,7 +62,12 @@ def _propose_item(who: Principal, program: WorkProgram) -> bool:
     if who.is_admin:
         return True
     own = who.units_with_role(*UNIT_ROLES)
-    if not own or not own & who.unit_tree.subtree([program.issuing_unit_id]):
+    if (
+        not own
+        or not UnitAncestry.objects.filter(
+            ancestor_id=program.issuing_unit_id, descendant_id__in=own
+        ).exists()
+    ):
         return False
     return _view_program(who, program)
 
@@ -128,9 +133,11 @@ def _manage_reasons(who: Principal) -> bool:
     """The list of allowed reasons is the province's (seed 001): its Office keeps it."""
     if who.is_admin:
         return True
-    scope = who.scope_unit_ids(Role.OFFICE_OFFICER) or set()
-    kinds = who.unit_tree.kinds if scope else {}
-    return any(kinds.get(unit_id) == UnitKind.PROVINCE_COMMITTEE for unit_id in scope)
+    held = who.units_with_role(Role.OFFICE_OFFICER)
+    return (
+        bool(held)
+        and Unit.objects.filter(pk__in=jurisdiction_subtree(held), kind=UnitKind.PROVINCE_COMMITTEE).exists()
+    )
 
 
 def items_for(user: User | AnonymousUser) -> QuerySet[ProgramItem]:

@@ -21,7 +21,7 @@ from caicach.core.audit.queries import timeline_for
 from caicach.core.downloads import content_disposition
 from caicach.core.jobs.services import job_start
 from caicach.core.models import Role, Unit
-from caicach.core.permissions import can, get_for_user, principal, require
+from caicach.core.permissions import can, get_for_user, jurisdictions_of, principal, require
 from caicach.core.web import acting_user, add_service_errors
 from caicach.workprogram.models import (
     AdjustmentReason,
@@ -493,11 +493,11 @@ def decision_document(request: HttpRequest, pk: int) -> HttpResponse:
 def _default_committee(request: HttpRequest) -> int | None:
     """The committee whose settings open first: the one the user's Office serves."""
     who = principal(request.user)
-    if who is not None:
-        for unit_id in sorted(who.units_with_role(Role.OFFICE_OFFICER)):
-            committee = who.unit_tree.jurisdiction(unit_id)
-            if committee is not None:
-                return committee
+    held = sorted(who.units_with_role(Role.OFFICE_OFFICER)) if who is not None else []
+    if held:
+        served = jurisdictions_of(held[:1]).values_list("ancestor_id", flat=True).first()
+        if served is not None:
+            return int(served)
     first = committees_for_office(request.user).first()
     return first.pk if first is not None else None
 

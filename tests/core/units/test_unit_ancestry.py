@@ -11,7 +11,6 @@ import pytest
 from caicach.core.models import Role, Unit, UnitAncestry, UnitKind
 from caicach.core.permissions import (
     COMMITTEE_KINDS,
-    UnitTree,
     jurisdiction_subtree,
     principal,
     subtree_ids,
@@ -20,6 +19,7 @@ from caicach.core.permissions import (
 from caicach.core.units.services import unit_create, unit_import_xlsx, unit_update
 from tests.conftest import Org, People
 from tests.core.factories import person
+from tests.core.unit_tree import UnitTree
 from tests.core.units.test_unit_import import row, xlsx
 
 
