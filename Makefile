@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: demo serve test lint types migrations-check pytest messages bench clean
+.PHONY: demo serve test lint types migrations-check pytest messages bench bench-national clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ messages: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	$(PY) bench/run.py
+
+## bench-national: the country-sized dataset on PostgreSQL behind gunicorn (see bench/national.py --help)
+bench-national: $(DEV_STAMP)
+	$(PY) bench/national.py --markdown $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

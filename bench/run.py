@@ -94,6 +94,7 @@ def build() -> User:
             action="unit.update",
             object_id=str(unit_ids[i % len(unit_ids)]),
             object_repr=f"Đơn vị {i}",
+            search_text=f"don vi {i}",  # search_words() of the name, as save() writes it
             changes={"name": ["a", "b"]},
         )
         for i in range(EVENTS)

@@ -152,15 +152,13 @@ def test_the_index_finds_what_comparing_every_dossier_finds(
         }
         assert indexed == direct
         # Recall of the index's candidates against the exact cosine, over every dossier.
-        index = similar.load_index()
-        assert index is not None
-        hits = total = 0
-        for row in similar.compared()[:20]:
-            truth = similar.exact_top(row, index.idf)
-            found = {e.initiative.pk for e in similar.similar_to(row)}
-            hits += len(found & set(truth))
-            total += len(truth)
-        assert total and hits / total >= 0.95
+        recall = similar.recall_at(list(similar.compared()[:20]))
+        assert recall is not None and recall >= 0.95
+        # The measure can fail: an index that proposes no candidate finds nothing.
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(similar.SimilarityIndex, "candidates", lambda *args, **kwargs: [])
+            blind = similar.recall_at(list(similar.compared()[:20]))
+        assert blind is not None and blind < 0.5
         # Sent after the nightly build: still found, compared one by one.
         late = add(campaign, org, ORIGINAL[0], ORIGINAL[1])
         assert similar.similar_to(pool["original"])[0].initiative == late
