@@ -320,8 +320,11 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         raise PermissionError("Audit events are append-only.")
 
 
-class AuditEvent(models.Model):
+class AuditEvent(FoldedSearchMixin, models.Model):
     """One change made through a service. Append-only: no code path updates or deletes it."""
+
+    # Written once, with the event (the mixin fills it on insert): the search page's text.
+    SEARCH_SOURCE_FIELDS = ("object_repr", "message")
 
     # The service's clock (caicach.core.clock): the demo's replayed events carry their dates.
     created_at = models.DateTimeField(default=clock.now, db_index=True)
@@ -334,6 +337,7 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -442,7 +446,11 @@ class RegisteredDocument(models.Model):
                 fields=["unit", "document_type", "year", "number"], name="registered_document_unique"
             ),
         ]
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["content_type", "object_id"])]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["content_type", "object_id"]),
+            # The register's page order (newest numbers first): page 1 reads the index's head.
+            models.Index(fields=["-issued_on", "-id"], name="register_newest_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

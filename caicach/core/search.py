@@ -1,5 +1,5 @@
-"""The one search service every list uses (dossiers, program items, units, users, and the
-apps to come): full-text over the folded ``search_text`` column that ``FoldedSearchMixin``
+"""The one search service every list uses (dossiers, program items, units, users, the audit
+trail, and the apps to come): full-text over the folded ``search_text`` column that ``FoldedSearchMixin``
 keeps, so "nang cao hieu qua" finds "Nâng cao hiệu quả" and "Đức" is "duc".
 
 - Every word must match the start of a word of the row ("thanh" finds "Thành phố", not
@@ -7,8 +7,8 @@ keeps, so "nang cao hieu qua" finds "Nâng cao hiệu quả" and "Đức" is "du
   contain its letters. Typing "nang ca" already finds "nâng cao".
 - Rows where the words appear side by side as typed (the phrase) come first, and among
   them those that match the user's own diacritics (``exact_fields``); then by relevance.
-- PostgreSQL: a ``tsvector`` of the folded text ('simple' configuration: no stemming, no
-  stop words — Vietnamese has neither), GIN-indexed by expression, queried with prefix
+- PostgreSQL: a stored ``tsvector`` column of the folded text ('simple' configuration: no
+  stemming, no stop words — Vietnamese has neither), GIN-indexed, queried with prefix
   terms, ranked with ``ts_rank``. SQLite: an FTS5 table beside each searched table, kept by
   triggers, ranked with ``bm25``. Both are created by ``install_fulltext`` from migrations.
 """
@@ -20,8 +20,9 @@ from typing import Any, TypeVar
 
 from django.db import connection, models
 from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Cast
+from django.utils.functional import cached_property
 
 from caicach.core.text import search_words
 
@@ -33,53 +34,120 @@ def terms(text: str) -> list[str]:
     return search_words(text).split()
 
 
-def _postgresql_filter(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+class _StoredVector(Expression):
+    """The table's stored ``search_vector`` column (PostgreSQL only, kept by the database:
+    see ``install_fulltext``; the model does not declare it, so SQLite needs nothing). Read
+    through the query's own alias for the table, so it holds inside a subquery too."""
 
-    # The same expression as the index install_fulltext() creates, so the planner uses it.
-    vector = SearchVector("search_text", config="simple")
-    query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config="simple")
-    found: QuerySet[M] = (
-        queryset.annotate(search_vector=vector)
-        .filter(search_vector=query)
-        .annotate(search_rank=SearchRank(vector, query))
+    @cached_property
+    def output_field(self) -> Any:
+        from django.contrib.postgres.search import SearchVectorField
+
+        return SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
+
+
+def _postgresql_query(words: list[str]) -> Any:
+    from django.contrib.postgres.search import SearchQuery
+
+    text = " & ".join(f"{word}:*" for word in words)  # every word, by its start
+    return SearchQuery(text, search_type="raw", config="simple")
+
+
+def _postgresql_match(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
+    found: QuerySet[M] = queryset.alias(search_vector=_StoredVector()).filter(
+        search_vector=_postgresql_query(words)
     )
     return found
 
 
-def _sqlite_filter(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
+def _postgresql_rank(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
+    from django.contrib.postgres.search import SearchRank
+
+    ranked: QuerySet[M] = queryset.alias(search_vector=_StoredVector()).annotate(
+        search_rank=SearchRank(F("search_vector"), _postgresql_query(words))
+    )
+    return ranked
+
+
+def _sqlite_expression(words: list[str]) -> str:
+    return " ".join(f'"{word}"*' for word in words)  # every word, by its start
+
+
+def _sqlite_match(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
+    fts = f"{queryset.model._meta.db_table}_fts"
+    found: QuerySet[M] = queryset.filter(
+        pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [_sqlite_expression(words)])
+    )
+    return found
+
+
+def _sqlite_rank(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
     table = queryset.model._meta.db_table
     fts = f"{table}_fts"
-    match = " ".join(f'"{word}"*' for word in words)
-    found: QuerySet[M] = queryset.filter(
-        pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [match])
-    ).annotate(
+    ranked: QuerySet[M] = queryset.annotate(
         # bm25() is lower for better matches: negated, higher is better as on PostgreSQL.
         search_rank=RawSQL(
             f'SELECT -bm25({fts}) FROM {fts} WHERE {fts} MATCH %s AND rowid = "{table}"."id"',
-            [match],
+            [_sqlite_expression(words)],
             output_field=FloatField(),
         )
+    )
+    return ranked
+
+
+def _postgresql_fuzzy(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
+    from django.contrib.postgres.lookups import TrigramWordSimilar
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    typed = " ".join(words)
+    # search_text %> 'typed': some run of the row's words is trigram-similar to what was
+    # typed (pg_trgm.word_similarity_threshold, 0.6 by default); the GIN trigram index
+    # install_trigrams() creates answers it.
+    found: QuerySet[M] = queryset.filter(TrigramWordSimilar(F("search_text"), Value(typed))).annotate(
+        search_rank=TrigramWordSimilarity(typed, "search_text")
     )
     return found
 
 
-def search(queryset: QuerySet[M], text: str, *, exact_fields: Iterable[str] = ()) -> QuerySet[M]:
+def search(
+    queryset: QuerySet[M],
+    text: str,
+    *,
+    exact_fields: Iterable[str] = (),
+    fuzzy: bool = False,
+) -> QuerySet[M]:
     """The rows of ``queryset`` matching every word of ``text`` (see the module docstring),
     annotated with ``search_exact``, ``search_phrase`` and ``search_rank`` for ``ranked()``.
-    An empty ``text`` leaves ``queryset`` unchanged."""
+    An empty ``text`` leaves ``queryset`` unchanged.
+
+    ``fuzzy`` (names: units, people), on PostgreSQL: when no row matches, the rows whose
+    words are closest by trigrams ("Nguyen Van Hugn" finds "Nguyễn Văn Hùng"), best first
+    by ``search_rank``. It costs one query to know that nothing matched."""
     words = terms(text)
     if not words:
         return queryset
     if connection.vendor == "postgresql":
-        found = _postgresql_filter(queryset, words)
+        match, rank = _postgresql_match, _postgresql_rank
     elif connection.vendor == "sqlite":
-        found = _sqlite_filter(queryset, words)
+        match, rank = _sqlite_match, _sqlite_rank
     else:  # another database: the same words, matched anywhere, unranked
         found = queryset
         for word in words:
             found = found.filter(search_text__contains=word)
-        found = found.annotate(search_rank=Value(0.0, output_field=FloatField()))
+        return _finish(
+            found.annotate(search_rank=Value(0.0, output_field=FloatField())), text, words, exact_fields
+        )
+    found = rank(match(queryset, words), words)
+    if fuzzy and connection.vendor == "postgresql" and not found.exists():
+        found = _postgresql_fuzzy(queryset, words)
+    return _finish(found, text, words, exact_fields)
+
+
+def _finish(found: QuerySet[M], text: str, words: list[str], exact_fields: Iterable[str]) -> QuerySet[M]:
     exact = Q()
     typed = " ".join(text.split())
     for name in exact_fields:
@@ -125,24 +193,46 @@ def _sqlite_statements(table: str) -> list[str]:
 
 
 def install_fulltext(schema_editor: Any, table: str) -> None:
-    """The full-text index of ``table``'s ``search_text``: a GIN expression index on
-    PostgreSQL, an FTS5 table and its triggers on SQLite (which a later migration that
-    rebuilds ``table`` on SQLite must install again: tests/core/test_search.py checks)."""
+    """The full-text index of ``table``'s ``search_text``. PostgreSQL: a ``search_vector``
+    column the database computes from it (GENERATED ... STORED: matching and ranking read
+    it instead of parsing the text again for every row) with a GIN index; it replaces the
+    expression index of the first version. SQLite: an FTS5 table and its triggers (which a
+    later migration that rebuilds ``table`` on SQLite must install again:
+    tests/core/test_search.py checks)."""
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {table}_fts ON {table} "
-            f"USING gin (to_tsvector('simple'::regconfig, COALESCE(search_text, '')))"
+            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS "
+            f"(to_tsvector('simple'::regconfig, COALESCE(search_text, ''))) STORED"
+        )
+        schema_editor.execute(f"DROP INDEX IF EXISTS {table}_fts")
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {table}_search_vector ON {table} USING gin (search_vector)"
         )
     elif vendor == "sqlite":
         for statement in _sqlite_statements(table):
             schema_editor.execute(statement)
 
 
+def install_trigrams(schema_editor: Any, table: str) -> None:
+    """The trigram index behind ``search(..., fuzzy=True)`` (PostgreSQL; pg_trgm must be
+    installed first, see core migration 0012)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {table}_trgm ON {table} USING gin (search_text gin_trgm_ops)"
+        )
+
+
+def uninstall_trigrams(schema_editor: Any, table: str) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {table}_trgm")
+
+
 def uninstall_fulltext(schema_editor: Any, table: str) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {table}_fts")
+        schema_editor.execute(f"DROP INDEX IF EXISTS {table}_search_vector")
+        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
     elif vendor == "sqlite":
         for suffix in ("insert", "delete", "update"):
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_fts_{suffix}")
@@ -164,4 +254,12 @@ def rewrite_search_words(model: Any, batch: int = 2000) -> None:
         last = rows[-1].pk
 
 
-SEARCHED_TABLES = ("core_unit", "core_user", "initiatives_initiative", "workprogram_programitem")
+SEARCHED_TABLES = (
+    "core_unit",
+    "core_user",
+    "core_auditevent",
+    "initiatives_initiative",
+    "workprogram_programitem",
+)
+# Where names are searched with ``fuzzy=True``.
+TRIGRAM_TABLES = ("core_unit", "core_user")

@@ -323,7 +323,9 @@ class Initiative(models.Model):
         verbose_name = _("sáng kiến")
         verbose_name_plural = _("sáng kiến")
         indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["campaign", "status"]),
+            # A campaign's table counts each eligible unit's dossiers by status: one probe
+            # of this index per unit, read from the index alone.
+            models.Index(fields=["campaign", "unit", "status"], name="initiative_campaign_unit_idx"),
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["status", "created_at"]),
             # The list's order (newest first): page 1 reads the index's first rows.

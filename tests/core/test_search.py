@@ -79,9 +79,17 @@ def test_the_index_follows_every_write(units: None) -> None:
 def test_every_searched_table_has_its_index(org: Org) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%\\_fts"])
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%\\_search\\_vector"]
+            )
             present = {row[0] for row in cursor.fetchall()}
-            assert {f"{table}_fts" for table in fulltext.SEARCHED_TABLES} <= present
+            assert {f"{table}_search_vector" for table in fulltext.SEARCHED_TABLES} <= present
+            # The stored vector is the database's own, from search_text.
+            cursor.execute(
+                "SELECT table_name FROM information_schema.columns "
+                "WHERE column_name = 'search_vector' AND is_generated = 'ALWAYS'"
+            )
+            assert set(fulltext.SEARCHED_TABLES) <= {row[0] for row in cursor.fetchall()}
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
             present = {row[0] for row in cursor.fetchall()}
@@ -91,6 +99,16 @@ def test_every_searched_table_has_its_index(org: Org) -> None:
                     f"{table}_fts",
                     *(f"{table}_fts_{event}" for event in ("insert", "delete", "update")),
                 } <= present
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigrams are PostgreSQL's (pg_trgm)")
+def test_a_misspelt_name_finds_the_closest_names_when_nothing_matches(units: None) -> None:
+    assert found("nong nghiep", fuzzy=True) == found("nong nghiep") == ["Sở Nông nghiệp"]  # no guessing
+    assert found("nong ngheip", fuzzy=True) == ["Sở Nông nghiệp"] and found("nong ngheip") == []
+    assert found("xyz qwv", fuzzy=True) == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%\\_trgm"])
+        assert {f"{table}_trgm" for table in fulltext.TRIGRAM_TABLES} <= {row[0] for row in cursor.fetchall()}
 
 
 def test_the_unit_tree_triggers_are_in_place(org: Org) -> None:

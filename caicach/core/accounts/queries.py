@@ -94,7 +94,7 @@ def user_directory(*, q: str = "", unit_id: int | None = None, role: str = "") -
         users = users.filter(Q(unit_id=unit_id) | _holds_role(unit_id=unit_id))
     elif role:
         users = users.filter(_holds_role(role=role))
-    users = fulltext.search(users, q)
+    users = fulltext.search(users, q, fuzzy=True)
     return (
         users.select_related("unit").prefetch_related(_active_memberships()).order_by("full_name", "username")
     )

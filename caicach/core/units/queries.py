@@ -135,7 +135,7 @@ class _FlatRows(Sequence[TreeRow]):
 def _search(units: QuerySet[Unit], search: str) -> QuerySet[Unit]:
     """Units whose code, name or short name hold every word of ``search``, accents and case
     ignored ("ha noi" finds "Hà Nội"), through ``caicach.core.search``."""
-    return fulltext.search(units, search)
+    return fulltext.search(units, search, fuzzy=True)
 
 
 def unit_rows(

@@ -182,7 +182,9 @@ def unit_suggestions(request: HttpRequest) -> HttpResponse:
     text = request.GET.get(field, "") if field else ""
     options = []
     if fulltext.terms(text):
-        units = fulltext.ranked(fulltext.search(Unit.objects.active(), text, exact_fields=("name",)), "code")
+        units = fulltext.ranked(
+            fulltext.search(Unit.objects.active(), text, exact_fields=("name",), fuzzy=True), "code"
+        )
         for code, name in units.values_list("code", "name")[:SUGGESTIONS]:
             options.append(f'<option value="{escape(unit_label(code, name))}"></option>')
     return HttpResponse("".join(options))

@@ -185,7 +185,7 @@ def find_users(query: str, *, limit: int = 50) -> QuerySet[User]:
     users = User.objects.filter(is_active=True).select_related("unit").order_by("full_name", "username")
     if not fulltext.terms(query):
         return users.none()
-    return fulltext.search(users, query)[:limit]
+    return fulltext.search(users, query, fuzzy=True)[:limit]
 
 
 class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -223,7 +223,10 @@ def test_user_list_search_wants_every_word_and_follows_edits(
 
     assert usernames("can bo nguyen") == {"canbo"}
     assert usernames("canbo@example") == {"canbo"}
-    assert usernames("nguyen thi tran") == set()
+    # Two of three words: not a match. PostgreSQL then offers the closest names (a misspelt
+    # name); SQLite has no trigrams.
+    assert usernames("nguyen thi tran") == ({"canbo"} if connection.vendor == "postgresql" else set())
+    assert usernames("le van tam") == set()
     services.user_update(user=people.unit_staff, actor=people.admin, data={"full_name": "Trần Thị Mới"})
     assert usernames("tran thi moi") == {"canbo"}
     assert usernames("can bo nguyen") == set()

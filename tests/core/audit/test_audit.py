@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -80,6 +80,26 @@ def test_events_cannot_be_edited_or_deleted(org: Org, people: People) -> None:
     assert AuditEvent.objects.get().message == ""
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database trigger is PostgreSQL's")
+def test_the_database_refuses_rewrites_of_the_trail_its_search_column_included(
+    org: Org, people: People
+) -> None:
+    rename(people, org.commune, "Một")
+    event = AuditEvent.objects.get()
+    for statement in (
+        "UPDATE core_auditevent SET message = 'sửa lén' WHERE id = %s",
+        "UPDATE core_auditevent SET search_text = 'sua len' WHERE id = %s",
+        "UPDATE core_auditevent SET actor_id = NULL, search_text = 'sua len' WHERE id = %s",
+        "DELETE FROM core_auditevent WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [event.pk])
+    # Deleting a user still clears the actor (the name stays in actor_name).
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET actor_id = NULL WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.get().search_text == event.search_text
+
+
 def test_the_ip_comes_from_remote_addr_and_a_forged_forwarded_header_is_ignored(
     client: Client, org: Org, people: People
 ) -> None:
@@ -124,6 +144,23 @@ def test_unknown_actions_fall_back_to_their_code(org: Org, people: People) -> No
     assert describe(AuditEvent.objects.all())[0].action_label == "khac.viec_la"  # type: ignore[attr-defined]
 
 
+def test_the_object_types_offered_are_each_audited_type_once_and_cached(
+    org: Org, people: People, django_assert_num_queries: Any
+) -> None:
+    from django.core.cache import cache
+
+    from caicach.core.audit.queries import AUDITED_TYPES_CACHE, audited_content_types
+
+    for n in range(3):
+        rename(people, org.commune, f"Tên {n}")
+        rename(people, org.science, f"Tên {n}")
+    assert AuditEvent.objects.count() == 6
+    assert list(audited_content_types()) == [ContentType.objects.get_for_model(Unit)]
+    assert cache.get(AUDITED_TYPES_CACHE) == [ContentType.objects.get_for_model(Unit).pk]  # not one per event
+    with django_assert_num_queries(1):  # the cached ids, then only the content types
+        list(audited_content_types())
+
+
 def test_search_filters_by_actor_action_type_object_dates_and_text(org: Org, people: People) -> None:
     rename(people, org.commune, "Một")
     rename(people, org.science, "Hai")
@@ -147,6 +184,10 @@ def test_search_filters_by_actor_action_type_object_dates_and_text(org: Org, peo
     assert search(AuditFilters(content_type=unit_type)).count() == 2
     assert search(AuditFilters(object_id=str(org.science.pk))).get().object_repr == "Sở Khoa học và Công nghệ"
     assert search(AuditFilters(text="số hóa")).get() == old
+    # The one search service: accents folded, words by their start, not letters mid-word.
+    assert old.search_text == "sang kien so hoa ho so"
+    assert search(AuditFilters(text="SO HOA h")).get() == old
+    assert not search(AuditFilters(text="oa")).exists()
     assert search(AuditFilters(text="Khoa học")).count() == 1
     jan = search(AuditFilters(date_from=datetime.date(2024, 1, 15), date_to=datetime.date(2024, 1, 15)))
     assert [e.actor_name for e in jan] == ["Người cũ"]
