@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.db.models.functions import Upper
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import search as fulltext
@@ -21,14 +26,104 @@ from caicach.core.models import Unit, UnitKind
 from caicach.core.units.queries import STATUS_ACTIVE, STATUS_ALL, STATUS_INACTIVE
 from caicach.core.units.services import EDITABLE_FIELDS
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Above this many units a single-unit picker becomes a text box with suggestions: a <select>
 # of a whole country's units weighs hundreds of kilobytes on every page that holds one.
 LOOKUP_THRESHOLD = 300
 SUGGESTIONS = 20
+# A text box of several units: lines beyond these are refused rather than searched (a name
+# costs one search a line; ids and codes one query however many lines).
+LINES_MAX = 10_000
+NAME_LINES_MAX = 100
+LISTED_LINES = 10
 
 
 def unit_label(code: str, name: str) -> str:
     return f"{code} — {name}"
+
+
+_LINE_END = re.compile(r"[\n;]")
+_ID = re.compile(r"[0-9]{1,18}")  # a primary key; longer digits overflow a bigint
+
+
+def typed_lines(value: Any) -> list[str]:
+    """The lines of a text box of units (a newline or ";" ends one), or the ids a select
+    posted: whitespace collapsed, empty lines dropped, each line once, in order."""
+    items = [value] if isinstance(value, str | int) else list(value or ())
+    lines = (" ".join(part.split()) for item in items for part in _LINE_END.split(str(item)))
+    return list(dict.fromkeys(line for line in lines if line))
+
+
+@dataclass(frozen=True)
+class UnitLookup:
+    """What ``find_units`` made of each line; the lists keep the order of the lines."""
+
+    found: dict[str, Unit]
+    unknown: list[str]
+    ambiguous: dict[str, list[Unit]]  # the first matches, best first
+    unsearched: list[str]  # names past NAME_LINES_MAX
+
+
+def find_units(queryset: QuerySet[Unit], lines: Sequence[str]) -> UnitLookup:
+    """Each line (whitespace collapsed) read as a unit of ``queryset``: digits are its id
+    (what a select posts); otherwise a code, whatever its case, also as "code — name";
+    otherwise (not a "code — name") a name that only one unit bears (``search(...,
+    fuzzy=True)``). Ids take one query and codes one however many lines; a name one search,
+    for ``NAME_LINES_MAX`` lines at most."""
+    found: dict[str, Unit] = {}
+    ambiguous: dict[str, list[Unit]] = {}
+    ids = {line: int(line) for line in lines if _ID.fullmatch(line)}
+    if ids:
+        by_id = {unit.pk: unit for unit in queryset.filter(pk__in=set(ids.values()))}
+        found.update({line: by_id[pk] for line, pk in ids.items() if pk in by_id})
+    codes = {line: line.split(" — ", 1)[0].upper() for line in lines if line not in ids}
+    by_code: dict[str, Unit] = {}
+    if codes:
+        upper = queryset.annotate(code_upper=Upper("code"))
+        for unit in upper.filter(code_upper__in=set(codes.values())):
+            by_code.setdefault(unit.code_upper, unit)  # the first in the queryset's order
+    names = []
+    for line, code in codes.items():
+        if code in by_code:
+            found[line] = by_code[code]
+        elif " — " not in line:
+            # A "code — name" whose code is not offered is not guessed from its name: the
+            # fuzzy search would take a neighbour ("xã Thanh Điền" for "xã Hảo Đước").
+            names.append(line)
+    for line in names[:NAME_LINES_MAX]:
+        matches = fulltext.search(queryset, line, exact_fields=("name",), fuzzy=True)
+        best = list(fulltext.ranked(matches, "code")[:6])
+        if len(best) == 1:
+            found[line] = best[0]
+        elif best:
+            ambiguous[line] = best
+    unsearched = names[NAME_LINES_MAX:]
+    answered = found.keys() | ambiguous.keys() | set(unsearched)
+    return UnitLookup(
+        found=found,
+        unknown=[line for line in lines if line not in answered],
+        ambiguous=ambiguous,
+        unsearched=unsearched,
+    )
+
+
+def _listed(lines: Sequence[str]) -> str:
+    shown = ", ".join(f"“{line}”" for line in lines[:LISTED_LINES])
+    if len(lines) <= LISTED_LINES:
+        return shown
+    return gettext("%(lines)s và %(count)s dòng khác") % {"lines": shown, "count": len(lines) - LISTED_LINES}
+
+
+def _hinted(attrs: dict[str, Any], hint: StrOrPromise | None) -> tuple[dict[str, Any], str]:
+    """``attrs`` described by ``hint`` (aria-describedby), and the hint's HTML, escaped."""
+    if not hint:
+        return attrs, ""
+    hint_id = f"{attrs.get('id') or attrs['name']}_hint"
+    described = " ".join(part for part in (attrs.get("aria-describedby"), hint_id) if part)
+    html = f'<div class="helptext" id="{escape(hint_id)}">{escape(str(hint))}</div>'
+    return {**attrs, "aria-describedby": described}, html
 
 
 class UnitSelect(forms.Select):
@@ -40,6 +135,8 @@ class UnitSelect(forms.Select):
     reads a code or a name)."""
 
     allow_lookup = True
+    # Said under the select, for a select whose use needs explaining.
+    select_hint: StrOrPromise | None = None
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
@@ -58,8 +155,22 @@ class UnitSelect(forms.Select):
         for key, label in rows if rows is not None else self.choices:
             mark = " selected" if str(key) in selected else ""
             options.append(f'<option value="{escape(str(key))}"{mark}>{escape(str(label))}</option>')
+        final_attrs, hint = _hinted(final_attrs, self.select_hint)
         # Safe: every value and label above is escaped, and flatatt escapes the attributes.
-        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")
+        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>{hint}")
+
+    def _suggested(self, name: str, list_id: str) -> dict[str, Any]:
+        """The attributes of a text box whose suggestions ``unit_suggestions`` sends."""
+        return {
+            "type": "search",
+            "list": list_id,
+            "autocomplete": "off",
+            "placeholder": _("Gõ mã hoặc tên đơn vị…"),
+            "hx-get": f"{reverse('unit_suggestions')}?field={name}",
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": f"#{list_id}",
+            "hx-swap": "innerHTML",
+        }
 
     def _render_lookup(self, name: str, value: Any, attrs: dict[str, Any], queryset: Any) -> SafeString:
         shown = ""
@@ -71,19 +182,78 @@ class UnitSelect(forms.Select):
         elif value not in (None, ""):
             shown = str(value)  # what the user typed, shown back with its error
         list_id = f"{attrs.get('id') or name}-suggestions"
-        attrs = {
-            **attrs,
-            "type": "search",
-            "value": shown,
-            "list": list_id,
-            "autocomplete": "off",
-            "placeholder": _("Gõ mã hoặc tên đơn vị…"),
-            "hx-get": f"{reverse('unit_suggestions')}?field={name}",
-            "hx-trigger": "input changed delay:300ms",
-            "hx-target": f"#{list_id}",
-            "hx-swap": "innerHTML",
-        }
+        attrs = {**attrs, **self._suggested(name, list_id), "value": shown}
         return mark_safe(f'<input{flatatt(attrs)}><datalist id="{escape(list_id)}"></datalist>')
+
+
+class UnitSelectMultiple(UnitSelect):
+    """The fast unit picker (see ``UnitSelect``) choosing several units: a <select multiple>
+    up to ``LOOKUP_THRESHOLD`` units; beyond, a text box of one unit a line ("code — name")
+    and a search box with suggestions. The project serves no script of its own, so the user
+    copies a suggestion into the list; the search box (``<name>_lookup``) is not read by the
+    form."""
+
+    allow_multiple_selected = True
+    select_hint = _("Giữ phím Ctrl (Cmd trên máy Mac) để chọn hoặc bỏ chọn nhiều đơn vị.")
+    lookup_hint = _(
+        "Mỗi dòng một đơn vị, ghi mã hoặc tên đơn vị. Gõ vào ô tìm kiếm để xem gợi ý, "
+        "rồi chép dòng gợi ý vào danh sách."
+    )
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return forms.SelectMultiple.value_from_datadict(self, data, files, name)  # type: ignore[arg-type]
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        # An empty <select multiple> is absent from POST: never "omitted".
+        return False
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        return super().render(name, value, {**(attrs or {}), "multiple": True}, renderer)
+
+    def _render_lookup(self, name: str, value: Any, attrs: dict[str, Any], queryset: Any) -> SafeString:
+        box = {key: given for key, given in attrs.items() if key not in ("multiple", "size")}
+        box, hint = _hinted({**box, "rows": attrs.get("size") or 8}, self.lookup_hint)
+        box_id = attrs.get("id") or name
+        list_id = f"{box_id}-suggestions"
+        search = {
+            **self._suggested(f"{name}_lookup", list_id),
+            "name": f"{name}_lookup",
+            "id": f"{box_id}_lookup",
+            "aria-label": _("Tìm đơn vị"),
+            "aria-describedby": f"{box_id}_hint",
+            "disabled": bool(attrs.get("disabled")),
+        }
+        text = "\n".join(self._lines(value, queryset))
+        # Safe: the text and the ids are escaped, and flatatt escapes the attributes. The
+        # newline after <textarea> is the one HTML drops, so a first empty line survives.
+        return mark_safe(
+            f"<textarea{flatatt(box)}>\n{escape(text)}</textarea><input{flatatt(search)}>"
+            f'<datalist id="{escape(list_id)}"></datalist>{hint}'
+        )
+
+    @staticmethod
+    def _lines(value: Any, queryset: Any) -> list[str]:
+        """The chosen units as "code — name" (ids or units: the initial value), or the text
+        posted, exactly as typed (shown back with its error)."""
+        if value in (None, ""):
+            return []
+        items = [value] if isinstance(value, str) else list(value)
+        ids = [item for item in items if isinstance(item, int)]
+        labels: dict[int, str] = {}
+        if ids:
+            for pk, code, name in queryset.filter(pk__in=ids).values_list("pk", "code", "name"):
+                labels[pk] = unit_label(code, name)
+        lines = []
+        for item in items:
+            if isinstance(item, Unit):
+                lines.append(unit_label(item.code, item.name))
+            elif isinstance(item, int):
+                lines.append(labels.get(item, str(item)))
+            else:
+                lines.append(str(item))
+        return lines
 
 
 class _UnitChoices(ModelChoiceIterator):
@@ -100,7 +270,8 @@ class _UnitChoices(ModelChoiceIterator):
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """A unit picker ("code — name") that stays fast with thousands of units: a select up to
     ``LOOKUP_THRESHOLD`` units, a text box with suggestions beyond. It reads an id (the
-    select), or a code, "code — name" or a name that only one unit of its queryset bears."""
+    select), or a code, "code — name" or a name that only one unit of its queryset bears
+    (``find_units``)."""
 
     widget = UnitSelect
     iterator = _UnitChoices
@@ -110,30 +281,80 @@ class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
             return None
         text = " ".join(str(value).split())
         if text.isdigit():
-            found: Unit | None = super().to_python(value)
-            return found
-        code = text.split(" — ", 1)[0]
+            chosen: Unit | None = super().to_python(value)
+            return chosen
         assert self.queryset is not None
-        by_code = self.queryset.filter(code__iexact=code).first()
-        if by_code is not None:
-            return by_code  # type: ignore[no-any-return]
-        matches = list(
-            fulltext.ranked(fulltext.search(self.queryset, text, exact_fields=("name",)), "code")[:6]
-        )
-        if len(matches) == 1:
-            return matches[0]  # type: ignore[no-any-return]
-        if not matches:
+        lookup = find_units(self.queryset, [text])
+        if text in lookup.found:
+            return lookup.found[text]
+        if text in lookup.ambiguous:
             raise ValidationError(
-                _("Không tìm thấy đơn vị “%(text)s”."), code="invalid_choice", params={"text": text}
+                _(
+                    "Có nhiều đơn vị khớp “%(text)s” (%(names)s…): "
+                    "hãy chọn trong danh sách gợi ý hoặc nhập mã đơn vị."
+                ),
+                code="ambiguous",
+                params={"text": text, "names": ", ".join(unit.name for unit in lookup.ambiguous[text][:5])},
             )
         raise ValidationError(
-            _(
-                "Có nhiều đơn vị khớp “%(text)s” (%(names)s…): "
-                "hãy chọn trong danh sách gợi ý hoặc nhập mã đơn vị."
-            ),
-            code="ambiguous",
-            params={"text": text, "names": ", ".join(unit.name for unit in matches[:5])},
+            _("Không tìm thấy đơn vị “%(text)s”."), code="invalid_choice", params={"text": text}
         )
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Several units, fast with thousands (``UnitSelectMultiple``). It reads the ids a select
+    posts, or the lines of the text box, each as ``UnitChoiceField`` reads one unit
+    (``find_units``); a unit named twice counts once."""
+
+    widget = UnitSelectMultiple
+    iterator = _UnitChoices
+
+    def clean(self, value: Any) -> QuerySet[Unit]:
+        assert self.queryset is not None
+        lines = typed_lines(self.prepare_value(value))
+        if not lines:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return self.queryset.none()
+        if len(lines) > LINES_MAX:
+            raise ValidationError(
+                _("Danh sách có %(count)s dòng, vượt quá %(max)s dòng."),
+                code="too_many",
+                params={"count": len(lines), "max": LINES_MAX},
+            )
+        lookup = find_units(self.queryset, lines)
+        errors = []
+        if lookup.unknown:
+            errors.append(
+                ValidationError(
+                    _("Không tìm thấy đơn vị (trong các đơn vị được phép chọn) khớp với: %(lines)s."),
+                    code="invalid_choice",
+                    params={"lines": _listed(lookup.unknown)},
+                )
+            )
+        if lookup.ambiguous:
+            errors.append(
+                ValidationError(
+                    _(
+                        "Có nhiều đơn vị khớp với: %(lines)s. "
+                        "Hãy ghi mã đơn vị hoặc chọn trong danh sách gợi ý."
+                    ),
+                    code="ambiguous",
+                    params={"lines": _listed(list(lookup.ambiguous))},
+                )
+            )
+        if lookup.unsearched:
+            errors.append(
+                ValidationError(
+                    _("Mỗi lần lưu chỉ tìm theo tên được %(max)s dòng; hãy ghi mã đơn vị cho: %(lines)s."),
+                    code="too_many_names",
+                    params={"max": NAME_LINES_MAX, "lines": _listed(lookup.unsearched)},
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+        self.run_validators(value)
+        return self.queryset.filter(pk__in={unit.pk for unit in lookup.found.values()})
 
 
 class UnitFilterForm(Form):

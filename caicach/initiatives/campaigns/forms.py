@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.forms import BoundField
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core.forms import Form, ModelForm, VietnameseDateField
 from caicach.core.models import ReformField, ReformIndex, Role, Unit, UnitKind, User
 from caicach.core.permissions import principal, subtree_ids
-from caicach.core.units.forms import UnitChoiceField, UnitSelect
+from caicach.core.units.forms import UnitChoiceField, UnitMultipleChoiceField
 from caicach.initiatives.campaigns.queries import units_of_kinds_in_jurisdiction
 from caicach.initiatives.campaigns.services import M2M_FIELDS, SCALAR_FIELDS
 from caicach.initiatives.models import Campaign, Rubric
@@ -24,31 +23,6 @@ if TYPE_CHECKING:
 
 LONG_TEXT = {"rows": 4}
 SHORT_TEXT = {"rows": 2}
-
-
-class UnitSelectMultiple(UnitSelect):
-    """The fast unit picker (see ``UnitSelect``) choosing several units (always a select)."""
-
-    allow_lookup = False
-
-    allow_multiple_selected = True
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        return forms.SelectMultiple.value_from_datadict(self, data, files, name)  # type: ignore[arg-type]
-
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        # An empty <select multiple> is absent from POST: never "omitted".
-        return False
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        return super().render(name, value, {**(attrs or {}), "multiple": True}, renderer)
-
-
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    widget = UnitSelectMultiple
-    iterator = UnitChoiceField.iterator
 
 
 @dataclass(frozen=True)
@@ -82,7 +56,6 @@ class CampaignForm(ModelForm):
         label=_("Đơn vị tham gia (chọn từng đơn vị)"),
         queryset=Unit.objects.none(),
         required=False,
-        help_text=_("Giữ phím Ctrl (Cmd trên máy Mac) để chọn hoặc bỏ chọn nhiều đơn vị."),
     )
     add_kinds = forms.MultipleChoiceField(
         label=_("Thêm tất cả đơn vị thuộc loại"),

@@ -4,6 +4,7 @@ or by kind within the officer's jurisdiction, section III as repeated rows, stal
 from __future__ import annotations
 
 import datetime
+from html import escape
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from caicach.core.models import AuditEvent, ReformField, ReformIndex, Role, Unit, UnitKind, User
+from caicach.core.units import forms as unit_forms
 from caicach.core.versioning import STALE_EDIT_MESSAGE
 from caicach.initiatives.campaigns.forms import CampaignForm
 from caicach.initiatives.demo import SEED_CAMPAIGN, load_seed_campaign
@@ -268,3 +270,47 @@ def test_an_issued_plan_is_not_edited(client: Client, org: Org, people: People) 
     response = client.get(reverse("initiatives:campaign_update", kwargs={"pk": issued.pk}))
     assert response.status_code == 302
     assert response["Location"] == issued.get_absolute_url()
+
+
+@pytest.fixture
+def national_scale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """More units in the officer's jurisdiction than a select holds."""
+    monkeypatch.setattr(unit_forms, "LOOKUP_THRESHOLD", 3)
+
+
+def test_past_the_threshold_the_units_are_written_one_a_line(
+    client: Client, org: Org, tree: dict[str, Unit], district_officer: User, national_scale: None
+) -> None:
+    client.force_login(district_officer)
+    page = client.get(CREATE).content.decode()
+    assert '<textarea aria-describedby="id_eligible_units_hint" id="id_eligible_units"' in page
+    assert 'name="eligible_units_lookup"' in page and "<select" in page  # the other pickers
+    typed = "ct-x1\nUBND xã An Cơ; CT-PTC — Phòng Tài chính huyện Châu Thành\nCT-X1"
+    response = client.post(CREATE, post_data(org.district, org.district_home_affairs, eligible_units=typed))
+    assert response.status_code == 302
+    campaign = Campaign.objects.get()
+    assert [unit.code for unit in campaign.eligible_units.all()] == ["CT-PTC", "CT-X1", "CT-X2"]
+    # The draft's page lists them one a line; sent back as shown, they stay.
+    url = reverse("initiatives:campaign_update", kwargs={"pk": campaign.pk})
+    shown = "CT-PTC — Phòng Tài chính huyện Châu Thành\nCT-X1 — UBND xã Thanh Điền\nCT-X2 — UBND xã An Cơ"
+    assert f'rows="12">\n{shown}</textarea>' in client.get(url).content.decode()
+    data = post_data(org.district, org.district_home_affairs, eligible_units=shown, version=campaign.version)
+    data["title"] = "Kế hoạch đã sửa"
+    assert client.post(url, data).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.title == "Kế hoạch đã sửa"
+    assert [unit.code for unit in campaign.eligible_units.all()] == ["CT-PTC", "CT-X1", "CT-X2"]
+
+
+def test_past_the_threshold_a_unit_outside_the_jurisdiction_is_refused_and_the_text_kept(
+    client: Client, org: Org, tree: dict[str, Unit], district_officer: User, national_scale: None
+) -> None:
+    client.force_login(district_officer)
+    typed = "CT-X1\r\nBC-X1\r\nxã không có\r\n"
+    response = client.post(CREATE, post_data(org.district, org.district_home_affairs, eligible_units=typed))
+    assert response.status_code == 200
+    assert response.context["form"].errors["eligible_units"] == [
+        "Không tìm thấy đơn vị (trong các đơn vị được phép chọn) khớp với: “BC-X1”, “xã không có”."
+    ]
+    assert f">\n{escape(typed)}</textarea>" in response.content.decode()
+    assert not Campaign.objects.exists()
