@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.functional import cached_property
 
 M = TypeVar("M", bound=models.Model)
 
@@ -58,3 +60,30 @@ def newest_first_page(
         next_cursor=_cursor(shown[-1], field) if more and shown else "",
         is_first=start is None,
     )
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Page numbers for a list that may hold hundreds of thousands of rows: counting stops
+    after ``cap`` rows (the count reads at most ``cap + 1`` of them, not the whole filtered
+    table), the summary says "more than …" and the pages go as far as the cap. Whoever
+    needs a row further down narrows the filters or the search; the export takes them all."""
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *, cap: int = 10_000) -> None:
+        super().__init__(object_list, per_page)
+        self.rows = object_list
+        self.cap = cap
+        self._found: int | None = None
+
+    def _count_found(self) -> int:
+        if self._found is None:
+            self._found = self.rows.order_by().values("pk")[: self.cap + 1].count()
+        return self._found
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._count_found(), self.cap)
+
+    @property
+    def capped(self) -> bool:
+        """More rows match than the pages reach."""
+        return self._count_found() > self.cap

@@ -128,6 +128,19 @@ def jurisdiction_subtree(unit_ids: Iterable[int]) -> UnitIds:
     return subtree_ids(jurisdictions_of(unit_ids))
 
 
+def units_in_view(user: User | AnonymousUser) -> UnitIds | None:
+    """The units a user's list filters offer (a subquery of ids): the jurisdictions of the
+    units where they work or hold a role — what their lists mostly hold — rather than the
+    units behind every row they may see (a national officer's 200,000 dossiers). None: every
+    unit (an administrator); nothing for an anonymous visitor."""
+    who = principal(user)
+    if who is None:
+        return subtree_ids([])
+    if who.is_admin:
+        return None
+    return jurisdiction_subtree(who.unit_ids)
+
+
 def units_answering_to(committee_id: int) -> UnitIds:
     """The ids (``descendant_id``) of the units whose jurisdiction is ``committee_id``: the
     committee and the units under it that no nearer committee covers (a province's

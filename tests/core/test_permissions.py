@@ -130,3 +130,21 @@ def test_a_head_who_is_also_an_officer_reads_both(org: Org) -> None:
 @pytest.mark.parametrize("persona", ["unit_staff", "council_member", "committee_member", "outsider"])
 def test_people_without_a_register_role_read_nothing(people: People, persona: str) -> None:
     assert register_unit_ids(getattr(people, persona)) == set()
+
+
+def test_list_filters_offer_the_units_of_ones_own_jurisdictions(
+    org: Org, people: People, district_commune: Unit, commune_division: Unit
+) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from caicach.core.permissions import units_in_view
+
+    def offered(user: User | AnonymousUser) -> set[int] | None:
+        scope = units_in_view(user)
+        return None if scope is None else set(Unit.objects.filter(pk__in=scope).values_list("pk", flat=True))
+
+    assert offered(people.admin) is None
+    assert offered(AnonymousUser()) == set()
+    assert offered(people.reform_officer) == set(Unit.objects.values_list("pk", flat=True))
+    clerk = person("vtxa", district_commune, Role.UNIT_STAFF)
+    assert offered(clerk) == ids(district_commune, commune_division)

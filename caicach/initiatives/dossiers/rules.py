@@ -184,7 +184,21 @@ def initiatives_visible_to(user: User | AnonymousUser) -> Q | None:
     if reform_scope is None:  # an administrator
         return None
     me = who.user.pk
-    visible = Q(created_by_id=me) | Q(pk__in=Authorship.objects.filter(user_id=me).values("initiative_id"))
+    # One's own dossiers — created, co-authored, to score — as one UNION of three indexed
+    # lookups: a handful of ids the database joins by primary key, where three ORed
+    # conditions had it test every row of the table (a unit's clerk among 200,000 dossiers).
+    own = (
+        Initiative.objects.filter(created_by_id=me)
+        .order_by()
+        .values("pk")
+        .union(
+            Authorship.objects.filter(user_id=me).order_by().values("initiative_id"),
+            ReviewAssignment.objects.filter(member__user_id=me, excluded=False)
+            .order_by()
+            .values("initiative_id"),
+        )
+    )
+    visible = Q(pk__in=own)
     headed = who.units_with_role(Role.UNIT_HEAD)
     if headed:
         visible |= Q(unit_id__in=headed)
@@ -195,7 +209,4 @@ def initiatives_visible_to(user: User | AnonymousUser) -> Q | None:
         visible |= Q(status__in=MANAGER_VISIBLE_STATUSES) & (
             Q(campaign_id__in=campaigns_managed) | (Q(campaign__isnull=True) & Q(unit_id__in=reform_scope))
         )
-    visible |= Q(
-        pk__in=ReviewAssignment.objects.filter(member__user_id=me, excluded=False).values("initiative_id")
-    )
     return visible

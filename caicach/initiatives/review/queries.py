@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from caicach.core.models import User
@@ -122,11 +123,24 @@ def member_progress(council: Council) -> list[MemberProgress]:
     ]
 
 
-def assignment_table(council: Council) -> list[tuple[Initiative, list[ReviewAssignment]]]:
-    """Every assigned dossier with its assignments (status only: submitted or not, excluded
-    and why), for those who run the council. One query."""
+ASSIGNMENTS_PAGE_SIZE = 50
+
+
+def assignment_table(
+    council: Council, page: int | str | None = 1
+) -> Page[tuple[Initiative, list[ReviewAssignment]]]:
+    """Page ``page`` of the assigned dossiers (by title) with their assignments (status
+    only: submitted or not, excluded and why), for those who run the council. A national
+    council assigns thousands of dossiers: the page reads its fifty and their sheets."""
+    dossiers = (
+        Initiative.objects.filter(review_assignments__member__council=council)
+        .distinct()
+        .order_by("title", "pk")
+        .values_list("pk", flat=True)
+    )
+    ids_page = Paginator(dossiers, ASSIGNMENTS_PAGE_SIZE).get_page(page)
     rows = (
-        ReviewAssignment.objects.filter(member__council=council)
+        ReviewAssignment.objects.filter(member__council=council, initiative_id__in=list(ids_page.object_list))
         .select_related("initiative__unit", "member__user")
         .only(
             "id",
@@ -148,7 +162,7 @@ def assignment_table(council: Council) -> list[tuple[Initiative, list[ReviewAssi
     table: dict[int, tuple[Initiative, list[ReviewAssignment]]] = {}
     for assignment in rows:
         table.setdefault(assignment.initiative_id, (assignment.initiative, []))[1].append(assignment)
-    return list(table.values())
+    return Page(list(table.values()), ids_page.number, ids_page.paginator)  # type: ignore[arg-type]
 
 
 def my_assignments(user: User, council: Council) -> list[ReviewAssignment]:

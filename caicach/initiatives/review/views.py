@@ -93,6 +93,9 @@ def _council(request: HttpRequest, pk: int, action: str) -> tuple[Council, list[
     return council, members
 
 
+RESULTS_PAGE_SIZE = 50
+
+
 # --- Rubrics ------------------------------------------------------------------------------------
 
 
@@ -235,7 +238,7 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_votes": can(user, "record_votes", council),
         "missing_roles": council_missing_roles(council, members) if can_progress else [],
         "progress": member_progress(council) if can_progress else [],
-        "table": assignment_table(council) if can_progress else [],
+        "table": assignment_table(council, request.GET.get("page")) if can_progress else None,
         "mine": my_assignments(user, council) if seat is not None else [],
         "events": timeline_for(council) if can_progress else [],
     }
@@ -380,12 +383,19 @@ def council_close(request: HttpRequest, pk: int) -> HttpResponse:
 def council_results(request: HttpRequest, pk: int) -> HttpResponse:
     council, _members = _council(request, pk, "results")
     rubric = rubric_with_criteria(council.campaign.rubric_id)
+    # Ranking needs every dossier's aggregates (computed in a fixed number of queries); the
+    # page shows fifty of them with their sheets.
+    page_obj = Paginator(dossier_aggregates(council, rubric), RESULTS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     sheets: dict[int, list[ReviewAssignment]] = {}
     for sheet in visible_assignments(request.user, council).filter(
-        excluded=False, submitted_at__isnull=False
+        excluded=False,
+        submitted_at__isnull=False,
+        initiative_id__in=[aggregate.initiative.pk for aggregate in page_obj.object_list],
     ):
         sheets.setdefault(sheet.initiative_id, []).append(sheet)
-    rows = [(a, sheets.get(a.initiative.pk, [])) for a in dossier_aggregates(council, rubric)]
+    rows = [(a, sheets.get(a.initiative.pk, [])) for a in page_obj.object_list]
     return render(
         request,
         "initiatives/review/council_results.html",
@@ -394,6 +404,7 @@ def council_results(request: HttpRequest, pk: int) -> HttpResponse:
             "rubric": rubric,
             "criteria": list(rubric.criteria.all()) if rubric else [],
             "rows": rows,
+            "page_obj": page_obj,
             "can_votes": can(request.user, "record_votes", council),
         },
     )

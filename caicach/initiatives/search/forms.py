@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from caicach.core import clock
 from caicach.core.forms import Form
 from caicach.core.models import ReformField, ReformIndex, Unit, User
+from caicach.core.permissions import units_in_view
 from caicach.core.units.forms import UnitChoiceField
-from caicach.initiatives.dossiers.access import initiatives_for
 from caicach.initiatives.dossiers.rules import campaigns_for
 from caicach.initiatives.models import Campaign, InitiativeStatus, RecognitionLevel
 from caicach.initiatives.search.queries import InitiativeFilters
@@ -71,12 +71,12 @@ class InitiativeFilterForm(Form):
 
     def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Only what the user may see is offered: their campaigns, and the units that sent
-        # the dossiers they may see.
+        # Only what the user may see is offered: their campaigns, and the units of their own
+        # jurisdictions (a picker with suggestions past a few hundred).
         self.fields["campaign"].queryset = campaigns_for(user).order_by("-window_start", "-pk")  # type: ignore[attr-defined]
-        self.fields["unit"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
-            pk__in=initiatives_for(user).values("unit_id")
-        ).order_by("code")
+        in_view = units_in_view(user)
+        units = Unit.objects.all() if in_view is None else Unit.objects.filter(pk__in=in_view)
+        self.fields["unit"].queryset = units.order_by("code")  # type: ignore[attr-defined]
         this_year = clock.today().year
         year = self.fields["year"]
         assert isinstance(year, forms.TypedChoiceField)

@@ -70,10 +70,27 @@ def apply_filters(initiatives: QuerySet[Initiative], filters: InitiativeFilters)
     return search(initiatives, filters.text)
 
 
+# The columns the list and the export show: a dossier's thirty text fields stay on disk
+# (at 200,000 dossiers they were most of what a page read).
+ROW_COLUMNS = (
+    "title",
+    "kind",
+    "status",
+    "submitted_at",
+    "created_at",
+    "unit__name",
+    "unit__short_name",
+    "campaign__title",
+    "recognition__recognised",
+    "recognition__level",
+)
+
+
 def initiative_rows(user: User | AnonymousUser, filters: InitiativeFilters) -> QuerySet[Initiative]:
     """The dossiers ``user`` may see (``initiatives_for``, the twin of the view rule),
     narrowed by ``filters``, newest first, with what the list and the export show."""
-    rows = apply_filters(initiatives_for(user).select_related("recognition"), filters)
+    visible = initiatives_for(user).select_related(None).select_related("unit", "campaign", "recognition")
+    rows = apply_filters(visible.only(*ROW_COLUMNS), filters)
     if fulltext.terms(filters.text):
         return fulltext.ranked(rows, "-created_at", "-pk")
     return rows.order_by("-created_at", "-pk")

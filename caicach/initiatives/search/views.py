@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from caicach.core.jobs.services import job_start
 from caicach.core.models import User
+from caicach.core.pagination import CappedPaginator
 from caicach.core.permissions import can, get_for_user, require
 from caicach.core.web import acting_user, file_response
 from caicach.initiatives.dossiers.access import initiatives_for
@@ -30,7 +30,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "initiatives.view_initiatives")
     form = InitiativeFilterForm(request.GET, user=request.user)
     rows = search_queries.initiative_rows(request.user, form.filters())
-    page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page_obj": page_obj,

@@ -25,6 +25,8 @@ from caicach.initiatives.models import (
     ReviewAssignment,
     RoundStatus,
 )
+from caicach.initiatives.review import queries as review_queries
+from caicach.initiatives.review import views as review_views
 from caicach.initiatives.review.rubrics import ensure_demo_rubrics
 from caicach.initiatives.review.services import council_member_add, review_assign, round_close
 from tests.conftest import Org, People
@@ -275,7 +277,7 @@ def test_council_pages_have_a_query_ceiling_with_30_dossiers_and_7_members(
     assert ReviewAssignment.objects.count() == 30 * 7
     council = big.council.pk
     client.force_login(big.secretary)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("initiatives:council_detail", args=[council]))
     assert response.content.decode().count("Sáng kiến số") >= 60  # in the table and in "mine"
     client.force_login(people.reform_officer)
@@ -288,6 +290,19 @@ def test_council_pages_have_a_query_ceiling_with_30_dossiers_and_7_members(
     with django_assert_max_num_queries(17):
         response = client.get(reverse("initiatives:council_results", args=[council]))
     assert response.content.decode().count("Sáng kiến số") == 30
+    # Paged: a national council assigns thousands of dossiers.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(review_views, "RESULTS_PAGE_SIZE", 12)
+        patch.setattr(review_queries, "ASSIGNMENTS_PAGE_SIZE", 12)
+        with django_assert_max_num_queries(17):
+            response = client.get(reverse("initiatives:council_results", args=[council]), {"page": 3})
+        body = response.content.decode()
+        assert body.count("Sáng kiến số") == 6 and "Dòng 25–30 trong tổng số 30" in body
+        ranks = [aggregate.rank for aggregate, _ in response.context["rows"]]
+        assert ranks == sorted(ranks) and ranks[0] is not None and ranks[0] >= 25
+        client.force_login(big.secretary)
+        body = client.get(reverse("initiatives:council_detail", args=[council]), {"page": 2}).content.decode()
+        assert "Dòng 13–24 trong tổng số 30" in body
     client.force_login(people.reform_officer)
     with django_assert_max_num_queries(18):
         response = client.get(reverse("initiatives:council_votes", args=[council]))

@@ -273,6 +273,23 @@ def test_the_list_pages_by_25_with_a_fixed_query_budget(
     assert "Dòng 26–50 trong tổng số 100" in body
 
 
+def test_a_list_longer_than_the_counting_cap_says_more_than(
+    client: Client, campaign: Campaign, org: Org, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from caicach.core.pagination import CappedPaginator
+
+    many(campaign, org.science, 30)
+    monkeypatch.setattr(CappedPaginator.__init__, "__kwdefaults__", {"cap": 40})
+    client.force_login(people.reform_officer)
+    body = client.get(f"{LIST}?campaign={campaign.pk}&page=2").content.decode()
+    assert "30 hồ sơ" in body and "Dòng 26–30 trong tổng số 30" in body
+    many(campaign, org.commune, 20)
+    response = client.get(f"{LIST}?campaign={campaign.pk}&page=9")
+    body = response.content.decode()
+    assert "Hơn 40 hồ sơ" in body and "Dòng 26–40 trong hơn 40 dòng" in body
+    assert response.context["page_obj"].number == 2  # the last page the cap reaches
+
+
 def test_an_htmx_request_gets_the_table_alone(
     client: Client, dossiers: dict[str, Initiative], people: People
 ) -> None:
