@@ -173,7 +173,20 @@ def programs_for(user: User | AnonymousUser) -> QuerySet[WorkProgram]:
     office_scope = who.scope_units(Role.OFFICE_OFFICER)
     if office_scope is None:
         return programs
-    return programs.filter(Q(issuing_unit__in=office_scope) | Q(pk__in=items_for(user).values("program_id")))
+    # The programs holding an item of one's own — led, coordinated, supervised — as one UNION
+    # of indexed lookups (items_for's remaining branch is the Office's, taken just below):
+    # a test of 300,000 items against three ORed conditions otherwise.
+    units = who.unit_ids
+    items = ProgramItem.objects.order_by()
+    own = (
+        items.filter(lead_unit__in=units)
+        .values("program_id")
+        .union(
+            items.filter(coordinating_units__in=units).values("program_id"),
+            items.filter(supervising_leader=who.user).values("program_id"),
+        )
+    )
+    return programs.filter(Q(issuing_unit__in=office_scope) | Q(pk__in=own))
 
 
 def requests_for(user: User | AnonymousUser) -> QuerySet[AdjustmentRequest]:
