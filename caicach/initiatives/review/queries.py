@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, TextField
 
 from caicach.core.models import User
 from caicach.core.permissions import can, principal
@@ -249,12 +249,14 @@ def _counted() -> Q:
 
 
 def _aggregate_rows(
-    initiatives: list[Initiative], council: Council, rubric: Rubric | None
+    initiatives: list[Initiative], council: Council, rubric: Rubric | None, *, every: bool = False
 ) -> list[DossierAggregate]:
-    ids = [i.pk for i in initiatives]
+    """``every``: ``initiatives`` are all the council's dossiers, so the sums are taken over
+    the council's sheets without a list of ids in the statement (1,500 of them nationally)."""
+    ids = Q() if every else Q(initiative_id__in=[i.pk for i in initiatives])
     totals = {
         row["initiative_id"]: row
-        for row in ReviewAssignment.objects.filter(_counted(), member__council=council, initiative_id__in=ids)
+        for row in ReviewAssignment.objects.filter(_counted(), ids, member__council=council)
         .values("initiative_id")
         .annotate(n=Count("id"), s=Sum("total"), lo=Min("total"), hi=Max("total"))
         .order_by()
@@ -263,8 +265,8 @@ def _aggregate_rows(
     by_criterion: dict[tuple[int, int], tuple[int, Decimal]] = {
         (row["assignment__initiative_id"], row["criterion_id"]): (row["n"], row["s"])
         for row in ReviewScore.objects.filter(
+            Q(assignment__initiative_id__in=[i.pk for i in initiatives]) if not every else Q(),
             assignment__member__council=council,
-            assignment__initiative_id__in=ids,
             assignment__excluded=False,
             assignment__submitted_at__isnull=False,
         )
@@ -341,7 +343,10 @@ def dossier_aggregates(council: Council, rubric: Rubric | None = None) -> list[D
         return []
     if rubric is None:
         rubric = rubric_with_criteria(council.campaign.rubric_id)
-    return _rank(_aggregate_rows(list(council_dossiers(council)), council, rubric))
+    # What rankings show (title, unit, recognition): not each dossier's texts and authors.
+    texts = [f.name for f in Initiative._meta.concrete_fields if isinstance(f, TextField)]
+    dossiers = council_dossiers(council).prefetch_related(None).defer(*texts)
+    return _rank(_aggregate_rows(list(dossiers), council, rubric, every=True))
 
 
 def dossier_aggregate(council: Council, initiative: Initiative) -> DossierAggregate | None:
