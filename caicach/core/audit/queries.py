@@ -225,7 +225,8 @@ def known_actions() -> list[tuple[str, str]]:
     return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda pair: pair[1])
 
 
-AUDITED_TYPES_CACHE = "core.audit.content_types"
+# v2: the first version cached one id per event (the DISTINCT kept the default order).
+AUDITED_TYPES_CACHE = "core.audit.content_types.v2"
 
 
 def audited_content_types() -> QuerySet[ContentType]:
