@@ -1,6 +1,7 @@
 """The one search service every list uses (dossiers, program items, units, users, the audit
-trail, and the apps to come): full-text over the folded ``search_text`` column that ``FoldedSearchMixin``
-keeps, so "nang cao hieu qua" finds "Nâng cao hiệu quả" and "Đức" is "duc".
+trail, and the apps to come): full-text over the folded ``search_text`` column that
+``FoldedSearchMixin`` keeps, so "nang cao hieu qua" finds "Nâng cao hiệu quả" and "Đức" is
+"duc".
 
 - Every word must match the start of a word of the row ("thanh" finds "Thành phố", not
   "Châu Thành"'s middle letters): a rare name finds its rows, not every row that happens to
@@ -135,7 +136,7 @@ def search(
             found.annotate(search_rank=Value(0.0, output_field=FloatField())), text, words, exact_fields
         )
     found = _postgresql_rank(_postgresql_match(queryset, words), words)
-    if fuzzy and connection.vendor == "postgresql" and not found.exists():
+    if fuzzy and not found.exists():
         found = _postgresql_fuzzy(queryset, words)
     return _finish(found, text, words, exact_fields)
 
@@ -188,9 +189,10 @@ def install_fulltext(schema_editor: Any, table: str) -> None:
     """The full-text index of ``table``'s ``search_text``. PostgreSQL: a ``search_vector``
     column the database computes from it (GENERATED ... STORED: matching and ranking read
     it instead of parsing the text again for every row) with a GIN index; it replaces the
-    expression index of the first version. SQLite: an FTS5 table and its triggers (which a
-    later migration that rebuilds ``table`` on SQLite must install again:
-    tests/core/test_search.py checks)."""
+    expression index of the first version (a later migration that changes ``search_text``'s
+    type must drop the column first: PostgreSQL refuses to alter a generated column's
+    source). SQLite: an FTS5 table and its triggers (which a later migration that rebuilds
+    ``table`` on SQLite must install again: tests/core/test_search.py checks)."""
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(
