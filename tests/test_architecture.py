@@ -192,3 +192,38 @@ def test_the_layout_check_finds_a_role_package(tmp_path: Path) -> None:
     (tmp_path / PACKAGE / "core" / "units").mkdir()
     (tmp_path / PACKAGE / "core" / "units" / "__init__.py").write_text("")
     assert role_packages(tmp_path) == ["caicach/core/views"]
+
+
+# --- The demo runs without a PostgreSQL driver ------------------------------------------------
+
+POSTGRES_ONLY = ("django.contrib.postgres", "psycopg", "psycopg2")
+
+
+def module_level_postgres_imports(root: Path) -> list[str]:
+    """Files importing a PostgreSQL-only module at module level (migrations included): they
+    break ``make demo``, which installs no PostgreSQL driver. Inside a function, reached only
+    on PostgreSQL, such an import is fine."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(name == bad or name.startswith(f"{bad}.") for name in names for bad in POSTGRES_ONLY):
+                found.append(str(path.relative_to(root.parent)))
+    return found
+
+
+def test_no_module_imports_a_postgresql_only_module_at_load_time(tmp_path: Path) -> None:
+    assert module_level_postgres_imports(ROOT / PACKAGE) == []
+    package = tmp_path / "app"
+    (package / "migrations").mkdir(parents=True)
+    (package / "migrations" / "0002_x.py").write_text(
+        "from django.contrib.postgres.operations import TrigramExtension\n"
+    )
+    (package / "search.py").write_text(
+        "def f():\n    from django.contrib.postgres.search import SearchQuery\n"
+    )
+    assert module_level_postgres_imports(package) == ["app/migrations/0002_x.py"]
