@@ -25,6 +25,20 @@ class InitiativesConfig(AppConfig):
 
         register_demo_loader("initiatives", load_demo, order=10)
 
+        # The home page's to-do list: what waits for the person in the dossiers' workflow.
+        from caicach.core.todos import register_todo_provider
+        from caicach.initiatives.review.queries import sheets_to_score
+        from caicach.initiatives.workflow.queries import (
+            dossiers_returned,
+            dossiers_to_confirm,
+            dossiers_to_receive,
+        )
+
+        register_todo_provider("initiatives.confirm", dossiers_to_confirm, order=10)
+        register_todo_provider("initiatives.receive", dossiers_to_receive, order=20)
+        register_todo_provider("initiatives.score", sheets_to_score, order=30)
+        register_todo_provider("initiatives.returned", dossiers_returned, order=40)
+
         add_nav_item(
             "initiatives:initiative_list",
             _("Sáng kiến"),

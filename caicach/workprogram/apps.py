@@ -50,3 +50,17 @@ class WorkProgramConfig(AppConfig):
         from caicach.workprogram.reports.rules import register_report_labels  # and the reports' rules
 
         register_report_labels()
+
+        # The home page's to-do list: requests to decide or follow, reports due, overdue items.
+        from caicach.core.todos import register_todo_provider
+        from caicach.workprogram.programs.queries import (
+            overdue_items_of_units,
+            requests_in_office,
+            requests_to_decide,
+        )
+        from caicach.workprogram.reports.queries import reports_due
+
+        register_todo_provider("workprogram.decide", requests_to_decide, order=50)
+        register_todo_provider("workprogram.follow_requests", requests_in_office, order=55)
+        register_todo_provider("workprogram.reports_due", reports_due, order=60)
+        register_todo_provider("workprogram.overdue_items", overdue_items_of_units, order=70)

@@ -37,6 +37,7 @@ from caicach.core.middleware import client_ip
 from caicach.core.models import Membership, User
 from caicach.core.notifications.queries import unread_count
 from caicach.core.permissions import can, get_for_user, require
+from caicach.core.todos import todos_for
 from caicach.core.web import acting_user, add_service_errors
 
 PAGE_SIZE = 25
@@ -54,7 +55,8 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Logged-out visitors land on the login page; others on their dashboard."""
+    """Logged-out visitors land on the login page; others on their to-do list (what waits
+    for them, kind by kind, from the providers the apps register), then their shortcuts."""
     if not request.user.is_authenticated:
         return redirect("login")
     user = acting_user(request)
@@ -62,7 +64,10 @@ def home(request: HttpRequest) -> HttpResponse:
     unread = next((item.count for item in shortcuts if item.key == "inbox"), None)
     if unread is None:
         unread = unread_count(user)
+    todos = todos_for(user)
     context = {
+        "todos": todos,
+        "todo_total": sum(entry.count for entry in todos),
         "memberships": queries.active_memberships_of(user),
         "shortcuts": shortcuts,
         "unread": unread,

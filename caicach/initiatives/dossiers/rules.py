@@ -11,7 +11,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from caicach.core.models import Role, User
-from caicach.core.permissions import Principal, global_rule, principal, rule
+from caicach.core.permissions import Principal, global_rule, jurisdiction_subtree, principal, rule
 from caicach.initiatives.models import (
     Authorship,
     Campaign,
@@ -220,3 +220,53 @@ def initiatives_visible_to(user: User | AnonymousUser) -> Q | None:
             Q(campaign_id__in=campaigns_managed) | (Q(campaign__isnull=True) & Q(unit_id__in=reform_scope))
         )
     return visible
+
+
+# --- The workflow rules as filters, for the to-do lists --------------------------------------------
+#
+# Each is the role branch of a rule above (a test keeps each pair in step); the administrator's
+# bypass is left out, so an administrator's home page does not carry every unit's work.
+
+NOTHING = Q(pk__in=[])
+
+
+def to_confirm_by(user: User | AnonymousUser) -> Q:
+    """The dossiers waiting for ``user``'s confirmation as head of their unit: the ``confirm``
+    rule."""
+    who = principal(user)
+    headed = who.units_with_role(Role.UNIT_HEAD) if who is not None else set()
+    if not headed:
+        return NOTHING
+    return Q(status=InitiativeStatus.AWAITING_CONFIRMATION, unit_id__in=headed)
+
+
+def to_receive_by(user: User | AnonymousUser) -> Q:
+    """The dossiers waiting for ``user`` to accept or return them as the reform officer of
+    where they were sent: the ``receive`` rule (``manages_initiative``)."""
+    who = principal(user)
+    held = who.units_with_role(Role.REFORM_OFFICER) if who is not None else set()
+    if not held:
+        return NOTHING
+    scope = jurisdiction_subtree(held)
+    campaigns_managed = Campaign.objects.filter(
+        Q(issuing_unit_id__in=scope) | Q(receiving_unit_id__in=scope)
+    ).values("pk")
+    return Q(status=InitiativeStatus.SUBMITTED) & (
+        Q(campaign_id__in=campaigns_managed) | (Q(campaign__isnull=True) & Q(unit_id__in=scope))
+    )
+
+
+def returned_to(user: User | AnonymousUser) -> Q:
+    """The dossiers returned for completion that ``user`` may complete and send again as
+    their author: the ``change`` rule on a returned dossier."""
+    who = principal(user)
+    if who is None:
+        return NOTHING
+    me = who.user.pk
+    own = (
+        Initiative.objects.filter(created_by_id=me)
+        .order_by()
+        .values("pk")
+        .union(Authorship.objects.filter(user_id=me).order_by().values("initiative_id"))
+    )
+    return Q(status=InitiativeStatus.RETURNED, pk__in=own)

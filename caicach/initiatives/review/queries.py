@@ -14,10 +14,15 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, TextField
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, TextField
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from caicach.core import clock
 from caicach.core.models import User
 from caicach.core.permissions import can, principal
+from caicach.core.todos import TodoEntry, TodoItem, count_and_first
 from caicach.initiatives.models import (
     Authorship,
     Campaign,
@@ -33,6 +38,7 @@ from caicach.initiatives.models import (
     Rubric,
     quantize,
 )
+from caicach.initiatives.review.rules import to_score_by
 
 
 def _members() -> QuerySet[CouncilMember]:
@@ -379,3 +385,45 @@ def review_sheet(assignment_id: int) -> QuerySet[ReviewAssignment]:
 
 def sheet_scores(assignment: ReviewAssignment) -> dict[int, Decimal]:
     return dict(ReviewScore.objects.filter(assignment=assignment).values_list("criterion_id", "points"))
+
+
+def sheets_to_score(user: User, limit: int) -> TodoEntry | None:
+    """The home page's "to score" kind: the sheets ``user`` may still score (the ``score``
+    rule's filter), the earliest deadline first, in one query."""
+    where = to_score_by(user)
+    if where == Q(pk__in=[]):
+        return None
+    sheets = (
+        ReviewAssignment.objects.filter(where)
+        .select_related("initiative", "member__council")
+        .order_by(F("member__council__scoring_deadline").asc(nulls_last=True), "initiative__title", "pk")
+    )
+    count, rows = count_and_first(sheets, limit)
+    today = clock.today()
+    items = []
+    for sheet in rows:
+        council = sheet.member.council
+        deadline = council.scoring_deadline
+        detail = council.name
+        if deadline is not None:
+            detail = _("%(council)s, hạn chấm %(day)s") % {
+                "council": council.name,
+                "day": f"{deadline:%d/%m/%Y}",
+            }
+        items.append(
+            TodoItem(
+                label=sheet.initiative.title,
+                url=reverse("initiatives:review_score", args=[sheet.pk]),
+                detail=detail,
+                late=deadline is not None and deadline < today,
+            )
+        )
+    late = sum(1 for item in items if item.late)
+    return TodoEntry(
+        key="initiatives.score",
+        title=gettext_lazy("Hồ sơ sáng kiến chờ bạn chấm điểm"),
+        count=count,
+        items=items,
+        more_url=reverse("initiatives:review_mine"),
+        late_count=late,
+    )

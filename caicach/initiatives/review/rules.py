@@ -9,11 +9,13 @@ a conflict of interest neither scores nor sees the results of that dossier."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core.audit.queries import register_action_labels, register_object_url
-from caicach.core.models import Role
-from caicach.core.permissions import Principal, can, global_rule, rule
+from caicach.core.models import Role, User
+from caicach.core.permissions import Principal, can, global_rule, principal, rule
 from caicach.initiatives.models import (
     Council,
     CouncilMember,
@@ -149,6 +151,21 @@ def _declare_conflict(who: Principal, assignment: ReviewAssignment) -> bool:
         and not assignment.excluded
         and assignment.submitted_at is None
         and assignment.member.council.round_status == RoundStatus.OPEN
+    )
+
+
+def to_score_by(user: User | AnonymousUser) -> Q:
+    """The sheets ``user`` may still score (on ``ReviewAssignment``): the ``score`` rule as a
+    filter, for the to-do lists (a test keeps the two in step)."""
+    who = principal(user)
+    if who is None:
+        return Q(pk__in=[])
+    return Q(
+        member__user_id=who.user.pk,
+        excluded=False,
+        submitted_at__isnull=True,
+        member__council__round_status=RoundStatus.OPEN,
+        initiative__status=InitiativeStatus.IN_REVIEW,
     )
 
 

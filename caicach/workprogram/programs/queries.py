@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.fields import BooleanField
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from caicach.core import clock
 from caicach.core import search as fulltext
 from caicach.core.models import Membership, Role, Unit, User
-from caicach.core.months import first_of_month, overdue_threshold
+from caicach.core.months import first_of_month, month_label, overdue_threshold
 from caicach.core.permissions import COMMITTEE_KINDS, principal, subtree_ids, units_answering_to
+from caicach.core.todos import TodoEntry, TodoItem, count_and_first
 from caicach.workprogram.models import (
     AdjustmentRequest,
     ItemStatus,
@@ -26,7 +34,14 @@ from caicach.workprogram.models import (
     WorkProgram,
     WorkProgramSettings,
 )
-from caicach.workprogram.programs.rules import items_for, programs_for, requests_for
+from caicach.workprogram.programs.rules import (
+    items_for,
+    led_by_units_of,
+    pending_in_office,
+    programs_for,
+    requests_for,
+    to_decide_by,
+)
 
 # The "overdue" pseudo-status of the program page's filter (never stored).
 OVERDUE = "overdue"
@@ -198,3 +213,106 @@ def unit_heads(unit_ids: set[int] | list[int]) -> QuerySet[User]:
         "user_id"
     )
     return User.objects.filter(pk__in=head_ids, is_active=True)
+
+
+# --- The home page's to-do kinds ---------------------------------------------------------------------
+
+
+def _requests_entry(key: str, title: str | Promise, where: Q, limit: int) -> TodoEntry | None:
+    if where == Q(pk__in=[]):
+        return None  # the person holds no role for this kind: no query at all
+    requests = (
+        AdjustmentRequest.objects.filter(where)
+        .select_related("item", "lead_unit")
+        .order_by("created_at", "pk")  # the one waiting longest first
+    )
+    count, rows = count_and_first(requests, limit)
+    items = [
+        TodoItem(
+            label=str(request),
+            url=reverse("workprogram:request_detail", args=[request.pk]),
+            detail=_("%(unit)s, gửi ngày %(day)s")
+            % {
+                "unit": request.lead_unit.short_name or request.lead_unit.name,
+                "day": f"{timezone.localdate(request.created_at):%d/%m/%Y}",
+            },
+        )
+        for request in rows
+    ]
+    more_url = reverse("workprogram:request_list") + "?" + urlencode({"status": RequestStatus.PENDING})
+    return TodoEntry(key=key, title=title, count=count, items=items, more_url=more_url)
+
+
+def requests_to_decide(user: User, limit: int) -> TodoEntry | None:
+    """The requests addressed to ``user`` as supervising leader, still undecided."""
+    return _requests_entry(
+        "workprogram.decide", gettext_lazy("Đề nghị điều chỉnh chờ bạn quyết định"), to_decide_by(user), limit
+    )
+
+
+def requests_in_office(user: User, limit: int) -> TodoEntry | None:
+    """The undecided requests of the programs ``user``'s Office keeps (the Office follows
+    them up with the leaders, seed 001)."""
+    return _requests_entry(
+        "workprogram.follow_requests",
+        gettext_lazy("Đề nghị điều chỉnh chờ lãnh đạo quyết định"),
+        pending_in_office(user),
+        limit,
+    )
+
+
+def overdue_q_by_committee(today: datetime.date) -> Q:
+    """``overdue_q`` for items of any program, each with the grace days its committee set:
+    one query reads the grace values in use (a handful), the committees stay a subquery."""
+    default = WorkProgramSettings._meta.get_field("overdue_grace_days").get_default()
+    custom = WorkProgramSettings.objects.exclude(overdue_grace_days=default)
+    where = overdue_q(today, default) & ~Q(program__issuing_unit__in=custom.values("unit_id"))
+    for grace in custom.order_by().values_list("overdue_grace_days", flat=True).distinct():
+        committees = WorkProgramSettings.objects.filter(overdue_grace_days=grace).values("unit_id")
+        where |= overdue_q(today, grace) & Q(program__issuing_unit__in=committees)
+    return where
+
+
+def overdue_items_of_units(user: User, limit: int) -> TodoEntry | None:
+    """The overdue items led by the units where ``user`` records submissions (head or
+    staff), the oldest first."""
+    where = led_by_units_of(user)
+    if where == Q(pk__in=[]):
+        return None
+    today = clock.today()
+    items = (
+        ProgramItem.objects.filter(where)
+        .filter(overdue_q_by_committee(today))
+        .select_related("lead_unit", "program")
+        .only("pk", "title", "due_month", "program__title", "lead_unit__name", "lead_unit__short_name")
+        .order_by("due_month", "position", "pk")
+    )
+    count, rows = count_and_first(items, limit)
+    entries = [
+        TodoItem(
+            label=item.title,
+            url=reverse("workprogram:item_detail", args=[item.pk]),
+            detail=_("%(unit)s, hạn trình tháng %(month)s")
+            % {
+                "unit": item.lead_unit.short_name or item.lead_unit.name,
+                "month": month_label(item.due_month),
+            },
+            late=True,
+        )
+        for item in rows
+    ]
+    more_url = ""
+    if rows and len({(row.program_id, row.lead_unit_id) for row in rows}) == 1:
+        more_url = (
+            reverse("workprogram:program_detail", args=[rows[0].program_id])
+            + "?"
+            + urlencode({"status": OVERDUE, "lead_unit": rows[0].lead_unit_id})
+        )
+    return TodoEntry(
+        key="workprogram.overdue_items",
+        title=gettext_lazy("Nội dung quá hạn chưa trình của đơn vị"),
+        count=count,
+        items=entries,
+        more_url=more_url,
+        late_count=count,
+    )

@@ -217,3 +217,39 @@ def requests_for(user: User | AnonymousUser) -> QuerySet[AdjustmentRequest]:
         | Q(leader=who.user)
         | Q(requested_by=who.user)
     )
+
+
+# --- The rules as filters, for the to-do lists ------------------------------------------------------
+#
+# Each is the role branch of a rule above (a test keeps each pair in step); the administrator's
+# bypass is left out, so an administrator's home page does not carry every unit's work.
+
+
+def to_decide_by(user: User | AnonymousUser) -> Q:
+    """The requests waiting for ``user``'s decision as their supervising leader: the
+    ``decide`` rule."""
+    who = principal(user)
+    if who is None or not who.has_role(Role.LEADER):
+        return Q(pk__in=[])
+    return Q(status=RequestStatus.PENDING, leader_id=who.user.pk)
+
+
+def pending_in_office(user: User | AnonymousUser) -> Q:
+    """The requests awaiting a leader's decision in the programs ``user``'s Office keeps
+    (the Office branch of the request's ``view`` rule): the Office follows them up."""
+    who = principal(user)
+    held = who.units_with_role(Role.OFFICE_OFFICER) if who is not None else set()
+    if not held:
+        return Q(pk__in=[])
+    programs = WorkProgram.objects.filter(issuing_unit__in=jurisdiction_subtree(held)).values("pk")
+    return Q(status=RequestStatus.PENDING, program_id__in=programs)
+
+
+def led_by_units_of(user: User | AnonymousUser) -> Q:
+    """The items whose submission ``user`` may record as head or staff of the lead unit
+    (the unit branch of the ``submit`` rule)."""
+    who = principal(user)
+    units = who.units_with_role(*UNIT_ROLES) if who is not None else set()
+    if not units:
+        return Q(pk__in=[])
+    return Q(lead_unit_id__in=units)

@@ -10,13 +10,17 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from caicach.core import clock
 from caicach.core.calendar import queries as calendar
-from caicach.core.models import Unit, UnitKind
+from caicach.core.models import Unit, UnitKind, User
 from caicach.core.months import month_label
+from caicach.core.todos import TodoEntry, TodoItem, count_and_first
 from caicach.workprogram.models import (
     ItemStatus,
     LineStatus,
@@ -26,10 +30,11 @@ from caicach.workprogram.models import (
     ProgramItem,
     ReportStatus,
     WorkProgram,
+    WorkProgramSettings,
 )
 from caicach.workprogram.programs.queries import settings_for
 from caicach.workprogram.reports import kpis
-from caicach.workprogram.reports.rules import expected_units
+from caicach.workprogram.reports.rules import expected_units, filing_unit_ids
 
 # --- Periods and deadlines ----------------------------------------------------------------------
 
@@ -406,4 +411,68 @@ def summary_data(program: WorkProgram, period: datetime.date, *, as_of: datetime
         recommendations=[
             UnitText(unit_by_id[r.unit_id], r.recommendations) for r in reports if r.recommendations
         ],
+    )
+
+
+# --- The home page's to-do kind ------------------------------------------------------------------
+
+
+def reports_due(user: User, limit: int) -> TodoEntry | None:
+    """This month's reports not yet sent by the units where ``user`` files them, each with
+    its last on-time day (the committee's report day, moved by the working-day calendar)
+    and whether that day has passed: one grouped query for the (program, unit) pairs."""
+    units = filing_unit_ids(user)
+    if not units:
+        return None
+    today = clock.today()
+    period = today.replace(day=1)
+    sent = MonthlyReport.objects.filter(
+        program_id=OuterRef("program_id"),
+        unit_id=OuterRef("lead_unit_id"),
+        period=period,
+        status=ReportStatus.SUBMITTED,
+    )
+    default_day = WorkProgramSettings._meta.get_field("report_day").get_default()
+    report_day = WorkProgramSettings.objects.filter(unit_id=OuterRef("program__issuing_unit_id")).values(
+        "report_day"
+    )[:1]
+    # The units expected to report (``expected_units``: lead units of items not withdrawn).
+    pairs = (
+        ProgramItem.objects.filter(program__year=period.year, lead_unit_id__in=sorted(units))
+        .exclude(status=ItemStatus.WITHDRAWN)
+        .exclude(Exists(sent))
+        .values("program_id", "lead_unit_id", "program__title", "lead_unit__name", "lead_unit__short_name")
+        .annotate(items=Count("pk"), report_day=Coalesce(Subquery(report_day), default_day))
+        .order_by("program_id", "lead_unit_id")
+    )
+    count, rows = count_and_first(pairs, limit)
+    items = []
+    late = 0
+    for row in rows:
+        due = report_due_date(WorkProgram(pk=row["program_id"]), period, row["report_day"])
+        is_late = today > due
+        late += is_late
+        unit = row["lead_unit__short_name"] or row["lead_unit__name"]
+        items.append(
+            TodoItem(
+                label=_("Báo cáo tháng %(month)s: %(program)s")
+                % {"month": month_label(period), "program": row["program__title"]},
+                url=report_form_url(
+                    MonthlyReport(program_id=row["program_id"], unit_id=row["lead_unit_id"], period=period)
+                ),
+                detail=(
+                    _("%(unit)s, hạn gửi đã qua: hết ngày %(day)s")
+                    if is_late
+                    else _("%(unit)s, hạn gửi: hết ngày %(day)s")
+                )
+                % {"unit": unit, "day": f"{due:%d/%m/%Y}"},
+                late=is_late,
+            )
+        )
+    return TodoEntry(
+        key="workprogram.reports_due",
+        title=gettext_lazy("Báo cáo tháng cần gửi"),
+        count=count,
+        items=items,
+        late_count=late,
     )

@@ -137,3 +137,11 @@ def expected_units(program: WorkProgram) -> QuerySet[Unit]:
         .values("lead_unit_id")
     )
     return Unit.objects.filter(pk__in=lead_ids).order_by("code")
+
+
+def filing_unit_ids(user: User | AnonymousUser) -> set[int]:
+    """The units whose reports ``user`` files as head or staff: the role branch of the
+    ``workprogram.file_report`` rule, for the to-do lists (the administrator's bypass left
+    out: their home page does not carry every unit's reports)."""
+    who = principal(user)
+    return who.units_with_role(*UNIT_ROLES) if who is not None else set()

@@ -58,7 +58,9 @@ def test_dashboard_query_count_is_small(
     client: Client, people: People, django_assert_max_num_queries: Any
 ) -> None:
     client.force_login(people.admin)
-    with django_assert_max_num_queries(9):
+    # The to-do kinds anyone may have (sheets to score, dossiers returned to their author)
+    # cost one query each; the kinds of roles the administrator does not hold cost none.
+    with django_assert_max_num_queries(11):
         assert client.get("/").status_code == 200
 
 

@@ -1,0 +1,87 @@
+"""The home page's to-do list: what is waiting for this person, kind by kind (dossiers to
+confirm, requests to decide, reports due...), each a count, the first few rows and a link
+to the page where the work is done.
+
+Core knows no domain app: each app registers its providers with ``register_todo_provider``
+from ``AppConfig.ready``. A provider is a read query of the app (its ``queries.py``) built on
+the app's rules and their list twins (``rules.py``), so the home page never decides access
+on its own; it answers with one aggregate query, whatever the number of rows
+(``count_and_first``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from django.db import models
+from django.db.models import Count, QuerySet, Window
+from django.utils.functional import Promise
+
+from caicach.core.models import User
+
+M = TypeVar("M", bound=models.Model)
+R = TypeVar("R")
+
+# How many rows of each kind the home page shows; the rest are behind the kind's link.
+FIRST_ROWS = 5
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    label: str
+    url: str
+    detail: str = ""  # a second line: the unit, the deadline
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class TodoEntry:
+    """One kind of work waiting for the person: ``count`` rows, the first of them in
+    ``items``; ``title`` is already in the plural form for ``count``."""
+
+    key: str
+    title: str | Promise
+    count: int
+    items: list[TodoItem] = field(default_factory=list)
+    more_url: str = ""  # the list holding every row of the kind, when there is one
+    late_count: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.items)
+
+
+TodoProvider = Callable[[User, int], "TodoEntry | None"]
+_providers: dict[str, tuple[int, TodoProvider]] = {}
+
+
+def register_todo_provider(key: str, provider: TodoProvider, *, order: int) -> None:
+    """Add (or replace) the provider of one kind; ``order`` places it on the page."""
+    _providers[key] = (order, provider)
+
+
+def registered() -> dict[str, TodoProvider]:
+    return {key: provider for key, (_order, provider) in _providers.items()}
+
+
+def todos_for(user: User, *, limit: int = FIRST_ROWS) -> list[TodoEntry]:
+    """The kinds with something waiting for ``user``, in the registered order."""
+    entries: list[TodoEntry] = []
+    for _order, provider in sorted(_providers.values(), key=lambda entry: entry[0]):
+        entry = provider(user, limit)
+        if entry is not None and entry.count:
+            entries.append(entry)
+    return entries
+
+
+def count_and_first(queryset: QuerySet[M, R], limit: int) -> tuple[int, list[R]]:
+    """The number of rows of ``queryset`` and its first ``limit`` rows, in one query: the
+    total is a window over the whole result (after any grouping), computed before the
+    LIMIT applies. Works on model rows and on ``values()`` rows alike."""
+    rows = list(queryset.annotate(todo_total=Window(Count("*")))[:limit])
+    if not rows:
+        return 0, rows
+    first = rows[0]
+    total = first["todo_total"] if isinstance(first, dict) else first.todo_total
+    return int(total), rows
