@@ -15,7 +15,7 @@ import pytest
 from django.db.models import Q
 from django.test import Client
 
-from caicach.core.models import User
+from caicach.core.models import Role, User
 from caicach.core.permissions import can
 from caicach.initiatives.dossiers.rules import returned_to, to_confirm_by, to_receive_by
 from caicach.initiatives.models import Initiative, InitiativeStatus, ReviewAssignment
@@ -23,6 +23,7 @@ from caicach.initiatives.review.rules import to_score_by
 from caicach.initiatives.review.services import review_assign, review_submit
 from caicach.initiatives.workflow.services import initiative_accept, initiative_confirm, initiative_return
 from tests.conftest import Org, People
+from tests.core.factories import person
 from tests.initiatives.factories import complete_draft, make_board, make_dossier, province_campaign, submit
 from tests.initiatives.test_access_matrix import campaign, cast  # noqa: F401  (fixtures)
 from tests.initiatives.test_access_matrix import make_dossier as make_matrix_dossier
@@ -102,6 +103,8 @@ def test_a_dossier_waits_on_its_unit_heads_home_page_until_confirmed_then_on_the
     assert todo_keys(client, people.unit_head) == {"initiatives.confirm": [url]}
     for persona in ("unit_staff", "reform_officer", "office_officer", "council_member", "leader", "outsider"):
         assert "initiatives.confirm" not in todo_keys(client, getattr(people, persona)), persona
+    other_head = person("truong.xa", org.commune, Role.UNIT_HEAD)  # the head of another unit
+    assert "initiatives.confirm" not in todo_keys(client, other_head)
 
     initiative_confirm(initiative=dossier, actor=people.unit_head)
     assert "initiatives.confirm" not in todo_keys(client, people.unit_head)
@@ -116,6 +119,9 @@ def test_a_dossier_waits_on_its_unit_heads_home_page_until_confirmed_then_on_the
         "admin",
     ):
         assert "initiatives.receive" not in todo_keys(client, getattr(people, persona)), persona
+    # The district's reform officer: the dossier went to the province's campaign.
+    district_officer = person("huyen.cchc", org.district_home_affairs, Role.REFORM_OFFICER)
+    assert "initiatives.receive" not in todo_keys(client, district_officer)
 
     initiative_accept(initiative=dossier, actor=people.reform_officer)
     assert "initiatives.receive" not in todo_keys(client, people.reform_officer)
