@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.db import models
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils.functional import Promise
 
 from caicach.core.models import User
@@ -25,6 +25,9 @@ R = TypeVar("R")
 
 # How many rows of each kind the home page shows; the rest are behind the kind's link.
 FIRST_ROWS = 5
+
+# The filter of a kind the person holds no role for: its provider answers None without a query.
+NOTHING = Q(pk__in=[])
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,8 @@ class TodoItem:
 
 @dataclass(frozen=True)
 class TodoEntry:
-    """One kind of work waiting for the person: ``count`` rows, the first of them in
-    ``items``; ``title`` is already in the plural form for ``count``."""
+    """One kind of work waiting for the person: ``count`` rows in all, the first of them in
+    ``items`` (the page shows ``title`` with the count beside it)."""
 
     key: str
     title: str | Promise

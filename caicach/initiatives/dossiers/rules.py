@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from caicach.core.models import Role, User
 from caicach.core.permissions import Principal, global_rule, jurisdiction_subtree, principal, rule
+from caicach.core.todos import NOTHING
 from caicach.initiatives.models import (
     Authorship,
     Campaign,
@@ -226,8 +227,6 @@ def initiatives_visible_to(user: User | AnonymousUser) -> Q | None:
 #
 # Each is the role branch of a rule above (a test keeps each pair in step); the administrator's
 # bypass is left out, so an administrator's home page does not carry every unit's work.
-
-NOTHING = Q(pk__in=[])
 
 
 def to_confirm_by(user: User | AnonymousUser) -> Q:

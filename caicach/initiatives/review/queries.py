@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from caicach.core import clock
 from caicach.core.models import User
 from caicach.core.permissions import can, principal
-from caicach.core.todos import TodoEntry, TodoItem, count_and_first
+from caicach.core.todos import NOTHING, TodoEntry, TodoItem, count_and_first
 from caicach.initiatives.models import (
     Authorship,
     Campaign,
@@ -391,7 +391,7 @@ def sheets_to_score(user: User, limit: int) -> TodoEntry | None:
     """The home page's "to score" kind: the sheets ``user`` may still score (the ``score``
     rule's filter), the earliest deadline first, in one query."""
     where = to_score_by(user)
-    if where == Q(pk__in=[]):
+    if where == NOTHING:
         return None
     sheets = (
         ReviewAssignment.objects.filter(where)

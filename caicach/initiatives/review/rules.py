@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from caicach.core.audit.queries import register_action_labels, register_object_url
 from caicach.core.models import Role, User
 from caicach.core.permissions import Principal, can, global_rule, principal, rule
+from caicach.core.todos import NOTHING
 from caicach.initiatives.models import (
     Council,
     CouncilMember,
@@ -159,7 +160,7 @@ def to_score_by(user: User | AnonymousUser) -> Q:
     filter, for the to-do lists (a test keeps the two in step)."""
     who = principal(user)
     if who is None:
-        return Q(pk__in=[])
+        return NOTHING
     return Q(
         member__user_id=who.user.pk,
         excluded=False,

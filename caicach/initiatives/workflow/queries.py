@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from caicach.core.models import User
-from caicach.core.todos import TodoEntry, TodoItem, count_and_first
-from caicach.initiatives.dossiers.rules import NOTHING, returned_to, to_confirm_by, to_receive_by
+from caicach.core.todos import NOTHING, TodoEntry, TodoItem, count_and_first
+from caicach.initiatives.dossiers.rules import returned_to, to_confirm_by, to_receive_by
 from caicach.initiatives.models import Initiative, InitiativeStatus
 
 

@@ -25,7 +25,7 @@ from caicach.core import search as fulltext
 from caicach.core.models import Membership, Role, Unit, User
 from caicach.core.months import first_of_month, month_label, overdue_threshold
 from caicach.core.permissions import COMMITTEE_KINDS, principal, subtree_ids, units_answering_to
-from caicach.core.todos import TodoEntry, TodoItem, count_and_first
+from caicach.core.todos import NOTHING, TodoEntry, TodoItem, count_and_first
 from caicach.workprogram.models import (
     AdjustmentRequest,
     ItemStatus,
@@ -219,7 +219,7 @@ def unit_heads(unit_ids: set[int] | list[int]) -> QuerySet[User]:
 
 
 def _requests_entry(key: str, title: str | Promise, where: Q, limit: int) -> TodoEntry | None:
-    if where == Q(pk__in=[]):
+    if where == NOTHING:
         return None  # the person holds no role for this kind: no query at all
     requests = (
         AdjustmentRequest.objects.filter(where)
@@ -277,7 +277,7 @@ def overdue_items_of_units(user: User, limit: int) -> TodoEntry | None:
     """The overdue items led by the units where ``user`` records submissions (head or
     staff), the oldest first."""
     where = led_by_units_of(user)
-    if where == Q(pk__in=[]):
+    if where == NOTHING:
         return None
     today = clock.today()
     items = (

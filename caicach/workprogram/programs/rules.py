@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 
 from caicach.core.models import Role, Unit, UnitAncestry, UnitKind, User
 from caicach.core.permissions import Principal, global_rule, jurisdiction_subtree, principal, rule
+from caicach.core.todos import NOTHING
 from caicach.workprogram.models import AdjustmentRequest, ProgramItem, RequestStatus, WorkProgram
 
 UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
@@ -230,7 +231,7 @@ def to_decide_by(user: User | AnonymousUser) -> Q:
     ``decide`` rule."""
     who = principal(user)
     if who is None or not who.has_role(Role.LEADER):
-        return Q(pk__in=[])
+        return NOTHING
     return Q(status=RequestStatus.PENDING, leader_id=who.user.pk)
 
 
@@ -240,7 +241,7 @@ def pending_in_office(user: User | AnonymousUser) -> Q:
     who = principal(user)
     held = who.units_with_role(Role.OFFICE_OFFICER) if who is not None else set()
     if not held:
-        return Q(pk__in=[])
+        return NOTHING
     programs = WorkProgram.objects.filter(issuing_unit__in=jurisdiction_subtree(held)).values("pk")
     return Q(status=RequestStatus.PENDING, program_id__in=programs)
 
@@ -251,5 +252,5 @@ def led_by_units_of(user: User | AnonymousUser) -> Q:
     who = principal(user)
     units = who.units_with_role(*UNIT_ROLES) if who is not None else set()
     if not units:
-        return Q(pk__in=[])
+        return NOTHING
     return Q(lead_unit_id__in=units)
