@@ -21,7 +21,9 @@ from caicach.workprogram.models import (
     AdjustmentRequest,
     ItemStatus,
     LineStatus,
+    MonthlyReport,
     ProgramItem,
+    ReportStatus,
     RequestStatus,
     WorkProgramSettings,
 )
@@ -55,11 +57,9 @@ def short(unit: Unit) -> str:
     return unit.short_name or unit.name
 
 
-def report_url(scene: Scene, unit: Unit) -> str:
-    return reverse(
-        "workprogram:report_form",
-        kwargs={"pk": scene.program.pk, "unit_id": unit.pk, "year": 2024, "month": 9},
-    )
+def report_url(scene: Scene, unit: Unit, number: int = 9) -> str:
+    place = {"pk": scene.program.pk, "unit_id": unit.pk, "year": 2024, "month": number}
+    return reverse("workprogram:report_form", kwargs=place)
 
 
 def todos(client: Client, user: User) -> dict[str, list[tuple[str, str, bool]]]:
@@ -151,10 +151,27 @@ def send_report(scene: Scene, people: People, org: Org, period: datetime.date) -
     )
 
 
+def sent_before(scene: Scene, units: list[Unit], period: datetime.date) -> None:
+    """The reports of ``units`` for every month of the year before ``period``, sent on time
+    (bare rows: sending is the report services' business)."""
+    for unit in units:
+        for number in range(1, period.month):
+            first = month(number)
+            MonthlyReport.objects.create(
+                program=scene.program,
+                unit=unit,
+                period=first,
+                due_date=report_due_date(scene.program, first),
+                status=ReportStatus.SUBMITTED,
+                submitted_at=datetime.datetime(2024, number, 5, 9, tzinfo=datetime.UTC),
+            )
+
+
 def test_the_months_report_waits_on_the_units_home_page_with_its_working_day_deadline(
     client: Client, scene: Scene, org: Org, people: People
 ) -> None:
     september = month(9)
+    sent_before(scene, [org.science, org.district], september)
     due = report_due_date(scene.program, september)
     # Seed 001: before the 15th. The 14th of September 2024 is a Saturday: the deadline
     # moves to the next working day (Civil Code Art. 148), as the calendar says.
@@ -180,9 +197,28 @@ def test_the_months_report_waits_on_the_units_home_page_with_its_working_day_dea
         assert "workprogram.reports_due" not in todos(client, people.unit_staff)
 
 
+def test_an_earlier_months_missing_report_stays_on_the_list_as_late(
+    client: Client, scene: Scene, org: Org, people: People
+) -> None:
+    sent_before(scene, [org.science], month(9))
+    MonthlyReport.objects.filter(unit=org.science, period=month(8)).delete()
+    science = short(org.science)
+    with on_day(datetime.date(2024, 9, 10)):
+        client.force_login(people.unit_head)
+        (entry,) = [e for e in client.get("/").context["todos"] if e.key == "workprogram.reports_due"]
+    # The most recent month first: September's (not yet due), then August's (due 14/08).
+    assert [(item.url, item.detail, item.late) for item in entry.items] == [
+        (report_url(scene, org.science), f"{science}, hạn gửi: hết ngày 16/09/2024", False),
+        (report_url(scene, org.science, 8), f"{science}, hạn gửi đã qua: hết ngày 14/08/2024", True),
+    ]
+    assert (entry.count, entry.late_count) == (2, 1)
+    assert entry.more_url == reverse("workprogram:report_list", args=[scene.program.pk])
+
+
 def test_the_reports_deadline_follows_the_committees_report_day(
     client: Client, scene: Scene, org: Org, people: People
 ) -> None:
+    sent_before(scene, [org.science], month(9))
     WorkProgramSettings.objects.create(unit=org.province, report_day=10)
     science = short(org.science)
     with on_day(datetime.date(2024, 9, 10)):

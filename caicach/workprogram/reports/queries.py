@@ -7,6 +7,7 @@ import calendar as pycalendar
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -20,7 +21,7 @@ from caicach.core import clock
 from caicach.core.calendar import queries as calendar
 from caicach.core.models import Unit, UnitKind, User
 from caicach.core.months import month_label
-from caicach.core.todos import TodoEntry, TodoItem, count_and_first
+from caicach.core.todos import TodoEntry, TodoItem
 from caicach.workprogram.models import (
     ItemStatus,
     LineStatus,
@@ -418,61 +419,75 @@ def summary_data(program: WorkProgram, period: datetime.date, *, as_of: datetime
 
 
 def reports_due(user: User, limit: int) -> TodoEntry | None:
-    """This month's reports not yet sent by the units where ``user`` files them, each with
-    its last on-time day (the committee's report day, moved by the working-day calendar)
-    and whether that day has passed: one grouped query for the (program, unit) pairs."""
+    """The reports of this year not yet sent by the units where ``user`` files them — this
+    month's, and any earlier month's still missing (what the Office's table shows as
+    missing) — each with its last on-time day (the committee's report day, moved by the
+    working-day calendar) and whether that day has passed; the most recent month first.
+
+    One query: the (program, unit) pairs the person reports for — a handful, whatever the
+    number of months — each with one EXISTS per month of the year so far."""
     units = filing_unit_ids(user)
     if not units:
         return None
     today = clock.today()
-    period = today.replace(day=1)
-    sent = MonthlyReport.objects.filter(
-        program_id=OuterRef("program_id"),
-        unit_id=OuterRef("lead_unit_id"),
-        period=period,
-        status=ReportStatus.SUBMITTED,
-    )
+    months = [datetime.date(today.year, number, 1) for number in range(1, today.month + 1)]
     default_day = WorkProgramSettings._meta.get_field("report_day").get_default()
     report_day = WorkProgramSettings.objects.filter(unit_id=OuterRef("program__issuing_unit_id")).values(
         "report_day"
     )[:1]
+    sent = {
+        f"sent_{month.month}": Exists(
+            MonthlyReport.objects.filter(
+                program_id=OuterRef("program_id"),
+                unit_id=OuterRef("lead_unit_id"),
+                period=month,
+                status=ReportStatus.SUBMITTED,
+            )
+        )
+        for month in months
+    }
     # The units expected to report (``expected_units``: lead units of items not withdrawn).
     pairs = (
-        ProgramItem.objects.filter(program__year=period.year, lead_unit_id__in=sorted(units))
+        ProgramItem.objects.filter(program__year=today.year, lead_unit_id__in=sorted(units))
         .exclude(status=ItemStatus.WITHDRAWN)
-        .exclude(Exists(sent))
         .values("program_id", "lead_unit_id", "program__title", "lead_unit__name", "lead_unit__short_name")
-        .annotate(items=Count("pk"), report_day=Coalesce(Subquery(report_day), default_day))
+        .annotate(items=Count("pk"), report_day=Coalesce(Subquery(report_day), default_day), **sent)
         .order_by("program_id", "lead_unit_id")
     )
-    count, rows = count_and_first(pairs, limit)
+    due: list[tuple[datetime.date, datetime.date, dict[str, Any]]] = [
+        (report_due_date(WorkProgram(pk=pair["program_id"]), month, pair["report_day"]), month, pair)
+        for pair in pairs
+        for month in months
+        if not pair[f"sent_{month.month}"]
+    ]
+    due.sort(key=lambda entry: (entry[0], entry[2]["program_id"], entry[2]["lead_unit_id"]), reverse=True)
     items = []
-    late = 0
-    for row in rows:
-        due = report_due_date(WorkProgram(pk=row["program_id"]), period, row["report_day"])
-        is_late = today > due
-        late += is_late
-        unit = row["lead_unit__short_name"] or row["lead_unit__name"]
+    for deadline, month, pair in due[:limit]:
+        is_late = today > deadline
+        unit = pair["lead_unit__short_name"] or pair["lead_unit__name"]
         items.append(
             TodoItem(
                 label=_("Báo cáo tháng %(month)s: %(program)s")
-                % {"month": month_label(period), "program": row["program__title"]},
+                % {"month": month_label(month), "program": pair["program__title"]},
                 url=report_form_url(
-                    MonthlyReport(program_id=row["program_id"], unit_id=row["lead_unit_id"], period=period)
+                    MonthlyReport(program_id=pair["program_id"], unit_id=pair["lead_unit_id"], period=month)
                 ),
                 detail=(
                     _("%(unit)s, hạn gửi đã qua: hết ngày %(day)s")
                     if is_late
                     else _("%(unit)s, hạn gửi: hết ngày %(day)s")
                 )
-                % {"unit": unit, "day": f"{due:%d/%m/%Y}"},
+                % {"unit": unit, "day": f"{deadline:%d/%m/%Y}"},
                 late=is_late,
             )
         )
+    programs = {pair["program_id"] for _deadline, _month, pair in due}
+    more_url = reverse("workprogram:report_list", args=[programs.pop()]) if len(programs) == 1 else ""
     return TodoEntry(
         key="workprogram.reports_due",
         title=gettext_lazy("Báo cáo tháng cần gửi"),
-        count=count,
+        count=len(due),
         items=items,
-        late_count=late,
+        more_url=more_url,
+        late_count=sum(1 for deadline, _month, _pair in due if today > deadline),
     )
