@@ -166,6 +166,10 @@ class AuthorForm(Form):
         field.set_accounts(accounts or {}, account_choices or [("", str(NO_ACCOUNT))])
 
     def is_blank(self) -> bool:
+        # A row whose only entry was refused (a birth date "31/02/1990") is not blank: the
+        # table is still judged with it, so its share counts towards the total.
+        if self.errors:
+            return False
         data = getattr(self, "cleaned_data", {})
         return not any(data.get(name) for name in AUTHOR_ROW_FIELDS)
 
@@ -193,8 +197,9 @@ class BaseAuthorFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         ]
 
     def clean(self) -> None:
-        if any(self.errors):
-            return
+        # The table is judged even when a row has a refused field, so a bad birth date and
+        # shares not summing to 100 are reported in the same response; a refused field
+        # counts as empty, and the table's message about that same field is not repeated.
         kept = self.kept_forms()
         try:
             validate_authors(self.rows())
@@ -203,7 +208,10 @@ class BaseAuthorFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
             for error in exc.error_list:
                 row = (error.params or {}).get("row")
                 if isinstance(row, int) and 1 <= row <= len(kept):
-                    kept[row - 1].add_error(None, error)
+                    form = kept[row - 1]
+                    if error.code in form.errors or (error.code == "name" and "full_name" in form.errors):
+                        continue
+                    form.add_error(None, error)
                 else:
                     table_errors.append(error)
             if len(table_errors) < len(exc.error_list):
