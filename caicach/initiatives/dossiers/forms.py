@@ -4,6 +4,7 @@ the attachment upload. They check each field; the services check the dossier as 
 
 from __future__ import annotations
 
+import decimal
 from typing import Any
 
 from django import forms
@@ -190,6 +191,23 @@ class BaseAuthorFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
                 continue
             kept.append(form)
         return kept
+
+    def share_total(self) -> str:
+        """The sum of the shares as typed in the rows still in the table ("90", "99,5"), for
+        the running total under the table; the page's script keeps it current as one types,
+        and without the script it is the total of the table as last sent."""
+        total = decimal.Decimal(0)
+        for form in self.forms:
+            if form["DELETE"].value():
+                continue
+            raw = str(form["share"].value() or "").strip().replace(",", ".")
+            try:
+                share = decimal.Decimal(raw) if raw else decimal.Decimal(0)
+            except decimal.InvalidOperation:
+                continue
+            if share.is_finite():
+                total += share
+        return format(total.normalize(), "f").replace(".", ",")
 
     def rows(self) -> list[dict[str, Any]]:
         return [
