@@ -156,6 +156,8 @@ def key_columns_stay_on_screen_and_wide_tables_scroll_in_their_frame(browser: An
                 kpi = page.locator(".kpi-table")
                 if kpi.count():
                     frame = page.locator(".table-wrap:has(.kpi-table)")
-                    assert frame.evaluate("el => el.scrollWidth <= el.clientWidth"), "the ranking fits a laptop"
+                    assert frame.evaluate("el => el.scrollWidth <= el.clientWidth"), (
+                        "the ranking fits a laptop"
+                    )
     finally:
         context.close()

@@ -58,12 +58,20 @@ def test_formset_rows_are_numbered_and_the_table_error_links_to_the_first_row() 
     formset = RowFormSet(data)
     entries = summary_entries([None, formset])
     assert entries[0] == SummaryEntry("Tổng phải bằng 100%.", "id_form-0-name")
-    assert SummaryEntry("Dòng 2 · Ngày sinh: " + str(VietnameseDateField.default_error_messages["invalid"]), "id_form-1-born") in entries
+    assert (
+        SummaryEntry(
+            "Dòng 2 · Ngày sinh: " + str(VietnameseDateField.default_error_messages["invalid"]),
+            "id_form-1-born",
+        )
+        in entries
+    )
     assert any(e.message.startswith("Dòng 2 · Họ và tên: ") and e.anchor == "id_form-1-name" for e in entries)
 
 
 def test_an_unbound_or_valid_form_shows_nothing() -> None:
-    html = Template("{% load error_summary %}{% error_summary form %}").render(Context({"form": PersonForm()}))
+    html = Template("{% load error_summary %}{% error_summary form %}").render(
+        Context({"form": PersonForm()})
+    )
     assert html.strip() == ""
 
 

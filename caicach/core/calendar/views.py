@@ -37,6 +37,7 @@ def year_bounds() -> tuple[int, int]:
     first, last = min(span[0], this_year) - 1, max(span[1], this_year) + 1
     return max(first, FIRST_YEAR), min(last, LAST_YEAR)
 
+
 WEEKDAY_NAMES = (
     gettext_lazy("Thứ Hai"),
     gettext_lazy("Thứ Ba"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms, template
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -47,17 +47,17 @@ def _form_entries(form: forms.BaseForm, row: int | None = None) -> list[SummaryE
         return []
     entries: list[SummaryEntry] = []
     prefix = _("Dòng %(row)s") % {"row": row} + " · " if row is not None else ""
-    non_field = form.errors.as_data().get(forms.forms.NON_FIELD_ERRORS, [])
+    non_field = form.errors.as_data().get(NON_FIELD_ERRORS, [])
     for error in non_field:
         for message in error.messages:
             anchor = _non_field_anchor(form, error) or (_first_field_anchor(form) if row is not None else "")
             entries.append(SummaryEntry(message, anchor))
     for field in form:
         if field.is_hidden:
-            entries.extend(SummaryEntry(str(message), "") for message in field.errors)
+            entries.extend(SummaryEntry(str(problem), "") for problem in field.errors)
             continue
-        for message in field.errors:
-            entries.append(SummaryEntry(f"{prefix}{field.label}: {message}", _field_anchor(field)))
+        for problem in field.errors:
+            entries.append(SummaryEntry(f"{prefix}{field.label}: {problem}", _field_anchor(field)))
     return entries
 
 

@@ -478,7 +478,11 @@ def test_year_links_stop_one_year_beyond_the_years_with_notice_days(client: Clie
         assert client.get(reverse("calendar_year", args=[1500])).status_code == 404
         # A notice day in 2029 (an admin's override) opens the years up to 2030.
         calendar_day_set(
-            actor=people.admin, date=D(2029, 1, 2), kind=CalendarDayKind.DAY_OFF, description="Nghỉ", source="Thử"
+            actor=people.admin,
+            date=D(2029, 1, 2),
+            kind=CalendarDayKind.DAY_OFF,
+            description="Nghỉ",
+            source="Thử",
         )
         assert links(2029) == (True, True)
         assert links(2030) == (True, False)

@@ -15,7 +15,28 @@ import pytest
 from caicach.initiatives.dossiers import queries
 from caicach.initiatives.dossiers.queries import compare_snapshots, word_diff
 
-VOCABULARY = "của và các cơ quan đơn vị thực hiện cải cách hành chính trong năm theo kế hoạch được giao".split()
+VOCABULARY = [
+    "của",
+    "và",
+    "các",
+    "cơ",
+    "quan",
+    "đơn",
+    "vị",
+    "thực",
+    "hiện",
+    "cải",
+    "cách",
+    "hành",
+    "chính",
+    "trong",
+    "năm",
+    "theo",
+    "kế",
+    "hoạch",
+    "được",
+    "giao",
+]
 
 
 def long_text(words: int, seed: int, lines: int = 40) -> str:

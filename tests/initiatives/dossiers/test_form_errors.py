@@ -26,14 +26,19 @@ def dossier(org: Org, people: People) -> Initiative:
         eligible_units=[org.science, org.commune],
     )
     co_author = person("dongtacgia", org.commune, Role.UNIT_STAFF, full_name="Đông Thị Huệ")
-    return make_draft(actor=people.unit_staff, unit=org.science, campaign=campaign, authors=seed_authors(co_author))
+    return make_draft(
+        actor=people.unit_staff, unit=org.science, campaign=campaign, authors=seed_authors(co_author)
+    )
 
 
 def summary_links(html: str) -> dict[str, str]:
     """The summary's links as {anchor: text}."""
     match = re.search(r'<div class="error-summary".*?</div>', html, re.S)
     assert match, "no error summary on the page"
-    return {a: re.sub(r"\s+", " ", t).strip() for a, t in re.findall(r'<a href="#([^"]+)">(.*?)</a>', match[0], re.S)}
+    return {
+        a: re.sub(r"\s+", " ", t).strip()
+        for a, t in re.findall(r'<a href="#([^"]+)">(.*?)</a>', match[0], re.S)
+    }
 
 
 def test_a_bad_birth_date_and_shares_missing_100_are_reported_together(
@@ -43,7 +48,9 @@ def test_a_bad_birth_date_and_shares_missing_100_are_reported_together(
     rows[0]["share"] = "20"  # 20 + 30 + 40 = 90
     data = edit_post(dossier, **author_post(rows, initial=3))
     data["authors-1-date_of_birth"] = "31/02/1982"
-    response = login(client, people.unit_staff).post(reverse("initiatives:initiative_edit", args=[dossier.pk]), data)
+    response = login(client, people.unit_staff).post(
+        reverse("initiatives:initiative_edit", args=[dossier.pk]), data
+    )
     assert response.status_code == 200
     html = response.content.decode()
     links = summary_links(html)
@@ -61,7 +68,9 @@ def test_a_future_birth_date_links_to_that_row_s_birth_date(
     data = edit_post(dossier)
     data["authors-2-date_of_birth"] = "01/01/2999"
     data["title"] = ""
-    html = login(client, people.unit_staff).post(reverse("initiatives:initiative_edit", args=[dossier.pk]), data)
+    html = login(client, people.unit_staff).post(
+        reverse("initiatives:initiative_edit", args=[dossier.pk]), data
+    )
     links = summary_links(html.content.decode())
     assert links["id_authors-2-date_of_birth"] == "Dòng 3: ngày sinh không được sau ngày hôm nay."
     assert links["id_title"].startswith("Tên sáng kiến: ")  # the form's own errors come first
@@ -88,7 +97,7 @@ def test_a_page_without_errors_has_no_summary(client: Client, dossier: Initiativ
 def test_adding_a_row_judges_nothing_yet(client: Client, dossier: Initiative, people: People) -> None:
     data = edit_post(dossier, add_author="1")
     data["authors-1-date_of_birth"] = "31/02/1982"
-    html = login(client, people.unit_staff).post(reverse("initiatives:initiative_edit", args=[dossier.pk]), data)
+    html = login(client, people.unit_staff).post(
+        reverse("initiatives:initiative_edit", args=[dossier.pk]), data
+    )
     assert "error-summary" not in html.content.decode()
-
-
