@@ -98,3 +98,18 @@ def test_every_page_with_a_posted_form_uses_the_summary() -> None:
         if "error_summary" not in text and "_form_fields.html" not in text:
             missing.append(str(path.relative_to(TEMPLATE_ROOT)))
     assert missing == []
+
+
+def test_every_formset_page_reports_the_table_in_the_summary() -> None:
+    """A page with a formset names it in its summary (the rows' errors and the table's own),
+    and its rows' field includes do not add a second summary of their own."""
+    missing = []
+    for path in TEMPLATE_ROOT.glob("**/templates/**/*.html"):
+        text = path.read_text()
+        match = re.search(r"\{\{ (\w+)\.management_form \}\}", text)
+        if not match or path.name.startswith("_"):
+            continue
+        formset = match[1]
+        if not re.search(r"\{% error_summary [^%]*\b" + formset + r"\b", text):
+            missing.append(str(path.relative_to(TEMPLATE_ROOT)))
+    assert missing == []
