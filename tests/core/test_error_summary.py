@@ -113,3 +113,15 @@ def test_every_formset_page_reports_the_table_in_the_summary() -> None:
         if not re.search(r"\{% error_summary [^%]*\b" + formset + r"\b", text):
             missing.append(str(path.relative_to(TEMPLATE_ROOT)))
     assert missing == []
+
+
+def test_a_row_ticked_for_deletion_is_not_reported() -> None:
+    formset = forms.formset_factory(PersonForm, extra=0, can_delete=True)(
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "0",
+            "form-0-born": "không rõ",
+            "form-0-DELETE": "on",
+        }
+    )
+    assert summary_entries([formset]) == []

@@ -69,6 +69,8 @@ def _formset_entries(formset: forms.BaseFormSet) -> list[SummaryEntry]:  # type:
     anchor = _first_field_anchor(first) if first is not None else ""
     entries.extend(SummaryEntry(str(message), anchor) for message in formset.non_form_errors())
     for number, form in enumerate(formset.forms, start=1):
+        if formset.can_delete and getattr(form, "cleaned_data", {}).get("DELETE"):
+            continue  # a row ticked "Xóa" is not judged by the formset either
         entries.extend(_form_entries(form, row=number))
     return entries
 
