@@ -171,7 +171,7 @@ MB = 1024 * 1024
         (int(20.4 * MB), 20 * MB, "Tệp quá lớn (20,4 MB). Dung lượng tối đa là 20 MB."),
         (20 * MB + 1, 20 * MB, "Tệp quá lớn (20,01 MB). Dung lượng tối đa là 20 MB."),
         (21 * MB, 20 * MB, "Tệp quá lớn (21 MB). Dung lượng tối đa là 20 MB."),
-        (1025, 1024, "Tệp quá lớn (1,1 KB). Dung lượng tối đa là 1 KB."),
+        (1025, 1024, "Tệp quá lớn (1,01 KB). Dung lượng tối đa là 1 KB."),
     ],
 )
 def test_the_size_limit_message_never_contradicts_itself(size: int, limit: int, expected: str) -> None:
