@@ -46,6 +46,9 @@ PRODUCTION = env_str("DJANGO_ENV", "development") == "production"
 # Under pytest: fast hashing and tasks run inline (the test settings, without a second module).
 TESTING = env_bool("CAICACH_TESTING", "pytest" in sys.modules)
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
+# With DEBUG on, Django's English technical error pages only when a developer asks for them;
+# otherwise the users' Vietnamese 403/404/500 pages (see core.middleware.ErrorPagesMiddleware).
+TECHNICAL_ERROR_PAGES = env_bool("DJANGO_TECHNICAL_ERROR_PAGES", False)
 
 if PRODUCTION:
     SECRET_KEY = env_str("DJANGO_SECRET_KEY")
@@ -87,6 +90,9 @@ MIDDLEWARE = [
     # After htmx: an expired session answers an htmx request with HX-Redirect, not a fragment.
     "caicach.core.session_timeout.IdleTimeoutMiddleware",
     "caicach.core.middleware.RequestContextMiddleware",
+    # Our Vietnamese error pages with DEBUG on too (the demo runs with DEBUG on). Last: the
+    # pages need the user (menu), and CommonMiddleware still turns a 404 into its slash redirect.
+    "caicach.core.middleware.ErrorPagesMiddleware",
 ]
 
 if PRODUCTION:

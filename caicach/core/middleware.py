@@ -1,14 +1,21 @@
-"""Request-wide context: the client address for the audit trail, and the UI language."""
+"""Request-wide context: the client address for the audit trail, the UI language, and our own
+error pages with DEBUG on."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.urls import Resolver404, get_resolver
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+logger = logging.getLogger("django.request")
 
 _client_ip: ContextVar[str | None] = ContextVar("client_ip", default=None)
 
@@ -61,3 +68,54 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class ErrorPagesMiddleware:
+    """Our Vietnamese 403/404/500 pages even with DEBUG on (the demo runs with it on).
+
+    With DEBUG off Django already answers with the URLconf's error handlers; with DEBUG on it
+    shows its English technical pages, which list the URL patterns and, for a 404 raised by a
+    view, the reason ("No Dossier matches the given query") — telling an outsider that the
+    object exists. Here the same handlers answer unless TECHNICAL_ERROR_PAGES asks for
+    Django's pages (a developer debugging). Placed last: the pages need request.user, and
+    CommonMiddleware (outside) still turns a 404 into its APPEND_SLASH redirect."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    @staticmethod
+    def _active() -> bool:
+        return bool(settings.DEBUG) and not settings.TECHNICAL_ERROR_PAGES
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._active():
+            # An unknown address never reaches a view (so process_exception does not see it):
+            # resolve here and answer it with the same 404 as an object one may not see.
+            try:
+                get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
+            except Resolver404 as error:
+                return self.get_response_for_error(request, 404, error)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not self._active():
+            return None
+        if isinstance(exception, Http404):
+            return self.get_response_for_error(request, 404, exception)
+        if isinstance(exception, PermissionDenied):
+            return self.get_response_for_error(request, 403, exception)
+        if isinstance(exception, (SuspiciousOperation, BadRequest, MultiPartParserError)):
+            return None  # Django's 400 handling (and its security logging) stays as it is
+        # Logged as Django logs an unhandled error, so the traceback is still in the console.
+        logger.error(
+            "Internal Server Error: %s", request.path, exc_info=exception, extra={"status_code": 500}
+        )
+        return self.get_response_for_error(request, 500, exception)
+
+    @staticmethod
+    def get_response_for_error(request: HttpRequest, status: int, exception: Exception) -> HttpResponse:
+        # The URLconf's handlers (handler404 …), the very ones Django uses with DEBUG off.
+        handler: Callable[..., HttpResponse] = get_resolver(
+            getattr(request, "urlconf", None)
+        ).resolve_error_handler(status)
+        return handler(request) if status == 500 else handler(request, exception=exception)
