@@ -42,16 +42,19 @@ def test_the_field_reads_24_comma_5_as_24_point_5() -> None:
     assert caught.value.messages == ["Vui lòng nhập một số, ví dụ 24,5."]
 
 
+class PointsForm(forms.Form):
+    points = VietnameseDecimalField(max_digits=6, decimal_places=2, min_value=0, max_value=30)
+
+
 def test_the_input_is_a_text_box_with_the_numeric_keypad_and_shows_the_comma() -> None:
-    field = VietnameseDecimalField(max_digits=6, decimal_places=2, min_value=0, max_value=30)
-    html = field.widget.render("points", Decimal("24.50"), attrs=field.widget_attrs(field.widget))
+    with translation.override("vi"):
+        html = str(PointsForm(initial={"points": Decimal("24.50")})["points"])
     # type="number" would let the browser drop the comma and speak English.
     assert 'type="text"' in html and 'inputmode="decimal"' in html
     assert "min=" not in html and "max=" not in html and "step=" not in html
-    with translation.override("vi"):
-        assert 'value="24,5"' in field.widget.render("p", Decimal("24.50"))
+    assert 'value="24,5"' in html
     with translation.override("en"):
-        assert 'value="24.5"' in field.widget.render("p", Decimal("24.50"))
+        assert 'value="24.5"' in str(PointsForm(initial={"points": Decimal("24.50")})["points"])
 
 
 def _product_forms() -> list[type[forms.BaseForm]]:
@@ -71,7 +74,7 @@ def _product_forms() -> list[type[forms.BaseForm]]:
 def test_every_decimal_field_of_the_product_is_the_vietnamese_one() -> None:
     checked = 0
     for form in _product_forms():
-        for name, field in form.base_fields.items():
+        for name, field in getattr(form, "base_fields").items():  # noqa: B009 (stubs lack it)
             if isinstance(field, forms.DecimalField | forms.FloatField):
                 checked += 1
                 assert isinstance(field, VietnameseDecimalField), f"{form.__name__}.{name}"
