@@ -247,7 +247,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cải cách <no-reply@localhost>")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The site's address in emails and QR codes. Unset (development, the demo): the address the
+# request that queued the email came to (core.middleware.site_url), never a fixed port.
+SITE_URL = env_str("SITE_URL", "")
 
 # --- Security (production) ------------------------------------------------------------------
 if PRODUCTION:

@@ -1,4 +1,5 @@
-"""Request-wide context: the client address for the audit trail, the UI language, and our own
+"""Request-wide context: the client address for the audit trail, the site's address for links
+in emails, the UI language, and our own
 error pages with DEBUG on."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.exceptions import BadRequest, DisallowedHost, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import Resolver404, get_resolver
@@ -37,6 +38,26 @@ def current_client_ip() -> str | None:
     return _client_ip.get()
 
 
+_origin: ContextVar[str | None] = ContextVar("origin", default=None)
+
+# Only when neither SITE_URL nor a request says where the site is (a reminder sent by the
+# daily tick on a development machine).
+FALLBACK_SITE_URL = "http://127.0.0.1:8000"
+
+
+def site_url() -> str:
+    """The site's address for links leaving it (emails, QR codes): SITE_URL when the
+    deployment sets it; otherwise the address the current request came to (the demo runs on
+    whatever host and port it was started on), captured by RequestContextMiddleware. The
+    host was checked against ALLOWED_HOSTS, so a forged Host header cannot get here."""
+    configured: str = settings.SITE_URL
+    return (configured or _origin.get() or FALLBACK_SITE_URL).rstrip("/")
+
+
+def absolute_url(path: str) -> str:
+    return site_url() + path
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -44,8 +65,14 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = _client_ip.set(client_ip(request))
         try:
+            origin: str | None = f"{request.scheme}://{request.get_host()}"
+        except DisallowedHost:
+            origin = None
+        origin_token = _origin.set(origin)
+        try:
             return self.get_response(request)
         finally:
+            _origin.reset(origin_token)
             _client_ip.reset(token)
 
 
