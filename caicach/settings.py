@@ -90,6 +90,8 @@ MIDDLEWARE = [
     # After htmx: an expired session answers an htmx request with HX-Redirect, not a fragment.
     "caicach.core.session_timeout.IdleTimeoutMiddleware",
     "caicach.core.middleware.RequestContextMiddleware",
+    # novalidate on every form: the server's Vietnamese messages, not the browser's English.
+    "caicach.core.middleware.NoBrowserValidationMiddleware",
     # Our Vietnamese error pages with DEBUG on too (the demo runs with DEBUG on). Last: the
     # pages need the user (menu), and CommonMiddleware still turns a 404 into its slash redirect.
     "caicach.core.middleware.ErrorPagesMiddleware",

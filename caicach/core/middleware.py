@@ -1,10 +1,11 @@
 """Request-wide context: the client address for the audit trail, the site's address for links
-in emails, the UI language, and our own
-error pages with DEBUG on."""
+in emails, the UI language, forms left to the server's Vietnamese checks, and our own error
+pages with DEBUG on."""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 
@@ -146,3 +147,29 @@ class ErrorPagesMiddleware:
             getattr(request, "urlconf", None)
         ).resolve_error_handler(status)
         return handler(request) if status == 500 else handler(request, exception=exception)
+
+
+_FORM_TAG = re.compile(rb"<form\b(?![^>]*\bnovalidate\b)", re.IGNORECASE)
+
+
+class NoBrowserValidationMiddleware:
+    """Every form of every page gets ``novalidate``: the browser's own checks speak the
+    browser's language ("Please fill out this field" on an English Windows) and hide the
+    server's Vietnamese message, which says which field and why (and the error summary).
+    Done here, once, rather than in each of the product's templates where a new form would
+    forget it; fields keep ``required`` for screen readers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and b"<form" in response.content
+        ):
+            response.content = _FORM_TAG.sub(b"<form novalidate", response.content)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+        return response
