@@ -201,6 +201,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)  # log out after an idle hour
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "caicach.core.web.csrf_failure"  # the Vietnamese 403 page, DEBUG or not
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; the cookie stays
 
 # --- Internationalisation -------------------------------------------------------------------

@@ -108,3 +108,15 @@ def test_a_developer_may_ask_for_the_technical_pages(client: Client, people: Peo
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404
     assert "URLconf" in response.content.decode()
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_refused_form_token_gets_the_vietnamese_403(people: People, debug: bool) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people.unit_staff)
+    with override_settings(DEBUG=debug):
+        response = client.post("/dang-xuat/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Không thực hiện được thao tác" in page and 'class="site-header"' in page
+    assert "CSRF verification failed" not in page and "Forbidden" not in page
