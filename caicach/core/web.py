@@ -41,3 +41,12 @@ def file_response(content: bytes, filename: str, content_type: str, *, inline: b
 def document_response(document: RenderedDocument) -> HttpResponse:
     """A generated document (DOCX/PDF) as a download under its Vietnamese file name."""
     return file_response(document.content, document.filename, document.content_type)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (an expired page, a stale token) gets our Vietnamese 403 page in the
+    site's layout; Django's own CSRF page is English, and with DEBUG on lists its settings.
+    The 403 page already says to reload the page and try again."""
+    from django.shortcuts import render
+
+    return render(request, "403.html", status=403)

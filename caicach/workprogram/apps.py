@@ -64,3 +64,6 @@ class WorkProgramConfig(AppConfig):
         register_todo_provider("workprogram.follow_requests", requests_in_office, order=55)
         register_todo_provider("workprogram.reports_due", reports_due, order=60)
         register_todo_provider("workprogram.overdue_items", overdue_items_of_units, order=70)
+        from caicach.workprogram import audit_labels
+
+        audit_labels.register()  # the audit trail's labels of keys that are not model fields

@@ -218,9 +218,11 @@ def test_a_dossier_goes_from_the_campaign_to_a_verified_certificate(
         click(page, "Chấm điểm")
         boxes = page.locator("input[name^=criterion_]")
         assert boxes.count() == rubric.criteria.count()
+        maxima = {f"criterion_{c.pk}": c.max_points for c in rubric.criteria.all()}
         for i in range(boxes.count()):
             box = boxes.nth(i)
-            box.fill(box.get_attribute("max"))
+            # A text box taking the Vietnamese decimal comma ("20,0"), not type="number".
+            box.fill(f"{maxima[box.get_attribute('name') or '']:.1f}".replace(".", ","))
         page.fill("#id_comment", f"Nhận xét của {user.full_name}.")
         click(page, "Nộp phiếu chấm")
         expect_no_errors(page)

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core.forms import Form, VietnameseDateField
+from caicach.core.forms import Form, VietnameseDateField, VietnameseDecimalInput
 from caicach.core.models import ReformField, ReformIndex, Unit, User
 from caicach.initiatives.dossiers.queries import APPLICATION_GROUP, section_groups
 from caicach.initiatives.dossiers.services import validate_authors
@@ -146,7 +146,7 @@ class AuthorForm(Form):
         label=_("Tỷ lệ đóng góp (%)"),
         max_length=12,
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
+        widget=VietnameseDecimalInput(attrs={"size": 6}),
     )
     contribution = forms.CharField(
         label=_("Nội dung đóng góp"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caicach.core import rendering
 from caicach.core.audit.queries import timeline_for
 from caicach.core.jobs.services import job_start
+from caicach.core.middleware import absolute_url
 from caicach.core.models import User
 from caicach.core.permissions import get_for_user
 from caicach.core.web import add_service_errors, document_response, file_response
@@ -228,9 +229,7 @@ def recognition_certificate_issue(request: HttpRequest, pk: int) -> HttpResponse
 @require_GET
 def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_for_user(request.user, certificates_with_relations(), pk, "download")
-    url = request.build_absolute_uri(
-        reverse("verification:certificate", kwargs={"code": certificate.verification_code})
-    )
+    url = absolute_url(reverse("verification:certificate", kwargs={"code": certificate.verification_code}))
     try:
         document = certificate_pdf(certificate, verification_url=url)
     except rendering.RenderingUnavailable:

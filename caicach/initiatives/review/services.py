@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from caicach.core import clock, numbering
 from caicach.core.audit import services as audit
+from caicach.core.forms import parse_decimal_text
 from caicach.core.models import DocumentType, Membership, User
 from caicach.core.notifications.services import notify
 from caicach.core.permissions import authorize, can
@@ -61,7 +62,7 @@ def _to_decimal(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
+        number = value if isinstance(value, Decimal) else Decimal(parse_decimal_text(str(value)))
     except (InvalidOperation, ValueError):
         return None
     return number if number.is_finite() else None

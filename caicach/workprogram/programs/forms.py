@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import uploads
 from caicach.core.forms import Form, VietnameseDateField
 from caicach.core.models import Unit, User
 from caicach.core.months import month_label
@@ -137,9 +138,7 @@ class ProgramImportForm(Form):
             raise forms.ValidationError(_("Vui lòng chọn tệp Excel có đuôi .xlsx."))
         limit = settings.WORKPROGRAM_IMPORT_MAX_BYTES
         if upload.size > limit:
-            raise forms.ValidationError(
-                _("Tệp quá lớn (giới hạn %(limit)s MB).") % {"limit": f"{limit / 2**20:g}"}
-            )
+            raise forms.ValidationError(uploads.too_large_message(upload.size, limit))
         return upload
 
 

@@ -65,11 +65,9 @@ def _text(value: Any) -> str:
     return nfc(str(value or "")).strip()
 
 
-def _coordination_label() -> str:
-    # The audit trail shows a change's key as its label when it is not a model field; the
-    # coordinating units are recorded by name (ids would read "#[3, 7]").
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(ProgramItem._meta.get_field("coordinating_units").verbose_name)
+# The coordinating units are recorded under their field's name, by unit name (ids would read
+# as numbers in the trail); the trail shows the field's label in the reader's language.
+COORDINATION_KEY = "coordinating_units"
 
 
 def _unit_names(units: Iterable[Unit]) -> list[str]:
@@ -244,7 +242,7 @@ def _item_create(
         if value not in (None, "", False)
     }
     if coordinating:
-        changes[_coordination_label()] = [None, _unit_names(coordinating)]
+        changes[COORDINATION_KEY] = [None, _unit_names(coordinating)]
     audit.record(actor=actor, action="item.create", obj=item, changes=changes, message=message)
     return item
 
@@ -273,7 +271,7 @@ def item_update(*, actor: User, item: ProgramItem, data: Mapping[str, Any], vers
     changes = audit.diff(before, locked)
     if coordinating is not None and {u.pk for u in coordinating} != {u.pk for u in coordinating_before}:
         locked.coordinating_units.set(coordinating)
-        changes[_coordination_label()] = [_unit_names(coordinating_before), _unit_names(coordinating)]
+        changes[COORDINATION_KEY] = [_unit_names(coordinating_before), _unit_names(coordinating)]
     if not changes:
         return locked
     locked.version += 1

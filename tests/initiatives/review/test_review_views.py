@@ -429,7 +429,7 @@ def test_a_round_from_council_to_minutes_through_the_pages(
     criteria = list(rubric.criteria.order_by("position"))
     for user, values in (
         (chair, ("25", "35", "25")),
-        (secretary, ("20", "30", "20.5")),
+        (secretary, ("20", "30", "20,5")),  # the Vietnamese decimal comma
         (member, ("28", "38", "27")),
     ):
         client.force_login(user)
