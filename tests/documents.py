@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 import docx
 import pytest
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph as DocxParagraph
 from pypdf import PdfReader
 
 from caicach.core import rendering
@@ -32,9 +34,9 @@ def docx_text(content: bytes) -> str:
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(docx.text.paragraph.Paragraph(child, document).text)
+            lines.append(DocxParagraph(child, document).text)
         elif tag == "tbl":
-            for row in docx.table.Table(child, document).rows:
+            for row in DocxTable(child, document).rows:
                 seen: set[int] = set()
                 for cell in row.cells:
                     if id(cell._tc) in seen:  # a merged cell is listed once per column it spans
