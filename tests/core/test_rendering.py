@@ -437,3 +437,21 @@ def test_the_text_checks_catch_what_a_clerk_would_retype() -> None:
     assert text_faults("Châu Thành, ngày      tháng      năm 2026", issued=False) == []
     assert text_faults("chậm tham gia ý kiến,... dẫn đến; Ủy ban nhân dân huyện Châu Thành; ./.") == []
     assert text_faults("Họ và tên: ............") == []
+
+
+def test_the_reportlab_fallback_draws_forms_and_two_signatures_too(settings: Any) -> None:
+    if rendering.find_serif_font() is None:
+        pytest.skip("no Vietnamese-capable serif font on this machine")
+    settings.SOFFICE_BINARY = "caicach-no-such-soffice"
+    spec = plan_spec(
+        numbered=False, with_recipients=False, recipients=(), agency_header=False,
+        signature=Signature(title="Đại diện nhóm tác giả", name="Đông Thị Huệ", capitals=False),
+        left_signature=Signature(
+            title="Xác nhận của cơ quan, đơn vị", note="(Chữ ký, dấu)", name="Phạm Văn Đà", capitals=False
+        ),
+    )  # fmt: skip
+    text = pdf_text(render(spec, "pdf").content)
+    assert "HUYỆN CHÂU THÀNH" not in text
+    for expected in ("Châu Thành, ngày 05 tháng 02 năm 2024", "Xác nhận của cơ quan, đơn vị", "(Chữ ký, dấu)",
+                     "Phạm Văn Đà", "Đại diện nhóm tác giả", "Đông Thị Huệ"):  # fmt: skip
+        assert expected in text, expected
