@@ -81,6 +81,11 @@ def pdf_pages(content: bytes) -> list[str]:
     ]
 
 
+def pdf_text(content: bytes) -> str:
+    """The whole PDF's text, NFC, whitespace collapsed."""
+    return " ".join(pdf_pages(content))
+
+
 def printed(content: bytes) -> list[str]:
     """The pages LibreOffice prints from a DOCX (skips the test without LibreOffice)."""
     if rendering.soffice_binary() is None:

@@ -11,7 +11,6 @@ from typing import Any
 
 import docx
 import pytest
-from pypdf import PdfReader
 
 from caicach.core import rendering
 from caicach.core.document_numbers import reference
@@ -31,12 +30,14 @@ from caicach.core.rendering import (
     render_docx,
 )
 from tests.decree30 import assert_passes_decree30, decree30_failures, needs_checker
-from tests.documents import assert_signature_with_body, docx_text, needs_soffice, printed, text_faults
-
-
-def pdf_text(content: bytes) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return " ".join(unicodedata.normalize("NFC", text).split())
+from tests.documents import (
+    assert_signature_with_body,
+    docx_text,
+    needs_soffice,
+    pdf_text,
+    printed,
+    text_faults,
+)
 
 
 def docx_lines(content: bytes) -> list[str]:

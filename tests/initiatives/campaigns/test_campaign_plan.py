@@ -15,7 +15,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from pypdf import PdfReader
 
 from caicach.core import rendering
 from caicach.core.models import AuditEvent, Role, Unit
@@ -27,7 +26,7 @@ from caicach.initiatives.models import Campaign, CampaignStatus
 from tests.conftest import Org, People
 from tests.core.factories import person
 from tests.decree30 import assert_passes_decree30
-from tests.documents import assert_signature_with_body, printed, text_faults
+from tests.documents import assert_signature_with_body, pdf_text, printed, text_faults
 
 ISSUED = datetime.date(2024, 5, 10)
 
@@ -37,11 +36,6 @@ def text_of(content: bytes) -> str:
     lines = [p.text for p in document.paragraphs]
     lines += [p.text for t in document.tables for c in t._cells for p in c.paragraphs]
     return "\n".join(lines)
-
-
-def pdf_text(content: bytes) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import datetime
 import io
 import shutil
 import subprocess
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from caicach.core import clock, rendering
 from caicach.core.models import Job, JobStatus, Membership, Role
@@ -38,7 +36,14 @@ from caicach.initiatives.models import Campaign, Initiative, InitiativeKind
 from caicach.initiatives.workflow.services import initiative_confirm
 from tests.conftest import Org, People
 from tests.decree30 import assert_passes_decree30
-from tests.documents import assert_signature_with_body, docx_text, needs_soffice, printed, text_faults
+from tests.documents import (
+    assert_signature_with_body,
+    docx_text,
+    needs_soffice,
+    pdf_text,
+    printed,
+    text_faults,
+)
 from tests.initiatives.factories import accept, complete_draft, province_campaign, submit
 
 APPLIED = datetime.date(2026, 10, 1)
@@ -113,11 +118,6 @@ def text_of(content: bytes) -> str:
 def tables_of(content: bytes) -> list[list[tuple[str, ...]]]:
     document = docx.Document(io.BytesIO(content))
     return [[tuple(cell.text for cell in row.cells) for row in table.rows] for table in document.tables]
-
-
-def pdf_text(content: bytes) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 # --- The application -----------------------------------------------------------------------------

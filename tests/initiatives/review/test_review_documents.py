@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
-from pypdf import PdfReader
 
 from caicach.core import rendering
 from caicach.core.models import AuditEvent, Job, JobStatus, RegisteredDocument
@@ -33,7 +31,14 @@ from caicach.initiatives.review.services import (
 )
 from tests.conftest import Org, People
 from tests.decree30 import assert_passes_decree30
-from tests.documents import assert_signature_with_body, docx_text, needs_soffice, printed, text_faults
+from tests.documents import (
+    assert_signature_with_body,
+    docx_text,
+    needs_soffice,
+    pdf_text,
+    printed,
+    text_faults,
+)
 from tests.initiatives.factories import Board, make_board, make_dossier
 
 
@@ -42,11 +47,6 @@ def text_of(content: bytes) -> str:
     lines = [p.text for p in document.paragraphs]
     lines += [p.text for t in document.tables for c in t._cells for p in c.paragraphs]
     return "\n".join(lines)
-
-
-def pdf_text(content: bytes) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 @pytest.fixture
