@@ -179,6 +179,9 @@ class DocumentSpec:
     numbered: bool = True
     with_recipients: bool = True
     filename_hint: str = ""
+    # An official letter (công văn) has no title: its subject ("V/v …") sits under its number
+    # (Decree 30/2020, Annex I, point 5b).
+    excerpt: str = ""
     # A second signature on the left, where an administrative document has its recipients:
     # the council secretary beside the chair, the unit's confirmation beside the authors.
     left_signature: Signature | None = None
@@ -628,6 +631,10 @@ def _header(document: DocxDocument, spec: DocumentSpec) -> None:
         p = number_cell.paragraphs[0]
         _format(p, align="center", before=6)
         _add_run(p, spec.number_line, size=SIZE_HEADER)
+        if spec.excerpt:
+            p = number_cell.add_paragraph()
+            _format(p, align="center")
+            _add_run(p, spec.excerpt, size=SIZE_MOTTO)
         p = date_cell.paragraphs[0]
         _format(p, align="center", before=6)
         _add_run(p, spec.place_date_line, size=SIZE_BODY, italic=True)
@@ -639,6 +646,9 @@ def _header(document: DocxDocument, spec: DocumentSpec) -> None:
 
 
 def _title(document: DocxDocument, spec: DocumentSpec) -> None:
+    if not spec.title:  # an official letter: its subject is under the number
+        _format(document.add_paragraph(), before=6)
+        return
     p = document.add_paragraph()
     _format(p, align="center", before=18)
     _add_run(p, _upper(spec.title), size=SIZE_BODY, bold=True)
@@ -1013,7 +1023,10 @@ def render_pdf_from_spec(spec: DocumentSpec) -> bytes:
     ]
     rows: list[list[Any]] = [[left, right]]
     if spec.numbered:
-        rows.append([text(spec.number_line, SIZE_HEADER), text(spec.place_date_line, SIZE_BODY, italic=True)])
+        number: Any = text(spec.number_line, SIZE_HEADER)
+        if spec.excerpt:
+            number = [number, text(spec.excerpt, SIZE_MOTTO)]
+        rows.append([number, text(spec.place_date_line, SIZE_BODY, italic=True)])
     elif not spec.date_over_signature:
         right.append(text(spec.place_date_line, SIZE_BODY, italic=True, before=4))
     header_widths = [HEADER_LEFT_MM * mm, HEADER_RIGHT_MM * mm]
@@ -1023,10 +1036,13 @@ def render_pdf_from_spec(spec: DocumentSpec) -> bytes:
         PdfTable(rows, colWidths=header_widths, style=[*cell_style, ("ALIGN", (0, 0), (-1, -1), "CENTER")])
     ]
 
-    story += [Spacer(1, 6 * mm), text(_upper(spec.title), SIZE_BODY, bold=True)]
-    if spec.subtitle:
-        story.append(text(spec.subtitle, SIZE_BODY, bold=True))
-    story += [rule(40), Spacer(1, 3 * mm)]
+    if spec.title:
+        story += [Spacer(1, 6 * mm), text(_upper(spec.title), SIZE_BODY, bold=True)]
+        if spec.subtitle:
+            story.append(text(spec.subtitle, SIZE_BODY, bold=True))
+        story += [rule(40), Spacer(1, 3 * mm)]
+    else:
+        story.append(Spacer(1, 6 * mm))
 
     indent = FIRST_LINE_INDENT_MM * mm
     for block in spec.body:

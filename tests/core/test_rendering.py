@@ -456,3 +456,14 @@ def test_the_reportlab_fallback_draws_forms_and_two_signatures_too(settings: Any
     for expected in ("Châu Thành, ngày 05 tháng 02 năm 2024", "Xác nhận của cơ quan, đơn vị", "(Chữ ký, dấu)",
                      "Phạm Văn Đà", "Đại diện nhóm tác giả", "Đông Thị Huệ"):  # fmt: skip
         assert expected in text, expected
+
+
+def test_an_official_letter_has_no_title_and_its_subject_under_the_number(tmp_path: Path) -> None:
+    """Decree 30/2020, Annex I, point 5b: "Số: 05/UBND-PNV" over "V/v …", no title line."""
+    spec = plan_spec(title="", subtitle="", excerpt="V/v trả lời đơn", symbol="UBND-PNV")
+    content = render_docx(spec)
+    number_cell = docx.Document(io.BytesIO(content)).tables[0].rows[1].cells[0]
+    assert [p.text for p in number_cell.paragraphs] == ["Số: 05/UBND-PNV", "V/v trả lời đơn"]
+    first_body = next(line for line in docx_lines(content)[:5] if line.strip())
+    assert first_body == "Thực hiện Quyết định số 299/QĐ-UBND ngày 02/02/2024;"
+    assert_passes_decree30(content, tmp_path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.utils import translation
@@ -50,9 +50,6 @@ from caicach.initiatives.models import (
     RecognitionLevel,
     display_code,
 )
-
-if TYPE_CHECKING:
-    from docx.document import Document as DocxDocument
 
 # The committee decides under the law organising it (since 1 July 2025, the Law on Local
 # Government Organisation No. 72/2025/QH15): the first legal basis of its decisions.
@@ -315,7 +312,8 @@ def refusal_letter_spec(recognition: Recognition, council: Council | None) -> Do
     day = registered.issued_on if registered is not None else None
     return DocumentSpec(
         issuing_body=issuing_body_for(issuer),
-        title="",
+        title="",  # a letter has no title: its subject sits under the number
+        excerpt=LETTER_EXCERPT,
         place=campaign.place,
         issued_on=day,
         year=day.year if day else clock.today().year,
@@ -350,37 +348,9 @@ def _authors_phrase(authors: Sequence[Authorship]) -> str:
     return "nhóm tác giả " + ", ".join(names[:-1]) + f" và {names[-1]}"
 
 
-def _load_docx(content: bytes) -> DocxDocument:
-    import docx
-
-    return docx.Document(io.BytesIO(content))
-
-
-def _save_docx(document: DocxDocument) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def refusal_letter_docx(spec: DocumentSpec) -> bytes:
-    """An official letter has no title: the subject ("V/v …") sits under its number
-    (Decree 30/2020, Annex I, point 5b). The shared renderer always prints a title, so the
-    letter is rendered without one and its empty title lines are taken out here."""
-    document = _load_docx(rendering.render_docx(spec))
-    body = document.element.body
-    header = body.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tbl")
-    assert header is not None
-    # render_docx writes, right after the header: the (empty) title, the rule under it and
-    # a spacer.
-    for _ in range(3):
-        follower = header.getnext()
-        if follower is not None and follower.tag.endswith("}p"):
-            body.remove(follower)
-    number_cell = document.tables[0].rows[1].cells[0]
-    paragraph = number_cell.add_paragraph()
-    rendering._format(paragraph, align="center")
-    rendering._add_run(paragraph, LETTER_EXCERPT, size=12)
-    return _save_docx(document)
+    """The letter as DOCX: no title, its subject under the number (the spec's excerpt)."""
+    return rendering.render_docx(spec)
 
 
 def refusal_letter_document(spec: DocumentSpec) -> RenderedDocument:
