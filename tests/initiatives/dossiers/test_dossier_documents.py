@@ -23,7 +23,9 @@ from caicach.core import clock, rendering
 from caicach.core.models import Job, JobStatus, Membership, Role
 from caicach.initiatives.dossiers.documents import (
     AUTHOR_HEADER,
+    AUTHOR_WIDTHS_MM,
     PARTICIPANT_HEADER,
+    PARTICIPANT_WIDTHS_MM,
     application_spec,
     description_spec,
     dossiers_for_documents,
@@ -529,3 +531,22 @@ def test_every_dossier_document_prints_its_signature_on_one_page_with_the_body(a
         content = render_dossier_document(kind, accepted).content  # type: ignore[arg-type]
         assert text_faults(docx_text(content)) == [], kind
         assert_signature_with_body(printed(content), heading=heading, name=name, closing=closing)
+
+
+@pytest.mark.parametrize(
+    ("header", "widths"), [(AUTHOR_HEADER, AUTHOR_WIDTHS_MM), (PARTICIPANT_HEADER, PARTICIPANT_WIDTHS_MM)]
+)
+def test_no_header_word_is_wider_than_its_column(header: tuple[str, ...], widths: tuple[float, ...]) -> None:
+    """A word wider than its column breaks mid-word ("Số T T", "chuyê n môn"): each header
+    word, in the table's bold type, fits its column less the cell margins (1.9 mm a side)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if rendering.find_serif_font() is None:
+        pytest.skip("no Vietnamese-capable serif font on this machine")
+    bold = rendering.reportlab_font() + "-Bold"
+    points_per_mm = 72 / 25.4
+    assert sum(widths) == pytest.approx(rendering.TEXT_WIDTH_MM)
+    for title, width in zip(header, widths, strict=True):
+        room = (width - 2 * 1.9) * points_per_mm
+        for word in title.split():
+            assert stringWidth(word, bold, rendering.SIZE_TABLE) <= room, (title, word, width)
