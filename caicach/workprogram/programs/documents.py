@@ -20,6 +20,7 @@ from caicach.core.rendering import (
     issuing_body_for,
     para,
     short_date,
+    signature_as_signed,
 )
 from caicach.core.text import fold
 from caicach.workprogram.models import (
@@ -53,17 +54,16 @@ def _unit_signature(unit: Unit) -> Signature:
     heads = list(unit_heads([unit.pk]).order_by("pk")[:2])
     name = heads[0].full_name if len(heads) == 1 else ""
     if unit.kind in COMMITTEE_KINDS:
-        return Signature(authority="TM. ỦY BAN NHÂN DÂN", title="CHỦ TỊCH", name=name)
-    return Signature(title=HEAD_TITLES.get(UnitKind(unit.kind), "THỦ TRƯỞNG ĐƠN VỊ"), name=name)
+        return signature_as_signed(title="CHỦ TỊCH", name=name, for_committee=True)
+    return signature_as_signed(title=HEAD_TITLES.get(UnitKind(unit.kind), "THỦ TRƯỞNG ĐƠN VỊ"), name=name)
 
 
 def _leader_signature(leader: User | None) -> Signature:
     """The Chairman signs for the committee; a Vice-chairman signs for the Chairman."""
     name = leader.full_name if leader is not None else ""
     position = fold(leader.position) if leader is not None else ""
-    if position.startswith("chu tich"):
-        return Signature(authority="TM. ỦY BAN NHÂN DÂN", title="CHỦ TỊCH", name=name)
-    return Signature(authority="KT. CHỦ TỊCH", title="PHÓ CHỦ TỊCH", name=name)
+    title = "CHỦ TỊCH" if position.startswith("chu tich") else "PHÓ CHỦ TỊCH"
+    return signature_as_signed(title=title, name=name, for_committee=True)
 
 
 def _leader_words(leader: User | None, committee: Unit) -> str:

@@ -15,7 +15,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from pypdf import PdfReader
 
 from caicach.core import rendering
 from caicach.core.models import AuditEvent, Role, Unit
@@ -27,6 +26,7 @@ from caicach.initiatives.models import Campaign, CampaignStatus
 from tests.conftest import Org, People
 from tests.core.factories import person
 from tests.decree30 import assert_passes_decree30
+from tests.documents import assert_signature_with_body, pdf_text, printed, text_faults
 
 ISSUED = datetime.date(2024, 5, 10)
 
@@ -36,11 +36,6 @@ def text_of(content: bytes) -> str:
     lines = [p.text for p in document.paragraphs]
     lines += [p.text for t in document.tables for c in t._cells for p in c.paragraphs]
     return "\n".join(lines)
-
-
-def pdf_text(content: bytes) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 @pytest.fixture
@@ -82,6 +77,24 @@ def test_the_issued_plan_passes_the_decree_30_checker(campaign: Campaign, tmp_pa
     assert_passes_decree30(rendering.render_docx(campaign_plan_spec(campaign)), tmp_path)
 
 
+def test_the_participants_and_the_minimum_read_as_two_sentences(draft: Campaign, people: People) -> None:
+    draft = campaign_update(
+        campaign=draft, actor=people.admin, version=draft.version,
+        data={"participants": "Các phòng, ban, ngành huyện và các cơ quan"},
+    )  # fmt: skip
+    text = text_of(rendering.render_docx(campaign_plan_spec(draft)))
+    assert "các cơ quan. Mỗi cơ quan, đơn vị, địa phương đề xuất ít nhất 1 sáng kiến" in text
+    assert text_faults(text, issued=False) == []
+
+
+def test_the_issued_plan_prints_its_signature_on_one_page_with_the_body(campaign: Campaign) -> None:
+    assert_signature_with_body(
+        printed(rendering.render_docx(campaign_plan_spec(campaign))),
+        heading=("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), name="Nguyễn Văn Thành",
+        closing="trên địa bàn huyện Châu Thành./.",
+    )  # fmt: skip
+
+
 def test_the_plan_reproduces_seed_002(campaign: Campaign) -> None:
     text = text_of(rendering.render_docx(campaign_plan_spec(campaign)))
     for expected in (
@@ -106,10 +119,13 @@ def test_the_plan_reproduces_seed_002(campaign: Campaign) -> None:
         "bàn huyện Châu Thành./.",
         "Nơi nhận:\n- Sở Nội vụ;\n- VP UBND tỉnh;",
         "- UBND các xã, thị trấn;\n- Lưu: VT, PNV.",
-        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+        # The committee's plan, signed by a vice-chairman for the chairman.
+        "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
         "Nguyễn Văn Thành",
     ):
         assert expected in text, expected
+    # The participants' last line and the minimum are two sentences, never run together.
+    assert text_faults(text) == []
 
 
 def test_the_plan_follows_the_data_not_a_template(
