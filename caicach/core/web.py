@@ -3,6 +3,8 @@ form, and how a file goes back to the browser."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
@@ -12,6 +14,9 @@ from django.shortcuts import redirect
 from caicach.core.downloads import content_disposition
 from caicach.core.models import User
 from caicach.core.rendering import RenderedDocument
+
+if TYPE_CHECKING:
+    from django.shortcuts import SupportsGetAbsoluteUrl
 
 
 def acting_user(request: HttpRequest) -> User:
@@ -45,7 +50,9 @@ def document_response(document: RenderedDocument) -> HttpResponse:
     return file_response(document.content, document.filename, document.content_type)
 
 
-def stale_action(request: HttpRequest, message: str | ValidationError, to: object) -> HttpResponse:
+def stale_action(
+    request: HttpRequest, message: str | ValidationError, to: str | SupportsGetAbsoluteUrl
+) -> HttpResponse:
     """An action that no longer applies — decided in another tab, a closed window, a withdrawn
     item, a document already issued: the user lands back on the object's page with the reason
     in Vietnamese, never on a 404 or a technical page. ``to``: the object (its
@@ -53,4 +60,4 @@ def stale_action(request: HttpRequest, message: str | ValidationError, to: objec
     texts = message.messages if isinstance(message, ValidationError) else [message]
     for text in texts:
         messages.error(request, text)
-    return redirect(to)  # type: ignore[arg-type]
+    return redirect(to)
