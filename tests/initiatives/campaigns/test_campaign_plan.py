@@ -27,6 +27,7 @@ from caicach.initiatives.models import Campaign, CampaignStatus
 from tests.conftest import Org, People
 from tests.core.factories import person
 from tests.decree30 import assert_passes_decree30
+from tests.issuing import confirm_issue
 
 ISSUED = datetime.date(2024, 5, 10)
 
@@ -336,7 +337,9 @@ def test_the_office_of_the_issuing_unit_publishes_from_the_detail_page(
     client.force_login(officer)
     page = client.get(detail_url(draft))
     assert reverse("initiatives:campaign_publish", kwargs={"pk": draft.pk}) in page.content.decode()
-    response = client.post(reverse("initiatives:campaign_publish", kwargs={"pk": draft.pk}), follow=True)
+    response = confirm_issue(
+        client, reverse("initiatives:campaign_publish", kwargs={"pk": draft.pk}), follow=True
+    )
     assert response.status_code == 200
     draft.refresh_from_db()
     assert draft.status == CampaignStatus.PUBLISHED

@@ -27,6 +27,7 @@ from caicach.initiatives.recognition.tasks import CERTIFICATES_ISSUE
 from tests.conftest import Org, People
 from tests.core.factories import person
 from tests.initiatives.factories import DECISION_DAY, dossier, issued_campaign, outcome
+from tests.issuing import confirm_issue
 
 PERSONAS = (
     "admin", "reform_officer", "office_officer", "unit_head", "unit_staff", "council_member",
@@ -131,15 +132,16 @@ def test_issuing_the_decision_from_the_page(
     assert "errorlist" in response.content.decode()
     assert not RecognitionDecision.objects.exists()
 
-    response = client.post(url, DECISION_FORM, follow=True)
+    response = confirm_issue(client, url, DECISION_FORM, follow=True)
     assert response.redirect_chain[-1][0] == page_url(campaign)
     assert "Đã ban hành Quyết định số 01/QĐ-UBND." in response.content.decode()
     recognised.refresh_from_db()
     assert recognised.decision is not None
 
-    response = client.post(url, DECISION_FORM)
-    assert response.status_code == 200
-    assert "Chưa có sáng kiến nào" in response.content.decode()
+    # Again (another tab, say): nothing left to decide, said on the campaign's page.
+    response = client.post(url, DECISION_FORM, follow=True)
+    assert response.redirect_chain[-1][0] == page_url(campaign)
+    assert "Không còn sáng kiến nào chờ quyết định công nhận" in response.content.decode()
 
 
 def test_the_page_has_a_constant_query_count(
@@ -206,7 +208,7 @@ def test_issuing_one_certificate_from_the_page(
     for persona in ("unit_head", "unit_staff", "council_member", "outsider"):
         assert status_for(client, getattr(people, persona), "post", url) == 404
     client.force_login(people.reform_officer)
-    response = client.post(url, follow=True)
+    response = confirm_issue(client, url, follow=True)
     assert "Đã cấp giấy chứng nhận số 01/GCN-UBND." in response.content.decode()
     assert Certificate.objects.filter(recognition=recognised).exists()
 
@@ -220,7 +222,7 @@ def test_certificates_for_a_few_are_issued_at_once(
     url = reverse("initiatives:recognition_certificates_issue", kwargs={"pk": campaign.pk})
     assert status_for(client, people.unit_head, "post", url) == 404
     client.force_login(people.reform_officer)
-    response = client.post(url, follow=True)
+    response = confirm_issue(client, url, follow=True)
     assert "Đã cấp 3 giấy chứng nhận." in response.content.decode()
     assert Certificate.objects.count() == 3
     assert not Job.objects.exists()
@@ -236,8 +238,8 @@ def test_certificates_for_many_are_issued_by_a_background_job(
     decide(campaign, people)
     client.force_login(people.reform_officer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("initiatives:recognition_certificates_issue", kwargs={"pk": campaign.pk})
+        response = confirm_issue(
+            client, reverse("initiatives:recognition_certificates_issue", kwargs={"pk": campaign.pk})
         )
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("job_detail", args=[job.pk])

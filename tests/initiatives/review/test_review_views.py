@@ -32,6 +32,7 @@ from caicach.initiatives.review.services import council_member_add, review_assig
 from tests.conftest import Org, People
 from tests.core.factories import make_user, person
 from tests.initiatives.factories import Board, fill_sheets, make_board, make_campaign, make_dossier
+from tests.issuing import confirm_issue
 
 
 @pytest.fixture
@@ -148,7 +149,8 @@ def test_the_post_only_pages_answer_exactly_those_allowed(
             RUNNERS,
             200,
         ),
-        "minutes_issue": (reverse("initiatives:council_minutes_issue", args=[council]), RUNNERS, 302),
+        # The minutes' number is confirmed on a page of its own before it is taken.
+        "minutes_issue": (reverse("initiatives:council_minutes_issue", args=[council]), RUNNERS, 200),
         "minutes_pdf": (reverse("initiatives:council_minutes_pdf", args=[council]), RUNNERS, 302),
         "sheet_pdf": (reverse("initiatives:review_sheet_pdf", args=[sheet]), COUNCIL - {"colleague"}, 302),
     }
@@ -476,8 +478,8 @@ def test_a_round_from_council_to_minutes_through_the_pages(
     assert response.status_code == 302
     recognition = Recognition.objects.get(initiative=dossier)
     assert recognition.recognised and recognition.mean_score == Decimal("82.83")
-    response = client.post(
-        reverse("initiatives:council_minutes_issue", args=[council.pk]), {"issued_on": "02/09/2024"}
+    response = confirm_issue(
+        client, reverse("initiatives:council_minutes_issue", args=[council.pk]), {"issued_on": "02/09/2024"}
     )
     council.refresh_from_db()
     assert council.minutes is not None and council.minutes.reference == "01/BB-UBND"
