@@ -722,6 +722,8 @@ def _locked_request(request: AdjustmentRequest, version: int | None) -> Adjustme
         .select_related("program__issuing_unit", "lead_unit", "requested_by")
         .get(pk=request.pk)
     )
+    if locked.status in (RequestStatus.AWAITING_HEAD, RequestStatus.RETURNED):
+        raise ValidationError(_("Đề nghị chưa được lãnh đạo đơn vị duyệt, ký Tờ trình."))
     check_version(locked.version, version)
     if locked.status != RequestStatus.PENDING:
         raise ValidationError(_("Đề nghị này đã được quyết định."))
