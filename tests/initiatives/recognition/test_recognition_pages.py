@@ -13,7 +13,9 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from caicach.core.models import Job, JobStatus, Role, User
+from caicach.core import rendering
+from caicach.core.issuing import EXPECTED_FIELD
+from caicach.core.models import Job, JobStatus, RegisteredDocument, Role, User
 from caicach.initiatives.dossiers.access import initiatives_with_relations
 from caicach.initiatives.models import Campaign, Certificate, Recognition, RecognitionDecision
 from caicach.initiatives.recognition import views
@@ -27,7 +29,7 @@ from caicach.initiatives.recognition.tasks import CERTIFICATES_ISSUE
 from tests.conftest import Org, People
 from tests.core.factories import person
 from tests.initiatives.factories import DECISION_DAY, dossier, issued_campaign, outcome
-from tests.issuing import confirm_issue
+from tests.issuing import confirm_issue, offered_reference
 
 PERSONAS = (
     "admin", "reform_officer", "office_officer", "unit_head", "unit_staff", "council_member",
@@ -373,3 +375,67 @@ def test_the_documents_download_with_a_constant_query_count(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("initiatives:recognition_refusal_docx", kwargs={"pk": refused.pk}))
     assert response.status_code == 200
+
+
+# --- The decision's draft and its confirmation ----------------------------------------------------------
+
+
+def draft_url(campaign: Campaign, fmt: str) -> str:
+    return reverse("initiatives:recognition_decision_draft", kwargs={"pk": campaign.pk, "fmt": fmt})
+
+
+def test_the_decisions_draft_reads_as_issued_but_without_number_or_date(
+    client: Client, campaign: Campaign, recognised: Recognition, people: People
+) -> None:
+    for persona in PERSONAS:
+        expected = 200 if persona in MANAGERS else 404
+        assert status_for(client, getattr(people, persona), "get", draft_url(campaign, "docx")) == expected
+    client.force_login(people.reform_officer)
+    response = client.get(draft_url(campaign, "docx"))
+    assert response["Content-Type"] == rendering.DOCX_CONTENT_TYPE
+    document = docx.Document(io.BytesIO(response.content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    text = "\n".join([*(p.text for p in document.paragraphs), *cells])
+    assert "QĐ-UBND" in text and "01/QĐ-UBND" not in text  # the symbol, not yet a number
+    assert "Công nhận 01 sáng kiến" in text
+    assert (
+        not RecognitionDecision.objects.exists()
+        and not RegisteredDocument.objects.filter(document_type="QĐ").exists()
+    )
+    assert client.get(draft_url(campaign, "xlsx")).status_code == 404
+
+
+def test_the_decisions_draft_downloads_as_pdf(
+    client: Client, campaign: Campaign, recognised: Recognition, people: People
+) -> None:
+    client.force_login(people.reform_officer)
+    response = client.get(draft_url(campaign, "pdf"))
+    assert response.status_code == 200 and response["Content-Type"] == rendering.PDF_CONTENT_TYPE
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_decisions_confirmation_names_its_number_and_offers_the_draft(
+    client: Client, campaign: Campaign, recognised: Recognition, people: People
+) -> None:
+    client.force_login(people.reform_officer)
+    url = reverse("initiatives:recognition_decision_issue", kwargs={"pk": campaign.pk})
+    page = client.post(url, DECISION_FORM)
+    assert offered_reference(page) == "01/QĐ-UBND"
+    body = page.content.decode()
+    assert draft_url(campaign, "docx") in body and draft_url(campaign, "pdf") in body
+    assert 'name="signer_name" value="Nguyễn Văn Thành"' in body  # the form's data travels on
+    assert not RecognitionDecision.objects.exists()
+
+
+def test_issuing_a_certificate_already_issued_says_so_on_the_page(
+    client: Client, campaign: Campaign, recognised: Recognition, people: People
+) -> None:
+    decide(campaign, people)
+    url = reverse("initiatives:recognition_certificate_issue", kwargs={"pk": recognised.pk})
+    client.force_login(people.reform_officer)
+    confirmation = client.post(url)  # the first tab shows the confirmation…
+    confirm_issue(client, url)  # …a second tab issues
+    response = client.post(url, {EXPECTED_FIELD: offered_reference(confirmation)}, follow=True)
+    assert response.redirect_chain[-1][0] == page_url(campaign)
+    assert "Sáng kiến này đã được cấp giấy chứng nhận." in response.content.decode()
+    assert Certificate.objects.count() == 1
