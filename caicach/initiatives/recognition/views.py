@@ -22,10 +22,10 @@ from caicach.core.audit.queries import timeline_for
 from caicach.core.issuing import IssuePlan, issue_or_confirm
 from caicach.core.jobs.services import job_start
 from caicach.core.models import DocumentType, User
-from caicach.core.permissions import get_for_user
+from caicach.core.permissions import get_for_user, require
 from caicach.core.web import add_service_errors, document_response, file_response, stale_action
 from caicach.initiatives.campaigns.queries import campaigns_with_units
-from caicach.initiatives.models import Campaign, Recognition, display_code
+from caicach.initiatives.models import Campaign, EffectivenessReport, Recognition, ReportStatus, display_code
 from caicach.initiatives.recognition.documents import (
     certificate_pdf,
     decision_draft_spec,
@@ -441,10 +441,21 @@ def effectiveness_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _report_sent(request: HttpRequest, report: EffectivenessReport) -> HttpResponse:
+    return stale_action(
+        request,
+        _("Báo cáo đã được gửi; không sửa được nữa."),
+        reverse("initiatives:effectiveness_detail", args=[report.pk]),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def effectiveness_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_for_user(request.user, reports_with_relations(), pk, "change")
+    report = get_for_user(request.user, reports_with_relations(), pk, "view")
+    if report.status != ReportStatus.DRAFT:
+        return _report_sent(request, report)
+    require(request.user, "change", report)
     form = EffectivenessReportForm.for_report(report, request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
@@ -473,10 +484,17 @@ def effectiveness_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def effectiveness_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_for_user(request.user, reports_with_relations(), pk, "submit")
+    report = get_for_user(request.user, reports_with_relations(), pk, "view")
+    if report.status != ReportStatus.DRAFT:
+        return _report_sent(request, report)
+    require(request.user, "submit", report)
     form = VersionForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        return stale_action(
+            request,
+            _("Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."),
+            reverse("initiatives:effectiveness_detail", args=[report.pk]),
+        )
     try:
         effectiveness_report_submit(
             report=report, actor=_actor(request), version=form.cleaned_data["version"]

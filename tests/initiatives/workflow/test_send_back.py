@@ -148,3 +148,17 @@ def test_receiving_a_dossier_accepted_in_another_tab_says_so(
     response = client.get(reverse("initiatives:initiative_return", kwargs={"pk": awaiting.pk}), follow=True)
     assert response.redirect_chain[-1][0] == awaiting.get_absolute_url()
     assert "Hồ sơ không còn chờ tiếp nhận" in response.content.decode()
+
+
+def test_editing_a_dossier_sent_meanwhile_says_so_on_its_page(
+    client: Client, awaiting: Initiative, people: People
+) -> None:
+    client.force_login(people.unit_staff)
+    for url in (
+        reverse("initiatives:initiative_edit", kwargs={"pk": awaiting.pk}),
+        reverse("initiatives:attachment_add", kwargs={"pk": awaiting.pk}),
+    ):
+        response = client.post(url, {}, follow=True)
+        assert response.redirect_chain[-1][0] == awaiting.get_absolute_url()
+        assert "không sửa được nữa" in response.content.decode()
+    assert fresh(awaiting).status == InitiativeStatus.AWAITING_CONFIRMATION
