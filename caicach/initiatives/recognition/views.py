@@ -280,25 +280,47 @@ def _back_to_campaign(recognition: Recognition) -> HttpResponse:
 @login_required
 @require_POST
 def recognition_refusal_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """The refusal letter's reasons on the campaign's page, then the confirmation naming the
+    letter's number."""
     recognition = get_for_user(request.user, recognitions_with_relations(), pk, "manage")
+    back = _back_to_campaign(recognition)["Location"]
+    if recognition.refusal_letter_id is not None:
+        return stale_action(request, _("Văn bản trả lời cho sáng kiến này đã được ban hành."), back)
     form = RefusalLetterForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Vui lòng ghi rõ lý do không công nhận."))
-        return _back_to_campaign(recognition)
-    try:
-        recognition = refusal_letter_issue(
-            recognition=recognition, actor=_actor(request), reasons=form.cleaned_data["reasons"]
+        return stale_action(request, _("Vui lòng ghi rõ lý do không công nhận."), back)
+    campaign = recognition.initiative.campaign
+    if campaign is None:
+        return stale_action(
+            request, _("Sáng kiến không thuộc đợt phát động nào nên không thể ban hành văn bản."), back
         )
-    except ValidationError as exc:
-        _flash(request, exc)
-    else:
-        letter = recognition.refusal_letter
+
+    def perform() -> HttpResponse:
+        try:
+            issued = refusal_letter_issue(
+                recognition=recognition, actor=_actor(request), reasons=form.cleaned_data["reasons"]
+            )
+        except ValidationError as exc:
+            return stale_action(request, exc, back)
+        letter = issued.refusal_letter
         messages.success(
             request,
             _("Đã ban hành văn bản trả lời số %(reference)s.")
             % {"reference": letter.reference if letter else ""},
         )
-    return _back_to_campaign(recognition)
+        return redirect(back)
+
+    plan = IssuePlan(
+        unit=campaign.issuing_unit,
+        drafting_unit=campaign.receiving_unit,
+        document_type=DocumentType.OFFICIAL_LETTER,
+        year=clock.today().year,
+        title=_("Văn bản trả lời không công nhận sáng kiến “%(title)s”")
+        % {"title": recognition.initiative.title},
+        cancel_url=back,
+        consequences=[_("Các tác giả nhận thông báo kèm lý do không công nhận.")],
+    )
+    return issue_or_confirm(request, plan, perform=perform)
 
 
 @login_required

@@ -183,7 +183,9 @@ def test_issuing_and_downloading_a_refusal_letter(
     refused.refresh_from_db()
     assert refused.refusal_letter is None
 
-    response = client.post(issue_url, {"reasons": "Chưa có tính mới.\nChưa áp dụng thử."}, follow=True)
+    reasons = {"reasons": "Chưa có tính mới.\nChưa áp dụng thử."}
+    assert offered_reference(client.post(issue_url, reasons)) == "01/UBND-PNV"
+    response = confirm_issue(client, issue_url, reasons, follow=True)
     assert "Đã ban hành văn bản trả lời số 01/UBND-PNV." in response.content.decode()
     for persona in PERSONAS:
         expected = 200 if persona in CONCERNED else 404
