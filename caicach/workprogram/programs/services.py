@@ -430,7 +430,11 @@ def _validate_request(request: AdjustmentRequest, item: ProgramItem | None) -> N
             .exclude(pk=request.pk)
             .exists()
         ):
-            raise ValidationError(_("Nội dung này đang có một đề nghị chờ quyết định."))
+            raise ValidationError(
+                _(
+                    "Nội dung này đang có một đề nghị điều chỉnh chưa được quyết định (chờ lãnh đạo đơn vị duyệt hoặc chờ lãnh đạo UBND quyết định)."
+                )
+            )
     if errors:
         raise ValidationError(errors)
 
