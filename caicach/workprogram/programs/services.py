@@ -432,7 +432,8 @@ def _validate_request(request: AdjustmentRequest, item: ProgramItem | None) -> N
         ):
             raise ValidationError(
                 _(
-                    "Nội dung này đang có một đề nghị điều chỉnh chưa được quyết định (chờ lãnh đạo đơn vị duyệt hoặc chờ lãnh đạo UBND quyết định)."
+                    "Nội dung này đang có một đề nghị điều chỉnh chưa được quyết định (chờ lãnh đạo đơn vị "
+                    "duyệt hoặc chờ lãnh đạo UBND quyết định)."
                 )
             )
     if errors:
