@@ -5,6 +5,7 @@ signed, the draft is the unit's own. Stale actions land on the request's page wi
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
@@ -144,14 +145,12 @@ def test_only_the_lead_units_head_approves_or_returns(
     other_head = person("truong.snv", org.home_affairs, Role.UNIT_HEAD)
     for actor in (people.unit_staff, people.leader, people.office_officer, other_head):
         assert_refused(
-            lambda actor=actor: adjustment_request_approve_submission(
-                actor=actor, request=draft, version=draft.version
-            ),
+            partial(adjustment_request_approve_submission, actor=actor, request=draft, version=draft.version),
             state,
         )
         assert_refused(
-            lambda actor=actor: adjustment_request_return(
-                actor=actor, request=draft, note="Sửa.", version=draft.version
+            partial(
+                adjustment_request_return, actor=actor, request=draft, note="Sửa.", version=draft.version
             ),
             state,
         )
@@ -171,8 +170,12 @@ def test_a_returned_draft_is_revised_only_by_its_unit(draft: AdjustmentRequest, 
     returned = adjustment_request_return(actor=people.unit_head, request=draft, note="Sửa.", version=1)
     for actor in (people.leader, people.office_officer, people.outsider):
         assert_refused(
-            lambda actor=actor: adjustment_request_revise(
-                actor=actor, request=returned, data={"impact": "Khác."}, version=returned.version
+            partial(
+                adjustment_request_revise,
+                actor=actor,
+                request=returned,
+                data={"impact": "Khác."},
+                version=returned.version,
             ),
             state,
         )
