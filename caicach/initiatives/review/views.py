@@ -62,6 +62,7 @@ from caicach.initiatives.review.queries import (
     rubrics_list,
     sheet_scores,
     visible_assignments,
+    votes_pending,
 )
 from caicach.initiatives.review.services import (
     council_member_add,
@@ -493,6 +494,16 @@ def council_minutes_issue(request: HttpRequest, pk: int) -> HttpResponse:
     votes_page = reverse("initiatives:council_votes", args=[council.pk])
     if council.minutes_id is not None:
         return stale_action(request, _("Biên bản đã được cấp số."), votes_page)
+    pending = votes_pending(council)
+    if pending:
+        # Said before the confirmation page: a number is never offered for minutes that the
+        # service would refuse.
+        return stale_action(
+            request,
+            _("Còn %(count)s hồ sơ chưa ghi kết quả biểu quyết; vui lòng ghi đủ trước khi cấp số biên bản.")
+            % {"count": pending},
+            votes_page,
+        )
     form = MinutesForm(request.POST)
     if not form.is_valid():
         for problem in form.errors.get("issued_on", []):

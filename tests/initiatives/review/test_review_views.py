@@ -149,8 +149,7 @@ def test_the_post_only_pages_answer_exactly_those_allowed(
             RUNNERS,
             200,
         ),
-        # The minutes' number is confirmed on a page of its own before it is taken.
-        "minutes_issue": (reverse("initiatives:council_minutes_issue", args=[council]), RUNNERS, 200),
+        "minutes_issue": (reverse("initiatives:council_minutes_issue", args=[council]), RUNNERS, 302),
         "minutes_pdf": (reverse("initiatives:council_minutes_pdf", args=[council]), RUNNERS, 302),
         "sheet_pdf": (reverse("initiatives:review_sheet_pdf", args=[sheet]), COUNCIL - {"colleague"}, 302),
     }
