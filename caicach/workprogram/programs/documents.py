@@ -171,8 +171,8 @@ def request_spec(request: AdjustmentRequest) -> DocumentSpec:
 def decision_spec(request: AdjustmentRequest) -> DocumentSpec:
     """The committee's notice of the leader's decision on the Tờ trình, with their note.
     Only a decided request has one."""
-    if request.status == RequestStatus.PENDING:
-        raise ValueError("A pending request has no decision to print")
+    if request.status not in (RequestStatus.APPROVED, RequestStatus.REJECTED):
+        raise ValueError("An undecided request has no decision to print")
     program = request.program
     committee = program.issuing_unit
     committee_name = committee_short(committee.name)

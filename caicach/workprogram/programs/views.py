@@ -630,9 +630,12 @@ def request_revise_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def decision_document(request: HttpRequest, pk: int) -> HttpResponse:
-    """The committee's notice of the leader's decision, as DOCX (404 while pending)."""
+    """The committee's notice of the leader's decision, as DOCX (404 until decided)."""
     adjustment = get_for_user(
-        request.user, request_detail_queryset().exclude(status=RequestStatus.PENDING), pk, "view"
+        request.user,
+        request_detail_queryset().filter(status__in=(RequestStatus.APPROVED, RequestStatus.REJECTED)),
+        pk,
+        "view",
     )
     return _docx(decision_spec(adjustment))
 

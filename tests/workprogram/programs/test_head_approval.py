@@ -249,6 +249,7 @@ def status_for(client: Client, user: User, method: str, url: str, data: dict[str
         ("request_return", "post", {"admin", "unit_head"}, 400),  # an empty note is refused
         ("request_detail", "get", {"admin", "unit_head", "unit_staff"}, 200),
         ("request_document", "get", {"admin", "unit_head", "unit_staff"}, 200),
+        ("decision_document", "get", set(), 200),  # nothing decided, nothing to print
     ],
 )
 def test_who_may_use_the_draft_pages(
