@@ -270,8 +270,11 @@ def issue(
     irreversible.
 
     A record that comes into being with its number — a recognition decision, a certificate,
-    an adjustment request's Tờ trình — is not "issued" later: its create service takes
-    ``register_number`` and creates the record with the number in the same transaction."""
+    a Tờ trình filed by the unit head in person — is not "issued" later: its create service
+    takes ``register_number`` and creates the record with the number in the same transaction.
+
+    Pages ask the user to confirm the number first (``caicach.core.issuing``): the page
+    shows ``expected_reference()`` and the confirmed call runs inside ``expecting()``."""
     stamp = dict(stamp or {})
     before = audit.snapshot(obj, [document_field, *stamp])
     document = register_number(
