@@ -151,8 +151,7 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
 def campaign_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_for_user(request.user, campaigns_with_units(), pk, "change")
     if campaign.status != CampaignStatus.DRAFT:
-        messages.error(request, _("Kế hoạch đã ban hành, không thể sửa nội dung."))
-        return redirect("initiatives:campaign_detail", pk=campaign.pk)
+        return stale_action(request, _("Kế hoạch đã ban hành, không thể sửa nội dung."), campaign)
     return _campaign_form_page(request, campaign=campaign)
 
 
@@ -162,8 +161,9 @@ def campaign_extend_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Gia hạn / mở lại: a new last day and the reason."""
     campaign = get_for_user(request.user, campaigns_with_units(), pk, "change")
     if campaign.status == CampaignStatus.DRAFT:
-        messages.error(request, _("Kế hoạch chưa ban hành: hãy sửa thời gian nhận sáng kiến trong dự thảo."))
-        return redirect("initiatives:campaign_detail", pk=campaign.pk)
+        return stale_action(
+            request, _("Kế hoạch chưa ban hành: hãy sửa thời gian nhận sáng kiến trong dự thảo."), campaign
+        )
     form = ExtendWindowForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,15 +192,13 @@ def campaign_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_for_user(request.user, Campaign.objects.all(), pk, "change")
     form = CloseCampaignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."))
-        return redirect("initiatives:campaign_detail", pk=campaign.pk)
+        return stale_action(request, _("Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."), campaign)
     try:
         campaign_close(campaign=campaign, actor=acting_user(request), version=form.cleaned_data["version"])
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Đã kết thúc đợt phát động."))
+        # Closed meanwhile, or edited in another tab: said on the campaign's page.
+        return stale_action(request, error, campaign)
+    messages.success(request, _("Đã kết thúc đợt phát động."))
     return redirect("initiatives:campaign_detail", pk=campaign.pk)
 
 

@@ -422,3 +422,16 @@ def test_publishing_an_issued_plan_again_says_so_on_its_page(
     response = client.get(reverse("initiatives:campaign_publish", kwargs={"pk": campaign.pk}), follow=True)
     assert response.redirect_chain[-1][0] == detail_url(campaign)
     assert "Kế hoạch này đã được ban hành." in response.content.decode()
+
+
+def test_closing_a_campaign_closed_in_another_tab_says_so_on_its_page(
+    client: Client, campaign: Campaign, people: People
+) -> None:
+    client.force_login(people.admin)
+    url = reverse("initiatives:campaign_close", kwargs={"pk": campaign.pk})
+    assert client.post(url, {"version": campaign.version}).status_code == 302
+    response = client.post(url, {"version": campaign.version}, follow=True)  # the stale tab
+    assert response.redirect_chain[-1][0] == detail_url(campaign)
+    assert "message-error" in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.CLOSED
