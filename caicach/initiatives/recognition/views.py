@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -113,7 +114,12 @@ def recognition_campaign(request: HttpRequest, pk: int) -> HttpResponse:
     return _recognition_page(request, campaign)
 
 
-def _decision_plan(campaign: Campaign, issued_on: datetime.date, count: int) -> IssuePlan:
+def _decision_plan(campaign: Campaign, data: dict[str, Any], count: int) -> IssuePlan:
+    issued_on: datetime.date = data["issued_on"]
+    # The draft links print the signer the user typed, not only the plan's.
+    signer = "?" + urlencode(
+        {name: data[name] for name in ("signer_authority", "signer_title", "signer_name")}
+    )
     return IssuePlan(
         unit=campaign.issuing_unit,
         document_type=DocumentType.DECISION,
@@ -128,11 +134,11 @@ def _decision_plan(campaign: Campaign, issued_on: datetime.date, count: int) -> 
         previews=[
             (
                 _("Dự thảo Quyết định (DOCX)"),
-                reverse("initiatives:recognition_decision_draft", args=[campaign.pk, "docx"]),
+                reverse("initiatives:recognition_decision_draft", args=[campaign.pk, "docx"]) + signer,
             ),
             (
                 _("Dự thảo Quyết định (PDF)"),
-                reverse("initiatives:recognition_decision_draft", args=[campaign.pk, "pdf"]),
+                reverse("initiatives:recognition_decision_draft", args=[campaign.pk, "pdf"]) + signer,
             ),
         ],
     )
@@ -169,7 +175,7 @@ def recognition_decision_issue_view(request: HttpRequest, pk: int) -> HttpRespon
         )
         return _campaign_page("initiatives:recognition_campaign", campaign)
 
-    plan = _decision_plan(campaign, form.cleaned_data["issued_on"], len(pending))
+    plan = _decision_plan(campaign, form.cleaned_data, len(pending))
     return issue_or_confirm(request, plan, perform=perform)
 
 

@@ -405,6 +405,12 @@ def test_the_decisions_draft_reads_as_issued_but_without_number_or_date(
         and not RegisteredDocument.objects.filter(document_type="QĐ").exists()
     )
     assert client.get(draft_url(campaign, "xlsx")).status_code == 404
+    typed = client.get(
+        draft_url(campaign, "docx"), {"signer_title": "CHỦ TỊCH", "signer_name": "Trần Văn Ký"}
+    )
+    signed = docx.Document(io.BytesIO(typed.content))
+    cells = [cell.text for table in signed.tables for row in table.rows for cell in row.cells]
+    assert any("Trần Văn Ký" in cell for cell in cells)
 
 
 def test_the_decisions_draft_downloads_as_pdf(
@@ -424,7 +430,8 @@ def test_the_decisions_confirmation_names_its_number_and_offers_the_draft(
     page = client.post(url, DECISION_FORM)
     assert offered_reference(page) == "01/QĐ-UBND"
     body = page.content.decode()
-    assert draft_url(campaign, "docx") in body and draft_url(campaign, "pdf") in body
+    assert draft_url(campaign, "docx") + "?" in body and draft_url(campaign, "pdf") + "?" in body
+    assert "signer_name=Nguy%E1%BB%85n+V%C4%83n+Th%C3%A0nh" in body  # the draft signed as typed
     assert 'name="signer_name" value="Nguyễn Văn Thành"' in body  # the form's data travels on
     assert not RecognitionDecision.objects.exists()
 
