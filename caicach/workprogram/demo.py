@@ -364,8 +364,36 @@ def load_demo_program() -> WorkProgram:
     with clock.travel_to(_at(ISSUED_ON)):
         program, created = _enter_program(units, people)
     _replay_year(program, units, people, created)
+    _load_draft_awaiting_head(program, units, people)
     load_demo_reports(program=program)
     return program
+
+
+def _load_draft_awaiting_head(program: WorkProgram, units: dict[str, Unit], people: dict[str, User]) -> None:
+    """Science & Technology's staff member drafts, in October, a request to postpone the
+    unit's last item still planned; it waits for the head (truong.skhcn) to approve and sign."""
+    item = (
+        program.items.filter(lead_unit=units["TN-SKHCN"], status="planned", adjustment_requests__isnull=True)
+        .order_by("-due_month", "-position")
+        .first()
+    )
+    if item is None:
+        return
+    filed_on = datetime.date(YEAR, 10, 8)
+    with clock.travel_to(_at(filed_on)):
+        adjustment_request_file(
+            actor=people["canbo.skhcn"],
+            program=program,
+            item=item,
+            kind=AdjustmentKind.POSTPONE,
+            reason=AdjustmentReason.objects.get(code="objective_cause"),
+            explanation="Bộ Khoa học và Công nghệ chưa ban hành hướng dẫn xác định nhiệm vụ cấp tỉnh "
+            "năm 2025.",
+            necessity="Bảo đảm danh mục nhiệm vụ phù hợp với hướng dẫn mới của Trung ương.",
+            impact="Không ảnh hưởng đến các nhiệm vụ đang triển khai; lùi một tháng.",
+            proposed_month=_shift_months(item.due_month, 1),
+            filed_on=filed_on,
+        )
 
 
 def _enter_program(
