@@ -45,6 +45,9 @@ class IssuePlan:
     cancel_url: str
     consequences: Sequence[str | Promise] = ()
     previews: Sequence[tuple[str | Promise, str]] = ()  # (label, url) of the draft downloads
+    # (label, url) of drafts made in the background (a PDF through LibreOffice): a POST that
+    # starts the job, opened in a new tab so the confirmation stays where it is.
+    preview_jobs: Sequence[tuple[str | Promise, str]] = ()
     drafting_unit: Unit | None = None
     count: int = 1
     button: str | Promise = ""

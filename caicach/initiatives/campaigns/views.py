@@ -243,6 +243,9 @@ def campaign_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
             _("Lãnh đạo và cán bộ các đơn vị tham gia nhận thông báo về đợt phát động."),
         ],
         previews=[(_("Dự thảo Kế hoạch (DOCX)"), reverse("initiatives:campaign_plan", args=[campaign.pk]))],
+        preview_jobs=[
+            (_("Tạo bản PDF của dự thảo"), reverse("initiatives:campaign_plan_pdf", args=[campaign.pk]))
+        ],
     )
 
     def perform() -> HttpResponse:

@@ -521,6 +521,9 @@ def council_minutes_issue(request: HttpRequest, pk: int) -> HttpResponse:
             % {"day": f"{day:%d/%m/%Y}"},
         ],
         previews=[(_("Dự thảo biên bản (DOCX)"), reverse("initiatives:council_minutes", args=[council.pk]))],
+        preview_jobs=[
+            (_("Tạo bản PDF của dự thảo"), reverse("initiatives:council_minutes_pdf", args=[council.pk]))
+        ],
     )
 
     def perform() -> HttpResponse:

@@ -392,6 +392,7 @@ def test_the_publish_link_shows_the_number_it_will_take_and_takes_none(
     body = page.content.decode()
     assert offered_reference(page) == "01/KH-UBND"
     assert "không thể thu hồi" in body and plan_url(draft) in body  # what happens; the draft to read
+    assert f'action="{pdf_url(draft)}"' in body  # and its PDF, made in the background
     draft.refresh_from_db()
     assert draft.status == CampaignStatus.DRAFT and draft.registered_document is None
 
