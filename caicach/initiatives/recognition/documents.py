@@ -238,16 +238,20 @@ def decision_spec(
     if council is not None:
         recipients.append(f"{council.name};")
     recipients.append(f"Lưu: VT, {keeper}.")
-    registered = decision.registered_document
+    # A draft (not yet issued: no register row) prints without number or date.
+    registered = decision.registered_document if decision.registered_document_id else None
     return DocumentSpec(
         issuing_body=issuing_body_for(issuer),
         title="Quyết định",
         subtitle=decision_subtitle(campaign),
         place=campaign.place,
-        issued_on=decision.issued_on,
+        issued_on=decision.issued_on if registered is not None else None,
+        year=(decision.issued_on or clock.today()).year,
         document_type=DocumentType.DECISION.value,
-        symbol=registered.symbol,
-        number=registered.number,
+        symbol=registered.symbol
+        if registered is not None
+        else document_symbol(issuer, DocumentType.DECISION),
+        number=registered.number if registered is not None else None,
         body=tuple(body),
         signature=decision_signature(decision),
         recipients=tuple(recipients),
@@ -574,3 +578,23 @@ def _certificate_footer(
     if decision.signer_name:
         right.append(pen.text(decision.signer_name, 13, bold=True))
     return pen.columns([left, qr, right], [0.38, 0.2, 0.42])
+
+
+def decision_draft_spec(
+    campaign: Campaign,
+    recognitions: Sequence[Recognition],
+    council: Council | None,
+    *,
+    signer_authority: str,
+    signer_title: str,
+    signer_name: str,
+) -> DocumentSpec:
+    """The decision as it will read once issued, without its number and date: the draft the
+    user checks before confirming the issue (nothing is saved, no number consumed)."""
+    draft = RecognitionDecision(
+        campaign=campaign,
+        signer_authority=signer_authority,
+        signer_title=signer_title,
+        signer_name=signer_name,
+    )
+    return decision_spec(draft, recognitions, council)

@@ -49,10 +49,16 @@ def _place(unit: Unit) -> str:
     return parent.place_name if parent is not None and parent.place_name else ""
 
 
-def _unit_signature(unit: Unit) -> Signature:
-    """The head of the lead unit signs the Tờ trình: a committee's on behalf of it."""
-    heads = list(unit_heads([unit.pk]).order_by("pk")[:2])
-    name = heads[0].full_name if len(heads) == 1 else ""
+def _unit_signature(unit: Unit, signer: User | None = None) -> Signature:
+    """The head of the lead unit signs the Tờ trình: a committee's on behalf of it. ``signer``:
+    the head who approved it (or filed it); before that, the unit's head when it has one."""
+    if signer is not None:
+        if unit.kind in COMMITTEE_KINDS:
+            return _leader_signature(signer)
+        name = signer.full_name
+    else:
+        heads = list(unit_heads([unit.pk]).order_by("pk")[:2])
+        name = heads[0].full_name if len(heads) == 1 else ""
     if unit.kind in COMMITTEE_KINDS:
         return signature_as_signed(title="CHỦ TỊCH", name=name, for_committee=True)
     return signature_as_signed(title=HEAD_TITLES.get(UnitKind(unit.kind), "THỦ TRƯỞNG ĐƠN VỊ"), name=name)
@@ -152,7 +158,7 @@ def request_spec(request: AdjustmentRequest) -> DocumentSpec:
         symbol=symbol,
         number=registered.number if registered else None,
         body=tuple(body),
-        signature=_unit_signature(unit),
+        signature=_unit_signature(unit, request.signed_by),
         recipients=(
             "Như trên;",
             f"Văn phòng {committee_name};",
@@ -165,8 +171,8 @@ def request_spec(request: AdjustmentRequest) -> DocumentSpec:
 def decision_spec(request: AdjustmentRequest) -> DocumentSpec:
     """The committee's notice of the leader's decision on the Tờ trình, with their note.
     Only a decided request has one."""
-    if request.status == RequestStatus.PENDING:
-        raise ValueError("A pending request has no decision to print")
+    if request.status not in (RequestStatus.APPROVED, RequestStatus.REJECTED):
+        raise ValueError("An undecided request has no decision to print")
     program = request.program
     committee = program.issuing_unit
     committee_name = committee_short(committee.name)

@@ -5,6 +5,8 @@
   administrators everywhere.
 - A unit (anyone working there) sees the items it leads or coordinates; its head and staff
   record the submission of, and file adjustment requests for, the items it leads.
+- A member of a unit's staff drafts an adjustment request; the unit head approves (signs) it
+  or returns it. Until then it is the unit's own: the Office and the leader see it once filed.
 - A leader sees the items they supervise and decides the requests addressed to them.
 - Anybody else gets 404.
 
@@ -22,6 +24,8 @@ from caicach.core.todos import NOTHING
 from caicach.workprogram.models import AdjustmentRequest, ProgramItem, RequestStatus, WorkProgram
 
 UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
+# Who signs a unit's Tờ trình: its head; a committee's Chairman or Vice-chairman.
+SIGNING_ROLES = (Role.UNIT_HEAD, Role.LEADER)
 
 
 def office_covers(who: Principal, committee_id: int) -> bool:
@@ -101,14 +105,18 @@ def _request_adjustment(who: Principal, item: ProgramItem) -> bool:
     return who.is_admin or item.lead_unit_id in who.units_with_role(*UNIT_ROLES)
 
 
+# A request the unit head has not yet signed is the unit's own draft: the Office and the
+# leader see it once filed.
+DRAFT_STATUSES = (RequestStatus.AWAITING_HEAD, RequestStatus.RETURNED)
+
+
 @rule(AdjustmentRequest, "view")
 def _view_request(who: Principal, request: AdjustmentRequest) -> bool:
-    return (
-        office_covers(who, request.program.issuing_unit_id)
-        or request.lead_unit_id in who.unit_ids
-        or request.leader_id == who.user.pk
-        or request.requested_by_id == who.user.pk
-    )
+    if request.lead_unit_id in who.unit_ids or request.requested_by_id == who.user.pk:
+        return True
+    if request.status in DRAFT_STATUSES:
+        return who.is_admin
+    return office_covers(who, request.program.issuing_unit_id) or request.leader_id == who.user.pk
 
 
 @rule(AdjustmentRequest, "decide")
@@ -116,6 +124,26 @@ def _decide_request(who: Principal, request: AdjustmentRequest) -> bool:
     if request.status != RequestStatus.PENDING:
         return False
     return who.is_admin or (request.leader_id == who.user.pk and who.has_role(Role.LEADER))
+
+
+@rule(AdjustmentRequest, "approve_submission")
+def _approve_submission(who: Principal, request: AdjustmentRequest) -> bool:
+    """The lead unit's head approves (and signs) the staff's draft, or returns it."""
+    if request.status != RequestStatus.AWAITING_HEAD:
+        return False
+    return who.is_admin or request.lead_unit_id in who.units_with_role(*SIGNING_ROLES)
+
+
+@rule(AdjustmentRequest, "revise")
+def _revise_request(who: Principal, request: AdjustmentRequest) -> bool:
+    """A returned draft is reworked by whoever drafted it, or by the unit's head and staff."""
+    if request.status != RequestStatus.RETURNED:
+        return False
+    return (
+        who.is_admin
+        or request.requested_by_id == who.user.pk
+        or request.lead_unit_id in who.units_with_role(*UNIT_ROLES)
+    )
 
 
 @global_rule("workprogram.manage_settings")
@@ -202,6 +230,7 @@ def requests_for(user: User | AnonymousUser) -> QuerySet[AdjustmentRequest]:
         "requested_by",
         "leader",
         "decided_by",
+        "signed_by",
         "request_document",
     )
     if who is None:
@@ -212,11 +241,11 @@ def requests_for(user: User | AnonymousUser) -> QuerySet[AdjustmentRequest]:
     # The Office's programs as a subquery on the request's own column: written through the
     # join, the OR spanned two tables and the planner tested every program for every request.
     offices_programs = WorkProgram.objects.filter(issuing_unit__in=office_scope).values("pk")
+    filed = ~Q(status__in=DRAFT_STATUSES)
     return requests.filter(
-        Q(program_id__in=offices_programs)
-        | Q(lead_unit__in=who.unit_ids)
-        | Q(leader=who.user)
+        Q(lead_unit__in=who.unit_ids)
         | Q(requested_by=who.user)
+        | (filed & (Q(program_id__in=offices_programs) | Q(leader=who.user)))
     )
 
 
@@ -233,6 +262,16 @@ def to_decide_by(user: User | AnonymousUser) -> Q:
     if who is None or not who.has_role(Role.LEADER):
         return NOTHING
     return Q(status=RequestStatus.PENDING, leader_id=who.user.pk)
+
+
+def awaiting_head_of(user: User | AnonymousUser) -> Q:
+    """The staff's drafts waiting for ``user``'s approval as head of the lead unit: the
+    ``approve_submission`` rule."""
+    who = principal(user)
+    heads = who.units_with_role(*SIGNING_ROLES) if who is not None else set()
+    if not heads:
+        return NOTHING
+    return Q(status=RequestStatus.AWAITING_HEAD, lead_unit_id__in=heads)
 
 
 def pending_in_office(user: User | AnonymousUser) -> Q:

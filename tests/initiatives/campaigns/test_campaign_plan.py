@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from caicach.core import rendering
+from caicach.core import clock, rendering
+from caicach.core.issuing import EXPECTED_FIELD
 from caicach.core.models import AuditEvent, Role, Unit
 from caicach.core.permissions import can
 from caicach.initiatives.campaigns.documents import campaign_plan_spec
@@ -24,9 +25,10 @@ from caicach.initiatives.campaigns.services import campaign_create, campaign_pub
 from caicach.initiatives.demo import SEED_CAMPAIGN, SEED_TITLE, load_seed_campaign
 from caicach.initiatives.models import Campaign, CampaignStatus
 from tests.conftest import Org, People
-from tests.core.factories import person
+from tests.core.factories import person, take_number
 from tests.decree30 import assert_passes_decree30
 from tests.documents import assert_signature_with_body, pdf_text, printed, text_faults
+from tests.issuing import confirm_issue, offered_reference
 
 ISSUED = datetime.date(2024, 5, 10)
 
@@ -352,7 +354,9 @@ def test_the_office_of_the_issuing_unit_publishes_from_the_detail_page(
     client.force_login(officer)
     page = client.get(detail_url(draft))
     assert reverse("initiatives:campaign_publish", kwargs={"pk": draft.pk}) in page.content.decode()
-    response = client.post(reverse("initiatives:campaign_publish", kwargs={"pk": draft.pk}), follow=True)
+    response = confirm_issue(
+        client, reverse("initiatives:campaign_publish", kwargs={"pk": draft.pk}), follow=True
+    )
     assert response.status_code == 200
     draft.refresh_from_db()
     assert draft.status == CampaignStatus.PUBLISHED
@@ -388,3 +392,63 @@ def test_a_committee_spelt_uy_gets_the_same_header_and_abbreviation(org: Org, pe
     text = text_of(rendering.render_docx(spec))
     assert "gửi sáng kiến, giải pháp cải cách hành chính về UBND huyện Châu Thành (qua" in text
     assert "UỶ BAN" not in text
+
+
+# --- Issuing the plan: a draft, then a confirmation naming the number ------------------------------
+
+
+def test_the_publish_link_shows_the_number_it_will_take_and_takes_none(
+    client: Client, draft: Campaign, district_people: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(district_people["district_officer"])
+    url = reverse("initiatives:campaign_publish", kwargs={"pk": draft.pk})
+    with django_assert_max_num_queries(12):
+        page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert offered_reference(page) == "01/KH-UBND"
+    assert "không thể thu hồi" in body and plan_url(draft) in body  # what happens; the draft to read
+    assert f'action="{pdf_url(draft)}"' in body  # and its PDF, made in the background
+    draft.refresh_from_db()
+    assert draft.status == CampaignStatus.DRAFT and draft.registered_document is None
+
+
+def test_a_number_taken_meanwhile_is_said_and_asked_again(
+    client: Client, draft: Campaign, org: Org, district_people: dict[str, Any]
+) -> None:
+    client.force_login(district_people["district_officer"])
+    url = reverse("initiatives:campaign_publish", kwargs={"pk": draft.pk})
+    shown = offered_reference(client.get(url))
+    take_number(org.district, clock.today())  # another plan issued in between
+    response = client.post(url, {EXPECTED_FIELD: shown})
+    assert response.status_code == 409
+    assert "vừa được cấp cho một văn bản khác" in response.content.decode()
+    assert offered_reference(response) == "02/KH-UBND"
+    draft.refresh_from_db()
+    assert draft.status == CampaignStatus.DRAFT
+    response = client.post(url, {EXPECTED_FIELD: offered_reference(response)}, follow=True)
+    draft.refresh_from_db()
+    assert draft.status == CampaignStatus.PUBLISHED
+    assert "Đã ban hành Kế hoạch số 02/KH-UBND" in response.content.decode()
+
+
+def test_publishing_an_issued_plan_again_says_so_on_its_page(
+    client: Client, campaign: Campaign, people: People
+) -> None:
+    client.force_login(people.admin)
+    response = client.get(reverse("initiatives:campaign_publish", kwargs={"pk": campaign.pk}), follow=True)
+    assert response.redirect_chain[-1][0] == detail_url(campaign)
+    assert "Kế hoạch này đã được ban hành." in response.content.decode()
+
+
+def test_closing_a_campaign_closed_in_another_tab_says_so_on_its_page(
+    client: Client, campaign: Campaign, people: People
+) -> None:
+    client.force_login(people.admin)
+    url = reverse("initiatives:campaign_close", kwargs={"pk": campaign.pk})
+    assert client.post(url, {"version": campaign.version}).status_code == 302
+    response = client.post(url, {"version": campaign.version}, follow=True)  # the stale tab
+    assert response.redirect_chain[-1][0] == detail_url(campaign)
+    assert "message-error" in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.CLOSED

@@ -15,7 +15,7 @@ from caicach.core.models import User
 from caicach.core.permissions import can
 from caicach.workprogram.models import AdjustmentRequest, ProgramItem, WorkProgram
 from caicach.workprogram.programs.rules import items_for, programs_for, requests_for
-from caicach.workprogram.programs.services import adjustment_request_approve
+from caicach.workprogram.programs.services import adjustment_request_approve, adjustment_request_return
 from tests.conftest import Org, People
 from tests.core.factories import make_unit, person
 from tests.workprogram.factories import Scene, add_item, file_request, make_program, make_scene, month
@@ -162,6 +162,14 @@ def _wider_world(org: Org, people: People, scene: Scene) -> None:
     add_item(foreign, people.admin, other_province, month(2))
     file_request(scene.home_affairs_item, people.admin)
     add_item(scene.program, people.admin, org.other_commune, month(11), leader=people.leader)
+    # A member of staff's drafts, one awaiting the head, one returned: the unit's own until signed.
+    file_request(scene.science_other, people.unit_staff, head_signs=False)
+    returned = file_request(
+        add_item(scene.program, people.admin, org.science, month(8), leader=people.leader),
+        people.unit_staff,
+        head_signs=False,
+    )
+    adjustment_request_return(actor=people.unit_head, request=returned, note="Bổ sung số liệu.", version=1)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
