@@ -69,7 +69,7 @@ def confirm_issue(page: Any) -> str:
     """On an issue confirmation page: read the number it will take, confirm, return it."""
     confirmation = page.locator("section.issue-confirm")
     reference = str(confirmation.locator("[data-issue-reference]").inner_text())
-    confirmation.locator("button[type=submit]").click()
+    confirmation.locator("button.btn-primary[type=submit]").click()
     page.wait_for_load_state()
     return reference
 
