@@ -9,6 +9,8 @@ import random
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
 
 from caicach.core import clock
 from caicach.core.models import RegisteredDocument
@@ -118,3 +120,22 @@ def test_the_decision_follows_the_meeting_and_the_minutes_and_says_which(org: Or
         campaign=campaign, actor=people.reform_officer, issued_on=minutes, **SIGNER
     )
     assert decision.issued_on == minutes
+
+
+def test_the_decision_form_says_which_date_the_decision_must_follow(
+    client: Client, org: Org, people: People
+) -> None:
+    campaign = issued_campaign(org, people)
+    outcome(dossier(campaign, org.science), recognised=True)
+    meeting = DECISION_DAY - datetime.timedelta(days=3)
+    council_for(campaign, minutes_day=meeting)
+    client.force_login(people.reform_officer)
+    url = reverse("initiatives:recognition_decision_issue", kwargs={"pk": campaign.pk})
+    day = meeting - datetime.timedelta(days=1)
+    response = client.post(url, {**SIGNER, "issued_on": _day(day)})
+    assert response.status_code == 200
+    assert (
+        f"Ngày quyết định phải từ ngày {_day(meeting)} (ngày họp Hội đồng) trở đi."
+        in response.content.decode()
+    )
+    assert not RecognitionDecision.objects.exists()
