@@ -448,10 +448,8 @@ def kpi_unfinished(request: HttpRequest, pk: int) -> HttpResponse:
     form = MonthChoiceForm(request.GET or None, months=list(range(1, 13)))
     chosen = form.cleaned_data.get("month") if form.is_valid() else None
     month = datetime.date(program.year, chosen or _default_month(program, day), 1)
-    user = acting_user(request)
-    scope = kpi_scope(user, program)
-    if supervised_only(user, program, request.GET.get("pham_vi")):  # as on the KPI page
-        scope &= Q(supervising_leader_id=user.pk)
+    # The regular meeting's agenda: a committee's leaders see all of it (no toggle here).
+    scope = kpi_scope(acting_user(request), program)
     if request.GET.get("format") == "xlsx":
         groups = kpis.unfinished_by_unit(program, month, scope, today=day)
         sheet = exports.unfinished_sheet(program.title, month, groups)
