@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caicach.core import clock, numbering
+from caicach.core import chronology, clock, numbering
 from caicach.core.audit import services as audit
 from caicach.core.models import DocumentType, Role, User
 from caicach.core.notifications.services import notify
@@ -158,9 +158,20 @@ def recognition_decision_issue(
         )
     # The vote may be entered after the meeting (decided_at is when it was recorded): the
     # meeting's own date is what a decision cannot precede.
-    meeting_on = Council.objects.filter(campaign=locked).values_list("meeting_on", flat=True).first()
-    if meeting_on is not None and issued_on < meeting_on:
-        raise ValidationError({"issued_on": _("Ngày ban hành không được trước ngày họp Hội đồng sáng kiến.")})
+    # The decision follows the meeting and its minutes (caicach.core.chronology).
+    meeting_on, minutes_on = Council.objects.filter(campaign=locked).values_list(
+        "meeting_on", "minutes__issued_on"
+    ).first() or (None, None)
+    problem = chronology.first_problem(
+        chronology.must_follow(
+            issued_on, meeting_on, what=_("Ngày quyết định"), anchor_name=_("ngày họp Hội đồng")
+        ),
+        chronology.must_follow(
+            issued_on, minutes_on, what=_("Ngày quyết định"), anchor_name=_("ngày biên bản họp Hội đồng")
+        ),
+    )
+    if problem:
+        raise ValidationError({"issued_on": problem})
     document = register_number(
         unit=locked.issuing_unit,
         document_type=DocumentType.DECISION,
@@ -291,10 +302,14 @@ def certificate_issue(
     if Certificate.objects.filter(recognition=locked).exists():
         raise ValidationError(_("Sáng kiến này đã được cấp giấy chứng nhận."))
     day = issued_on or _today()
-    if day < decision.issued_on:
-        raise ValidationError(
-            {"issued_on": _("Ngày cấp giấy chứng nhận không được trước ngày ban hành quyết định công nhận.")}
-        )
+    problem = chronology.must_follow(
+        day,
+        decision.issued_on,
+        what=_("Ngày cấp giấy chứng nhận"),
+        anchor_name=_("ngày ban hành quyết định công nhận"),
+    )
+    if problem:
+        raise ValidationError({"issued_on": problem})
     if day > _today():
         raise ValidationError({"issued_on": _("Ngày cấp không được sau ngày hôm nay.")})
     document = register_number(

@@ -35,6 +35,7 @@ from caicach.workprogram.models import (
     WorkProgramSettings,
 )
 from caicach.workprogram.programs.rules import (
+    LEADER_ROLES,
     SIGNING_ROLES,
     awaiting_head_of,
     items_for,
@@ -187,7 +188,7 @@ def jurisdiction_units(program: WorkProgram) -> QuerySet[Unit]:
 def leaders_of(program: WorkProgram) -> QuerySet[User]:
     """The leaders (Chairman, Vice-chairmen) of the committee issuing ``program``."""
     leader_ids = Membership.objects.filter(
-        unit_id=program.issuing_unit_id, role=Role.LEADER, is_active=True
+        unit_id=program.issuing_unit_id, role__in=LEADER_ROLES, is_active=True
     ).values("user_id")
     return User.objects.filter(pk__in=leader_ids, is_active=True).order_by("full_name", "username")
 
