@@ -61,6 +61,7 @@ from caicach.initiatives.recognition.services import (
     certificate_revoke,
     certificates_issue_all,
     certificates_pending,
+    decision_input_errors,
     effectiveness_report_create,
     effectiveness_report_defaults,
     effectiveness_report_submit,
@@ -158,6 +159,13 @@ def recognition_decision_issue_view(request: HttpRequest, pk: int) -> HttpRespon
             reverse("initiatives:recognition_campaign", args=[campaign.pk]),
         )
     form = DecisionIssueForm(request.POST)
+    if form.is_valid():
+        # A date or signer the service would refuse is said before any number is offered.
+        errors = decision_input_errors(
+            campaign, issued_on=form.cleaned_data["issued_on"], signer_title=form.cleaned_data["signer_title"]
+        )
+        if errors:
+            add_service_errors(form, ValidationError(errors))
     if not form.is_valid():
         return _recognition_page(request, campaign, decision_form=form)
 
