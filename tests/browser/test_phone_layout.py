@@ -4,14 +4,9 @@ wide table scrolls inside its frame), the menu button opens the navigation, the 
 
 from __future__ import annotations
 
-import importlib
-import io
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
 from django.urls import reverse
 
 from caicach.core.demo import DEMO_PASSWORD
@@ -23,15 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
 LAPTOP = {"width": 1366, "height": 768}
 ROLES = ["quantri", "chutich", "vanphong", "cchc.snv", "hoidong.1", "canbo.chauthanh"]
-
-
-@pytest.fixture
-def demo(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path  # the demo issues documents
-    # An earlier transactional test may have emptied the rows a migration seeds; put back the
-    # adjustment reasons the demo's requests name.
-    importlib.import_module("caicach.workprogram.migrations.0002_adjustment_reasons").forwards(apps, None)
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def main_pages() -> list[str]:

@@ -4,11 +4,9 @@ opens on his own items and the toggle widens it to all."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from caicach.core.demo import DEMO_PASSWORD
 from caicach.core.models import User
@@ -27,10 +25,8 @@ def demo_log_in(page: Any, base_url: str, username: str) -> None:
 
 
 def test_the_chairmans_kpi_page_shows_the_committees_whole_program(
-    page: Any, live_server: Any, settings: Any, tmp_path: Path
+    page: Any, live_server: Any, demo: None
 ) -> None:
-    settings.MEDIA_ROOT = tmp_path  # the demo issues the monthly summaries
-    call_command("load_demo", verbosity=0)
     program = WorkProgram.objects.get(issuing_unit__code="TN")
     # The year's figures count every item due that year (a withdrawn one no more; one
     # postponed into the next year counts there): 53 of the demo's 60.
