@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from caicach.initiatives.models import Council, Initiative, InitiativeStatus
 from caicach.core import clock
+from caicach.initiatives.models import Council, Initiative, InitiativeStatus
 from tests.browser.test_initiative_flow import click, dmy, expect_no_errors, log_in, log_out
 from tests.conftest import Org, People
 from tests.initiatives.factories import province_campaign

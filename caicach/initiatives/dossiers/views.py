@@ -33,7 +33,6 @@ from caicach.initiatives.dossiers.forms import (
     author_initial,
     with_added_row,
 )
-from caicach.initiatives.dossiers.rules import campaigns_to_enter
 from caicach.initiatives.dossiers.queries import (
     CURRENT,
     author_user_choices,
@@ -42,6 +41,7 @@ from caicach.initiatives.dossiers.queries import (
     initiative_for_page,
     sections_for_display,
 )
+from caicach.initiatives.dossiers.rules import campaigns_to_enter
 from caicach.initiatives.dossiers.services import (
     attachment_add,
     attachment_remove,

@@ -42,13 +42,19 @@ def campaigns(org: Org, people: People) -> dict[str, Campaign]:
         "open": _campaign(org, people, org.science),
         "other_units": _campaign(org, people, org.commune),
         "window_passed": _campaign(
-            org, people, org.science, window_start=today - datetime.timedelta(days=60),
+            org,
+            people,
+            org.science,
+            window_start=today - datetime.timedelta(days=60),
             window_end=today - datetime.timedelta(days=1),
-        ),  # fmt: skip
+        ),
         "not_yet": _campaign(
-            org, people, org.science, window_start=today + datetime.timedelta(days=1),
+            org,
+            people,
+            org.science,
+            window_start=today + datetime.timedelta(days=1),
             window_end=today + datetime.timedelta(days=30),
-        ),  # fmt: skip
+        ),
         "draft": _campaign(org, people, org.science, status=CampaignStatus.DRAFT),
         "closed": _campaign(org, people, org.science, status=CampaignStatus.CLOSED),
     }

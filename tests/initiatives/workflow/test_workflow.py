@@ -337,7 +337,9 @@ def test_a_dossier_outside_any_campaign_that_was_sent_gets_no_receipt(
     """One sent before the rule (or imported) stays where it is: no receipt number."""
     staff = person("cbhuyen", org.district, Role.UNIT_STAFF)
     draft = complete_draft(author=staff, unit=org.district, campaign=None)
-    Initiative.objects.filter(pk=draft.pk).update(status=InitiativeStatus.SUBMITTED, submitted_at=timezone.now())
+    Initiative.objects.filter(pk=draft.pk).update(
+        status=InitiativeStatus.SUBMITTED, submitted_at=timezone.now()
+    )
     before = fresh(draft)
     with pytest.raises(ValidationError) as caught:
         initiative_accept(initiative=draft, actor=district_officer)
