@@ -17,7 +17,7 @@ from caicach.initiatives.dossiers.rules import campaigns_to_enter
 from caicach.initiatives.models import Campaign, CampaignStatus, Initiative
 from tests.conftest import Org, People
 from tests.initiatives.dossiers.test_dossier_pages import create_post, login
-from tests.initiatives.factories import open_campaign
+from tests.initiatives.factories import make_draft, open_campaign
 
 NO_CAMPAIGN = "Hiện không có đợt phát động nào đang nhận hồ sơ sáng kiến mà đơn vị của bạn được tham gia"
 
@@ -119,3 +119,21 @@ def test_without_an_open_campaign_the_page_says_why_and_offers_no_form(
     assert 'name="kind"' not in html
     client.post(url, create_post(org))
     assert not Initiative.objects.exists()
+
+
+def test_a_dossier_outside_any_campaign_says_so_and_offers_no_sending(
+    client: Client, org: Org, people: People
+) -> None:
+    orphan = make_draft(actor=people.unit_staff, unit=org.science)
+    html = login(client, people.unit_staff).get(orphan.get_absolute_url()).content.decode()
+    assert "Hồ sơ không thuộc đợt phát động nào nên không có hội đồng sáng kiến nào xem xét được" in html
+    assert "Gửi hồ sơ cho thủ trưởng đơn vị" not in html
+
+
+def test_a_dossier_in_a_campaign_offers_sending(client: Client, org: Org, people: People) -> None:
+    draft = make_draft(
+        actor=people.unit_staff, unit=org.science, campaign=_campaign(org, people, org.science)
+    )
+    html = login(client, people.unit_staff).get(draft.get_absolute_url()).content.decode()
+    assert "không thuộc đợt phát động nào" not in html
+    assert "Gửi hồ sơ cho thủ trưởng đơn vị" in html
