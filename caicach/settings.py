@@ -46,6 +46,9 @@ PRODUCTION = env_str("DJANGO_ENV", "development") == "production"
 # Under pytest: fast hashing and tasks run inline (the test settings, without a second module).
 TESTING = env_bool("CAICACH_TESTING", "pytest" in sys.modules)
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
+# With DEBUG on, Django's English technical error pages only when a developer asks for them;
+# otherwise the users' Vietnamese 403/404/500 pages (see core.middleware.ErrorPagesMiddleware).
+TECHNICAL_ERROR_PAGES = env_bool("DJANGO_TECHNICAL_ERROR_PAGES", False)
 
 if PRODUCTION:
     SECRET_KEY = env_str("DJANGO_SECRET_KEY")
@@ -87,6 +90,11 @@ MIDDLEWARE = [
     # After htmx: an expired session answers an htmx request with HX-Redirect, not a fragment.
     "caicach.core.session_timeout.IdleTimeoutMiddleware",
     "caicach.core.middleware.RequestContextMiddleware",
+    # novalidate on every form: the server's Vietnamese messages, not the browser's English.
+    "caicach.core.middleware.NoBrowserValidationMiddleware",
+    # Our Vietnamese error pages with DEBUG on too (the demo runs with DEBUG on). Last: the
+    # pages need the user (menu), and CommonMiddleware still turns a 404 into its slash redirect.
+    "caicach.core.middleware.ErrorPagesMiddleware",
 ]
 
 if PRODUCTION:
@@ -193,6 +201,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)  # log out after an idle hour
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "caicach.core.web.csrf_failure"  # the Vietnamese 403 page, DEBUG or not
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; the cookie stays
 
 # --- Internationalisation -------------------------------------------------------------------
@@ -241,7 +250,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cải cách <no-reply@localhost>")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The site's address in emails and QR codes. Unset (development, the demo): the address the
+# request that queued the email came to (core.middleware.site_url), never a fixed port.
+SITE_URL = env_str("SITE_URL", "")
 
 # --- Security (production) ------------------------------------------------------------------
 if PRODUCTION:

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Permission rules, job handlers and daily reminders register themselves on import;
         # the web processes and the task worker must both know them.
-        from caicach.core.accounts import rules  # noqa: F401
+        from caicach.core.accounts import queries, rules  # noqa: F401  (queries: the audit labels)
         from caicach.core.jobs import services  # noqa: F401
         from caicach.core.notifications import rules as notification_rules  # noqa: F401
         from caicach.core.notifications import tasks  # noqa: F401

@@ -192,7 +192,7 @@ ACCOUNTS = [
     ),
     # The province's work program (caicach.workprogram.demo): its other leaders, and the units
     # that file adjustment requests and monthly reports.
-    DemoAccount("chutich", "Lâm Quốc Trung", "TN", (Role.LEADER,), "Chủ tịch UBND tỉnh", "Tiến sĩ"),
+    DemoAccount("chutich", "Lâm Quốc Trung", "TN", (Role.CHAIRMAN,), "Chủ tịch UBND tỉnh", "Tiến sĩ"),
     DemoAccount(
         "lanhdao.kinhte", "Hồ Thị Phương Lan", "TN", (Role.LEADER,), "Phó Chủ tịch UBND tỉnh", "Thạc sĩ"
     ),

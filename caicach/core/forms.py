@@ -1,11 +1,15 @@
-"""Form plumbing every form in the product uses: NFC text and Vietnamese dates."""
+"""Form plumbing every form in the product uses: NFC text, Vietnamese dates and decimal numbers."""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.http import QueryDict
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core.text import normalise_input
@@ -35,6 +39,66 @@ class VietnameseDateField(forms.DateField):
         super().__init__(**kwargs)
 
 
+class VietnameseDecimalInput(forms.TextInput):
+    """A text box for a decimal number. Not ``type="number"``: Chromium on an English system
+    refuses "24,5" there (or submits it as 245 after dropping the comma), and shows its own
+    English messages; here the server reads the number and says what is wrong in Vietnamese.
+    ``inputmode`` still brings up the numeric keypad on a phone."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        base = {"inputmode": "decimal", "autocomplete": "off", "size": 8}
+        super().__init__(attrs={**base, **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal):
+            # "24,5" in Vietnamese, "24.5" in English; no thousands separator, no trailing zeros.
+            text = format(value.normalize() if value == value.to_integral() else value, "f")
+            if "." in text:
+                text = text.rstrip("0").rstrip(".")
+            return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+        return super().format_value(value)
+
+
+_THOUSANDS_WITH_DOTS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
+
+
+def parse_decimal_text(text: str) -> str:
+    """ "24,5" and "24.5" are both 24.5 (a Vietnamese user types the comma, a copy from an
+    English sheet brings the point); "1.234,5" is 1234.5. A dot is a thousands separator
+    only next to a decimal comma, so "24.5" is never read as 245. Spaces (also the narrow
+    no-break ones) are dropped."""
+    text = re.sub(r"[\s\u00a0\u202f]", "", text)
+    if "," in text and "." in text and _THOUSANDS_WITH_DOTS.match(text):
+        text = text.replace(".", "")
+    return text.replace(",", ".")
+
+
+class VietnameseDecimalField(forms.DecimalField):
+    """The one decimal field of the product (scores, shares, thresholds…): accepts the
+    Vietnamese decimal comma, shows the number back with it, and speaks Vietnamese."""
+
+    widget = VietnameseDecimalInput
+    default_error_messages = {"invalid": _("Vui lòng nhập một số, ví dụ 24,5.")}
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = parse_decimal_text(value)
+        return super().to_python(value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # The min/max/step attributes Django adds are for type="number"; the server checks.
+        attrs = super().widget_attrs(widget)
+        return {key: val for key, val in attrs.items() if key not in ("min", "max", "step")}
+
+
+def formfield_for(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """ModelForm fields as the product wants them: every decimal column gets
+    VietnameseDecimalField."""
+    if isinstance(db_field, models.DecimalField):
+        kwargs.setdefault("form_class", VietnameseDecimalField)
+    return db_field.formfield(**kwargs)
+
+
 class NormalisedFormMixin:
     """Normalises every submitted string to NFC before validation, so a decomposed "ệ"
     from a Mac and a composed one from Windows are the same text in the database."""
@@ -61,4 +125,11 @@ class Form(NormalisedFormMixin, forms.Form):
 
 
 class ModelForm(NormalisedFormMixin, forms.ModelForm):  # type: ignore[type-arg]
-    pass
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Django reads formfield_callback from the subclass's own Meta only, and this runs
+        # before ModelFormMetaclass builds the fields: every ModelForm of the product gets
+        # the product's fields without each Meta having to say so.
+        meta = cls.__dict__.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = formfield_for
+        super().__init_subclass__(**kwargs)

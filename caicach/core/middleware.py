@@ -1,14 +1,23 @@
-"""Request-wide context: the client address for the audit trail, and the UI language."""
+"""Request-wide context: the client address for the audit trail, the site's address for links
+in emails, the UI language, forms left to the server's Vietnamese checks, and our own error
+pages with DEBUG on."""
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, DisallowedHost, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.urls import Resolver404, get_resolver
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+logger = logging.getLogger("django.request")
 
 _client_ip: ContextVar[str | None] = ContextVar("client_ip", default=None)
 
@@ -30,6 +39,26 @@ def current_client_ip() -> str | None:
     return _client_ip.get()
 
 
+_origin: ContextVar[str | None] = ContextVar("origin", default=None)
+
+# Only when neither SITE_URL nor a request says where the site is (a reminder sent by the
+# daily tick on a development machine).
+FALLBACK_SITE_URL = "http://127.0.0.1:8000"
+
+
+def site_url() -> str:
+    """The site's address for links leaving it (emails, QR codes): SITE_URL when the
+    deployment sets it; otherwise the address the current request came to (the demo runs on
+    whatever host and port it was started on), captured by RequestContextMiddleware. The
+    host was checked against ALLOWED_HOSTS, so a forged Host header cannot get here."""
+    configured: str = settings.SITE_URL
+    return (configured or _origin.get() or FALLBACK_SITE_URL).rstrip("/")
+
+
+def absolute_url(path: str) -> str:
+    return site_url() + path
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -37,8 +66,14 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = _client_ip.set(client_ip(request))
         try:
+            origin: str | None = f"{request.scheme}://{request.get_host()}"
+        except DisallowedHost:
+            origin = None
+        origin_token = _origin.set(origin)
+        try:
             return self.get_response(request)
         finally:
+            _origin.reset(origin_token)
             _client_ip.reset(token)
 
 
@@ -60,4 +95,81 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class ErrorPagesMiddleware:
+    """Our Vietnamese 403/404/500 pages even with DEBUG on (the demo runs with it on).
+
+    With DEBUG off Django already answers with the URLconf's error handlers; with DEBUG on it
+    shows its English technical pages, which list the URL patterns and, for a 404 raised by a
+    view, the reason ("No Dossier matches the given query") — telling an outsider that the
+    object exists. Here the same handlers answer unless TECHNICAL_ERROR_PAGES asks for
+    Django's pages (a developer debugging). Placed last: the pages need request.user, and
+    CommonMiddleware (outside) still turns a 404 into its APPEND_SLASH redirect."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    @staticmethod
+    def _active() -> bool:
+        return bool(settings.DEBUG) and not settings.TECHNICAL_ERROR_PAGES
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._active():
+            # An unknown address never reaches a view (so process_exception does not see it):
+            # resolve here and answer it with the same 404 as an object one may not see.
+            try:
+                get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
+            except Resolver404 as error:
+                return self.get_response_for_error(request, 404, error)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not self._active():
+            return None
+        if isinstance(exception, Http404):
+            return self.get_response_for_error(request, 404, exception)
+        if isinstance(exception, PermissionDenied):
+            return self.get_response_for_error(request, 403, exception)
+        if isinstance(exception, (SuspiciousOperation, BadRequest, MultiPartParserError)):
+            return None  # Django's 400 handling (and its security logging) stays as it is
+        # Logged as Django logs an unhandled error, so the traceback is still in the console.
+        logger.error(
+            "Internal Server Error: %s", request.path, exc_info=exception, extra={"status_code": 500}
+        )
+        return self.get_response_for_error(request, 500, exception)
+
+    @staticmethod
+    def get_response_for_error(request: HttpRequest, status: int, exception: Exception) -> HttpResponse:
+        # The URLconf's handlers (handler404 …), the very ones Django uses with DEBUG off.
+        handler: Callable[..., HttpResponse] = get_resolver(
+            getattr(request, "urlconf", None)
+        ).resolve_error_handler(status)
+        return handler(request) if status == 500 else handler(request, exception=exception)
+
+
+_FORM_TAG = re.compile(rb"<form\b(?![^>]*\bnovalidate\b)", re.IGNORECASE)
+
+
+class NoBrowserValidationMiddleware:
+    """Every form of every page gets ``novalidate``: the browser's own checks speak the
+    browser's language ("Please fill out this field" on an English Windows) and hide the
+    server's Vietnamese message, which says which field and why (and the error summary).
+    Done here, once, rather than in each of the product's templates where a new form would
+    forget it; fields keep ``required`` for screen readers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and b"<form" in response.content
+        ):
+            response.content = _FORM_TAG.sub(b"<form novalidate", response.content)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
         return response

@@ -177,6 +177,9 @@ class Role(models.TextChoices):
     COUNCIL_MEMBER = "council_member", _("Thành viên Hội đồng sáng kiến")
     COMMITTEE_MEMBER = "committee_member", _("Thành viên UBND")
     LEADER = "leader", _("Lãnh đạo UBND (Chủ tịch, Phó Chủ tịch)")
+    # The Chairman also leads the committee (everything a LEADER may, he may), and his pages
+    # open on the committee's whole program rather than on the items he supervises.
+    CHAIRMAN = "chairman", _("Chủ tịch UBND")
 
 
 class User(FoldedSearchMixin, AbstractUser):

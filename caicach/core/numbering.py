@@ -8,8 +8,11 @@ on 1 January and are never given twice. A number is taken under a row lock on th
 
 from __future__ import annotations
 
+import contextvars
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -53,6 +56,74 @@ def _check(unit: Unit, document_type: str, year: int, title: str, issued_on: dat
         raise ValidationError(_("Năm cấp số phải trùng với năm của ngày ban hành."))
     if not title.strip():
         raise ValidationError(_("Vui lòng nhập trích yếu của văn bản."))
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The number a confirmation page promised: the next of ``unit``'s ``document_type``
+    register for ``year``."""
+
+    unit_id: int
+    document_type: str
+    year: int
+    number: int
+
+
+class NumberChanged(Exception):
+    """Someone else took the number the user confirmed: nothing was issued. Deliberately not a
+    ``ValidationError``, so it leaves the service (its transaction rolled back) and the
+    confirmation page asks again with the new number."""
+
+
+# Set by ``expecting()`` around a confirmed issue; checked under the sequence lock.
+_expected: contextvars.ContextVar[Expected | None] = contextvars.ContextVar("expected_number", default=None)
+
+
+def expected_number(unit: Unit, document_type: str, year: int) -> int:
+    """The number the next ``register_number`` of this register will take, read without
+    locking or creating anything: a peek for the confirmation page, never a reservation."""
+    last = (
+        NumberSequence.objects.filter(unit=unit, document_type=document_type, year=year)
+        .values_list("last_number", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
+
+
+def expected_reference(
+    unit: Unit, document_type: str, year: int, *, drafting_unit: Unit | None = None, count: int = 1
+) -> str:
+    """'05/QĐ-UBND' (or '05/GCN-UBND – 09/GCN-UBND' for ``count`` documents in a row): the
+    reference the next issue will carry. Consumes nothing."""
+    number = expected_number(unit, document_type, year)
+    symbol = document_symbol(unit, document_type, drafting_unit=drafting_unit)
+    first = reference(number, symbol)
+    return first if count <= 1 else f"{first} – {reference(number + count - 1, symbol)}"
+
+
+@contextmanager
+def expecting(expected: Expected) -> Iterator[None]:
+    """Within this block, the first number taken from ``expected``'s register must be
+    ``expected.number``, or ``NumberChanged`` is raised before anything is written."""
+    token = _expected.set(expected)
+    try:
+        yield
+    finally:
+        _expected.reset(token)
+
+
+def _check_expected(sequence: NumberSequence) -> None:
+    expected = _expected.get()
+    if expected is None or (expected.unit_id, expected.document_type, expected.year) != (
+        sequence.unit_id,
+        sequence.document_type,
+        sequence.year,
+    ):
+        return
+    # Checked once: the next numbers of a batch follow from the first.
+    _expected.set(None)
+    if sequence.last_number + 1 != expected.number:
+        raise NumberChanged
 
 
 def _locked_sequence(unit: Unit, document_type: str, year: int) -> NumberSequence:
@@ -122,6 +193,7 @@ def register_number(
     _check(unit, document_type, year, title, issued_on)
     _check_drafting_unit(document_type, drafting_unit)
     sequence = _locked_sequence(unit, document_type, year)
+    _check_expected(sequence)
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     return _save_document(
@@ -198,8 +270,11 @@ def issue(
     irreversible.
 
     A record that comes into being with its number — a recognition decision, a certificate,
-    an adjustment request's Tờ trình — is not "issued" later: its create service takes
-    ``register_number`` and creates the record with the number in the same transaction."""
+    a Tờ trình filed by the unit head in person — is not "issued" later: its create service
+    takes ``register_number`` and creates the record with the number in the same transaction.
+
+    Pages ask the user to confirm the number first (``caicach.core.issuing``): the page
+    shows ``expected_reference()`` and the confirmed call runs inside ``expecting()``."""
     stamp = dict(stamp or {})
     before = audit.snapshot(obj, [document_field, *stamp])
     document = register_number(

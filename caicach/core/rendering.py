@@ -139,12 +139,24 @@ class IssuingBody:
 
 @dataclass(frozen=True)
 class Signature:
-    """``authority``: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"… (empty when the head signs in
-    their own right); ``title``: "PHÓ CHỦ TỊCH"; ``name``: the signer."""
+    """``authority``: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"… one per line (empty when the
+    head signs in their own right); ``title``: "PHÓ CHỦ TỊCH"; ``name``: the signer;
+    ``note``: the italic line under the title on a form ("(Chữ ký, dấu)", "(Ký và ghi rõ họ
+    tên)"). ``capitals``: False for a form's sentence-case heading ("Xác nhận của cơ quan,
+    đơn vị", seed 001)."""
 
     title: str
     name: str = ""
     authority: str = ""
+    note: str = ""
+    capitals: bool = True
+
+    @property
+    def heading_lines(self) -> tuple[str, ...]:
+        lines = [line.strip() for line in self.authority.split("\n") if line.strip()]
+        if self.title.strip():
+            lines.append(self.title.strip())
+        return tuple(_upper(line) if self.capitals else nfc(line) for line in lines)
 
 
 @dataclass(frozen=True)
@@ -167,6 +179,25 @@ class DocumentSpec:
     numbered: bool = True
     with_recipients: bool = True
     filename_hint: str = ""
+    # An official letter (công văn) has no title: its subject ("V/v …") sits under its number
+    # (Decree 30/2020, Annex I, point 5b).
+    excerpt: str = ""
+    # A second signature on the left, where an administrative document has its recipients:
+    # the council secretary beside the chair, the unit's confirmation beside the authors.
+    left_signature: Signature | None = None
+    # A form a person files under their own name (Circular 18/2013, annex I; seed 001) has
+    # no agency header, only the national motto; its place and date sit over the signature.
+    agency_header: bool = True
+
+    def __post_init__(self) -> None:
+        # An issued document carries its date: a numbered one without it would print
+        # "ngày … tháng … năm" under a real number. Drafts (no number yet) may be undated.
+        if self.numbered and self.number is not None and self.issued_on is None:
+            raise ValueError(f"A numbered document ({self.number_line}) needs its issue date.")
+
+    @property
+    def date_over_signature(self) -> bool:
+        return not self.agency_header
 
     @property
     def number_line(self) -> str:
@@ -260,6 +291,64 @@ def issuing_body_for(unit: Unit) -> IssuingBody:
     if unit.parent_id is not None and unit.parent is not None:
         superior = _upper(committee_short(unit.parent.name))
     return IssuingBody(name=_upper(unit.name), superior=superior)
+
+
+def is_committee(unit: Unit) -> bool:
+    """A People's Committee (its documents are signed in its name: "TM. ỦY BAN NHÂN DÂN")."""
+    return committee_locality(unit.name) is not None
+
+
+_ON_BEHALF = "TM. ỦY BAN NHÂN DÂN"
+_DEPUTY = "PHÓ "
+
+
+def signature_as_signed(
+    *, title: str, name: str = "", authority: str = "", for_committee: bool = False
+) -> Signature:
+    """The signature block as offices sign (Decree 30/2020, Annex I, section IX), derived
+    from the signer's title: a committee's document is signed "TM. ỦY BAN NHÂN DÂN"; its
+    chairman signs in his title ("CHỦ TỊCH"), a vice-chairman for the chairman ("KT. CHỦ
+    TỊCH" / "PHÓ CHỦ TỊCH"); a deputy head of any body signs for the head ("KT. GIÁM ĐỐC" /
+    "PHÓ GIÁM ĐỐC"). Lines already given in ``authority`` are kept, never repeated."""
+    heading = _upper(title.strip())
+    lines = [_upper(line.strip()) for line in authority.split("\n") if line.strip()]
+    # "KT. CHỦ TỊCH" given where only the title belongs in the block: keep it once.
+    lines = [line for line in lines if line != heading]
+
+    def has(prefix: str) -> bool:
+        return any(line.startswith(prefix) for line in lines)
+
+    if heading.startswith(_DEPUTY) and not has("KT.") and not has("TL.") and not has("TUQ."):
+        lines.append(f"KT. {heading[len(_DEPUTY) :]}")
+    if for_committee and not has("TM."):
+        lines.insert(0, _ON_BEHALF)
+    return Signature(title=heading, name=nfc(name.strip()), authority="\n".join(lines))
+
+
+_SENTENCE_END = (".", "!", "?", ":", ";", "…", "./.")
+
+
+def sentences(*parts: str) -> str:
+    """Parts joined into one text where each ends as a sentence does: "các cơ quan" +
+    "Mỗi cơ quan …" reads "các cơ quan. Mỗi cơ quan …", never run together; a part already
+    ending in a stop keeps its stop, and no ".." appears where a part brought its own."""
+    out: list[str] = []
+    for raw in parts:
+        part = " ".join(nfc(raw).split())
+        if not part:
+            continue
+        if out and not out[-1].endswith(_SENTENCE_END):
+            out[-1] += "."
+        out.append(part)
+    return " ".join(out)
+
+
+def closing_stop(text: str) -> str:
+    """``text`` ending with exactly one full stop ("…hạn trình." not "…hạn trình..")."""
+    text = nfc(text).rstrip()
+    if text.endswith("./."):
+        return text
+    return text.rstrip(".").rstrip() + "." if text else text
 
 
 def filename_for(spec: DocumentSpec, fmt: Format) -> str:
@@ -506,7 +595,22 @@ def _setup_document(document: DocxDocument) -> None:
                     fonts.set(qn(slot), FONT)
 
 
+def _motto(cell: _Cell, first: list[bool], cell_mm: float) -> None:
+    p = _cell_paragraph(cell, first)
+    _format(p, align="center")
+    _add_run(p, NATIONAL_NAME, size=SIZE_MOTTO, bold=True)
+    p = _cell_paragraph(cell, first)
+    _format(p, align="center")
+    _add_run(p, NATIONAL_MOTTO, size=SIZE_HEADER, bold=True)
+    _short_rule(_cell_paragraph(cell, first), cell_mm=cell_mm, line_mm=64)
+
+
 def _header(document: DocxDocument, spec: DocumentSpec) -> None:
+    if not spec.agency_header:
+        # A person's form: the national motto alone, centred over the page.
+        table = _fixed_table(document, 1, (TEXT_WIDTH_MM,), grid=False)
+        _motto(table.rows[0].cells[0], [True], TEXT_WIDTH_MM)
+        return
     table = _fixed_table(document, 2 if spec.numbered else 1, (HEADER_LEFT_MM, HEADER_RIGHT_MM), grid=False)
     left, right = table.rows[0].cells
     left_first, right_first = [True], [True]
@@ -520,20 +624,17 @@ def _header(document: DocxDocument, spec: DocumentSpec) -> None:
         _format(p, align="center")
         _add_run(p, line, size=SIZE_HEADER, bold=True)
     _short_rule(_cell_paragraph(left, left_first), cell_mm=HEADER_LEFT_MM, line_mm=22)
-
-    p = _cell_paragraph(right, right_first)
-    _format(p, align="center")
-    _add_run(p, NATIONAL_NAME, size=SIZE_MOTTO, bold=True)
-    p = _cell_paragraph(right, right_first)
-    _format(p, align="center")
-    _add_run(p, NATIONAL_MOTTO, size=SIZE_HEADER, bold=True)
-    _short_rule(_cell_paragraph(right, right_first), cell_mm=HEADER_RIGHT_MM, line_mm=64)
+    _motto(right, right_first, HEADER_RIGHT_MM)
 
     if spec.numbered:
         number_cell, date_cell = table.rows[1].cells
         p = number_cell.paragraphs[0]
         _format(p, align="center", before=6)
         _add_run(p, spec.number_line, size=SIZE_HEADER)
+        if spec.excerpt:
+            p = number_cell.add_paragraph()
+            _format(p, align="center")
+            _add_run(p, spec.excerpt, size=SIZE_MOTTO)
         p = date_cell.paragraphs[0]
         _format(p, align="center", before=6)
         _add_run(p, spec.place_date_line, size=SIZE_BODY, italic=True)
@@ -545,6 +646,9 @@ def _header(document: DocxDocument, spec: DocumentSpec) -> None:
 
 
 def _title(document: DocxDocument, spec: DocumentSpec) -> None:
+    if not spec.title:  # an official letter: its subject is under the number
+        _format(document.add_paragraph(), before=6)
+        return
     p = document.add_paragraph()
     _format(p, align="center", before=18)
     _add_run(p, _upper(spec.title), size=SIZE_BODY, bold=True)
@@ -599,33 +703,76 @@ def _keep_last_paragraph_with_signature(document: DocxDocument) -> None:
             break
 
 
+def _heading_height(signature: Signature | None) -> int:
+    """Lines above the signing space: two signatures side by side are padded to the same
+    height, so the names stand level."""
+    if signature is None:
+        return 0
+    return len(signature.heading_lines) + (1 if signature.note else 0)
+
+
+def _signature_block(
+    cell: _Cell, signature: Signature, *, date_line: str | None = None, height: int = 0
+) -> None:
+    """One signature: (the place-date line of a form, or an empty line level with it,) the
+    authority and title in bold, the italic note, room for the signature and the seal, the
+    name."""
+    first = [True]
+    if date_line is not None:
+        p = _cell_paragraph(cell, first)
+        _format(p, align="center", before=6)
+        if date_line:
+            _add_run(p, date_line, size=SIZE_BODY, italic=True)
+    for line in signature.heading_lines:
+        opening = first[0]
+        p = _cell_paragraph(cell, first)
+        _format(p, align="center", before=6 if opening else 0)
+        _add_run(p, line, size=SIZE_BODY, bold=True)
+    if signature.note:
+        p = _cell_paragraph(cell, first)
+        _format(p, align="center")
+        _add_run(p, signature.note, size=SIZE_BODY, italic=True)
+    for _ in range(max(height - _heading_height(signature), 0) + 4):  # room to sign and seal
+        _format(_cell_paragraph(cell, first), align="center")
+    if signature.name:
+        p = _cell_paragraph(cell, first)
+        _format(p, align="center")
+        _add_run(p, signature.name, size=SIZE_BODY, bold=True)
+
+
+def _recipients(cell: _Cell, recipients: Sequence[str]) -> None:
+    p = cell.paragraphs[0]
+    _format(p, align="left", before=6)
+    _add_run(p, "Nơi nhận:", size=SIZE_RECIPIENTS_LABEL, bold=True, italic=True)
+    for line in recipients:
+        text = line.strip()
+        p = cell.add_paragraph()
+        _format(p, align="left")
+        _add_run(p, text if text.startswith("-") else f"- {text}", size=SIZE_RECIPIENTS)
+
+
 def _signature(document: DocxDocument, spec: DocumentSpec) -> None:
+    """The signature row (never split, kept with the closing paragraph): the recipients or a
+    second signature on the left, the signer on the right. With both a second signature and
+    recipients, the recipients take a row of their own under the signatures."""
     _keep_last_paragraph_with_signature(document)
-    table = _fixed_table(document, 1, (TEXT_WIDTH_MM / 2, TEXT_WIDTH_MM / 2), grid=False)
+    recipients = spec.recipients if spec.with_recipients else ()
+    two_rows = spec.left_signature is not None and bool(recipients)
+    table = _fixed_table(document, 2 if two_rows else 1, (TEXT_WIDTH_MM / 2, TEXT_WIDTH_MM / 2), grid=False)
     left, right = table.rows[0].cells
-    if spec.with_recipients and spec.recipients:
-        p = left.paragraphs[0]
-        _format(p, align="left", before=6)
-        _add_run(p, "Nơi nhận:", size=SIZE_RECIPIENTS_LABEL, bold=True, italic=True)
-        for line in spec.recipients:
-            text = line.strip()
-            p = left.add_paragraph()
-            _format(p, align="left")
-            _add_run(p, text if text.startswith("-") else f"- {text}", size=SIZE_RECIPIENTS)
+    dated = spec.date_over_signature and spec.signature is not None
+    height = max(_heading_height(spec.signature), _heading_height(spec.left_signature))
+    if spec.left_signature is not None:
+        # Level with the signer on the right, under the date line when there is one.
+        _signature_block(left, spec.left_signature, date_line="" if dated else None, height=height)
+    elif recipients:
+        _recipients(left, recipients)
+    if two_rows:
+        _recipients(table.rows[1].cells[0], recipients)
     if spec.signature is not None:
-        first = [True]
-        for line in (spec.signature.authority, spec.signature.title):
-            if line:
-                opening = first[0]
-                p = _cell_paragraph(right, first)
-                _format(p, align="center", before=6 if opening else 0)
-                _add_run(p, _upper(line), size=SIZE_BODY, bold=True)
-        for _ in range(4):  # room for the signature and the seal
-            _format(_cell_paragraph(right, first), align="center")
-        if spec.signature.name:
-            p = _cell_paragraph(right, first)
-            _format(p, align="center")
-            _add_run(p, spec.signature.name, size=SIZE_BODY, bold=True)
+        _signature_block(
+            right, spec.signature, date_line=spec.place_date_line if dated else None, height=height
+        )
 
 
 def render_docx(spec: DocumentSpec) -> bytes:
@@ -876,21 +1023,26 @@ def render_pdf_from_spec(spec: DocumentSpec) -> bytes:
     ]
     rows: list[list[Any]] = [[left, right]]
     if spec.numbered:
-        rows.append([text(spec.number_line, SIZE_HEADER), text(spec.place_date_line, SIZE_BODY, italic=True)])
-    else:
+        number: Any = text(spec.number_line, SIZE_HEADER)
+        if spec.excerpt:
+            number = [number, text(spec.excerpt, SIZE_MOTTO)]
+        rows.append([number, text(spec.place_date_line, SIZE_BODY, italic=True)])
+    elif not spec.date_over_signature:
         right.append(text(spec.place_date_line, SIZE_BODY, italic=True, before=4))
+    header_widths = [HEADER_LEFT_MM * mm, HEADER_RIGHT_MM * mm]
+    if not spec.agency_header:  # a person's form: the motto alone
+        rows, header_widths = [[right]], [TEXT_WIDTH_MM * mm]
     story: list[Any] = [
-        PdfTable(
-            rows,
-            colWidths=[HEADER_LEFT_MM * mm, HEADER_RIGHT_MM * mm],
-            style=[*cell_style, ("ALIGN", (0, 0), (-1, -1), "CENTER")],
-        )
+        PdfTable(rows, colWidths=header_widths, style=[*cell_style, ("ALIGN", (0, 0), (-1, -1), "CENTER")])
     ]
 
-    story += [Spacer(1, 6 * mm), text(_upper(spec.title), SIZE_BODY, bold=True)]
-    if spec.subtitle:
-        story.append(text(spec.subtitle, SIZE_BODY, bold=True))
-    story += [rule(40), Spacer(1, 3 * mm)]
+    if spec.title:
+        story += [Spacer(1, 6 * mm), text(_upper(spec.title), SIZE_BODY, bold=True)]
+        if spec.subtitle:
+            story.append(text(spec.subtitle, SIZE_BODY, bold=True))
+        story += [rule(40), Spacer(1, 3 * mm)]
+    else:
+        story.append(Spacer(1, 6 * mm))
 
     indent = FIRST_LINE_INDENT_MM * mm
     for block in spec.body:
@@ -921,28 +1073,42 @@ def render_pdf_from_spec(spec: DocumentSpec) -> bytes:
                 Spacer(1, 2 * mm),
             ]  # fmt: skip
 
-    sign_left: list[Any] = []
-    if spec.with_recipients and spec.recipients:
-        sign_left.append(
-            text("Nơi nhận:", SIZE_RECIPIENTS_LABEL, bold=True, italic=True, align="left", before=6)
-        )
+    def recipients_block() -> list[Any]:
+        block = [text("Nơi nhận:", SIZE_RECIPIENTS_LABEL, bold=True, italic=True, align="left", before=6)]
         for line in spec.recipients:
             item = line.strip()
-            sign_left.append(
-                text(item if item.startswith("-") else f"- {item}", SIZE_RECIPIENTS, align="left")
-            )
-    sign_right: list[Any] = []
+            block.append(text(item if item.startswith("-") else f"- {item}", SIZE_RECIPIENTS, align="left"))
+        return block
+
+    def signature_block(signature: Signature, date_line: str | None = None) -> list[Any]:
+        block: list[Any] = []
+        if date_line is not None:
+            block.append(text(date_line or " ", SIZE_BODY, italic=True, before=6))
+        for line in signature.heading_lines:
+            block.append(text(line, SIZE_BODY, bold=True, before=6 if not block else 0))
+        if signature.note:
+            block.append(text(signature.note, SIZE_BODY, italic=True))
+        block.append(Spacer(1, (24 + 6 * max(height - _heading_height(signature), 0)) * mm))
+        if signature.name:
+            block.append(text(signature.name, SIZE_BODY, bold=True))
+        return block
+
+    recipients = bool(spec.with_recipients and spec.recipients)
+    sign_rows: list[list[Any]] = [[[], []]]
+    dated = spec.date_over_signature and spec.signature is not None
+    height = max(_heading_height(spec.signature), _heading_height(spec.left_signature))
+    if spec.left_signature is not None:
+        sign_rows[0][0] = signature_block(spec.left_signature, "" if dated else None)
+        if recipients:
+            sign_rows.append([recipients_block(), []])
+    elif recipients:
+        sign_rows[0][0] = recipients_block()
     if spec.signature is not None:
-        for line in (spec.signature.authority, spec.signature.title):
-            if line:
-                sign_right.append(text(_upper(line), SIZE_BODY, bold=True, before=6 if not sign_right else 0))
-        sign_right.append(Spacer(1, 24 * mm))
-        if spec.signature.name:
-            sign_right.append(text(spec.signature.name, SIZE_BODY, bold=True))
+        sign_rows[0][1] = signature_block(spec.signature, spec.place_date_line if dated else None)
     # The signature never opens a page alone, nor splits: it travels with the last body block.
     closing = story.pop() if spec.body else Spacer(1, 0)
     story.append(
-        KeepTogether([closing, Spacer(1, 4 * mm), PdfTable([[sign_left, sign_right]],
+        KeepTogether([closing, Spacer(1, 4 * mm), PdfTable(sign_rows,
                       colWidths=[TEXT_WIDTH_MM / 2 * mm] * 2, style=cell_style)])
     )  # fmt: skip
 

@@ -9,6 +9,7 @@ cleaned, for display and downloads only."""
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import unicodedata
 import zipfile
@@ -115,13 +116,33 @@ def safe_display_name(name: str, *, fallback_extension: str = "") -> str:
     return f"{stem}.{extension}" if extension else stem
 
 
-def human_size(size: int) -> str:
-    """1536 -> "1,5 KB", 20971520 -> "20 MB" (Vietnamese decimal comma)."""
+def human_size(size: int, *, digits: int = 1, round_up: bool = False) -> str:
+    """1536 -> "1,5 KB", 20971520 -> "20 MB" (Vietnamese decimal comma). ``round_up`` rounds
+    to the shown precision upwards, so a size just over a limit never reads as the limit."""
     for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
         if size >= factor:
-            value = f"{size / factor:.1f}".rstrip("0").rstrip(".")
+            scale = 10**digits
+            scaled = size * scale / factor
+            shown = (math.ceil(scaled) if round_up else round(scaled)) / scale
+            value = f"{shown:.{digits}f}".rstrip("0").rstrip(".")
             return f"{value.replace('.', ',')} {unit}"
     return f"{size} B"
+
+
+def too_large_message(size: int, limit: int) -> str:
+    """The one message for a file over the limit. The size is shown with as many decimals as
+    it takes to differ from the limit ("20,04 MB" against "20 MB"), rounded up past the first
+    decimal so it never reads as the limit: a message saying "Tệp quá lớn (20 MB). Dung lượng
+    tối đa là 20 MB" contradicts itself."""
+    maximum = human_size(limit)
+    shown = human_size(size)
+    for digits in (2, 3):
+        if shown != maximum:
+            break
+        shown = human_size(size, digits=digits, round_up=True)
+    if shown == maximum:
+        shown, maximum = f"{size:,} B".replace(",", "."), f"{limit:,} B".replace(",", ".")
+    return _("Tệp quá lớn (%(size)s). Dung lượng tối đa là %(max)s.") % {"size": shown, "max": maximum}
 
 
 def validate_upload(
@@ -137,11 +158,7 @@ def validate_upload(
     if size <= 0:
         raise ValidationError(_("Tệp tải lên rỗng."), code="empty")
     if size > limit:
-        raise ValidationError(
-            _("Tệp quá lớn (%(size)s). Dung lượng tối đa là %(max)s.")
-            % {"size": human_size(size), "max": human_size(limit)},
-            code="too_large",
-        )
+        raise ValidationError(too_large_message(size, limit), code="too_large")
     allowed = ", ".join(kind.label for kind in kinds)
     stream = upload.file
     assert stream is not None

@@ -3,13 +3,20 @@ form, and how a file goes back to the browser."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from caicach.core.downloads import content_disposition
 from caicach.core.models import User
 from caicach.core.rendering import RenderedDocument
+
+if TYPE_CHECKING:
+    from django.shortcuts import SupportsGetAbsoluteUrl
 
 
 def acting_user(request: HttpRequest) -> User:
@@ -41,3 +48,25 @@ def file_response(content: bytes, filename: str, content_type: str, *, inline: b
 def document_response(document: RenderedDocument) -> HttpResponse:
     """A generated document (DOCX/PDF) as a download under its Vietnamese file name."""
     return file_response(document.content, document.filename, document.content_type)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (an expired page, a stale token) gets our Vietnamese 403 page in the
+    site's layout; Django's own CSRF page is English, and with DEBUG on lists its settings.
+    The 403 page already says to reload the page and try again."""
+    from django.shortcuts import render
+
+    return render(request, "403.html", status=403)
+
+
+def stale_action(
+    request: HttpRequest, message: str | ValidationError, to: str | SupportsGetAbsoluteUrl
+) -> HttpResponse:
+    """An action that no longer applies — decided in another tab, a closed window, a withdrawn
+    item, a document already issued: the user lands back on the object's page with the reason
+    in Vietnamese, never on a 404 or a technical page. ``to``: the object (its
+    ``get_absolute_url``) or a URL."""
+    texts = message.messages if isinstance(message, ValidationError) else [message]
+    for text in texts:
+        messages.error(request, text)
+    return redirect(to)

@@ -77,3 +77,6 @@ class InitiativesConfig(AppConfig):
 
         register_action_labels(RECOGNITION_ACTION_LABELS)
         register_object_url(EffectivenessReport, "initiatives:effectiveness_detail")
+        from caicach.initiatives import audit_labels
+
+        audit_labels.register()  # the audit trail's labels of keys that are not model fields

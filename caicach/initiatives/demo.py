@@ -411,7 +411,8 @@ def _office_initiative(
                 version=assignment.version,
             )
     secretary = members[1].user
-    with clock.travel_to(_at(datetime.date(2024, 7, 12))):
+    # Scoring closes at the meeting (it cannot close before the meeting has taken place).
+    with clock.travel_to(_at(datetime.date(2024, 7, 15), 8)):
         round_close(council=council, actor=secretary)
     with clock.travel_to(_at(datetime.date(2024, 7, 15))):
         recognition = recognition_record(

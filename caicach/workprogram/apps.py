@@ -36,6 +36,9 @@ class WorkProgramConfig(AppConfig):
                 "item.issue": _("Ghi nhận đã ban hành"),
                 "item.adjust": _("Điều chỉnh theo đề nghị được chấp thuận"),
                 "adjustment.file": _("Gửi đề nghị điều chỉnh chương trình"),
+                "adjustment.draft": _("Gửi lãnh đạo đơn vị duyệt đề nghị điều chỉnh"),
+                "adjustment.return": _("Lãnh đạo đơn vị trả lại đề nghị điều chỉnh"),
+                "adjustment.revise": _("Sửa và gửi lại đề nghị điều chỉnh"),
                 "adjustment.approve": _("Chấp thuận đề nghị điều chỉnh"),
                 "adjustment.reject": _("Không chấp thuận đề nghị điều chỉnh"),
                 "workprogram_settings.update": _("Sửa thiết lập chương trình công tác"),
@@ -56,11 +59,16 @@ class WorkProgramConfig(AppConfig):
         from caicach.workprogram.programs.queries import (
             overdue_items_of_units,
             requests_in_office,
+            requests_to_approve,
             requests_to_decide,
         )
         from caicach.workprogram.reports.queries import reports_due
 
+        register_todo_provider("workprogram.approve_submissions", requests_to_approve, order=48)
         register_todo_provider("workprogram.decide", requests_to_decide, order=50)
         register_todo_provider("workprogram.follow_requests", requests_in_office, order=55)
         register_todo_provider("workprogram.reports_due", reports_due, order=60)
         register_todo_provider("workprogram.overdue_items", overdue_items_of_units, order=70)
+        from caicach.workprogram import audit_labels
+
+        audit_labels.register()  # the audit trail's labels of keys that are not model fields

@@ -22,11 +22,14 @@ from caicach.workprogram.models import (
     AdjustmentReason,
     AdjustmentRequest,
     ProgramItem,
+    RequestStatus,
     SubmissionKind,
     WorkProgram,
 )
+from caicach.workprogram.programs.queries import unit_signers
 from caicach.workprogram.programs.services import (
     adjustment_request_approve,
+    adjustment_request_approve_submission,
     adjustment_request_file,
     adjustment_request_reject,
     item_create,
@@ -291,6 +294,17 @@ def _submit_and_issue(
     return item
 
 
+def _head_signs(request: AdjustmentRequest, day: datetime.date) -> AdjustmentRequest:
+    """A member of staff's draft goes out once the unit head approves and signs it."""
+    if request.status != RequestStatus.AWAITING_HEAD:
+        return request
+    head = unit_signers([request.lead_unit_id]).order_by("pk").first()
+    assert head is not None, f"{request.lead_unit} has no head to sign its Tờ trình"
+    return adjustment_request_approve_submission(
+        actor=head, request=request, version=request.version, filed_on=day
+    )
+
+
 def _file(item: ProgramItem, fate: str, filer: User) -> AdjustmentRequest:
     """The lead unit's request for ``fate``, filed on the 5th of the item's due month."""
     kind, proposed = {
@@ -303,17 +317,20 @@ def _file(item: ProgramItem, fate: str, filer: User) -> AdjustmentRequest:
     code, explanation, necessity, impact = JUSTIFICATIONS[fate]
     filed_on = item.due_month.replace(day=5)
     with clock.travel_to(_at(filed_on)):
-        return adjustment_request_file(
-            actor=filer,
-            program=item.program,
-            item=item,
-            kind=kind,
-            reason=AdjustmentReason.objects.get(code=code),
-            explanation=explanation,
-            necessity=necessity,
-            impact=impact,
-            proposed_month=proposed,
-            filed_on=filed_on,
+        return _head_signs(
+            adjustment_request_file(
+                actor=filer,
+                program=item.program,
+                item=item,
+                kind=kind,
+                reason=AdjustmentReason.objects.get(code=code),
+                explanation=explanation,
+                necessity=necessity,
+                impact=impact,
+                proposed_month=proposed,
+                filed_on=filed_on,
+            ),
+            filed_on,
         )
 
 
@@ -347,8 +364,36 @@ def load_demo_program() -> WorkProgram:
     with clock.travel_to(_at(ISSUED_ON)):
         program, created = _enter_program(units, people)
     _replay_year(program, units, people, created)
+    _load_draft_awaiting_head(program, units, people)
     load_demo_reports(program=program)
     return program
+
+
+def _load_draft_awaiting_head(program: WorkProgram, units: dict[str, Unit], people: dict[str, User]) -> None:
+    """Science & Technology's staff member drafts, in October, a request to postpone the
+    unit's last item still planned; it waits for the head (truong.skhcn) to approve and sign."""
+    item = (
+        program.items.filter(lead_unit=units["TN-SKHCN"], status="planned", adjustment_requests__isnull=True)
+        .order_by("-due_month", "-position")
+        .first()
+    )
+    if item is None:
+        return
+    filed_on = datetime.date(YEAR, 10, 8)
+    with clock.travel_to(_at(filed_on)):
+        adjustment_request_file(
+            actor=people["canbo.skhcn"],
+            program=program,
+            item=item,
+            kind=AdjustmentKind.POSTPONE,
+            reason=AdjustmentReason.objects.get(code="objective_cause"),
+            explanation="Bộ Khoa học và Công nghệ chưa ban hành hướng dẫn xác định nhiệm vụ cấp tỉnh "
+            "năm 2025.",
+            necessity="Bảo đảm danh mục nhiệm vụ phù hợp với hướng dẫn mới của Trung ương.",
+            impact="Không ảnh hưởng đến các nhiệm vụ đang triển khai; lùi một tháng.",
+            proposed_month=_shift_months(item.due_month, 1),
+            filed_on=filed_on,
+        )
 
 
 def _enter_program(
@@ -443,6 +488,7 @@ def _load_addition(program: WorkProgram, units: dict[str, Unit], people: dict[st
             leader=people[leader],
             filed_on=ADDITION_FILED_ON,
         )
+        request = _head_signs(request, ADDITION_FILED_ON)
     decided_on = ADDITION_FILED_ON + DECISION_LAG
     with clock.travel_to(_at(decided_on, 15)):
         approved = adjustment_request_approve(

@@ -187,6 +187,9 @@ class AdjustmentKind(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
+    # Drafted by the unit's staff: the unit head approves (and signs) before it is filed.
+    AWAITING_HEAD = "awaiting_head", _("Chờ lãnh đạo đơn vị duyệt")
+    RETURNED = "returned", _("Lãnh đạo đơn vị trả lại")
     PENDING = "pending", _("Chờ quyết định")
     APPROVED = "approved", _("Đã chấp thuận")
     REJECTED = "rejected", _("Không chấp thuận")
@@ -259,6 +262,17 @@ class AdjustmentRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("thời điểm quyết định"), null=True, blank=True)
     decision_note = models.TextField(_("ý kiến của lãnh đạo"), blank=True)
+    # The unit head who signs the Tờ trình: the one who approved the staff's draft, or who
+    # filed it in person. Null while the draft awaits them.
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ký tờ trình"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adjustment_requests_signed",
+    )
+    head_note = models.TextField(_("ý kiến của lãnh đạo đơn vị"), blank=True)
     # The unit's Tờ trình (numbered in its register when filed) and the committee's notice of
     # the leader's decision (numbered when decided): both print in the Decree 30 layout.
     request_document = models.OneToOneField(

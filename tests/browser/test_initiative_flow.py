@@ -65,6 +65,15 @@ def click(page: Any, name: str) -> None:
     page.wait_for_load_state()
 
 
+def confirm_issue(page: Any) -> str:
+    """On an issue confirmation page: read the number it will take, confirm, return it."""
+    confirmation = page.locator("section.issue-confirm")
+    reference = str(confirmation.locator("[data-issue-reference]").inner_text())
+    confirmation.locator("button.btn-primary[type=submit]").click()
+    page.wait_for_load_state()
+    return reference
+
+
 def expect_no_errors(page: Any) -> None:
     errors = page.locator("main .errorlist")
     assert errors.count() == 0, errors.all_inner_texts()
@@ -103,7 +112,8 @@ def test_a_dossier_goes_from_the_campaign_to_a_verified_certificate(
     expect_no_errors(page)
     assert "Phát động sáng kiến cải cách hành chính năm nay" in page.locator("h1").inner_text()
     campaign_url = page.url
-    click(page, "Ban hành và cấp số")
+    click(page, "Ban hành và cấp số…")
+    confirm_issue(page)
     expect_no_errors(page)
     header = page.locator("header.page-header").inner_text()
     assert "Kế hoạch số" in header, header
@@ -218,9 +228,11 @@ def test_a_dossier_goes_from_the_campaign_to_a_verified_certificate(
         click(page, "Chấm điểm")
         boxes = page.locator("input[name^=criterion_]")
         assert boxes.count() == rubric.criteria.count()
+        maxima = {f"criterion_{c.pk}": c.max_points for c in rubric.criteria.all()}
         for i in range(boxes.count()):
             box = boxes.nth(i)
-            box.fill(box.get_attribute("max"))
+            # A text box taking the Vietnamese decimal comma ("20,0"), not type="number".
+            box.fill(f"{maxima[box.get_attribute('name') or '']:.1f}".replace(".", ","))
         page.fill("#id_comment", f"Nhận xét của {user.full_name}.")
         click(page, "Nộp phiếu chấm")
         expect_no_errors(page)
@@ -262,12 +274,20 @@ def test_a_dossier_goes_from_the_campaign_to_a_verified_certificate(
         page.fill("#id_issued_on", dmy(today))
     if not page.locator("#id_signer_title").input_value():
         page.fill("#id_signer_title", "CHỦ TỊCH")
-    click(page, "Ban hành quyết định, cấp số")
+    # The draft first (no number taken), then the confirmation naming the number.
+    with page.expect_download() as draft:
+        page.locator("main a", has_text="Xem dự thảo (DOCX)").click()
+    assert draft.value.suggested_filename.endswith(".docx")
+    assert not RecognitionDecision.objects.exists()
+    click(page, "Ban hành quyết định, cấp số…")
+    reference = confirm_issue(page)
     expect_no_errors(page)
     decision = RecognitionDecision.objects.select_related("registered_document").get()
+    assert decision.registered_document.reference == reference
     decisions = page.locator("section[aria-labelledby=decision-heading]").inner_text()
     assert f"Quyết định số {decision.registered_document.reference}" in decisions, decisions
     click(page, "Cấp giấy chứng nhận cho tất cả")
+    confirm_issue(page)
     expect_no_errors(page)
     certificate = Certificate.objects.select_related("registered_document", "recognition").get(
         recognition__initiative=initiative

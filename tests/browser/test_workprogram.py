@@ -1,6 +1,7 @@
 """The work program end to end in Chromium: the Office creates the 2024 program and imports
-its items from an .xlsx file; a unit's staff member asks to postpone one of them; the
-supervising leader approves; the item's due month moves and its history shows why."""
+its items from an .xlsx file; a unit's staff member asks to postpone one of them; the unit
+head approves and signs the Tờ trình (a confirmation naming its number); the supervising
+leader approves; the item's due month moves and its history shows why."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 from openpyxl import Workbook
 
@@ -98,8 +100,35 @@ def test_office_imports_unit_asks_to_postpone_leader_approves(
     page.fill("textarea[name=impact]", "Không ảnh hưởng đến nhiệm vụ trọng tâm.")
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
-    assert "Chờ quyết định" in page.locator("main").inner_text()
-    assert "Tờ trình số 01/TTr-SKHCN" in page.locator("main").inner_text()
+    # Staff drafted it: it waits for the unit head, without a number yet.
+    assert "Chờ lãnh đạo đơn vị duyệt" in page.locator("main").inner_text()
+    assert "Tờ trình số" not in page.locator("main").inner_text()
+    log_out(page)
+
+    # The unit head finds it on the home page, reads the draft, approves and signs it.
+    log_in(page, base, people.unit_head.username)
+    todo = page.locator("main", has_text="Đề nghị điều chỉnh chờ bạn duyệt, ký Tờ trình")
+    assert todo.count() == 1
+    page.locator("main a", has_text="Lùi thời gian trình").first.click()
+    page.wait_for_load_state()
+    with page.expect_download() as draft:
+        page.locator("main a", has_text="Dự thảo Tờ trình (DOCX)").click()
+    assert draft.value.suggested_filename.endswith(".docx")
+    page.locator("main button", has_text="Duyệt, ký Tờ trình").click()
+    page.wait_for_load_state()
+    confirmation = page.locator("section.issue-confirm")
+    assert confirmation.locator("[data-issue-reference]").inner_text() == "01/TTr-SKHCN"
+    assert people.unit_head.full_name in confirmation.inner_text()
+    confirmation.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    main = page.locator("main").inner_text()
+    assert "Chờ quyết định" in main and "Tờ trình số 01/TTr-SKHCN" in main
+    assert people.unit_head.full_name in main  # who signed it
+    with page.expect_download() as signed:
+        page.locator("main a", has_text="Tải Tờ trình (DOCX)").click()
+    document = docx.Document(signed.value.path())
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert any(people.unit_head.full_name in cell for cell in cells), "the Tờ trình names its signer"
     log_out(page)
 
     # The supervising leader approves.

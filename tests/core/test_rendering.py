@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import shutil
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -12,7 +11,6 @@ from typing import Any
 
 import docx
 import pytest
-from pypdf import PdfReader
 
 from caicach.core import rendering
 from caicach.core.document_numbers import reference
@@ -32,15 +30,14 @@ from caicach.core.rendering import (
     render_docx,
 )
 from tests.decree30 import assert_passes_decree30, decree30_failures, needs_checker
-
-needs_soffice = pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+from tests.documents import (
+    assert_signature_with_body,
+    docx_text,
+    needs_soffice,
+    pdf_text,
+    printed,
+    text_faults,
 )
-
-
-def pdf_text(content: bytes) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def docx_lines(content: bytes) -> list[str]:
@@ -326,12 +323,147 @@ def test_the_signature_block_lands_on_one_page_with_the_last_paragraph_wherever_
     spilled = False
     for lines in range(14, 28, 2):
         body = (*(para(f"Dòng nội dung thứ {i}.") for i in range(lines)), para("Trên đây là Kế hoạch./."))
-        pages = [
-            page.extract_text()
-            for page in PdfReader(io.BytesIO(render(plan_spec(body=body), "pdf").content)).pages
-        ]
+        pages = printed(render_docx(plan_spec(body=body)))
         spilled |= len(pages) > 1
-        last = unicodedata.normalize("NFC", pages[-1])
-        for expected in ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Văn Ước", "Trên đây là Kế hoạch"):
-            assert expected in last, (lines, expected)
+        assert_signature_with_body(
+            pages,
+            heading=("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+            name="Trần Văn Ước",
+            closing="Trên đây là Kế hoạch",
+        )
     assert spilled, "no body was long enough to reach page 2: the test proves nothing"
+
+
+@needs_soffice
+def test_two_signatures_side_by_side_stay_on_one_page_with_the_body() -> None:
+    body = (*(para(f"Dòng nội dung thứ {i}.") for i in range(17)), para("Biên bản được thông qua./."))
+    spec = plan_spec(
+        body=body,
+        signature=Signature(title="Chủ tịch Hội đồng", name="Trương Văn Hòa"),
+        left_signature=Signature(title="Thư ký Hội đồng", name="Lý Thị Ngọc Ánh"),
+    )
+    for name in ("Trương Văn Hòa", "Lý Thị Ngọc Ánh"):
+        assert_signature_with_body(
+            printed(render_docx(spec)), heading=("THƯ KÝ HỘI ĐỒNG", "CHỦ TỊCH HỘI ĐỒNG"), name=name,
+            closing="Biên bản được thông qua",
+        )  # fmt: skip
+
+
+# --- Signatures as offices sign ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "authority", "for_committee", "expected"),
+    [
+        ("PHÓ CHỦ TỊCH", "", True, "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH"),
+        ("Phó Chủ tịch", "KT. CHỦ TỊCH", True, "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH"),
+        ("CHỦ TỊCH", "", True, "TM. ỦY BAN NHÂN DÂN"),
+        ("CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN", True, "TM. ỦY BAN NHÂN DÂN"),
+        ("PHÓ CHỦ TỊCH", "", False, "KT. CHỦ TỊCH"),
+        ("PHÓ GIÁM ĐỐC", "", False, "KT. GIÁM ĐỐC"),
+        ("GIÁM ĐỐC", "", False, ""),
+        ("CHÁNH VĂN PHÒNG", "TL. CHỦ TỊCH", False, "TL. CHỦ TỊCH"),
+    ],
+)
+def test_the_signature_follows_from_the_signers_title(
+    title: str, authority: str, for_committee: bool, expected: str
+) -> None:
+    signature = rendering.signature_as_signed(
+        title=title, name="Trần Văn Ước", authority=authority, for_committee=for_committee
+    )
+    assert signature.authority == expected
+    assert signature.heading_lines[-1] == title.upper()
+
+
+def test_a_form_has_the_motto_alone_and_its_date_over_the_signer(tmp_path: Path) -> None:
+    spec = plan_spec(
+        title="Đơn yêu cầu công nhận sáng kiến", subtitle="", numbered=False, with_recipients=False,
+        recipients=(), agency_header=False,
+        signature=Signature(
+            title="Người nộp đơn", name="Nguyễn Văn A", note="(Ký và ghi rõ họ tên)", capitals=False
+        ),
+    )  # fmt: skip
+    content = render_docx(spec)
+    lines = [line for line in docx_text(content).splitlines() if line.strip()]
+    assert lines[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert "HUYỆN CHÂU THÀNH" not in lines
+    assert lines[-4:] == [
+        "Châu Thành, ngày 05 tháng 02 năm 2024", "Người nộp đơn", "(Ký và ghi rõ họ tên)", "Nguyễn Văn A"
+    ]  # fmt: skip
+    assert_passes_decree30(content, tmp_path, form=True)
+
+
+def test_a_second_signature_sits_left_and_the_recipients_under_both(tmp_path: Path) -> None:
+    spec = plan_spec(
+        signature=Signature(title="Chủ tịch Hội đồng", name="Trương Văn Hòa"),
+        left_signature=Signature(title="Thư ký Hội đồng", name="Lý Thị Ngọc Ánh"),
+    )
+    document = docx.Document(io.BytesIO(render_docx(spec)))
+    rows = document.tables[-1].rows
+    (secretary, chair), (recipients, _empty) = ([c.text for c in row.cells] for row in rows)
+    assert secretary.split("\n")[0] == "THƯ KÝ HỘI ĐỒNG" and secretary.endswith("Lý Thị Ngọc Ánh")
+    assert chair.split("\n")[0] == "CHỦ TỊCH HỘI ĐỒNG" and chair.endswith("Trương Văn Hòa")
+    assert recipients.startswith("Nơi nhận:")
+    # Both names stand level: as many lines above each.
+    assert secretary.count("\n") == chair.count("\n")
+    assert_passes_decree30(render_docx(spec), tmp_path)
+
+
+# --- Text hygiene ---------------------------------------------------------------------------------
+
+
+def test_a_numbered_document_must_be_dated_but_a_draft_may_not_be() -> None:
+    with pytest.raises(ValueError, match="issue date"):
+        plan_spec(issued_on=None, year=2024)
+    draft = plan_spec(issued_on=None, number=None, year=2024)
+    lines = docx_lines(render_docx(draft))
+    assert "Số:       /KH-UBND" in lines
+    assert "Châu Thành, ngày      tháng      năm 2024" in lines
+
+
+def test_sentences_never_run_together_nor_double_their_stop() -> None:
+    assert rendering.sentences("Các cơ quan", "Mỗi cơ quan đề xuất.") == "Các cơ quan. Mỗi cơ quan đề xuất."
+    assert rendering.sentences("Các cơ quan;", "Mỗi cơ quan.") == "Các cơ quan; Mỗi cơ quan."
+    assert rendering.sentences("Xong.", "", "Tiếp") == "Xong. Tiếp"
+    assert rendering.closing_stop("Chưa có kinh phí.") == "Chưa có kinh phí."
+    assert rendering.closing_stop("Chưa có kinh phí") == "Chưa có kinh phí."
+    assert rendering.closing_stop("Trên đây là Kế hoạch./.") == "Trên đây là Kế hoạch./."
+
+
+def test_the_text_checks_catch_what_a_clerk_would_retype() -> None:
+    """Guards the guard: each fault is found, and what is fine passes."""
+    assert text_faults("Nguyên nhân: chưa có kinh phí..") != []
+    assert text_faults("gửi đến các cơ quan Mỗi cơ quan đề xuất ít nhất 01 sáng kiến") != []
+    assert text_faults("Châu Thành, ngày      tháng      năm 2026") != []
+    assert text_faults("Châu Thành, ngày      tháng      năm 2026", issued=False) == []
+    assert text_faults("chậm tham gia ý kiến,... dẫn đến; Ủy ban nhân dân huyện Châu Thành; ./.") == []
+    assert text_faults("Họ và tên: ............") == []
+
+
+def test_the_reportlab_fallback_draws_forms_and_two_signatures_too(settings: Any) -> None:
+    if rendering.find_serif_font() is None:
+        pytest.skip("no Vietnamese-capable serif font on this machine")
+    settings.SOFFICE_BINARY = "caicach-no-such-soffice"
+    spec = plan_spec(
+        numbered=False, with_recipients=False, recipients=(), agency_header=False,
+        signature=Signature(title="Đại diện nhóm tác giả", name="Đông Thị Huệ", capitals=False),
+        left_signature=Signature(
+            title="Xác nhận của cơ quan, đơn vị", note="(Chữ ký, dấu)", name="Phạm Văn Đà", capitals=False
+        ),
+    )  # fmt: skip
+    text = pdf_text(render(spec, "pdf").content)
+    assert "HUYỆN CHÂU THÀNH" not in text
+    for expected in ("Châu Thành, ngày 05 tháng 02 năm 2024", "Xác nhận của cơ quan, đơn vị", "(Chữ ký, dấu)",
+                     "Phạm Văn Đà", "Đại diện nhóm tác giả", "Đông Thị Huệ"):  # fmt: skip
+        assert expected in text, expected
+
+
+def test_an_official_letter_has_no_title_and_its_subject_under_the_number(tmp_path: Path) -> None:
+    """Decree 30/2020, Annex I, point 5b: "Số: 05/UBND-PNV" over "V/v …", no title line."""
+    spec = plan_spec(title="", subtitle="", excerpt="V/v trả lời đơn", symbol="UBND-PNV")
+    content = render_docx(spec)
+    number_cell = docx.Document(io.BytesIO(content)).tables[0].rows[1].cells[0]
+    assert [p.text for p in number_cell.paragraphs] == ["Số: 05/UBND-PNV", "V/v trả lời đơn"]
+    first_body = next(line for line in docx_lines(content)[:5] if line.strip())
+    assert first_body == "Thực hiện Quyết định số 299/QĐ-UBND ngày 02/02/2024;"
+    assert_passes_decree30(content, tmp_path)

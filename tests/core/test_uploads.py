@@ -14,7 +14,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from caicach.core.uploads import DOCX, JPEG, PDF, PNG, XLSX, safe_display_name, validate_upload
+from caicach.core.uploads import (
+    DOCX,
+    JPEG,
+    PDF,
+    PNG,
+    XLSX,
+    safe_display_name,
+    too_large_message,
+    validate_upload,
+)
 
 
 def real_pdf() -> bytes:
@@ -148,6 +157,33 @@ def test_the_size_limit_comes_from_settings_and_is_shown_in_megabytes() -> None:
         big = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n" + b"0" * (21 * 1024 * 1024))
         with pytest.raises(ValidationError, match="tối đa là 20 MB"):
             validate_upload(big)
+
+
+MB = 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "expected"),
+    [
+        # 20.04 MB used to read "(20 MB). Dung lượng tối đa là 20 MB": the size now shows the
+        # decimals it takes to differ from the limit, rounded up.
+        (20 * MB + 40_000, 20 * MB, "Tệp quá lớn (20,04 MB). Dung lượng tối đa là 20 MB."),
+        (int(20.4 * MB), 20 * MB, "Tệp quá lớn (20,4 MB). Dung lượng tối đa là 20 MB."),
+        (20 * MB + 1, 20 * MB, "Tệp quá lớn (20,01 MB). Dung lượng tối đa là 20 MB."),
+        (21 * MB, 20 * MB, "Tệp quá lớn (21 MB). Dung lượng tối đa là 20 MB."),
+        (1025, 1024, "Tệp quá lớn (1,01 KB). Dung lượng tối đa là 1 KB."),
+    ],
+)
+def test_the_size_limit_message_never_contradicts_itself(size: int, limit: int, expected: str) -> None:
+    assert too_large_message(size, limit) == expected
+
+
+def test_every_oversized_upload_says_a_size_above_the_limit() -> None:
+    with override_settings(UPLOAD_MAX_BYTES=20 * MB):
+        big = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n" + b"0" * (20 * MB + 30_000))
+        with pytest.raises(ValidationError) as caught:
+            validate_upload(big)
+    assert caught.value.messages[0] == "Tệp quá lớn (20,03 MB). Dung lượng tối đa là 20 MB."
 
 
 def test_an_empty_file_is_refused() -> None:

@@ -18,9 +18,16 @@ from caicach.workprogram.models import (
     AdjustmentRequest,
     ItemStatus,
     ProgramItem,
+    RequestStatus,
     WorkProgram,
 )
-from caicach.workprogram.programs.services import adjustment_request_file, item_create, program_create
+from caicach.workprogram.programs.queries import unit_signers
+from caicach.workprogram.programs.services import (
+    adjustment_request_approve_submission,
+    adjustment_request_file,
+    item_create,
+    program_create,
+)
 from tests.conftest import Org, People
 
 # --- Programs, items and requests -----------------------------------------------------------------
@@ -84,8 +91,15 @@ def reason(code: str = "objective_cause") -> AdjustmentReason:
 
 
 def file_request(
-    item: ProgramItem, actor: User, kind: str = AdjustmentKind.POSTPONE, **overrides: Any
+    item: ProgramItem,
+    actor: User,
+    kind: str = AdjustmentKind.POSTPONE,
+    *,
+    head_signs: bool = True,
+    **overrides: Any,
 ) -> AdjustmentRequest:
+    """A request filed by ``actor``; a member of staff's draft is approved (signed) by the
+    lead unit's head at once unless ``head_signs`` is False."""
     values: dict[str, Any] = {
         "reason": reason(),
         "explanation": "Chờ hướng dẫn của Bộ Khoa học và Công nghệ về tiêu chí đánh giá.",
@@ -95,7 +109,14 @@ def file_request(
         "filed_on": datetime.date(YEAR, 4, 10),
     }
     values.update(overrides)
-    return adjustment_request_file(actor=actor, program=item.program, item=item, kind=kind, **values)
+    request = adjustment_request_file(actor=actor, program=item.program, item=item, kind=kind, **values)
+    if head_signs and request.status == RequestStatus.AWAITING_HEAD:
+        # The unit's head signs; an administrator filing for a unit without one signs it too.
+        head = unit_signers([request.lead_unit_id]).order_by("pk").first() or actor
+        request = adjustment_request_approve_submission(
+            actor=head, request=request, version=request.version, filed_on=values["filed_on"]
+        )
+    return request
 
 
 @dataclass

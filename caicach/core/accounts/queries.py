@@ -12,8 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from caicach.core import clock
 from caicach.core import search as fulltext
-from caicach.core.audit.queries import register_action_labels, register_object_url, timeline_for
-from caicach.core.models import AuditEvent, LoginFailure, Membership, User
+from caicach.core.audit.queries import (
+    register_action_labels,
+    register_change_labels,
+    register_object_url,
+    timeline_for,
+)
+from caicach.core.models import AuditEvent, LoginFailure, Membership, Role, User
 
 # The fields a person's own profile and the admin's edit form may change; the fingerprint of
 # their values stands in for the ``version`` column User does not have.
@@ -141,6 +146,8 @@ ACTION_LABELS = {
 
 register_action_labels(ACTION_LABELS)
 register_object_url(User, "user_detail")
+# A role given is recorded on the person (the demo writes its label, the code would do too).
+register_change_labels(User, {"role": _("Vai trò")}, choices={"role": Role.choices})
 
 
 def user_events(user: User) -> list[AuditEvent]:

@@ -35,6 +35,7 @@ from typing import Any
 
 import holidays
 from django.core.cache import cache
+from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from caicach.core.models import CalendarDay, CalendarDayKind
@@ -129,6 +130,25 @@ def invalidate() -> None:
     cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
     with _lock:
         _years.clear()
+        _spans.clear()
+
+
+_spans: dict[str, tuple[int, int] | None] = {}
+
+
+def notice_years() -> tuple[int, int] | None:
+    """The first and the last year that have notice days (``CalendarDay`` rows), or None;
+    read once per calendar version, like the years' rows."""
+    version = _version()
+    with _lock:
+        if version in _spans:
+            return _spans[version]
+    found = CalendarDay.objects.aggregate(first=Min("date"), last=Max("date"))
+    span = (found["first"].year, found["last"].year) if found["first"] and found["last"] else None
+    with _lock:
+        _spans.clear()
+        _spans[version] = span
+    return span
 
 
 class _Calendar:

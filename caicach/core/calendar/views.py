@@ -27,6 +27,17 @@ from caicach.core.versioning import STALE_EDIT_MESSAGE
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
 
+
+def year_bounds() -> tuple[int, int]:
+    """The years the year page shows: from the year before the first year with notice days
+    (or this year) to the year after the last one. Beyond them the page would be the
+    statutory holidays alone, and following "next year" would never end."""
+    this_year = clock.today().year
+    span = workcal.notice_years() or (this_year, this_year)
+    first, last = min(span[0], this_year) - 1, max(span[1], this_year) + 1
+    return max(first, FIRST_YEAR), min(last, LAST_YEAR)
+
+
 WEEKDAY_NAMES = (
     gettext_lazy("Thứ Hai"),
     gettext_lazy("Thứ Ba"),
@@ -78,7 +89,8 @@ def calendar_current(request: HttpRequest) -> HttpResponse:
 @login_required
 def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
     require(request.user, "core.view_calendar")
-    if not FIRST_YEAR <= year <= LAST_YEAR:
+    first, last = year_bounds()
+    if not first <= year <= last:
         raise Http404
     form = WorkdayCountForm(request.GET) if "start" in request.GET else WorkdayCountForm()
     count = _count(form) if form.is_bound else None
@@ -92,8 +104,8 @@ def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
             "days_off": [(d, weekday_name(d.date)) for d in overview.days_off],
             "makeup_days": [(d, weekday_name(d.date)) for d in overview.makeup_days],
             "year": year,
-            "previous_year": year - 1 if year > FIRST_YEAR else None,
-            "next_year": year + 1 if year < LAST_YEAR else None,
+            "previous_year": year - 1 if year > first else None,
+            "next_year": year + 1 if year < last else None,
             "weekday_headers": [_("T2"), _("T3"), _("T4"), _("T5"), _("T6"), _("T7"), _("CN")],
             "can_manage": can(request.user, "core.manage_calendar"),
             "today": clock.today(),

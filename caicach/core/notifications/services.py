@@ -9,6 +9,7 @@ from functools import partial
 from django.db import transaction
 
 from caicach.core import clock
+from caicach.core.middleware import site_url
 from caicach.core.models import Notification, User
 from caicach.core.permissions import authorize
 from caicach.core.text import nfc
@@ -55,7 +56,8 @@ def notify(
             # in turn use the services.
             from caicach.core.notifications.tasks import send_notification_emails
 
-            transaction.on_commit(partial(send_notification_emails.enqueue, to_email))
+            # The site's address now, while the request that caused the email is at hand.
+            transaction.on_commit(partial(send_notification_emails.enqueue, to_email, site_url()))
     return rows
 
 

@@ -16,15 +16,18 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from caicach.core import clock
+from caicach.core.middleware import FALLBACK_SITE_URL
 from caicach.core.models import Notification
 
 logger = logging.getLogger(__name__)
 
 
-def _email_for(notification: Notification) -> EmailMessage:
+def _email_for(notification: Notification, site: str) -> EmailMessage:
     recipient = notification.recipient
     title = " ".join(notification.title.split())  # a header must not contain a newline
-    link = settings.SITE_URL.rstrip("/") + reverse("notification_open", args=[notification.pk])
+    link = (settings.SITE_URL or site or FALLBACK_SITE_URL).rstrip("/") + reverse(
+        "notification_open", args=[notification.pk]
+    )
     lines = [
         _("Kính gửi %(name)s,") % {"name": recipient.get_full_name()},
         "",
@@ -48,11 +51,13 @@ def _email_for(notification: Notification) -> EmailMessage:
 
 
 @task()
-def send_notification_emails(notification_ids: list[int]) -> int:
+def send_notification_emails(notification_ids: list[int], site: str = "") -> int:
     """One email per notification (one per recipient of a ``notify`` batch). Each row is
     claimed by a conditional UPDATE before its message goes out, so a retried or twice
     delivered task never sends the same notification twice; a message that fails to send
-    releases its claim and the task fails, so a retry sends exactly the missing ones."""
+    releases its claim and the task fails, so a retry sends exactly the missing ones.
+    ``site`` is the site's address when the emails were queued (core.middleware.site_url):
+    the worker has no request to ask; SITE_URL, when set, wins."""
     rows = list(
         Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
         .exclude(recipient__email="")
@@ -72,7 +77,7 @@ def send_notification_emails(notification_ids: list[int]) -> int:
             if not claimed:
                 continue  # another delivery of this task got there first
             try:
-                mail.send_messages([_email_for(row)])
+                mail.send_messages([_email_for(row, site)])
             except Exception:
                 logger.exception("Email for notification %s failed", row.pk)
                 Notification.objects.filter(pk=row.pk).update(emailed_at=None)

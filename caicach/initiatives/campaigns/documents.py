@@ -12,12 +12,14 @@ from caicach.core.rendering import (
     Heading,
     Inline,
     Run,
-    Signature,
     bullet,
     committee_short,
+    is_committee,
     issuing_body_for,
     para,
+    sentences,
     short_date,
+    signature_as_signed,
 )
 from caicach.initiatives.models import Campaign
 
@@ -72,7 +74,7 @@ def campaign_plan_spec(campaign: Campaign) -> DocumentSpec:
         "thực hiện."
     )
     if participants:
-        participants[-1] = f"{participants[-1]} {minimum}"
+        participants[-1] = sentences(participants[-1], minimum)
     else:
         participants = [minimum]
     body += [para(line) for line in participants]
@@ -129,8 +131,11 @@ def campaign_plan_spec(campaign: Campaign) -> DocumentSpec:
         symbol=registered.symbol if registered else document_symbol(issuer, DocumentType.PLAN.value),
         number=registered.number if registered else None,
         body=tuple(body),
-        signature=Signature(
-            authority=campaign.signer_authority, title=campaign.signer_title, name=campaign.signer_name
+        signature=signature_as_signed(
+            title=campaign.signer_title,
+            name=campaign.signer_name,
+            authority=campaign.signer_authority,
+            for_committee=is_committee(issuer),
         ),
         recipients=tuple(_lines(campaign.recipients)),
     )

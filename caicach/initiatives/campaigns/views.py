@@ -12,14 +12,17 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caicach.core import clock, rendering
 from caicach.core.audit.queries import timeline_for
+from caicach.core.issuing import IssuePlan, issue_or_confirm
 from caicach.core.jobs.services import job_start
+from caicach.core.models import DocumentType
 from caicach.core.permissions import acting_unit_ids, can, get_for_user, require
-from caicach.core.web import acting_user, add_service_errors, document_response
+from caicach.core.web import acting_user, add_service_errors, document_response, stale_action
 from caicach.initiatives.campaigns.documents import campaign_plan_spec
 from caicach.initiatives.campaigns.forms import (
     CampaignForm,
@@ -148,8 +151,7 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
 def campaign_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_for_user(request.user, campaigns_with_units(), pk, "change")
     if campaign.status != CampaignStatus.DRAFT:
-        messages.error(request, _("Kế hoạch đã ban hành, không thể sửa nội dung."))
-        return redirect("initiatives:campaign_detail", pk=campaign.pk)
+        return stale_action(request, _("Kế hoạch đã ban hành, không thể sửa nội dung."), campaign)
     return _campaign_form_page(request, campaign=campaign)
 
 
@@ -159,8 +161,9 @@ def campaign_extend_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Gia hạn / mở lại: a new last day and the reason."""
     campaign = get_for_user(request.user, campaigns_with_units(), pk, "change")
     if campaign.status == CampaignStatus.DRAFT:
-        messages.error(request, _("Kế hoạch chưa ban hành: hãy sửa thời gian nhận sáng kiến trong dự thảo."))
-        return redirect("initiatives:campaign_detail", pk=campaign.pk)
+        return stale_action(
+            request, _("Kế hoạch chưa ban hành: hãy sửa thời gian nhận sáng kiến trong dự thảo."), campaign
+        )
     form = ExtendWindowForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,15 +192,13 @@ def campaign_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_for_user(request.user, Campaign.objects.all(), pk, "change")
     form = CloseCampaignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."))
-        return redirect("initiatives:campaign_detail", pk=campaign.pk)
+        return stale_action(request, _("Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."), campaign)
     try:
         campaign_close(campaign=campaign, actor=acting_user(request), version=form.cleaned_data["version"])
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Đã kết thúc đợt phát động."))
+        # Closed meanwhile, or edited in another tab: said on the campaign's page.
+        return stale_action(request, error, campaign)
+    messages.success(request, _("Đã kết thúc đợt phát động."))
     return redirect("initiatives:campaign_detail", pk=campaign.pk)
 
 
@@ -223,15 +224,37 @@ def campaign_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def campaign_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_for_user(request.user, campaigns_with_units(), pk, "publish")
-    try:
-        campaign = campaign_publish(campaign=campaign, actor=acting_user(request))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        reference = campaign.registered_document.reference if campaign.registered_document else ""
+    """Issuing the plan: a confirmation naming the KH number it will take, then the issue."""
+    campaign = get_for_user(request.user, campaigns_with_units(), pk, "view")
+    if campaign.status != CampaignStatus.DRAFT:
+        return stale_action(request, _("Kế hoạch này đã được ban hành."), campaign)
+    require(request.user, "publish", campaign)
+    plan = IssuePlan(
+        unit=campaign.issuing_unit,
+        document_type=DocumentType.PLAN,
+        year=clock.today().year,
+        title=_("Kế hoạch %(title)s") % {"title": campaign.title},
+        cancel_url=campaign.get_absolute_url(),
+        consequences=[
+            _("Kế hoạch được ban hành ngày %(day)s; dự thảo không sửa được nữa.")
+            % {"day": f"{clock.today():%d/%m/%Y}"},
+            _("Lãnh đạo và cán bộ các đơn vị tham gia nhận thông báo về đợt phát động."),
+        ],
+        previews=[(_("Dự thảo Kế hoạch (DOCX)"), reverse("initiatives:campaign_plan", args=[campaign.pk]))],
+        preview_jobs=[
+            (_("Tạo bản PDF của dự thảo"), reverse("initiatives:campaign_plan_pdf", args=[campaign.pk]))
+        ],
+    )
+
+    def perform() -> HttpResponse:
+        try:
+            published = campaign_publish(campaign=campaign, actor=acting_user(request))
+        except ValidationError as exc:
+            return stale_action(request, exc, campaign)
+        reference = published.registered_document.reference if published.registered_document else ""
         messages.success(request, _("Đã ban hành Kế hoạch số %(reference)s.") % {"reference": reference})
-    return redirect("initiatives:campaign_detail", pk=campaign.pk)
+        return redirect("initiatives:campaign_detail", pk=published.pk)
+
+    return issue_or_confirm(request, plan, perform=perform)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import decimal
+import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -34,6 +35,7 @@ from caicach.core.rendering import (
     para,
     short_date,
 )
+from caicach.core.text import fold
 from caicach.initiatives.models import Authorship, Initiative, InitiativeAttachment, InitiativeKind
 
 DocumentKind = Literal["application", "description", "receipt"]
@@ -62,9 +64,22 @@ AUTHOR_HEADER = (
     "Tỷ lệ (%) đóng góp vào việc tạo ra sáng kiến",
     "Nội dung đóng góp",
 )
-# 165 mm of text width (Decree 30 margins) over eight columns: a date of birth fits on one
-# line, names and contributions get the rest.
-AUTHOR_WIDTHS_MM = (9.0, 27.0, 25.0, 25.0, 20.0, 17.0, 16.0, 26.0)
+# 165 mm of text width (Decree 30 margins) over eight columns, each wide enough for the
+# longest word of its header in 13 pt bold ("Số TT", "chuyên môn", "công tác"), so no
+# header word breaks mid-word; a date of birth fits on one line.
+AUTHOR_WIDTHS_MM = (12.0, 25.0, 26.0, 22.0, 19.0, 21.0, 18.0, 22.0)
+# Circular 18/2013, annex I: the people who took part in the first application, as a table.
+PARTICIPANT_HEADER = (
+    "Số TT",
+    "Họ và tên",
+    "Ngày tháng năm sinh",
+    "Nơi công tác (hoặc nơi thường trú)",
+    "Chức danh",
+    "Trình độ chuyên môn",
+    "Nội dung công việc hỗ trợ",
+)
+PARTICIPANT_WIDTHS_MM = (12.0, 28.0, 26.0, 26.0, 20.0, 21.0, 32.0)
+_FIELD_SEPARATORS = re.compile(r"\s*[;\t|]\s*")
 
 # The experience-initiative report of seed 003: part, then its numbered sections.
 EXPERIENCE_PARTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -177,6 +192,23 @@ def authors_table(authors: Sequence[Authorship]) -> Table:
     return Table(header=AUTHOR_HEADER, rows=rows, widths_mm=AUTHOR_WIDTHS_MM)
 
 
+def participants_table(text: str) -> Table | None:
+    """The participants typed one person a line, fields separated by ";" (name; date of
+    birth; workplace; title; qualification; work done), as the template's table; None when
+    there are none."""
+    rows: list[tuple[str, ...]] = []
+    for raw in text.splitlines():
+        line = raw.strip().lstrip("-–•+").strip()
+        if not line or fold(line) in ("khong", "khong co"):
+            continue
+        fields = [f.strip() for f in _FIELD_SEPARATORS.split(line)][: len(PARTICIPANT_HEADER) - 1]
+        fields += [""] * (len(PARTICIPANT_HEADER) - 1 - len(fields))
+        rows.append((str(len(rows) + 1), *fields))
+    if not rows:
+        return None
+    return Table(header=PARTICIPANT_HEADER, rows=tuple(rows), widths_mm=PARTICIPANT_WIDTHS_MM)
+
+
 def _labelled(label: str, value: str, *, empty: str = "") -> list[Block]:
     """ "- Label: value" when the value is one short line; otherwise the label, then the text
     as paragraphs."""
@@ -248,11 +280,14 @@ def application_spec(initiative: Initiative) -> DocumentSpec:
         initiative.trial_assessed_benefits,
         empty="Không",
     )
-    body += _labelled(
-        "Danh sách những người đã tham gia áp dụng thử hoặc áp dụng sáng kiến lần đầu (nếu có)",
-        initiative.first_application_participants,
-        empty="Không",
+    participants_label = (
+        "Danh sách những người đã tham gia áp dụng thử hoặc áp dụng sáng kiến lần đầu (nếu có)"
     )
+    participants = participants_table(initiative.first_application_participants)
+    if participants is None:
+        body += _labelled(participants_label, "", empty="Không")
+    else:
+        body += [bullet(f"{participants_label}:"), participants]
     body.append(para(COMMITMENT_APPLICATION))
     return DocumentSpec(
         issuing_body=issuing_body_for(initiative.unit),
@@ -261,9 +296,16 @@ def application_spec(initiative: Initiative) -> DocumentSpec:
         issued_on=_submitted_on(initiative),
         year=_year(initiative),
         body=tuple(body),
-        signature=Signature(title="Người nộp đơn", name=lead.full_name if lead else ""),
+        signature=Signature(
+            title="Người nộp đơn",
+            name=lead.full_name if lead else "",
+            note="(Ký và ghi rõ họ tên)",
+            capitals=False,
+        ),
         numbered=False,
         with_recipients=False,
+        # Circular 18/2013, annex I: the applicant files in their own name, under the motto.
+        agency_header=False,
         filename_hint="don yeu cau cong nhan",
     )
 
@@ -271,26 +313,30 @@ def application_spec(initiative: Initiative) -> DocumentSpec:
 # --- The description (thuyết minh) or the experience-initiative report --------------------------
 
 
-def _confirmation(initiative: Initiative) -> list[Block]:
-    """ "Xác nhận của cơ quan, đơn vị": what the unit head wrote when confirming, with who
-    and when; a blank line for the signature and seal before it is confirmed."""
-    blocks: list[Block] = [para(Run("Xác nhận của cơ quan, đơn vị", bold=True), indent=False)]
-    if initiative.confirmed_at is None:
-        blocks.append(para(Run("(Chữ ký, dấu)", italic=True), indent=False))
-        return blocks
-    if initiative.confirmation_note.strip():
-        blocks += text_blocks(initiative.confirmation_note)
-    who = initiative.confirmed_by
-    name = (who.full_name or who.get_username()) if who is not None else ""
+def _confirmation_note(initiative: Initiative) -> list[Block]:
+    """What the unit head wrote when confirming, with the day, above the signatures."""
+    if initiative.confirmed_at is None or not initiative.confirmation_note.strip():
+        return []
     when = short_date(timezone.localdate(initiative.confirmed_at))
-    blocks.append(
-        para(
-            Run(f"Đã xác nhận ngày {when}", italic=True),
-            *((" — ", Run(name, bold=True)) if name else ()),
-            indent=False,
-        )
-    )
-    return blocks
+    return [
+        para(Run(f"Ý kiến xác nhận của cơ quan, đơn vị (ngày {when}):", bold=True), indent=False),
+        *text_blocks(initiative.confirmation_note),
+    ]
+
+
+def _confirmation(initiative: Initiative) -> Signature:
+    """ "Xác nhận của cơ quan, đơn vị / (Chữ ký, dấu)" over the name of who confirmed (seed
+    001); room for the signature and seal, and no name, before it is confirmed."""
+    who = initiative.confirmed_by if initiative.confirmed_at is not None else None
+    name = (who.full_name or who.get_username()) if who is not None else ""
+    return Signature(title="Xác nhận của cơ quan, đơn vị", note="(Chữ ký, dấu)", name=name, capitals=False)
+
+
+def authors_signature(authors: Sequence[Authorship]) -> Signature:
+    """A single author signs "Tác giả"; a group through its representative (seed 001)."""
+    lead = _lead(authors)
+    title = "Tác giả" if len(authors) <= 1 else "Đại diện nhóm tác giả"
+    return Signature(title=title, name=lead.full_name if lead else "", capitals=False)
 
 
 def _solution_body(initiative: Initiative) -> list[Block]:
@@ -356,11 +402,10 @@ def description_spec(initiative: Initiative) -> DocumentSpec:
     for an experience initiative. Both end with the commitment, the unit's confirmation and
     the authors' representative."""
     authors = _authors(initiative)
-    lead = _lead(authors)
     experience = initiative.kind == InitiativeKind.EXPERIENCE
     body = _experience_body(initiative, authors) if experience else _solution_body(initiative)
     body.append(para(Run("* Cam kết: ", bold=True), COMMITMENT_DESCRIPTION))
-    body += _confirmation(initiative)
+    body += _confirmation_note(initiative)
     return DocumentSpec(
         issuing_body=issuing_body_for(initiative.unit),
         title=EXPERIENCE_TITLE if experience else DESCRIPTION_TITLE,
@@ -369,9 +414,11 @@ def description_spec(initiative: Initiative) -> DocumentSpec:
         issued_on=_submitted_on(initiative),
         year=_year(initiative),
         body=tuple(body),
-        signature=Signature(title="Đại diện nhóm tác giả", name=lead.full_name if lead else ""),
+        signature=authors_signature(authors),
+        left_signature=_confirmation(initiative),
         numbered=False,
         with_recipients=False,
+        agency_header=False,  # seed 001: the national motto alone
         filename_hint="sang kien kinh nghiem" if experience else "thuyet minh sang kien",
     )
 

@@ -4,6 +4,7 @@ the attachment upload. They check each field; the services check the dossier as 
 
 from __future__ import annotations
 
+import decimal
 from typing import Any
 
 from django import forms
@@ -12,7 +13,7 @@ from django.db.models import QuerySet
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core.forms import Form, VietnameseDateField
+from caicach.core.forms import Form, VietnameseDateField, VietnameseDecimalInput
 from caicach.core.models import ReformField, ReformIndex, Unit, User
 from caicach.initiatives.dossiers.queries import APPLICATION_GROUP, section_groups
 from caicach.initiatives.dossiers.services import validate_authors
@@ -162,7 +163,7 @@ class AuthorForm(Form):
         label=_("Tỷ lệ đóng góp (%)"),
         max_length=12,
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
+        widget=VietnameseDecimalInput(attrs={"size": 6}),
     )
     contribution = forms.CharField(
         label=_("Nội dung đóng góp"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -183,6 +184,10 @@ class AuthorForm(Form):
         field.set_accounts(accounts or {}, account_choices or [("", str(NO_ACCOUNT))])
 
     def is_blank(self) -> bool:
+        # A row whose only entry was refused (a birth date "31/02/1990") is not blank: the
+        # table is still judged with it, so its share counts towards the total.
+        if self.errors:
+            return False
         data = getattr(self, "cleaned_data", {})
         return not any(data.get(name) for name in AUTHOR_ROW_FIELDS)
 
@@ -204,14 +209,32 @@ class BaseAuthorFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
             kept.append(form)
         return kept
 
+    def share_total(self) -> str:
+        """The sum of the shares as typed in the rows still in the table ("90", "99,5"), for
+        the running total under the table; the page's script keeps it current as one types,
+        and without the script it is the total of the table as last sent."""
+        total = decimal.Decimal(0)
+        for form in self.forms:
+            if form["DELETE"].value():
+                continue
+            raw = str(form["share"].value() or "").strip().replace(",", ".")
+            try:
+                share = decimal.Decimal(raw) if raw else decimal.Decimal(0)
+            except decimal.InvalidOperation:
+                continue
+            if share.is_finite():
+                total += share
+        return format(total.normalize(), "f").replace(".", ",")
+
     def rows(self) -> list[dict[str, Any]]:
         return [
             {name: form.cleaned_data.get(name) for name in AUTHOR_ROW_FIELDS} for form in self.kept_forms()
         ]
 
     def clean(self) -> None:
-        if any(self.errors):
-            return
+        # The table is judged even when a row has a refused field, so a bad birth date and
+        # shares not summing to 100 are reported in the same response; a refused field
+        # counts as empty, and the table's message about that same field is not repeated.
         kept = self.kept_forms()
         try:
             validate_authors(self.rows())
@@ -220,7 +243,10 @@ class BaseAuthorFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
             for error in exc.error_list:
                 row = (error.params or {}).get("row")
                 if isinstance(row, int) and 1 <= row <= len(kept):
-                    kept[row - 1].add_error(None, error)
+                    form = kept[row - 1]
+                    if error.code in form.errors or (error.code == "name" and "full_name" in form.errors):
+                        continue
+                    form.add_error(None, error)
                 else:
                     table_errors.append(error)
             if len(table_errors) < len(exc.error_list):

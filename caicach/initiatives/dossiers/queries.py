@@ -9,7 +9,7 @@ import datetime
 import decimal
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -266,13 +266,55 @@ def _as_text(value: Any) -> str:
 
 def word_diff(before: str, after: str) -> tuple[SafeString, SafeString]:
     """Both texts as HTML, words removed wrapped in <del> on the left and words added in
-    <ins> on the right (difflib on word tokens, whitespace kept so line breaks survive)."""
-    old, new = _WORDS.findall(before), _WORDS.findall(after)
+    <ins> on the right (whitespace kept so line breaks survive).
+
+    The cost stays near the size of what changed, not the product of the two texts' sizes
+    (difflib on every word of two long sections took seconds): an unchanged text is not
+    diffed at all, lines are matched first and only the changed runs of lines are diffed word
+    by word, after their common first and last words are set aside; in a long run, the words
+    so common they would anchor everywhere (spaces, "của", "và") are left to difflib's own
+    popularity rule (``autojunk``) and matched only as part of longer runs."""
+    if before == after:
+        same = _html(escape(before))
+        return same, same
     left: list[str] = []
     right: list[str] = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        removed, added = escape("".join(old[a1:a2])), escape("".join(new[b1:b2]))
+    old_lines, new_lines = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    # Lines (paragraphs) are few and rarely repeat: a plain match is cheap and exact.
+    lines = _matcher(old_lines, new_lines, autojunk=False)
+    for op, a1, a2, b1, b2 in lines.get_opcodes():
+        if op == "equal":
+            text = escape("".join(old_lines[a1:a2]))
+            left.append(text)
+            right.append(text)
+        else:
+            _diff_words("".join(old_lines[a1:a2]), "".join(new_lines[b1:b2]), left, right)
+    return _html("".join(left)), _html("".join(right))
+
+
+def _html(text: str) -> SafeString:
+    return mark_safe(text.replace("\n", "<br>"))  # every piece escaped by the caller
+
+
+def _matcher(a: Sequence[str], b: Sequence[str], *, autojunk: bool) -> difflib.SequenceMatcher[str]:
+    """The one place a SequenceMatcher is built (a test counts what it is given)."""
+    return difflib.SequenceMatcher(a=a, b=b, autojunk=autojunk)
+
+
+def _diff_words(before: str, after: str, left: list[str], right: list[str]) -> None:
+    old, new = _WORDS.findall(before), _WORDS.findall(after)
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    same_head = escape("".join(old[:head]))
+    left.append(same_head)
+    right.append(same_head)
+    old_mid, new_mid = old[head : len(old) - tail], new[head : len(new) - tail]
+    for op, a1, a2, b1, b2 in _matcher(old_mid, new_mid, autojunk=True).get_opcodes():
+        removed, added = escape("".join(old_mid[a1:a2])), escape("".join(new_mid[b1:b2]))
         if op == "equal":
             left.append(removed)
             right.append(added)
@@ -281,10 +323,9 @@ def word_diff(before: str, after: str) -> tuple[SafeString, SafeString]:
             left.append(f"<del>{removed}</del>")
         if added:
             right.append(f"<ins>{added}</ins>")
-    return (
-        mark_safe("".join(left).replace("\n", "<br>")),  # every piece escaped above
-        mark_safe("".join(right).replace("\n", "<br>")),
-    )
+    same_tail = escape("".join(old[len(old) - tail :]))
+    left.append(same_tail)
+    right.append(same_tail)
 
 
 AUTHOR_COLUMNS = (

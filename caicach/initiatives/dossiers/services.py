@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from caicach.core import clock
 from caicach.core.audit import services as audit
+from caicach.core.forms import parse_decimal_text
 from caicach.core.models import ReformField, ReformIndex, Unit, User
 from caicach.core.permissions import authorize, may_act_for
 from caicach.core.text import fold, normalise_input, search_words
@@ -74,7 +75,7 @@ def _share(value: Any, row: int) -> decimal.Decimal:
     if isinstance(value, float):
         value = str(value)  # 33.33 typed as a float means 33.33, not its binary approximation
     try:
-        share = decimal.Decimal(str(value).strip().replace(",", ".")) if value not in (None, "") else None
+        share = decimal.Decimal(parse_decimal_text(str(value))) if value not in (None, "") else None
     except decimal.InvalidOperation:
         share = None
     if share is None or not share.is_finite():

@@ -22,7 +22,7 @@ from caicach.core.downloads import content_disposition
 from caicach.core.models import Unit, User
 from caicach.core.permissions import acting_units, can, get_for_user, principal, require
 from caicach.core.uploads import human_size
-from caicach.core.web import acting_user
+from caicach.core.web import acting_user, stale_action
 from caicach.initiatives.campaigns.queries import campaigns_with_units
 from caicach.initiatives.dossiers.forms import (
     AttachmentForm,
@@ -41,7 +41,7 @@ from caicach.initiatives.dossiers.queries import (
     initiative_for_page,
     sections_for_display,
 )
-from caicach.initiatives.dossiers.rules import campaigns_to_enter
+from caicach.initiatives.dossiers.rules import EDITABLE_STATUSES, campaigns_to_enter
 from caicach.initiatives.dossiers.services import (
     attachment_add,
     attachment_remove,
@@ -204,11 +204,27 @@ def initiative_create_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _no_longer_editable(request: HttpRequest, initiative: Initiative) -> HttpResponse | None:
+    """Editing a dossier sent meanwhile (from another tab, say): a message on its page for
+    those who see it; the rule itself still decides who may edit."""
+    if initiative.status in EDITABLE_STATUSES:
+        return None
+    return stale_action(
+        request,
+        _("Hồ sơ đang ở trạng thái “%(status)s”; không sửa được nữa.")
+        % {"status": initiative.get_status_display()},
+        initiative,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
-    initiative = get_for_user(user, initiative_for_page(), pk, "change")
+    initiative = get_for_user(user, initiative_for_page(), pk, "view")
+    if (stale := _no_longer_editable(request, initiative)) is not None:
+        return stale
+    require(user, "change", initiative)
     linked = [a.user_id for a in initiative.authorships.all() if a.user_id]
     users = author_user_choices([initiative.unit_id], linked=[*linked, user.pk])
     kind = initiative.kind
@@ -314,7 +330,10 @@ def initiative_compare(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
-    initiative = get_for_user(user, initiative_for_page(), pk, "change")
+    initiative = get_for_user(user, initiative_for_page(), pk, "view")
+    if (stale := _no_longer_editable(request, initiative)) is not None:
+        return stale
+    require(user, "change", initiative)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -214,10 +214,7 @@ def check_import_file(content: bytes, filename: str) -> str:
     if not content:
         raise _refuse(_("Tệp rỗng."))
     if len(content) > MAX_IMPORT_BYTES:
-        raise _refuse(
-            _("Tệp quá lớn (%(size)s). Dung lượng tối đa là %(max)s.")
-            % {"size": uploads.human_size(len(content)), "max": uploads.human_size(MAX_IMPORT_BYTES)}
-        )
+        raise _refuse(uploads.too_large_message(len(content), MAX_IMPORT_BYTES))
     if extension == ".docx":
         _check_docx(content)
         return extension

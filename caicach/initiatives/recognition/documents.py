@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.utils import translation
@@ -30,12 +30,15 @@ from caicach.core.rendering import (
     Table,
     bullet,
     committee_short,
+    is_committee,
     issuing_body_for,
     para,
     place_date_line,
     short_date,
+    signature_as_signed,
 )
 from caicach.core.text import fold, nfc
+from caicach.initiatives.dossiers.documents import AUTHOR_WIDTHS_MM
 from caicach.initiatives.models import (
     Authorship,
     Campaign,
@@ -48,9 +51,9 @@ from caicach.initiatives.models import (
     display_code,
 )
 
-if TYPE_CHECKING:
-    from docx.document import Document as DocxDocument
-
+# The committee decides under the law organising it (since 1 July 2025, the Law on Local
+# Government Organisation No. 72/2025/QH15): the first legal basis of its decisions.
+LOCAL_GOVERNMENT_LAW = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
 DECREE_13 = (
     "Căn cứ Nghị định số 13/2012/NĐ-CP ngày 02 tháng 3 năm 2012 của Chính phủ ban hành Điều lệ Sáng kiến;"
 )
@@ -117,6 +120,22 @@ def authority_line(signer_authority: str, signer_title: str, issuer: Unit) -> st
     return f"{holder} {name}".upper()
 
 
+def decision_signature(decision: RecognitionDecision) -> Signature:
+    """The decision's signer as offices sign (also on its certificates). Decree 13/2012, Art.
+    5: the head of the body recognises, so the decision is the Chairman's ("KT. CHỦ TỊCH" /
+    "PHÓ CHỦ TỊCH" for a vice-chairman) unless the campaign says it is the committee's
+    ("TM. ỦY BAN NHÂN DÂN")."""
+    return signature_as_signed(
+        title=decision.signer_title, name=decision.signer_name, authority=decision.signer_authority
+    )
+
+
+def decision_authority(decision: RecognitionDecision) -> str:
+    """Who decides, read from the signature as signed: "TM. ỦY BAN NHÂN DÂN" → the committee."""
+    signature = decision_signature(decision)
+    return authority_line(signature.authority.split("\n")[0], signature.title, decision.campaign.issuing_unit)
+
+
 def _short(unit: Unit) -> str:
     return committee_short(unit.name)
 
@@ -133,10 +152,11 @@ def decision_spec(
     issuer = campaign.issuing_unit
     body: list[Block] = [
         para(
-            Run(authority_line(decision.signer_authority, decision.signer_title, issuer), bold=True),
+            Run(decision_authority(decision), bold=True),
             align="center",
             indent=False,
         ),
+        para(Run(LOCAL_GOVERNMENT_LAW, italic=True)),
         para(Run(DECREE_13, italic=True)),
         para(Run(CIRCULAR_18, italic=True)),
     ]
@@ -218,20 +238,22 @@ def decision_spec(
     if council is not None:
         recipients.append(f"{council.name};")
     recipients.append(f"Lưu: VT, {keeper}.")
-    registered = decision.registered_document
+    # A draft (not yet issued: no register row) prints without number or date.
+    registered = decision.registered_document if decision.registered_document_id else None
     return DocumentSpec(
         issuing_body=issuing_body_for(issuer),
         title="Quyết định",
         subtitle=decision_subtitle(campaign),
         place=campaign.place,
-        issued_on=decision.issued_on,
+        issued_on=decision.issued_on if registered is not None else None,
+        year=(decision.issued_on or clock.today()).year,
         document_type=DocumentType.DECISION.value,
-        symbol=registered.symbol,
-        number=registered.number,
+        symbol=registered.symbol
+        if registered is not None
+        else document_symbol(issuer, DocumentType.DECISION),
+        number=registered.number if registered is not None else None,
         body=tuple(body),
-        signature=Signature(
-            authority=decision.signer_authority, title=decision.signer_title, name=decision.signer_name
-        ),
+        signature=decision_signature(decision),
         recipients=tuple(recipients),
         filename_hint="cong nhan sang kien",
     )
@@ -294,7 +316,8 @@ def refusal_letter_spec(recognition: Recognition, council: Council | None) -> Do
     day = registered.issued_on if registered is not None else None
     return DocumentSpec(
         issuing_body=issuing_body_for(issuer),
-        title="",
+        title="",  # a letter has no title: its subject sits under the number
+        excerpt=LETTER_EXCERPT,
         place=campaign.place,
         issued_on=day,
         year=day.year if day else clock.today().year,
@@ -306,8 +329,11 @@ def refusal_letter_spec(recognition: Recognition, council: Council | None) -> Do
         ),
         number=registered.number if registered else None,
         body=tuple(body),
-        signature=Signature(
-            authority=campaign.signer_authority, title=campaign.signer_title, name=campaign.signer_name
+        signature=signature_as_signed(
+            title=campaign.signer_title,
+            name=campaign.signer_name,
+            authority=campaign.signer_authority,
+            for_committee=is_committee(issuer),
         ),
         recipients=("Như trên;", f"{initiative.unit.name};", f"Lưu: VT, {keeper}."),
         filename_hint="tra loi khong cong nhan",
@@ -326,37 +352,9 @@ def _authors_phrase(authors: Sequence[Authorship]) -> str:
     return "nhóm tác giả " + ", ".join(names[:-1]) + f" và {names[-1]}"
 
 
-def _load_docx(content: bytes) -> DocxDocument:
-    import docx
-
-    return docx.Document(io.BytesIO(content))
-
-
-def _save_docx(document: DocxDocument) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def refusal_letter_docx(spec: DocumentSpec) -> bytes:
-    """An official letter has no title: the subject ("V/v …") sits under its number
-    (Decree 30/2020, Annex I, point 5b). The shared renderer always prints a title, so the
-    letter is rendered without one and its empty title lines are taken out here."""
-    document = _load_docx(rendering.render_docx(spec))
-    body = document.element.body
-    header = body.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tbl")
-    assert header is not None
-    # render_docx writes, right after the header: the (empty) title, the rule under it and
-    # a spacer.
-    for _ in range(3):
-        follower = header.getnext()
-        if follower is not None and follower.tag.endswith("}p"):
-            body.remove(follower)
-    number_cell = document.tables[0].rows[1].cells[0]
-    paragraph = number_cell.add_paragraph()
-    rendering._format(paragraph, align="center")
-    rendering._add_run(paragraph, LETTER_EXCERPT, size=12)
-    return _save_docx(document)
+    """The letter as DOCX: no title, its subject under the number (the spec's excerpt)."""
+    return rendering.render_docx(spec)
 
 
 def refusal_letter_document(spec: DocumentSpec) -> RenderedDocument:
@@ -404,7 +402,7 @@ def effectiveness_report_spec(report: EffectivenessReport) -> DocumentSpec:
                 )
                 for index, a in enumerate(authors, start=1)
             ),
-            widths_mm=(9, 26, 27, 25, 21, 19, 13, 25),
+            widths_mm=AUTHOR_WIDTHS_MM,
         ),
         Heading("3. Nội dung, bản chất của sáng kiến", level=2),
         *[para(line) for line in _lines(report.essence)],
@@ -433,7 +431,17 @@ def effectiveness_report_spec(report: EffectivenessReport) -> DocumentSpec:
         issued_on=day,
         year=(day or report.created_at.date()).year,
         body=tuple(body),
-        signature=None,  # two signature blocks, written by effectiveness_report_docx
+        signature=Signature(
+            title="Tác giả" if len(authors) <= 1 else "Đại diện nhóm tác giả",
+            name=report.representative_name,
+            capitals=False,
+        ),
+        left_signature=Signature(
+            title="Xác nhận của cơ quan, đơn vị",
+            note="(Chữ ký, dấu)",
+            name=report.confirmed_by_name,
+            capitals=False,
+        ),
         numbered=False,
         with_recipients=False,
         filename_hint="bao cao hieu qua sang kien",
@@ -444,34 +452,13 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _signature_column(cell: Any, heading: str, note: str, name: str) -> None:
-    """One signature block of seed 000: the heading in bold, the italic note under it, room
-    for the signature (and seal), the name."""
-    lines: list[tuple[str, bool, bool]] = [
-        (heading, True, False),
-        (note, False, True),
-        *[("", False, False)] * 4,
-        (name, True, False),
-    ]
-    for index, (text, bold, italic) in enumerate(lines):
-        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        rendering._format(paragraph, align="center", before=6 if index == 0 else 0)
-        if text:
-            rendering._add_run(paragraph, text, size=rendering.SIZE_BODY, bold=bold, italic=italic)
-
-
 def effectiveness_report_docx(report: EffectivenessReport) -> RenderedDocument:
     """The report with both signatures of seed 000, side by side: the unit's confirmation
-    ("Xác nhận của cơ quan, đơn vị", signature and seal) and the authors' representative.
-    The shared renderer has one signature column in capitals; the report is rendered without
-    it and the two blocks are written into its (empty) signature table here."""
+    ("Xác nhận của cơ quan, đơn vị", signature and seal) and the author or the authors'
+    representative."""
     spec = effectiveness_report_spec(report)
-    document = _load_docx(rendering.render_docx(spec))
-    left, right = document.tables[-1].rows[0].cells
-    _signature_column(left, "Xác nhận của cơ quan, đơn vị", "(Chữ ký, dấu)", report.confirmed_by_name)
-    _signature_column(right, "Đại diện nhóm tác giả", "", report.representative_name)
     name = f"bao-cao-hieu-qua-sang-kien-{report.initiative_id}.docx"
-    return RenderedDocument(_save_docx(document), name, rendering.DOCX_CONTENT_TYPE)
+    return RenderedDocument(rendering.render_docx(spec), name, rendering.DOCX_CONTENT_TYPE)
 
 
 # --- The certificate ------------------------------------------------------------------------------------
@@ -526,7 +513,7 @@ def certificate_pdf(certificate: Certificate, *, verification_url: str) -> Rende
             Spacer(1, 9 * mm),
             pen.text("GIẤY CHỨNG NHẬN SÁNG KIẾN", 30, bold=True, color=CERTIFICATE_ACCENT),
             Spacer(1, 4 * mm),
-            pen.text(authority_line(decision.signer_authority, decision.signer_title, issuer), 14, bold=True),
+            pen.text(decision_authority(decision), 14, bold=True),
             pen.text("chứng nhận sáng kiến", 14, italic=True),
             # A fixed height: the footer stays in place however long the title or the authors.
             pen.fixed_height(_certificate_middle(pen, certificate, decision), 72),
@@ -585,10 +572,29 @@ def _certificate_footer(
     right: list[Any] = [
         pen.text(place_date_line(decision.campaign.place, certificate.issued_on), 13, italic=True)
     ]
-    for line in (decision.signer_authority, decision.signer_title):
-        if line:
-            right.append(pen.text(line.upper(), 13, bold=True))
+    for line in decision_signature(decision).heading_lines:
+        right.append(pen.text(line, 13, bold=True))
     right.append(Spacer(1, 20 * mm))
     if decision.signer_name:
         right.append(pen.text(decision.signer_name, 13, bold=True))
     return pen.columns([left, qr, right], [0.38, 0.2, 0.42])
+
+
+def decision_draft_spec(
+    campaign: Campaign,
+    recognitions: Sequence[Recognition],
+    council: Council | None,
+    *,
+    signer_authority: str,
+    signer_title: str,
+    signer_name: str,
+) -> DocumentSpec:
+    """The decision as it will read once issued, without its number and date: the draft the
+    user checks before confirming the issue (nothing is saved, no number consumed)."""
+    draft = RecognitionDecision(
+        campaign=campaign,
+        signer_authority=signer_authority,
+        signer_title=signer_title,
+        signer_name=signer_name,
+    )
+    return decision_spec(draft, recognitions, council)

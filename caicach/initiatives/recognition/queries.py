@@ -108,6 +108,17 @@ def decision_recognitions(decision: RecognitionDecision) -> list[Recognition]:
     )
 
 
+def recognitions_awaiting_decision(campaign: Campaign) -> list[Recognition]:
+    """The initiatives the next decision of ``campaign`` will list: recognised by the council,
+    in no decision yet, in the order of the decision's table."""
+    return list(
+        Recognition.objects.filter(initiative__campaign=campaign, recognised=True, decision__isnull=True)
+        .select_related("initiative__unit")
+        .prefetch_related(_AUTHORS)
+        .order_by("initiative_id")
+    )
+
+
 def campaign_council(campaign_id: int) -> Council | None:
     return Council.objects.select_related("minutes").filter(campaign_id=campaign_id).first()
 

@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caicach.core import clock, numbering
+from caicach.core import chronology, clock, numbering
 from caicach.core.audit import services as audit
 from caicach.core.models import DocumentType, Role, User
 from caicach.core.notifications.services import notify
@@ -116,6 +116,37 @@ def _locked_recognition(recognition: Recognition) -> Recognition:
 # --- The decision ---------------------------------------------------------------------------------
 
 
+def decision_input_errors(
+    campaign: Campaign, *, issued_on: datetime.date, signer_title: str
+) -> dict[str, str]:
+    """What is wrong with a decision's date and signer, by field: the service refuses these,
+    and the issue view asks before offering a number, so the confirmation page never
+    announces a number for a decision that cannot be issued."""
+    errors: dict[str, str] = {}
+    if not normalise_input(signer_title).strip():
+        errors["signer_title"] = _("Vui lòng nhập chức vụ người ký.")
+    if issued_on > _today():
+        errors["issued_on"] = _("Ngày ban hành không được sau ngày hôm nay.")
+        return errors
+    # The vote may be entered after the meeting (decided_at is when it was recorded): the
+    # meeting's own date is what a decision cannot precede, and its minutes
+    # (caicach.core.chronology).
+    meeting_on, minutes_on = Council.objects.filter(campaign=campaign).values_list(
+        "meeting_on", "minutes__issued_on"
+    ).first() or (None, None)
+    problem = chronology.first_problem(
+        chronology.must_follow(
+            issued_on, meeting_on, what=_("Ngày quyết định"), anchor_name=_("ngày họp Hội đồng")
+        ),
+        chronology.must_follow(
+            issued_on, minutes_on, what=_("Ngày quyết định"), anchor_name=_("ngày biên bản họp Hội đồng")
+        ),
+    )
+    if problem:
+        errors["issued_on"] = problem
+    return errors
+
+
 @transaction.atomic
 def recognition_decision_issue(
     *,
@@ -131,11 +162,7 @@ def recognition_decision_issue(
     signer_authority, signer_title, signer_name = (
         normalise_input(value).strip() for value in (signer_authority, signer_title, signer_name)
     )
-    errors: dict[str, str] = {}
-    if not signer_title:
-        errors["signer_title"] = _("Vui lòng nhập chức vụ người ký.")
-    if issued_on > _today():
-        errors["issued_on"] = _("Ngày ban hành không được sau ngày hôm nay.")
+    errors = decision_input_errors(campaign, issued_on=issued_on, signer_title=signer_title)
     if errors:
         raise ValidationError(errors)
     # Campaign first, then its recognitions: the same order as every other writer.
@@ -156,11 +183,6 @@ def recognition_decision_issue(
         raise ValidationError(
             _("Chưa có sáng kiến nào được Hội đồng công nhận mà chưa có trong quyết định công nhận.")
         )
-    # The vote may be entered after the meeting (decided_at is when it was recorded): the
-    # meeting's own date is what a decision cannot precede.
-    meeting_on = Council.objects.filter(campaign=locked).values_list("meeting_on", flat=True).first()
-    if meeting_on is not None and issued_on < meeting_on:
-        raise ValidationError({"issued_on": _("Ngày ban hành không được trước ngày họp Hội đồng sáng kiến.")})
     document = register_number(
         unit=locked.issuing_unit,
         document_type=DocumentType.DECISION,
@@ -291,10 +313,14 @@ def certificate_issue(
     if Certificate.objects.filter(recognition=locked).exists():
         raise ValidationError(_("Sáng kiến này đã được cấp giấy chứng nhận."))
     day = issued_on or _today()
-    if day < decision.issued_on:
-        raise ValidationError(
-            {"issued_on": _("Ngày cấp giấy chứng nhận không được trước ngày ban hành quyết định công nhận.")}
-        )
+    problem = chronology.must_follow(
+        day,
+        decision.issued_on,
+        what=_("Ngày cấp giấy chứng nhận"),
+        anchor_name=_("ngày ban hành quyết định công nhận"),
+    )
+    if problem:
+        raise ValidationError({"issued_on": problem})
     if day > _today():
         raise ValidationError({"issued_on": _("Ngày cấp không được sau ngày hôm nay.")})
     document = register_number(

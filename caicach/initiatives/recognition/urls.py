@@ -12,6 +12,11 @@ urlpatterns: list[URLPattern] = [
         name="recognition_decision_issue",
     ),
     path(
+        "dot-phat-dong/<int:pk>/cong-nhan/du-thao-quyet-dinh.<str:fmt>",
+        views.recognition_decision_draft,
+        name="recognition_decision_draft",
+    ),
+    path(
         "dot-phat-dong/<int:pk>/cong-nhan/giay-chung-nhan/",
         views.recognition_certificates_issue,
         name="recognition_certificates_issue",

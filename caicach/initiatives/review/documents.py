@@ -72,6 +72,16 @@ def _council_body(council: Council) -> IssuingBody:
     return IssuingBody(name="HỘI ĐỒNG SÁNG KIẾN", superior=nfc(committee_short(issuer.name)).upper())
 
 
+def council_basis(council: Council) -> str:
+    """The decision setting up the council, with what it decided: "Quyết định số 12/QĐ-UBND
+    ngày … của UBND tỉnh về việc thành lập Hội đồng sáng kiến …" (a reader of the minutes
+    sees which decision it is without fetching it)."""
+    text = " ".join(nfc(council.established_by).split()).rstrip(".;, ")
+    if "về việc" in text.lower() or " về " in text.lower():
+        return text
+    return f"{text} về việc thành lập {council.name}"
+
+
 def _authors(initiative: Initiative) -> str:
     return ", ".join(a.full_name for a in initiative.authorships.all())
 
@@ -145,7 +155,8 @@ def scoring_sheet_spec(
         numbered=False,
         with_recipients=False,
         body=tuple(body),
-        signature=Signature(title="Thành viên Hội đồng", name=name),
+        # The member signs as the one who scored (Decree 13/2012 councils: each member's own sheet).
+        signature=Signature(title="Người chấm điểm", name=name, note="(Ký và ghi rõ họ tên)"),
         filename_hint=f"phieu cham {initiative.title}",
     )
 
@@ -179,7 +190,7 @@ def minutes_spec(
     day = council.meeting_on
     body: list[Block] = []
     if council.established_by:
-        body.append(para(f"Căn cứ {council.established_by.rstrip('.;')};"))
+        body.append(para(f"Căn cứ {council_basis(council)};"))
     when = f"ngày {short_date(day)}" if day else f"ngày {SHORT_BLANK}"
     subject = f"{campaign.title[:1].lower()}{campaign.title[1:]}"
     place = council.meeting_place or BLANK
@@ -242,8 +253,6 @@ def minutes_spec(
     chair = next((m for m in members if m.role == CouncilRole.CHAIR), None)
     closing = "Biên bản được thông qua tại cuộc họp, các thành viên dự họp thống nhất nội dung./."
     body.append(para(closing))
-    if secretary is not None:
-        body.append(para("Thư ký Hội đồng: ", Run(secretary.user.full_name, bold=True), indent=False))
     registered = council.minutes
     issued_on = registered.issued_on if registered is not None else None
     return DocumentSpec(
@@ -257,8 +266,12 @@ def minutes_spec(
         symbol=registered.symbol if registered else document_symbol(issuer, DocumentType.MINUTES.value),
         number=registered.number if registered else None,
         body=tuple(body),
+        # Minutes are signed by who chaired and who wrote them, side by side.
         signature=Signature(
             title="Chủ tịch Hội đồng", name=chair.user.full_name if chair is not None else ""
+        ),
+        left_signature=Signature(
+            title="Thư ký Hội đồng", name=secretary.user.full_name if secretary is not None else ""
         ),
         recipients=(
             "Thành viên Hội đồng;",

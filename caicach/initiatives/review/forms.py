@@ -14,7 +14,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import search as fulltext
-from caicach.core.forms import Form, ModelForm, VietnameseDateField
+from caicach.core.forms import Form, ModelForm, VietnameseDateField, VietnameseDecimalField
 from caicach.core.models import User
 from caicach.initiatives.models import (
     Council,
@@ -97,7 +97,9 @@ class RubricForm(ModelForm):
 class CriterionForm(Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label=_("Tiêu chí"), max_length=255, required=False)
-    max_points = forms.DecimalField(label=_("Điểm tối đa"), max_digits=6, decimal_places=2, required=False)
+    max_points = VietnameseDecimalField(
+        label=_("Điểm tối đa"), max_digits=6, decimal_places=2, required=False
+    )
     description = forms.CharField(
         label=_("Hướng dẫn chấm"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -258,14 +260,8 @@ class ScoreForm(Form):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         for criterion in criteria:
-            self.fields[f"criterion_{criterion.pk}"] = forms.DecimalField(
-                label=criterion.name,
-                required=False,
-                max_digits=6,
-                decimal_places=2,
-                widget=forms.NumberInput(
-                    attrs={"step": "0.01", "min": "0", "max": f"{criterion.max_points:f}"}
-                ),
+            self.fields[f"criterion_{criterion.pk}"] = VietnameseDecimalField(
+                label=criterion.name, required=False, max_digits=6, decimal_places=2
             )
 
     def points(self) -> dict[int, Decimal | None]:

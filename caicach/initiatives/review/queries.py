@@ -427,3 +427,15 @@ def sheets_to_score(user: User, limit: int) -> TodoEntry | None:
         more_url=reverse("initiatives:review_mine"),
         late_count=late,
     )
+
+
+def votes_pending(council: Council) -> int:
+    """How many of the council's dossiers still wait for their vote: the minutes are numbered
+    only once there are none."""
+    return (
+        Initiative.objects.filter(
+            review_assignments__member__council=council, status=InitiativeStatus.IN_REVIEW
+        )
+        .distinct()
+        .count()
+    )

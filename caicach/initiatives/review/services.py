@@ -22,8 +22,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import clock, numbering
+from caicach.core import chronology, clock, numbering
 from caicach.core.audit import services as audit
+from caicach.core.forms import parse_decimal_text
 from caicach.core.models import DocumentType, Membership, User
 from caicach.core.notifications.services import notify
 from caicach.core.permissions import authorize, can
@@ -61,7 +62,7 @@ def _to_decimal(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
+        number = value if isinstance(value, Decimal) else Decimal(parse_decimal_text(str(value)))
     except (InvalidOperation, ValueError):
         return None
     return number if number.is_finite() else None
@@ -326,6 +327,11 @@ def _validate_council(council: Council) -> None:
         errors["name"] = _("Vui lòng nhập tên hội đồng.")
     if council.reminder_working_days is None or council.reminder_working_days > 30:
         errors["reminder_working_days"] = _("Số ngày làm việc nhắc trước hạn phải từ 0 đến 30.")
+    # Once scoring has closed the meeting has taken place: its date cannot lie ahead.
+    if council.round_status == RoundStatus.CLOSED:
+        future = chronology.not_after(council.meeting_on, clock.today(), what=_("Ngày họp Hội đồng"))
+        if future:
+            errors["meeting_on"] = future
     if errors:
         raise ValidationError(errors)
 
@@ -796,6 +802,12 @@ def round_close(*, council: Council, actor: User, confirm_missing: bool = False)
         )
     if not ReviewAssignment.objects.filter(member__council=locked).exists():
         raise ValidationError(_("Chưa phân công hồ sơ nào để chấm."))
+    # The round closes at (or after) the meeting: a meeting still ahead is a wrong date.
+    future = chronology.not_after(locked.meeting_on, clock.today(), what=_("Ngày họp Hội đồng"))
+    if future:
+        raise ValidationError(
+            _("%(problem)s Vui lòng sửa ngày họp trước khi khóa vòng chấm.") % {"problem": future}
+        )
     missing = missing_reviews(locked)
     if missing and not confirm_missing:
         names = sorted({a.member.user.full_name or a.member.user.username for a in missing})
@@ -999,6 +1011,12 @@ def minutes_issue(*, council: Council, actor: User, issued_on: datetime.date | N
             % {"count": pending}
         )
     day = issued_on or locked.meeting_on or clock.today()
+    # The minutes record the meeting: never dated before it.
+    problem = chronology.must_follow(
+        day, locked.meeting_on, what=_("Ngày biên bản"), anchor_name=_("ngày họp Hội đồng")
+    )
+    if problem:
+        raise ValidationError({"issued_on": problem})
     numbering.issue(
         obj=locked, document_field="minutes", unit=locked.campaign.issuing_unit,
         document_type=DocumentType.MINUTES, title=f"Biên bản họp {locked.name}", issued_on=day, actor=actor,

@@ -11,14 +11,17 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caicach.core import rendering
+from caicach.core import clock, rendering
 from caicach.core.audit.queries import timeline_for
+from caicach.core.issuing import IssuePlan, issue_or_confirm
 from caicach.core.jobs.services import job_start
+from caicach.core.models import DocumentType
 from caicach.core.permissions import can, get_for_user, require
-from caicach.core.web import acting_user, document_response
+from caicach.core.web import acting_user, document_response, stale_action
 from caicach.initiatives.models import (
     Campaign,
     Council,
@@ -59,6 +62,7 @@ from caicach.initiatives.review.queries import (
     rubrics_list,
     sheet_scores,
     visible_assignments,
+    votes_pending,
 )
 from caicach.initiatives.review.services import (
     council_member_add,
@@ -485,23 +489,55 @@ def council_minutes(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def council_minutes_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """The minutes' date on the votes page, then the confirmation naming the BB number."""
     council, _members = _council(request, pk, "minutes")
+    votes_page = reverse("initiatives:council_votes", args=[council.pk])
+    if council.minutes_id is not None:
+        return stale_action(request, _("Biên bản đã được cấp số."), votes_page)
+    pending = votes_pending(council)
+    if pending:
+        # Said before the confirmation page: a number is never offered for minutes that the
+        # service would refuse.
+        return stale_action(
+            request,
+            _("Còn %(count)s hồ sơ chưa ghi kết quả biểu quyết; vui lòng ghi đủ trước khi cấp số biên bản.")
+            % {"count": pending},
+            votes_page,
+        )
     form = MinutesForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        for problem in form.errors.get("issued_on", []):
+            messages.error(request, str(problem))
+        return redirect(votes_page)
+    day = form.cleaned_data["issued_on"] or council.meeting_on or clock.today()
+    plan = IssuePlan(
+        unit=council.campaign.issuing_unit,
+        document_type=DocumentType.MINUTES,
+        year=day.year,
+        title=_("Biên bản họp %(council)s") % {"council": council.name},
+        cancel_url=votes_page,
+        consequences=[
+            _("Biên bản mang ngày %(day)s; kết quả biểu quyết không sửa được nữa.")
+            % {"day": f"{day:%d/%m/%Y}"},
+        ],
+        previews=[(_("Dự thảo biên bản (DOCX)"), reverse("initiatives:council_minutes", args=[council.pk]))],
+        preview_jobs=[
+            (_("Tạo bản PDF của dự thảo"), reverse("initiatives:council_minutes_pdf", args=[council.pk]))
+        ],
+    )
+
+    def perform() -> HttpResponse:
         try:
-            council = minutes_issue(
+            issued = minutes_issue(
                 council=council, actor=acting_user(request), issued_on=form.cleaned_data["issued_on"]
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            reference = council.minutes.reference if council.minutes else ""
-            messages.success(request, _("Đã cấp số biên bản %(reference)s.") % {"reference": reference})
-    else:
-        for problem in form.errors.get("issued_on", []):
-            messages.error(request, str(problem))
-    return redirect("initiatives:council_votes", pk=council.pk)
+            return stale_action(request, error, votes_page)
+        reference = issued.minutes.reference if issued.minutes else ""
+        messages.success(request, _("Đã cấp số biên bản %(reference)s.") % {"reference": reference})
+        return redirect(votes_page)
+
+    return issue_or_confirm(request, plan, perform=perform)
 
 
 @login_required

@@ -16,7 +16,7 @@ from caicach.initiatives.dossiers.access import initiatives_for
 from caicach.initiatives.dossiers.queries import field_label, missing_fields
 from caicach.initiatives.dossiers.rules import RECEIVED_STATUSES
 from caicach.initiatives.models import Campaign, Initiative, InitiativeKind
-from caicach.initiatives.workflow.forms import AcceptForm, ConfirmForm
+from caicach.initiatives.workflow.forms import AcceptForm, ConfirmForm, SendBackForm
 
 register = template.Library()
 
@@ -67,6 +67,7 @@ def dossier_workflow(context: template.Context, initiative: Initiative) -> dict[
         "can_receive": can(user, "receive", initiative),
         "missing": [field_label(name) for name in missing_fields(initiative)] if can_submit else [],
         "confirm_form": ConfirmForm(),
+        "send_back_form": SendBackForm(),
         "accept_form": AcceptForm(),
         "documents": _documents(initiative),
     }

@@ -42,3 +42,15 @@ class ReturnForm(Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Tác giả sẽ nhận được nội dung này; ghi rõ phần nào cần sửa, tài liệu nào cần bổ sung."),
     )
+
+
+class SendBackForm(Form):
+    """The unit head's comments when sending the dossier back to its authors."""
+
+    prefix = "send_back"
+    comment = forms.CharField(
+        label=_("Ý kiến để tác giả sửa, bổ sung"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Vui lòng ghi rõ ý kiến để tác giả sửa, bổ sung.")},
+    )

@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "initiative.confirm": gettext_lazy("Thủ trưởng đơn vị xác nhận hồ sơ"),
     "initiative.accept": gettext_lazy("Tiếp nhận hồ sơ, cấp giấy biên nhận"),
     "initiative.return": gettext_lazy("Trả lại hồ sơ để bổ sung"),
+    "initiative.send_back": gettext_lazy("Thủ trưởng đơn vị trả lại hồ sơ cho tác giả"),
 }
 
 _LOCKED = Initiative.objects.select_for_update(of=("self",)).select_related(
@@ -435,5 +436,43 @@ def initiative_return(*, initiative: Initiative, actor: User, comment: str) -> I
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Hồ sơ sáng kiến được trả lại để bổ sung: %(title)s") % {"title": locked.title}
         body = _("Nội dung cần bổ sung: %(comment)s") % {"comment": comment}
+    _tell(authors_to_tell(locked), locked, title, body)
+    return locked
+
+
+@transaction.atomic
+def initiative_send_back(*, initiative: Initiative, actor: User, comment: str) -> Initiative:
+    """The unit head sends the dossier back to its authors with comments instead of
+    confirming it. It never reached the receiving body, so it goes back to a draft — or, if
+    the receiving body already had it once (returned by them, then resubmitted), back to
+    "returned", where that body still follows it. The authors see the comment on the
+    dossier's page, edit and submit again."""
+    locked = _LOCKED.get(pk=initiative.pk)
+    if locked.status != InitiativeStatus.AWAITING_CONFIRMATION:
+        raise _wrong_state(locked)
+    authorize(actor, "confirm", locked)
+    comment = str(normalise_input(comment or "")).strip()
+    if not comment:
+        raise ValidationError({"comment": _("Vui lòng ghi rõ ý kiến để tác giả sửa, bổ sung.")})
+    limit = 5000
+    if len(comment) > limit:
+        raise ValidationError({"comment": _("Tối đa %(max)s ký tự.") % {"max": limit}})
+    before = locked.status
+    reached_before = locked.confirmed_at is not None
+    locked.status = InitiativeStatus.RETURNED if reached_before else InitiativeStatus.DRAFT
+    locked.return_comment = comment
+    locked.returned_at = clock.now()
+    locked.version += 1
+    locked.save(update_fields=["status", "return_comment", "returned_at", "version", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="initiative.send_back",
+        obj=locked,
+        changes={"status": [before, locked.status], "return_comment": ["", comment]},
+        message=comment,
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Thủ trưởng đơn vị trả lại hồ sơ sáng kiến: %(title)s") % {"title": locked.title}
+        body = _("Ý kiến của thủ trưởng đơn vị: %(comment)s") % {"comment": comment}
     _tell(authors_to_tell(locked), locked, title, body)
     return locked

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caicach.core.jobs.services import job_start
 from caicach.core.models import User
 from caicach.core.permissions import get_for_user, require
-from caicach.core.web import document_response
+from caicach.core.web import document_response, stale_action
 from caicach.initiatives.dossiers.access import initiatives_with_relations
 from caicach.initiatives.dossiers.documents import (
     DOCUMENT_KINDS,
@@ -28,12 +28,13 @@ from caicach.initiatives.dossiers.documents import (
     render_dossier_document,
 )
 from caicach.initiatives.dossiers.tasks import CAMPAIGN_ZIP, DOSSIER_PDF
-from caicach.initiatives.models import Campaign, Initiative
-from caicach.initiatives.workflow.forms import AcceptForm, ConfirmForm, ReturnForm, SubmitForm
+from caicach.initiatives.models import Campaign, Initiative, InitiativeStatus
+from caicach.initiatives.workflow.forms import AcceptForm, ConfirmForm, ReturnForm, SendBackForm, SubmitForm
 from caicach.initiatives.workflow.services import (
     initiative_accept,
     initiative_confirm,
     initiative_return,
+    initiative_send_back,
     initiative_submit,
 )
 
@@ -56,15 +57,14 @@ def _act(
     except PermissionDenied as exc:
         raise Http404 from exc
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done)
+        # A refusal or a stale action (confirmed meanwhile in another tab): said on the page.
+        return stale_action(request, exc, initiative)
+    messages.success(request, done)
     return redirect(initiative.get_absolute_url())
 
 
 def _form_problem(
-    request: HttpRequest, initiative: Initiative, form: SubmitForm | ConfirmForm | AcceptForm
+    request: HttpRequest, initiative: Initiative, form: SubmitForm | ConfirmForm | AcceptForm | SendBackForm
 ) -> HttpResponse:
     for errors in form.errors.values():
         for error in errors:
@@ -108,6 +108,24 @@ def initiative_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def initiative_send_back_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit head returns the dossier to its authors with comments, before confirming."""
+    initiative = _dossier(request, pk)
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        return _form_problem(request, initiative, form)
+    return _act(
+        request,
+        initiative,
+        lambda: initiative_send_back(
+            initiative=initiative, actor=_actor(request), comment=form.cleaned_data["comment"]
+        ),
+        _("Đã trả lại hồ sơ cho tác giả kèm ý kiến."),
+    )
+
+
+@login_required
+@require_POST
 def initiative_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = _dossier(request, pk)
     form = AcceptForm(request.POST)
@@ -138,6 +156,13 @@ def initiative_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 def initiative_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A page of its own: the comment is required and may be long."""
     initiative = _dossier(request, pk)
+    if initiative.status != InitiativeStatus.SUBMITTED:
+        return stale_action(
+            request,
+            _("Hồ sơ không còn chờ tiếp nhận (hiện: %(status)s).")
+            % {"status": initiative.get_status_display()},
+            initiative,
+        )
     require(request.user, "receive", initiative)
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

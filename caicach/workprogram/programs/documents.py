@@ -20,6 +20,7 @@ from caicach.core.rendering import (
     issuing_body_for,
     para,
     short_date,
+    signature_as_signed,
 )
 from caicach.core.text import fold
 from caicach.workprogram.models import (
@@ -48,22 +49,27 @@ def _place(unit: Unit) -> str:
     return parent.place_name if parent is not None and parent.place_name else ""
 
 
-def _unit_signature(unit: Unit) -> Signature:
-    """The head of the lead unit signs the Tờ trình: a committee's on behalf of it."""
-    heads = list(unit_heads([unit.pk]).order_by("pk")[:2])
-    name = heads[0].full_name if len(heads) == 1 else ""
+def _unit_signature(unit: Unit, signer: User | None = None) -> Signature:
+    """The head of the lead unit signs the Tờ trình: a committee's on behalf of it. ``signer``:
+    the head who approved it (or filed it); before that, the unit's head when it has one."""
+    if signer is not None:
+        if unit.kind in COMMITTEE_KINDS:
+            return _leader_signature(signer)
+        name = signer.full_name
+    else:
+        heads = list(unit_heads([unit.pk]).order_by("pk")[:2])
+        name = heads[0].full_name if len(heads) == 1 else ""
     if unit.kind in COMMITTEE_KINDS:
-        return Signature(authority="TM. ỦY BAN NHÂN DÂN", title="CHỦ TỊCH", name=name)
-    return Signature(title=HEAD_TITLES.get(UnitKind(unit.kind), "THỦ TRƯỞNG ĐƠN VỊ"), name=name)
+        return signature_as_signed(title="CHỦ TỊCH", name=name, for_committee=True)
+    return signature_as_signed(title=HEAD_TITLES.get(UnitKind(unit.kind), "THỦ TRƯỞNG ĐƠN VỊ"), name=name)
 
 
 def _leader_signature(leader: User | None) -> Signature:
     """The Chairman signs for the committee; a Vice-chairman signs for the Chairman."""
     name = leader.full_name if leader is not None else ""
     position = fold(leader.position) if leader is not None else ""
-    if position.startswith("chu tich"):
-        return Signature(authority="TM. ỦY BAN NHÂN DÂN", title="CHỦ TỊCH", name=name)
-    return Signature(authority="KT. CHỦ TỊCH", title="PHÓ CHỦ TỊCH", name=name)
+    title = "CHỦ TỊCH" if position.startswith("chu tich") else "PHÓ CHỦ TỊCH"
+    return signature_as_signed(title=title, name=name, for_committee=True)
 
 
 def _leader_words(leader: User | None, committee: Unit) -> str:
@@ -152,7 +158,7 @@ def request_spec(request: AdjustmentRequest) -> DocumentSpec:
         symbol=symbol,
         number=registered.number if registered else None,
         body=tuple(body),
-        signature=_unit_signature(unit),
+        signature=_unit_signature(unit, request.signed_by),
         recipients=(
             "Như trên;",
             f"Văn phòng {committee_name};",
@@ -165,8 +171,8 @@ def request_spec(request: AdjustmentRequest) -> DocumentSpec:
 def decision_spec(request: AdjustmentRequest) -> DocumentSpec:
     """The committee's notice of the leader's decision on the Tờ trình, with their note.
     Only a decided request has one."""
-    if request.status == RequestStatus.PENDING:
-        raise ValueError("A pending request has no decision to print")
+    if request.status not in (RequestStatus.APPROVED, RequestStatus.REJECTED):
+        raise ValueError("An undecided request has no decision to print")
     program = request.program
     committee = program.issuing_unit
     committee_name = committee_short(committee.name)

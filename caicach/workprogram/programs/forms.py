@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import uploads
 from caicach.core.forms import Form, VietnameseDateField
 from caicach.core.models import Unit, User
 from caicach.core.months import month_label
@@ -137,9 +138,7 @@ class ProgramImportForm(Form):
             raise forms.ValidationError(_("Vui lòng chọn tệp Excel có đuôi .xlsx."))
         limit = settings.WORKPROGRAM_IMPORT_MAX_BYTES
         if upload.size > limit:
-            raise forms.ValidationError(
-                _("Tệp quá lớn (giới hạn %(limit)s MB).") % {"limit": f"{limit / 2**20:g}"}
-            )
+            raise forms.ValidationError(uploads.too_large_message(upload.size, limit))
         return upload
 
 
@@ -443,6 +442,52 @@ class DecisionForm(VersionedForm):
         if cleaned.get("decision") == REJECT and not (cleaned.get("note") or "").strip():
             self.add_error("note", _("Vui lòng ghi rõ lý do không chấp thuận."))
         return cleaned
+
+
+class HeadApprovalForm(VersionedForm):
+    """The unit head approves the staff's draft (the Tờ trình takes its number)."""
+
+    def __init__(self, *args: Any, request_obj: AdjustmentRequest, **kwargs: Any) -> None:
+        super().__init__(*args, version=request_obj.version, **kwargs)
+
+
+class HeadReturnForm(VersionedForm):
+    """The unit head sends the draft back, saying what to rework."""
+
+    note = forms.CharField(
+        label=_("Nội dung cần sửa"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Vui lòng ghi rõ nội dung cần sửa.")},
+    )
+
+    def __init__(self, *args: Any, request_obj: AdjustmentRequest, **kwargs: Any) -> None:
+        super().__init__(*args, version=request_obj.version, **kwargs)
+
+
+REVISED_FIELDS = ("reason", "explanation", "necessity", "impact", "proposed_month", "proposed_title")
+
+
+class RevisionForm(VersionedForm):
+    """A returned draft reworked by its author; what it asks for (the kind, the item) stays."""
+
+    proposed_month = MonthField(label=_("Thời gian trình đề nghị (tháng/năm)"), required=False)
+    proposed_title = forms.CharField(
+        label=_("Nội dung đề nghị"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, request_obj: AdjustmentRequest, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {name: getattr(request_obj, name) for name in REVISED_FIELDS},
+        )
+        super().__init__(*args, version=request_obj.version, **kwargs)
+        self.fields["reason"] = _reason_field()
+        self.fields.update(_justification_fields())
+        if request_obj.kind == AdjustmentKind.WITHDRAW:
+            del self.fields["proposed_month"], self.fields["proposed_title"]
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in REVISED_FIELDS if name in self.fields}
 
 
 # --- Settings and reasons -------------------------------------------------------------------------------

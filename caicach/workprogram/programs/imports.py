@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from caicach.core import uploads
 from caicach.core.audit import services as audit
 from caicach.core.models import Unit, User
 from caicach.core.months import month_label
@@ -116,9 +117,7 @@ def _read(file: IO[bytes]) -> tuple[list[tuple[int, dict[str, Any]]], list[RowEr
         size = file.tell()
     file.seek(0)
     if size > limit:
-        return [], [
-            RowError(None, _("Tệp quá lớn (giới hạn %(limit)s MB).") % {"limit": f"{limit / 2**20:g}"})
-        ]
+        return [], [RowError(None, uploads.too_large_message(size, limit))]
     content = file.read(limit + 1)
     not_xlsx = RowError(None, _("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ."))
     if not _sniff(content):

@@ -35,6 +35,9 @@ from caicach.workprogram.models import (
     WorkProgramSettings,
 )
 from caicach.workprogram.programs.rules import (
+    LEADER_ROLES,
+    SIGNING_ROLES,
+    awaiting_head_of,
     items_for,
     led_by_units_of,
     pending_in_office,
@@ -166,6 +169,7 @@ def request_detail_queryset() -> QuerySet[AdjustmentRequest]:
         "requested_by",
         "leader",
         "decided_by",
+        "signed_by",
         "request_document",
         "decision_document",
     )
@@ -184,7 +188,7 @@ def jurisdiction_units(program: WorkProgram) -> QuerySet[Unit]:
 def leaders_of(program: WorkProgram) -> QuerySet[User]:
     """The leaders (Chairman, Vice-chairmen) of the committee issuing ``program``."""
     leader_ids = Membership.objects.filter(
-        unit_id=program.issuing_unit_id, role=Role.LEADER, is_active=True
+        unit_id=program.issuing_unit_id, role__in=LEADER_ROLES, is_active=True
     ).values("user_id")
     return User.objects.filter(pk__in=leader_ids, is_active=True).order_by("full_name", "username")
 
@@ -215,10 +219,21 @@ def unit_heads(unit_ids: set[int] | list[int]) -> QuerySet[User]:
     return User.objects.filter(pk__in=head_ids, is_active=True)
 
 
+def unit_signers(unit_ids: set[int] | list[int]) -> QuerySet[User]:
+    """Who signs a unit's Tờ trình: its head; for a committee, its Chairman or a
+    Vice-chairman (the committee's leaders)."""
+    signer_ids = Membership.objects.filter(
+        unit_id__in=unit_ids, role__in=SIGNING_ROLES, is_active=True
+    ).values("user_id")
+    return User.objects.filter(pk__in=signer_ids, is_active=True)
+
+
 # --- The home page's to-do kinds ---------------------------------------------------------------------
 
 
-def _requests_entry(key: str, title: str | Promise, where: Q, limit: int) -> TodoEntry | None:
+def _requests_entry(
+    key: str, title: str | Promise, where: Q, limit: int, *, status: str = RequestStatus.PENDING
+) -> TodoEntry | None:
     if where == NOTHING:
         return None  # the person holds no role for this kind: no query at all
     requests = (
@@ -239,7 +254,7 @@ def _requests_entry(key: str, title: str | Promise, where: Q, limit: int) -> Tod
         )
         for request in rows
     ]
-    more_url = reverse("workprogram:request_list") + "?" + urlencode({"status": RequestStatus.PENDING})
+    more_url = reverse("workprogram:request_list") + "?" + urlencode({"status": status})
     return TodoEntry(key=key, title=title, count=count, items=items, more_url=more_url)
 
 
@@ -247,6 +262,17 @@ def requests_to_decide(user: User, limit: int) -> TodoEntry | None:
     """The requests addressed to ``user`` as supervising leader, still undecided."""
     return _requests_entry(
         "workprogram.decide", gettext_lazy("Đề nghị điều chỉnh chờ bạn quyết định"), to_decide_by(user), limit
+    )
+
+
+def requests_to_approve(user: User, limit: int) -> TodoEntry | None:
+    """The staff's drafts waiting for ``user``'s approval as head of the lead unit."""
+    return _requests_entry(
+        "workprogram.approve_submissions",
+        gettext_lazy("Đề nghị điều chỉnh chờ bạn duyệt, ký Tờ trình"),
+        awaiting_head_of(user),
+        limit,
+        status=RequestStatus.AWAITING_HEAD,
     )
 
 

@@ -5,7 +5,12 @@
   administrators everywhere.
 - A unit (anyone working there) sees the items it leads or coordinates; its head and staff
   record the submission of, and file adjustment requests for, the items it leads.
-- A leader sees the items they supervise and decides the requests addressed to them.
+- A member of a unit's staff drafts an adjustment request; the unit head approves (signs) it
+  or returns it. Until then it is the unit's own: the Office and the leader see it once filed.
+- The committee's leaders (the Chairman, LEADER_ROLES) see the whole program their committee
+  issues (``leads_committee``); a vice-chairman's pages open on the items they supervise, with a
+  toggle to all (``reports.rules.narrows_by_default``). A leader decides the requests
+  addressed to them.
 - Anybody else gets 404.
 
 ``items_for`` / ``programs_for`` / ``requests_for`` (at the end of this module) are the database-side twins of
@@ -22,11 +27,27 @@ from caicach.core.todos import NOTHING
 from caicach.workprogram.models import AdjustmentRequest, ProgramItem, RequestStatus, WorkProgram
 
 UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
+# The committee's leadership: the Chairman holds his own role (his pages open on the whole
+# program) and may do everything a vice-chairman (LEADER) may.
+LEADER_ROLES = (Role.CHAIRMAN, Role.LEADER)
+# Who signs a unit's Tờ trình: its head; a committee's Chairman or Vice-chairman.
+SIGNING_ROLES = (Role.UNIT_HEAD, Role.CHAIRMAN, Role.LEADER)
 
 
 def office_covers(who: Principal, committee_id: int) -> bool:
     scope = who.scope_unit_ids(Role.OFFICE_OFFICER)
     return scope is None or committee_id in scope
+
+
+def leads_committee(who: Principal, committee_id: int) -> bool:
+    """Whether ``who`` is a leader of the committee itself (not of one above or below it:
+    a province's leaders do not follow a district's program)."""
+    return committee_id in who.units_with_role(*LEADER_ROLES)
+
+
+def sees_program(who: Principal, committee_id: int) -> bool:
+    """Whether ``who`` sees the whole program ``committee_id`` issues: its Office, its leaders."""
+    return office_covers(who, committee_id) or leads_committee(who, committee_id)
 
 
 @global_rule("workprogram.view_programs")
@@ -43,7 +64,7 @@ def _create_program(who: Principal) -> bool:
 
 @rule(WorkProgram, "view")
 def _view_program(who: Principal, program: WorkProgram) -> bool:
-    if office_covers(who, program.issuing_unit_id):
+    if sees_program(who, program.issuing_unit_id):
         return True
     units = who.unit_ids
     return program.items.filter(
@@ -75,7 +96,7 @@ def _propose_item(who: Principal, program: WorkProgram) -> bool:
 
 @rule(ProgramItem, "view")
 def _view_item(who: Principal, item: ProgramItem) -> bool:
-    if office_covers(who, item.program.issuing_unit_id):
+    if sees_program(who, item.program.issuing_unit_id):
         return True
     units = who.unit_ids
     if item.lead_unit_id in units or item.supervising_leader_id == who.user.pk:
@@ -101,21 +122,45 @@ def _request_adjustment(who: Principal, item: ProgramItem) -> bool:
     return who.is_admin or item.lead_unit_id in who.units_with_role(*UNIT_ROLES)
 
 
+# A request the unit head has not yet signed is the unit's own draft: the Office and the
+# leader see it once filed.
+DRAFT_STATUSES = (RequestStatus.AWAITING_HEAD, RequestStatus.RETURNED)
+
+
 @rule(AdjustmentRequest, "view")
 def _view_request(who: Principal, request: AdjustmentRequest) -> bool:
-    return (
-        office_covers(who, request.program.issuing_unit_id)
-        or request.lead_unit_id in who.unit_ids
-        or request.leader_id == who.user.pk
-        or request.requested_by_id == who.user.pk
-    )
+    if request.lead_unit_id in who.unit_ids or request.requested_by_id == who.user.pk:
+        return True
+    if request.status in DRAFT_STATUSES:
+        return who.is_admin
+    return office_covers(who, request.program.issuing_unit_id) or request.leader_id == who.user.pk
 
 
 @rule(AdjustmentRequest, "decide")
 def _decide_request(who: Principal, request: AdjustmentRequest) -> bool:
     if request.status != RequestStatus.PENDING:
         return False
-    return who.is_admin or (request.leader_id == who.user.pk and who.has_role(Role.LEADER))
+    return who.is_admin or (request.leader_id == who.user.pk and bool(who.units_with_role(*LEADER_ROLES)))
+
+
+@rule(AdjustmentRequest, "approve_submission")
+def _approve_submission(who: Principal, request: AdjustmentRequest) -> bool:
+    """The lead unit's head approves (and signs) the staff's draft, or returns it."""
+    if request.status != RequestStatus.AWAITING_HEAD:
+        return False
+    return who.is_admin or request.lead_unit_id in who.units_with_role(*SIGNING_ROLES)
+
+
+@rule(AdjustmentRequest, "revise")
+def _revise_request(who: Principal, request: AdjustmentRequest) -> bool:
+    """A returned draft is reworked by whoever drafted it, or by the unit's head and staff."""
+    if request.status != RequestStatus.RETURNED:
+        return False
+    return (
+        who.is_admin
+        or request.requested_by_id == who.user.pk
+        or request.lead_unit_id in who.units_with_role(*UNIT_ROLES)
+    )
 
 
 @global_rule("workprogram.manage_settings")
@@ -143,8 +188,9 @@ def _manage_reasons(who: Principal) -> bool:
 
 def items_for(user: User | AnonymousUser) -> QuerySet[ProgramItem]:
     """The items ``user`` may see: the database-side twin of ProgramItem's ``view`` rule.
-    Office officers see every item of the programs their jurisdiction issues; a unit sees
-    the items it leads or coordinates; a leader sees the items they supervise."""
+    Office officers see every item of the programs their jurisdiction issues, a committee's
+    leaders every item of their committee's programs; a unit sees the items it leads or
+    coordinates; a leader sees the items they supervise."""
     who = principal(user)
     items = ProgramItem.objects.all()
     if who is None:
@@ -158,6 +204,7 @@ def items_for(user: User | AnonymousUser) -> QuerySet[ProgramItem]:
     )
     return items.filter(
         Q(program__issuing_unit__in=office_scope)
+        | Q(program__issuing_unit__in=who.units_with_role(*LEADER_ROLES))
         | Q(lead_unit__in=units)
         | Q(pk__in=coordinated)
         | Q(supervising_leader=who.user)
@@ -166,7 +213,8 @@ def items_for(user: User | AnonymousUser) -> QuerySet[ProgramItem]:
 
 def programs_for(user: User | AnonymousUser) -> QuerySet[WorkProgram]:
     """The programs ``user`` may open: the twin of WorkProgram's ``view`` rule (those their
-    Office role covers, and those holding an item they may see)."""
+    Office role covers, their committee's as its leader, and those holding an item they may
+    see)."""
     who = principal(user)
     programs = WorkProgram.objects.select_related("issuing_unit")
     if who is None:
@@ -187,7 +235,11 @@ def programs_for(user: User | AnonymousUser) -> QuerySet[WorkProgram]:
             items.filter(supervising_leader=who.user).values("program_id"),
         )
     )
-    return programs.filter(Q(issuing_unit__in=office_scope) | Q(pk__in=own))
+    return programs.filter(
+        Q(issuing_unit__in=office_scope)
+        | Q(issuing_unit__in=who.units_with_role(*LEADER_ROLES))
+        | Q(pk__in=own)
+    )
 
 
 def requests_for(user: User | AnonymousUser) -> QuerySet[AdjustmentRequest]:
@@ -202,6 +254,7 @@ def requests_for(user: User | AnonymousUser) -> QuerySet[AdjustmentRequest]:
         "requested_by",
         "leader",
         "decided_by",
+        "signed_by",
         "request_document",
     )
     if who is None:
@@ -212,11 +265,11 @@ def requests_for(user: User | AnonymousUser) -> QuerySet[AdjustmentRequest]:
     # The Office's programs as a subquery on the request's own column: written through the
     # join, the OR spanned two tables and the planner tested every program for every request.
     offices_programs = WorkProgram.objects.filter(issuing_unit__in=office_scope).values("pk")
+    filed = ~Q(status__in=DRAFT_STATUSES)
     return requests.filter(
-        Q(program_id__in=offices_programs)
-        | Q(lead_unit__in=who.unit_ids)
-        | Q(leader=who.user)
+        Q(lead_unit__in=who.unit_ids)
         | Q(requested_by=who.user)
+        | (filed & (Q(program_id__in=offices_programs) | Q(leader=who.user)))
     )
 
 
@@ -230,9 +283,19 @@ def to_decide_by(user: User | AnonymousUser) -> Q:
     """The requests waiting for ``user``'s decision as their supervising leader: the
     ``decide`` rule."""
     who = principal(user)
-    if who is None or not who.has_role(Role.LEADER):
+    if who is None or not who.units_with_role(*LEADER_ROLES):
         return NOTHING
     return Q(status=RequestStatus.PENDING, leader_id=who.user.pk)
+
+
+def awaiting_head_of(user: User | AnonymousUser) -> Q:
+    """The staff's drafts waiting for ``user``'s approval as head of the lead unit: the
+    ``approve_submission`` rule."""
+    who = principal(user)
+    heads = who.units_with_role(*SIGNING_ROLES) if who is not None else set()
+    if not heads:
+        return NOTHING
+    return Q(status=RequestStatus.AWAITING_HEAD, lead_unit_id__in=heads)
 
 
 def pending_in_office(user: User | AnonymousUser) -> Q:

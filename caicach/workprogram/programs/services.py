@@ -21,7 +21,7 @@ from caicach.core.models import DocumentType, Unit, User
 from caicach.core.months import first_of_month, month_label
 from caicach.core.notifications.services import notify
 from caicach.core.numbering import register_number
-from caicach.core.permissions import COMMITTEE_KINDS, authorize, may_act_for
+from caicach.core.permissions import COMMITTEE_KINDS, authorize, may_act_for, principal
 from caicach.core.text import nfc, normalise_input
 from caicach.core.versioning import check_version
 from caicach.workprogram.models import (
@@ -41,7 +41,14 @@ from caicach.workprogram.programs.queries import (
     jurisdiction_units,
     leaders_of,
     office_officers_of,
+    unit_signers,
 )
+from caicach.workprogram.programs.rules import SIGNING_ROLES
+
+# A request still in the works: at most one per item.
+OPEN_REQUEST_STATUSES = (RequestStatus.AWAITING_HEAD, RequestStatus.RETURNED, RequestStatus.PENDING)
+# What the requester may rework when the unit head sends the draft back.
+REVISABLE_FIELDS = ("reason", "explanation", "necessity", "impact", "proposed_month", "proposed_title")
 
 PROGRAM_FIELDS = ("issuing_unit", "year", "title", "decision_number", "decision_date", "notes")
 # The due month and the status are not here: once planned, an item moves only through its
@@ -65,11 +72,9 @@ def _text(value: Any) -> str:
     return nfc(str(value or "")).strip()
 
 
-def _coordination_label() -> str:
-    # The audit trail shows a change's key as its label when it is not a model field; the
-    # coordinating units are recorded by name (ids would read "#[3, 7]").
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(ProgramItem._meta.get_field("coordinating_units").verbose_name)
+# The coordinating units are recorded under their field's name, by unit name (ids would read
+# as numbers in the trail); the trail shows the field's label in the reader's language.
+COORDINATION_KEY = "coordinating_units"
 
 
 def _unit_names(units: Iterable[Unit]) -> list[str]:
@@ -244,7 +249,7 @@ def _item_create(
         if value not in (None, "", False)
     }
     if coordinating:
-        changes[_coordination_label()] = [None, _unit_names(coordinating)]
+        changes[COORDINATION_KEY] = [None, _unit_names(coordinating)]
     audit.record(actor=actor, action="item.create", obj=item, changes=changes, message=message)
     return item
 
@@ -273,7 +278,7 @@ def item_update(*, actor: User, item: ProgramItem, data: Mapping[str, Any], vers
     changes = audit.diff(before, locked)
     if coordinating is not None and {u.pk for u in coordinating} != {u.pk for u in coordinating_before}:
         locked.coordinating_units.set(coordinating)
-        changes[_coordination_label()] = [_unit_names(coordinating_before), _unit_names(coordinating)]
+        changes[COORDINATION_KEY] = [_unit_names(coordinating_before), _unit_names(coordinating)]
     if not changes:
         return locked
     locked.version += 1
@@ -419,11 +424,16 @@ def _validate_request(request: AdjustmentRequest, item: ProgramItem | None) -> N
                     "để lùi sang năm sau, chọn “Lùi thời gian trình”."
                 ) % {"year": program.year}
         if (
-            AdjustmentRequest.objects.filter(item=item, status=RequestStatus.PENDING)
+            AdjustmentRequest.objects.filter(item=item, status__in=OPEN_REQUEST_STATUSES)
             .exclude(pk=request.pk)
             .exists()
         ):
-            raise ValidationError(_("Nội dung này đang có một đề nghị chờ quyết định."))
+            raise ValidationError(
+                _(
+                    "Nội dung này đang có một đề nghị điều chỉnh chưa được quyết định (chờ lãnh đạo đơn vị "
+                    "duyệt hoặc chờ lãnh đạo UBND quyết định)."
+                )
+            )
     if errors:
         raise ValidationError(errors)
 
@@ -514,7 +524,27 @@ def adjustment_request_file(
                     )
                 }
             )
+    # The Tờ trình goes out under the unit head's signature (seed 001: the head of the lead
+    # unit signs): a head files it at once; a member of staff's draft waits for the head.
+    files_directly = unit_head_of(actor, lead_unit.pk)
+    request.status = RequestStatus.PENDING if files_directly else RequestStatus.AWAITING_HEAD
+    request.signed_by = actor if files_directly else None
     request.save()
+    if not files_directly:
+        audit.record(
+            actor=actor,
+            action="adjustment.draft",
+            obj=request,
+            changes={
+                name: [None, value]
+                for name, value in audit.snapshot(
+                    request, ("kind", "reason", "proposed_month", "proposed_title", "leader", "status")
+                ).items()
+                if value not in (None, "")
+            },
+        )
+        _notify_heads(request)
+        return request
     day = filed_on or clock.today()
     request.request_document = register_number(
         unit=lead_unit,
@@ -533,21 +563,160 @@ def adjustment_request_file(
         changes={
             name: [None, value]
             for name, value in audit.snapshot(
-                request, ("kind", "reason", "proposed_month", "proposed_title", "leader", "request_document")
+                request,
+                (
+                    "kind",
+                    "reason",
+                    "proposed_month",
+                    "proposed_title",
+                    "leader",
+                    "signed_by",
+                    "request_document",
+                ),
             ).items()
             if value not in (None, "")
         },
     )
-    if leader is not None:
-        with translation.override(settings.LANGUAGE_CODE):
-            title = _("Đề nghị điều chỉnh chương trình công tác chờ quyết định")
-            body = _("%(unit)s %(subject)s (Tờ trình số %(reference)s).") % {
-                "unit": lead_unit,
-                "subject": adjustment_subject(request),
-                "reference": request.request_document.reference,
-            }
-        notify(recipients=[leader], title=title, body=body, url=request.get_absolute_url())
+    _notify_leader(request)
     return request
+
+
+def unit_head_of(user: User, unit_id: int) -> bool:
+    """Whether ``user`` signs the unit's Tờ trình (its head, a committee's leader)."""
+    who = principal(user)
+    return who is not None and unit_id in who.units_with_role(*SIGNING_ROLES)
+
+
+def _notify_leader(request: AdjustmentRequest) -> None:
+    leader = request.leader
+    if leader is None or request.request_document is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Đề nghị điều chỉnh chương trình công tác chờ quyết định")
+        body = _("%(unit)s %(subject)s (Tờ trình số %(reference)s).") % {
+            "unit": request.lead_unit,
+            "subject": adjustment_subject(request),
+            "reference": request.request_document.reference,
+        }
+    notify(recipients=[leader], title=title, body=body, url=request.get_absolute_url())
+
+
+def _notify_heads(request: AdjustmentRequest) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Đề nghị điều chỉnh chờ lãnh đạo đơn vị duyệt")
+        body = _(
+            "%(person)s đề nghị %(subject)s; Tờ trình chỉ được gửi sau khi lãnh đạo đơn vị duyệt, ký."
+        ) % {
+            "person": request.requested_by.full_name or request.requested_by.username,
+            "subject": adjustment_subject(request),
+        }
+    notify(
+        recipients=unit_signers([request.lead_unit_id]),
+        title=title,
+        body=body,
+        url=request.get_absolute_url(),
+    )
+
+
+def _locked_draft(request: AdjustmentRequest, version: int, status: str) -> AdjustmentRequest:
+    locked = (
+        AdjustmentRequest.objects.select_for_update(of=("self",))
+        .select_related("program__issuing_unit", "lead_unit", "requested_by", "item")
+        .get(pk=request.pk)
+    )
+    if locked.status != status:
+        raise ValidationError(
+            _("Đề nghị này đã được xử lý (hiện: %(status)s); vui lòng xem lại.")
+            % {"status": locked.get_status_display()}
+        )
+    check_version(locked.version, version)
+    return locked
+
+
+@transaction.atomic
+def adjustment_request_approve_submission(
+    *, actor: User, request: AdjustmentRequest, version: int, filed_on: datetime.date | None = None
+) -> AdjustmentRequest:
+    """The unit head approves the staff's draft: the Tờ trình takes the unit's next TTr
+    number under the head's signature and goes to the deciding leader."""
+    locked = _locked_draft(request, version, RequestStatus.AWAITING_HEAD)
+    authorize(actor, "approve_submission", locked)
+    item = None
+    if locked.item_id is not None:
+        item = (
+            ProgramItem.objects.select_for_update(of=("self",))
+            .select_related("program")
+            .get(pk=locked.item_id)
+        )
+    # The program may have moved while the draft waited (the item submitted, say).
+    _validate_request(locked, item)
+    numbering.issue(
+        obj=locked, document_field="request_document", unit=locked.lead_unit,
+        document_type=DocumentType.SUBMISSION, title=f"Tờ trình {adjustment_subject(locked)}",
+        issued_on=filed_on or clock.today(), actor=actor, action="adjustment.file",
+        stamp={"status": RequestStatus.PENDING, "signed_by": actor},
+    )  # fmt: skip
+    _notify_leader(locked)
+    return locked
+
+
+@transaction.atomic
+def adjustment_request_return(
+    *, actor: User, request: AdjustmentRequest, note: str, version: int
+) -> AdjustmentRequest:
+    """The unit head sends the draft back to the requester with what to rework."""
+    note = _text(note)
+    if not note:
+        raise ValidationError({"note": _("Vui lòng ghi rõ nội dung cần sửa.")})
+    locked = _locked_draft(request, version, RequestStatus.AWAITING_HEAD)
+    authorize(actor, "approve_submission", locked)
+    before = audit.snapshot(locked, ["status", "head_note"])
+    locked.status = RequestStatus.RETURNED
+    locked.head_note = note
+    locked.version += 1
+    locked.save(update_fields=["status", "head_note", "version"])
+    audit.record(
+        actor=actor, action="adjustment.return", obj=locked, changes=audit.diff(before, locked), message=note
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Lãnh đạo đơn vị trả lại đề nghị điều chỉnh")
+        body = _("%(subject)s: %(note)s") % {"subject": adjustment_subject(locked), "note": note}
+    notify(recipients=[locked.requested_by], title=title, body=body, url=locked.get_absolute_url())
+    return locked
+
+
+@transaction.atomic
+def adjustment_request_revise(
+    *, actor: User, request: AdjustmentRequest, data: Mapping[str, Any], version: int
+) -> AdjustmentRequest:
+    """The requester reworks a returned draft and sends it to the unit head again."""
+    unknown = set(data) - set(REVISABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown request fields: {sorted(unknown)}")
+    locked = _locked_draft(request, version, RequestStatus.RETURNED)
+    authorize(actor, "revise", locked)
+    before = audit.snapshot(locked, [*REVISABLE_FIELDS, "status"])
+    for name, value in data.items():
+        if name == "reason":
+            locked.reason = value
+        elif name == "proposed_month":
+            locked.proposed_month = first_of_month(value) if value else None
+        else:
+            setattr(locked, name, _text(value))
+    item = None
+    if locked.item_id is not None:
+        item = (
+            ProgramItem.objects.select_for_update(of=("self",))
+            .select_related("program")
+            .get(pk=locked.item_id)
+        )
+    _validate_request(locked, item)
+    locked.status = RequestStatus.AWAITING_HEAD
+    locked.version += 1
+    locked.save(update_fields=[*data, "status", "version"])
+    audit.record(actor=actor, action="adjustment.revise", obj=locked, changes=audit.diff(before, locked))
+    _notify_heads(locked)
+    return locked
 
 
 def _locked_request(request: AdjustmentRequest, version: int | None) -> AdjustmentRequest:
@@ -556,6 +725,8 @@ def _locked_request(request: AdjustmentRequest, version: int | None) -> Adjustme
         .select_related("program__issuing_unit", "lead_unit", "requested_by")
         .get(pk=request.pk)
     )
+    if locked.status in (RequestStatus.AWAITING_HEAD, RequestStatus.RETURNED):
+        raise ValidationError(_("Đề nghị chưa được lãnh đạo đơn vị duyệt, ký Tờ trình."))
     check_version(locked.version, version)
     if locked.status != RequestStatus.PENDING:
         raise ValidationError(_("Đề nghị này đã được quyết định."))

@@ -24,6 +24,12 @@ urlpatterns: list[URLPattern] = [
     path("de-nghi/", views.request_list, name="request_list"),
     path("de-nghi/<int:pk>/", views.request_detail, name="request_detail"),
     path("de-nghi/<int:pk>/quyet-dinh/", views.request_decide_view, name="request_decide"),
+    path("de-nghi/<int:pk>/duyet/", views.request_approve_submission_view, name="request_approve_submission"),
+    path("de-nghi/<int:pk>/tra-lai/", views.request_return_view, name="request_return"),
+    path("de-nghi/<int:pk>/sua/", views.request_revise_view, name="request_revise"),
     path("de-nghi/<int:pk>/to-trinh.docx", views.request_document, name="request_document"),
+    path(
+        "de-nghi/<int:pk>/to-trinh.pdf", views.request_document, {"fmt": "pdf"}, name="request_document_pdf"
+    ),
     path("de-nghi/<int:pk>/thong-bao.docx", views.decision_document, name="decision_document"),
 ]

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caicach.core import clock, rendering
 from caicach.core.audit.queries import timeline_for
 from caicach.core.downloads import content_disposition
+from caicach.core.issuing import IssuePlan, issue_or_confirm
 from caicach.core.jobs.services import job_start
-from caicach.core.models import Role, Unit
+from caicach.core.models import DocumentType, Role, Unit
 from caicach.core.permissions import can, get_for_user, jurisdictions_of, principal, require
-from caicach.core.web import acting_user, add_service_errors
+from caicach.core.web import acting_user, add_service_errors, document_response, stale_action
 from caicach.workprogram.models import (
     AdjustmentReason,
     AdjustmentRequest,
@@ -30,6 +31,7 @@ from caicach.workprogram.models import (
     ProgramItem,
     RequestStatus,
     WorkProgram,
+    adjustment_subject,
 )
 from caicach.workprogram.programs.documents import decision_spec, request_spec
 from caicach.workprogram.programs.forms import (
@@ -37,6 +39,8 @@ from caicach.workprogram.programs.forms import (
     AdditionRequestForm,
     AdjustmentRequestForm,
     DecisionForm,
+    HeadApprovalForm,
+    HeadReturnForm,
     ItemFilterForm,
     ItemForm,
     ItemIssueForm,
@@ -45,6 +49,7 @@ from caicach.workprogram.programs.forms import (
     ProgramImportForm,
     ProgramSettingsForm,
     ReasonForm,
+    RevisionForm,
 )
 from caicach.workprogram.programs.imports import XLSX_CONTENT_TYPE, import_template_xlsx
 from caicach.workprogram.programs.queries import (
@@ -63,8 +68,11 @@ from caicach.workprogram.programs.services import (
     adjustment_reason_create,
     adjustment_reason_update,
     adjustment_request_approve,
+    adjustment_request_approve_submission,
     adjustment_request_file,
     adjustment_request_reject,
+    adjustment_request_return,
+    adjustment_request_revise,
     item_create,
     item_issue,
     item_submit,
@@ -341,6 +349,15 @@ def item_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Adjustment requests --------------------------------------------------------------------------
 
 
+def _filed_message(adjustment: AdjustmentRequest) -> str:
+    if adjustment.status == RequestStatus.AWAITING_HEAD:
+        return _("Đã gửi dự thảo đề nghị; lãnh đạo đơn vị sẽ duyệt, ký Tờ trình trước khi gửi lãnh đạo UBND.")
+    reference = adjustment.request_document.reference if adjustment.request_document else ""
+    return _("Đã gửi Tờ trình số %(reference)s; lãnh đạo phụ trách đã được thông báo.") % {
+        "reference": reference
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -354,7 +371,7 @@ def request_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Đã gửi đề nghị; lãnh đạo phụ trách đã được thông báo."))
+            messages.success(request, _filed_message(adjustment))
             return redirect(adjustment)
     return render(
         request,
@@ -378,7 +395,7 @@ def request_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Đã gửi đề nghị bổ sung; lãnh đạo phụ trách đã được thông báo."))
+            messages.success(request, _filed_message(adjustment))
             return redirect(adjustment)
     return render(
         request, "workprogram/programs/request_form.html", {"form": form, "item": None, "program": program}
@@ -402,13 +419,21 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 def _request_context(
-    request: HttpRequest, adjustment: AdjustmentRequest, form: DecisionForm | None = None
+    request: HttpRequest,
+    adjustment: AdjustmentRequest,
+    form: DecisionForm | None = None,
+    return_form: HeadReturnForm | None = None,
 ) -> dict[str, Any]:
     can_decide = can(request.user, "decide", adjustment)
+    can_approve = can(request.user, "approve_submission", adjustment)
     return {
         "adjustment": adjustment,
         "program": adjustment.program,
         "can_decide": can_decide,
+        "can_approve": can_approve,
+        "can_revise": can(request.user, "revise", adjustment),
+        "approval_form": HeadApprovalForm(request_obj=adjustment) if can_approve else None,
+        "return_form": return_form or (HeadReturnForm(request_obj=adjustment) if can_approve else None),
         "form": form or (DecisionForm(request_obj=adjustment) if can_decide else None),
         "events": timeline_for(adjustment),
         "coordinating_units": list(
@@ -429,6 +454,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     adjustment = get_for_user(request.user, request_detail_queryset(), pk, "view")
+    if adjustment.status != RequestStatus.PENDING:
+        return stale_action(request, _stale_message(adjustment), adjustment)
     require(request.user, "decide", adjustment)
     form = DecisionForm(request.POST, request_obj=adjustment)
     if form.is_valid():
@@ -471,18 +498,144 @@ def _docx(spec: rendering.DocumentSpec) -> HttpResponse:
 
 @login_required
 @require_GET
-def request_document(request: HttpRequest, pk: int) -> HttpResponse:
-    """The lead unit's Tờ trình, as DOCX."""
+def request_document(request: HttpRequest, pk: int, fmt: str = "docx") -> HttpResponse:
+    """The lead unit's Tờ trình, as DOCX or PDF: a draft (no number, no date) until the unit
+    head approves it."""
     adjustment = get_for_user(request.user, request_detail_queryset(), pk, "view")
-    return _docx(request_spec(adjustment))
+    if fmt == "docx":
+        return _docx(request_spec(adjustment))
+    try:
+        return document_response(rendering.render(request_spec(adjustment), "pdf"))
+    except rendering.RenderingUnavailable:
+        return stale_action(
+            request, _("Máy chủ chưa cài được công cụ tạo PDF; vui lòng tải bản DOCX."), adjustment
+        )
+
+
+def _stale_message(adjustment: AdjustmentRequest) -> str:
+    if adjustment.status in (RequestStatus.APPROVED, RequestStatus.REJECTED):
+        return _("Đề nghị này đã được quyết định (%(status)s); trang đã được cập nhật.") % {
+            "status": adjustment.get_status_display()
+        }
+    return _("Đề nghị này đang ở trạng thái “%(status)s”; thao tác không còn áp dụng.") % {
+        "status": adjustment.get_status_display()
+    }
+
+
+@login_required
+@require_POST
+def request_approve_submission_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit head approves the staff's draft: a confirmation naming the Tờ trình's number,
+    then it is issued under the head's signature and goes to the leader."""
+    adjustment = get_for_user(request.user, request_detail_queryset(), pk, "view")
+    if adjustment.status != RequestStatus.AWAITING_HEAD:
+        return stale_action(request, _stale_message(adjustment), adjustment)
+    require(request.user, "approve_submission", adjustment)
+    form = HeadApprovalForm(request.POST, request_obj=adjustment)
+    if not form.is_valid():
+        return stale_action(
+            request, _("Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."), adjustment
+        )
+    today = clock.today()
+    plan = IssuePlan(
+        unit=adjustment.lead_unit,
+        document_type=DocumentType.SUBMISSION,
+        year=today.year,
+        title=_("Tờ trình %(subject)s") % {"subject": adjustment_subject(adjustment)},
+        cancel_url=adjustment.get_absolute_url(),
+        consequences=[
+            _("Tờ trình ban hành ngày %(day)s dưới chữ ký của %(head)s.")
+            % {"day": f"{today:%d/%m/%Y}", "head": acting_user(request).full_name},
+            _("Lãnh đạo phụ trách (%(leader)s) nhận Tờ trình để quyết định.")
+            % {"leader": adjustment.leader or "—"},
+        ],
+        previews=[
+            (_("Dự thảo Tờ trình (DOCX)"), reverse("workprogram:request_document", args=[adjustment.pk])),
+            (_("Dự thảo Tờ trình (PDF)"), reverse("workprogram:request_document_pdf", args=[adjustment.pk])),
+        ],
+        button=_("Duyệt, ký và gửi Tờ trình"),
+    )
+
+    def perform() -> HttpResponse:
+        try:
+            filed = adjustment_request_approve_submission(
+                actor=acting_user(request), request=adjustment, version=form.submitted_version
+            )
+        except ValidationError as error:
+            return stale_action(request, error, adjustment)
+        messages.success(request, _filed_message(filed))
+        return redirect(filed)
+
+    return issue_or_confirm(request, plan, perform=perform)
+
+
+@login_required
+@require_POST
+def request_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit head sends the draft back to its author with what to rework."""
+    adjustment = get_for_user(request.user, request_detail_queryset(), pk, "view")
+    if adjustment.status != RequestStatus.AWAITING_HEAD:
+        return stale_action(request, _stale_message(adjustment), adjustment)
+    require(request.user, "approve_submission", adjustment)
+    form = HeadReturnForm(request.POST, request_obj=adjustment)
+    if form.is_valid():
+        try:
+            adjustment_request_return(
+                actor=acting_user(request),
+                request=adjustment,
+                note=form.cleaned_data["note"],
+                version=form.submitted_version,
+            )
+        except ValidationError as error:
+            return stale_action(request, error, adjustment)
+        messages.success(request, _("Đã trả lại đề nghị cho người soạn để sửa."))
+        return redirect(adjustment)
+    return render(
+        request,
+        "workprogram/programs/request_detail.html",
+        _request_context(request, adjustment, return_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_revise_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author reworks a returned draft and sends it to the unit head again."""
+    adjustment = get_for_user(request.user, request_detail_queryset(), pk, "view")
+    if adjustment.status != RequestStatus.RETURNED:
+        return stale_action(request, _stale_message(adjustment), adjustment)
+    require(request.user, "revise", adjustment)
+    form = RevisionForm(request.POST or None, request_obj=adjustment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adjustment_request_revise(
+                actor=acting_user(request),
+                request=adjustment,
+                data=form.service_data(),
+                version=form.submitted_version,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã gửi lại đề nghị để lãnh đạo đơn vị duyệt."))
+            return redirect(adjustment)
+    return render(
+        request,
+        "workprogram/programs/request_revise.html",
+        {"form": form, "adjustment": adjustment, "program": adjustment.program},
+    )
 
 
 @login_required
 @require_GET
 def decision_document(request: HttpRequest, pk: int) -> HttpResponse:
-    """The committee's notice of the leader's decision, as DOCX (404 while pending)."""
+    """The committee's notice of the leader's decision, as DOCX (404 until decided)."""
     adjustment = get_for_user(
-        request.user, request_detail_queryset().exclude(status=RequestStatus.PENDING), pk, "view"
+        request.user,
+        request_detail_queryset().filter(status__in=(RequestStatus.APPROVED, RequestStatus.REJECTED)),
+        pk,
+        "view",
     )
     return _docx(decision_spec(adjustment))
 

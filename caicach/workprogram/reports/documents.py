@@ -14,13 +14,14 @@ from caicach.core.rendering import (
     Block,
     DocumentSpec,
     Heading,
-    Signature,
     Table,
     bullet,
+    closing_stop,
     committee_short,
     issuing_body_for,
     para,
     short_date,
+    signature_as_signed,
 )
 from caicach.workprogram.models import MonthlySummary
 from caicach.workprogram.reports.kpis import Figures, UnfinishedItem
@@ -161,10 +162,11 @@ def _results_by_unit(data: SummaryData) -> list[Block]:
 
 def _delay_explanation(entry: UnfinishedItem) -> str:
     if entry.reported_in is not None and (entry.delay_cause or entry.remedy):
-        explanation = f"Nguyên nhân: {entry.delay_cause or '—'}. Giải pháp: {entry.remedy or '—'}."
+        parts = [f"Nguyên nhân: {entry.delay_cause or '—'}", f"Giải pháp: {entry.remedy or '—'}"]
         if entry.expected_date is not None:
-            explanation += f" Dự kiến hoàn thành: {short_date(entry.expected_date)}."
-        return explanation
+            parts.append(f"Dự kiến hoàn thành: {short_date(entry.expected_date)}")
+        # The unit's own text may end with its stop: one full stop, never "..".
+        return " ".join(closing_stop(part) for part in parts)
     return "Đơn vị chưa báo cáo nguyên nhân."
 
 
@@ -219,8 +221,8 @@ def monthly_summary_spec(summary: MonthlySummary, data: SummaryData) -> Document
         symbol=registered.symbol if registered else document_symbol(office, DocumentType.REPORT.value),
         number=registered.number if registered else None,
         body=tuple(body),
-        signature=Signature(
-            authority=summary.signer_authority, title=summary.signer_title, name=summary.signer_name
+        signature=signature_as_signed(
+            title=summary.signer_title, name=summary.signer_name, authority=summary.signer_authority
         ),
         recipients=tuple(_lines(summary.recipients)),
         filename_hint=f"ctct thang {data.period.month} {data.period.year}",  # CTCT: chương trình công tác

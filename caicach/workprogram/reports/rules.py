@@ -4,7 +4,10 @@
   reopen submitted ones, compile and issue the summary, and see every unit's figures.
 - A lead unit's head and staff file its reports; anyone working there reads them and sees
   the unit's own figures.
-- A leader sees the figures of the items they supervise.
+- The committee's leaders (the Chairman, vice-chairmen) read every unit's reports and see
+  the figures of the whole program their committee issues; a vice-chairman's KPI page opens
+  on the items they supervise (``narrows_by_default``), with a toggle to all.
+- Any other leader sees the figures of the items they supervise.
 - Anybody else gets 404.
 
 ``report_units_for`` and ``kpi_scope`` (at the end of this module) are the database-side twins of these
@@ -15,10 +18,10 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from caicach.core.models import Unit, User
+from caicach.core.models import Role, Unit, User
 from caicach.core.permissions import Principal, may_act_for, principal, rule
 from caicach.workprogram.models import ItemStatus, MonthlyReport, MonthlySummary, ProgramItem, WorkProgram
-from caicach.workprogram.programs.rules import UNIT_ROLES, office_covers
+from caicach.workprogram.programs.rules import UNIT_ROLES, leads_committee, office_covers, sees_program
 
 
 @rule(Unit, "workprogram.file_report")
@@ -29,7 +32,7 @@ def _file_report(who: Principal, unit: Unit) -> bool:
 
 @rule(MonthlyReport, "view")
 def _view_report(who: Principal, report: MonthlyReport) -> bool:
-    return office_covers(who, report.program.issuing_unit_id) or report.unit_id in who.unit_ids
+    return sees_program(who, report.program.issuing_unit_id) or report.unit_id in who.unit_ids
 
 
 @rule(MonthlyReport, "change")
@@ -46,15 +49,16 @@ def _reopen_report(who: Principal, report: MonthlyReport) -> bool:
 
 @rule(WorkProgram, "view_reports")
 def _view_reports(who: Principal, program: WorkProgram) -> bool:
-    """The Office's view of every unit, or a lead unit's view of its own reports."""
-    if office_covers(who, program.issuing_unit_id):
+    """The Office's and the committee's leaders' view of every unit, or a lead unit's view
+    of its own reports."""
+    if sees_program(who, program.issuing_unit_id):
         return True
     return program.items.exclude(status=ItemStatus.WITHDRAWN).filter(lead_unit__in=who.unit_ids).exists()
 
 
 @rule(WorkProgram, "view_kpis")
 def _view_kpis(who: Principal, program: WorkProgram) -> bool:
-    if office_covers(who, program.issuing_unit_id):
+    if sees_program(who, program.issuing_unit_id):
         return True
     return program.items.filter(Q(lead_unit__in=who.unit_ids) | Q(supervising_leader=who.user)).exists()
 
@@ -96,7 +100,7 @@ def kpi_scope(user: User | AnonymousUser, program: WorkProgram) -> Q:
     who = principal(user)
     if who is None:
         return Q(pk__in=[])
-    if office_covers(who, program.issuing_unit_id):
+    if sees_program(who, program.issuing_unit_id):
         return Q()
     return Q(lead_unit_id__in=who.unit_ids) | Q(supervising_leader_id=who.user.pk)
 
@@ -106,24 +110,58 @@ def kpi_covers(user: User | AnonymousUser, item: ProgramItem) -> bool:
     who = principal(user)
     if who is None:
         return False
-    if office_covers(who, item.program.issuing_unit_id):
+    if sees_program(who, item.program.issuing_unit_id):
         return True
     return item.lead_unit_id in who.unit_ids or item.supervising_leader_id == who.user.pk
 
 
 def sees_all_units(user: User | AnonymousUser, program: WorkProgram) -> bool:
     who = principal(user)
-    return who is not None and office_covers(who, program.issuing_unit_id)
+    return who is not None and sees_program(who, program.issuing_unit_id)
+
+
+# The KPI page's toggle for a committee's leaders (``?pham_vi=``): the items they supervise,
+# or the whole program.
+SCOPE_MINE = "cua-toi"
+SCOPE_ALL = "tat-ca"
+
+
+def may_narrow_to_supervised(user: User | AnonymousUser, program: WorkProgram) -> bool:
+    """Whether ``user`` is offered the toggle: a leader of the committee issuing ``program``."""
+    who = principal(user)
+    return who is not None and leads_committee(who, program.issuing_unit_id)
+
+
+def narrows_by_default(user: User | AnonymousUser, program: WorkProgram) -> bool:
+    """Whether ``user``'s KPI page opens on the items they supervise: a vice-chairman's
+    does; the Chairman's (and the Office's, whoever also keeps the program) opens on all."""
+    who = principal(user)
+    if who is None or not leads_committee(who, program.issuing_unit_id):
+        return False
+    if who.has_role(Role.CHAIRMAN, program.issuing_unit_id):
+        return False
+    return not office_covers(who, program.issuing_unit_id)
+
+
+def supervised_only(user: User | AnonymousUser, program: WorkProgram, choice: str | None) -> bool:
+    """Whether the page narrows to ``user``'s supervised items, given the toggle's ``choice``
+    (absent or unknown: the default)."""
+    if not may_narrow_to_supervised(user, program):
+        return False
+    if choice in (SCOPE_MINE, SCOPE_ALL):
+        return choice == SCOPE_MINE
+    return narrows_by_default(user, program)
 
 
 def report_units_for(user: User, program: WorkProgram) -> QuerySet[Unit]:
     """The expected units whose reports ``user`` follows: all for the Office (within its
-    jurisdiction) and administrators, otherwise the units the user works in."""
+    jurisdiction), the committee's leaders and administrators, otherwise the units the user
+    works in."""
     units = expected_units(program)
     who = principal(user)
     if who is None:
         return units.none()
-    if office_covers(who, program.issuing_unit_id):
+    if sees_program(who, program.issuing_unit_id):
         return units
     return units.filter(pk__in=who.unit_ids)
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,7 +38,16 @@ from caicach.workprogram.reports.forms import (
     SummaryForm,
     SummaryIssueForm,
 )
-from caicach.workprogram.reports.rules import expected_units, kpi_scope, report_units_for, sees_all_units
+from caicach.workprogram.reports.rules import (
+    SCOPE_ALL,
+    SCOPE_MINE,
+    expected_units,
+    kpi_scope,
+    may_narrow_to_supervised,
+    report_units_for,
+    sees_all_units,
+    supervised_only,
+)
 
 UNFINISHED_UNITS_PER_PAGE = 20
 
@@ -383,6 +393,10 @@ def kpi(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     day = clock.today()
     scope = kpi_scope(user, program)
+    # A vice-chairman opens on the items they supervise, the toggle widens to the program.
+    mine = supervised_only(user, program, request.GET.get("pham_vi"))
+    if mine:
+        scope &= Q(supervising_leader_id=user.pk)
     grace = kpis.grace_days_of(program)
     year_rows = kpis.unit_figures(
         program, kpis.make_period(program.year, "y"), scope, today=day, grace_days=grace
@@ -415,7 +429,10 @@ def kpi(request: HttpRequest, pk: int) -> HttpResponse:
         "chart": trend_chart(months, labels),
         "unit_name": unit_name,
         "today": day,
-        "sees_all": sees_all_units(user, program),
+        "sees_all": sees_all_units(user, program) and not mine,
+        "scope_toggle": may_narrow_to_supervised(user, program),
+        "scope_mine": mine,
+        "scope_values": {"mine": SCOPE_MINE, "all": SCOPE_ALL},
         "can_view_reports": can(user, "view_reports", program),
         "meeting_month": _default_month(program, day),
     }
@@ -431,6 +448,7 @@ def kpi_unfinished(request: HttpRequest, pk: int) -> HttpResponse:
     form = MonthChoiceForm(request.GET or None, months=list(range(1, 13)))
     chosen = form.cleaned_data.get("month") if form.is_valid() else None
     month = datetime.date(program.year, chosen or _default_month(program, day), 1)
+    # The regular meeting's agenda: a committee's leaders see all of it (no toggle here).
     scope = kpi_scope(acting_user(request), program)
     if request.GET.get("format") == "xlsx":
         groups = kpis.unfinished_by_unit(program, month, scope, today=day)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caicach.core import clock
+from caicach.core.audit import queries
 from caicach.core.audit import services as audit
 from caicach.core.audit.queries import AuditFilters, action_label, describe, search, timeline_for
 from caicach.core.models import AuditEvent, Unit
@@ -142,6 +143,41 @@ def test_unknown_actions_fall_back_to_their_code(org: Org, people: People) -> No
         audit.record(actor=people.admin, action="khac.viec_la", obj=org.commune)
     assert action_label("khac.viec_la") == "khac.viec_la"
     assert describe(AuditEvent.objects.all())[0].action_label == "khac.viec_la"  # type: ignore[attr-defined]
+
+
+def test_keys_that_are_not_fields_take_their_registered_label_and_choice_words(
+    org: Org, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queries, "CHANGE_LABELS", {k: dict(v) for k, v in queries.CHANGE_LABELS.items()})
+    monkeypatch.setattr(queries, "CHANGE_CHOICES", dict(queries.CHANGE_CHOICES))
+    queries.register_change_labels(
+        Unit, {"tier": "Cấp hành chính"}, choices={"tier": [("commune", "Cấp xã")]}
+    )
+    with transaction.atomic():
+        audit.record(
+            actor=people.admin,
+            action="unit.update",
+            obj=org.commune,
+            changes={
+                "tier": [None, "commune"],
+                "mystery_key": [None, "x"],
+                "score": [None, "90.50"],
+                "parent": [None, "Tỉnh mới (tên ghi sẵn)"],
+                "successor": [None, 999999],
+            },
+        )
+    (event,) = describe(AuditEvent.objects.filter(action="unit.update"))
+    rows = {row.field: row for row in event.change_rows}  # type: ignore[attr-defined]
+    assert (rows["tier"].label, rows["tier"].after, rows["tier"].labelled) == (
+        "Cấp hành chính",
+        "Cấp xã",
+        True,
+    )
+    # An unknown key is shown as is, and marked so the demo-wide test can find it.
+    assert (rows["mystery_key"].label, rows["mystery_key"].labelled) == ("Mystery_key", False)
+    assert rows["score"].after == "90,50"  # the Vietnamese decimal comma
+    assert rows["parent"].after == "Tỉnh mới (tên ghi sẵn)"  # a name the service recorded, not "#…"
+    assert rows["successor"].after == "(đã xóa)"  # an object gone, never a raw id
 
 
 def test_the_object_types_offered_are_each_audited_type_once_and_cached(

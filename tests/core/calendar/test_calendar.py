@@ -20,7 +20,7 @@ from caicach.core import clock
 from caicach.core.calendar import queries as workcal
 from caicach.core.calendar.services import calendar_day_remove, calendar_day_set, calendar_load_official
 from caicach.core.models import AuditEvent, CalendarDay, CalendarDayKind
-from tests.conftest import People
+from tests.conftest import People, on_day
 
 D = datetime.date
 ONE = datetime.timedelta(days=1)
@@ -461,13 +461,33 @@ def test_every_logged_in_user_sees_the_year_page(
     assert (reverse("calendar_day_create") in body) == (persona == "admin")
 
 
-def test_year_page_links_the_neighbouring_years_and_refuses_absurd_years(
-    client: Client, people: People
-) -> None:
+def test_year_links_stop_one_year_beyond_the_years_with_notice_days(client: Client, people: People) -> None:
     client.force_login(people.unit_staff)
-    body = client.get(reverse("calendar_year", args=[2025])).content.decode()
-    assert reverse("calendar_year", args=[2024]) in body and reverse("calendar_year", args=[2026]) in body
-    assert client.get(reverse("calendar_year", args=[1500])).status_code == 404
+
+    def links(year: int) -> tuple[bool, bool]:
+        body = client.get(reverse("calendar_year", args=[year])).content.decode()
+        return 'rel="prev"' in body, 'rel="next"' in body
+
+    with on_day(D(2026, 6, 1)):
+        # No notice days: this year and one year either side.
+        assert links(2026) == (True, True)
+        assert links(2025) == (False, True)
+        assert links(2027) == (True, False)
+        assert client.get(reverse("calendar_year", args=[2024])).status_code == 404
+        assert client.get(reverse("calendar_year", args=[2028])).status_code == 404
+        assert client.get(reverse("calendar_year", args=[1500])).status_code == 404
+        # A notice day in 2029 (an admin's override) opens the years up to 2030.
+        calendar_day_set(
+            actor=people.admin,
+            date=D(2029, 1, 2),
+            kind=CalendarDayKind.DAY_OFF,
+            description="Nghỉ",
+            source="Thử",
+        )
+        assert links(2029) == (True, True)
+        assert links(2030) == (True, False)
+        assert client.get(reverse("calendar_year", args=[2031])).status_code == 404
+        assert links(2025) == (False, True)
 
 
 @pytest.mark.parametrize("persona", ["reform_officer", "office_officer", "unit_head", "leader", "outsider"])
@@ -521,7 +541,9 @@ def test_year_page_query_count_does_not_grow_with_override_rows(
     CalendarDay.objects.bulk_create(extra)
     workcal.invalidate()
     client.force_login(people.admin)
-    with django_assert_max_num_queries(8):  # session read+touch, user, grants, one calendar year, inbox badge
+    # session read+touch, user, grants, one calendar year, the years with notice days (once per
+    # calendar version), inbox badge
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("calendar_year", args=[2027]))
     assert response.status_code == 200
     assert response.content.decode().count('title="Nghỉ thử') == 60

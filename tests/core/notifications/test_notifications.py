@@ -335,3 +335,51 @@ def test_the_inbox_runs_a_fixed_number_of_queries(
     assert few == many
     with django_assert_max_num_queries(7):
         assert client.get(reverse("inbox")).status_code == 200
+
+
+def _notify_during_a_request(host: str, user: User) -> Notification:
+    """notify() as a view calls it: inside RequestContextMiddleware, for a request to ``host``."""
+    from django.http import HttpRequest, HttpResponse
+    from django.test import RequestFactory
+
+    from caicach.core.middleware import RequestContextMiddleware
+
+    made: list[Notification] = []
+
+    def view(request: HttpRequest) -> HttpResponse:
+        made.extend(_notify(user, url="/sang-kien/5/"))
+        return HttpResponse()
+
+    RequestContextMiddleware(view)(RequestFactory().get("/", HTTP_HOST=host))
+    return made[0]
+
+
+def test_without_site_url_the_link_uses_the_host_the_request_came_to(
+    people: People,
+    mailoutbox: list[mail.EmailMessage],
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # The demo runs on whatever port it was started on: never a fixed 127.0.0.1:8000.
+    settings.SITE_URL = ""
+    settings.ALLOWED_HOSTS = ["demo.local"]
+    with django_capture_on_commit_callbacks(execute=True):
+        row = _notify_during_a_request("demo.local:8774", people.unit_staff)
+    (message,) = mailoutbox
+    assert "http://demo.local:8774" + reverse("notification_open", args=[row.pk]) in message.body
+    assert ":8000" not in message.body
+
+
+def test_site_url_when_set_wins_over_the_request_host(
+    people: People,
+    mailoutbox: list[mail.EmailMessage],
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.SITE_URL = "https://cchc.tayninh.gov.vn/"
+    settings.ALLOWED_HOSTS = ["demo.local"]
+    with django_capture_on_commit_callbacks(execute=True):
+        row = _notify_during_a_request("demo.local:8774", people.unit_staff)
+    (message,) = mailoutbox
+    assert "https://cchc.tayninh.gov.vn" + reverse("notification_open", args=[row.pk]) in message.body
+    assert "demo.local" not in message.body

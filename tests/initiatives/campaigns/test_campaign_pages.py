@@ -19,6 +19,7 @@ from caicach.initiatives.campaigns.queries import campaign_progress
 from caicach.initiatives.demo import load_seed_campaign
 from caicach.initiatives.models import Campaign, CampaignStatus, Initiative, InitiativeStatus
 from tests.conftest import Org, People
+from tests.issuing import confirm_issue
 
 S = InitiativeStatus
 TODAY = clock.today()
@@ -111,7 +112,10 @@ def test_who_may_close_publish_and_extend(
 ) -> None:
     client.force_login(getattr(people, persona))
     closing = client.post(url("campaign_close", campaign), {"version": campaign.version})
-    publishing = client.post(url("campaign_publish", draft))
+    # Publishing asks for confirmation of the number first; the confirmed POST issues.
+    asking = client.post(url("campaign_publish", draft))
+    assert asking.status_code == expected(200, CHANGE, persona)
+    publishing = confirm_issue(client, url("campaign_publish", draft)) if persona in CHANGE else asking
     assert closing.status_code == expected(302, CHANGE, persona)
     assert publishing.status_code == expected(302, CHANGE, persona)
     campaign.refresh_from_db()

@@ -15,9 +15,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from pypdf import PdfReader
 
-from caicach.core import rendering
+from caicach.core import clock, rendering
+from caicach.core.issuing import EXPECTED_FIELD
 from caicach.core.models import AuditEvent, Role, Unit
 from caicach.core.permissions import can
 from caicach.initiatives.campaigns.documents import campaign_plan_spec
@@ -25,8 +25,10 @@ from caicach.initiatives.campaigns.services import campaign_create, campaign_pub
 from caicach.initiatives.demo import SEED_CAMPAIGN, SEED_TITLE, load_seed_campaign
 from caicach.initiatives.models import Campaign, CampaignStatus
 from tests.conftest import Org, People
-from tests.core.factories import person
+from tests.core.factories import person, take_number
 from tests.decree30 import assert_passes_decree30
+from tests.documents import assert_signature_with_body, pdf_text, printed, text_faults
+from tests.issuing import confirm_issue, offered_reference
 
 ISSUED = datetime.date(2024, 5, 10)
 
@@ -36,11 +38,6 @@ def text_of(content: bytes) -> str:
     lines = [p.text for p in document.paragraphs]
     lines += [p.text for t in document.tables for c in t._cells for p in c.paragraphs]
     return "\n".join(lines)
-
-
-def pdf_text(content: bytes) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 @pytest.fixture
@@ -82,6 +79,24 @@ def test_the_issued_plan_passes_the_decree_30_checker(campaign: Campaign, tmp_pa
     assert_passes_decree30(rendering.render_docx(campaign_plan_spec(campaign)), tmp_path)
 
 
+def test_the_participants_and_the_minimum_read_as_two_sentences(draft: Campaign, people: People) -> None:
+    draft = campaign_update(
+        campaign=draft, actor=people.admin, version=draft.version,
+        data={"participants": "Các phòng, ban, ngành huyện và các cơ quan"},
+    )  # fmt: skip
+    text = text_of(rendering.render_docx(campaign_plan_spec(draft)))
+    assert "các cơ quan. Mỗi cơ quan, đơn vị, địa phương đề xuất ít nhất 1 sáng kiến" in text
+    assert text_faults(text, issued=False) == []
+
+
+def test_the_issued_plan_prints_its_signature_on_one_page_with_the_body(campaign: Campaign) -> None:
+    assert_signature_with_body(
+        printed(rendering.render_docx(campaign_plan_spec(campaign))),
+        heading=("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), name="Nguyễn Văn Thành",
+        closing="trên địa bàn huyện Châu Thành./.",
+    )  # fmt: skip
+
+
 def test_the_plan_reproduces_seed_002(campaign: Campaign) -> None:
     text = text_of(rendering.render_docx(campaign_plan_spec(campaign)))
     for expected in (
@@ -106,10 +121,13 @@ def test_the_plan_reproduces_seed_002(campaign: Campaign) -> None:
         "bàn huyện Châu Thành./.",
         "Nơi nhận:\n- Sở Nội vụ;\n- VP UBND tỉnh;",
         "- UBND các xã, thị trấn;\n- Lưu: VT, PNV.",
-        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+        # The committee's plan, signed by a vice-chairman for the chairman.
+        "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
         "Nguyễn Văn Thành",
     ):
         assert expected in text, expected
+    # The participants' last line and the minimum are two sentences, never run together.
+    assert text_faults(text) == []
 
 
 def test_the_plan_follows_the_data_not_a_template(
@@ -336,7 +354,9 @@ def test_the_office_of_the_issuing_unit_publishes_from_the_detail_page(
     client.force_login(officer)
     page = client.get(detail_url(draft))
     assert reverse("initiatives:campaign_publish", kwargs={"pk": draft.pk}) in page.content.decode()
-    response = client.post(reverse("initiatives:campaign_publish", kwargs={"pk": draft.pk}), follow=True)
+    response = confirm_issue(
+        client, reverse("initiatives:campaign_publish", kwargs={"pk": draft.pk}), follow=True
+    )
     assert response.status_code == 200
     draft.refresh_from_db()
     assert draft.status == CampaignStatus.PUBLISHED
@@ -372,3 +392,63 @@ def test_a_committee_spelt_uy_gets_the_same_header_and_abbreviation(org: Org, pe
     text = text_of(rendering.render_docx(spec))
     assert "gửi sáng kiến, giải pháp cải cách hành chính về UBND huyện Châu Thành (qua" in text
     assert "UỶ BAN" not in text
+
+
+# --- Issuing the plan: a draft, then a confirmation naming the number ------------------------------
+
+
+def test_the_publish_link_shows_the_number_it_will_take_and_takes_none(
+    client: Client, draft: Campaign, district_people: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(district_people["district_officer"])
+    url = reverse("initiatives:campaign_publish", kwargs={"pk": draft.pk})
+    with django_assert_max_num_queries(12):
+        page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert offered_reference(page) == "01/KH-UBND"
+    assert "không thể thu hồi" in body and plan_url(draft) in body  # what happens; the draft to read
+    assert f'action="{pdf_url(draft)}"' in body  # and its PDF, made in the background
+    draft.refresh_from_db()
+    assert draft.status == CampaignStatus.DRAFT and draft.registered_document is None
+
+
+def test_a_number_taken_meanwhile_is_said_and_asked_again(
+    client: Client, draft: Campaign, org: Org, district_people: dict[str, Any]
+) -> None:
+    client.force_login(district_people["district_officer"])
+    url = reverse("initiatives:campaign_publish", kwargs={"pk": draft.pk})
+    shown = offered_reference(client.get(url))
+    take_number(org.district, clock.today())  # another plan issued in between
+    response = client.post(url, {EXPECTED_FIELD: shown})
+    assert response.status_code == 409
+    assert "vừa được cấp cho một văn bản khác" in response.content.decode()
+    assert offered_reference(response) == "02/KH-UBND"
+    draft.refresh_from_db()
+    assert draft.status == CampaignStatus.DRAFT
+    response = client.post(url, {EXPECTED_FIELD: offered_reference(response)}, follow=True)
+    draft.refresh_from_db()
+    assert draft.status == CampaignStatus.PUBLISHED
+    assert "Đã ban hành Kế hoạch số 02/KH-UBND" in response.content.decode()
+
+
+def test_publishing_an_issued_plan_again_says_so_on_its_page(
+    client: Client, campaign: Campaign, people: People
+) -> None:
+    client.force_login(people.admin)
+    response = client.get(reverse("initiatives:campaign_publish", kwargs={"pk": campaign.pk}), follow=True)
+    assert response.redirect_chain[-1][0] == detail_url(campaign)
+    assert "Kế hoạch này đã được ban hành." in response.content.decode()
+
+
+def test_closing_a_campaign_closed_in_another_tab_says_so_on_its_page(
+    client: Client, campaign: Campaign, people: People
+) -> None:
+    client.force_login(people.admin)
+    url = reverse("initiatives:campaign_close", kwargs={"pk": campaign.pk})
+    assert client.post(url, {"version": campaign.version}).status_code == 302
+    response = client.post(url, {"version": campaign.version}, follow=True)  # the stale tab
+    assert response.redirect_chain[-1][0] == detail_url(campaign)
+    assert "message-error" in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.CLOSED

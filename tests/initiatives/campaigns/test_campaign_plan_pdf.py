@@ -4,15 +4,12 @@ may see the campaign, and watched on the job page by the person who asked for it
 from __future__ import annotations
 
 import datetime
-import io
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from pypdf import PdfReader
 
 from caicach.core import rendering
 from caicach.core.jobs.services import job_execute
@@ -22,6 +19,7 @@ from caicach.initiatives.demo import load_seed_campaign
 from caicach.initiatives.models import Campaign
 from tests.conftest import Org, People
 from tests.core.factories import person
+from tests.documents import pdf_text
 
 NO_PDF_MESSAGE = "Máy chủ chưa cài LibreOffice hoặc phông chữ"
 
@@ -47,11 +45,6 @@ def commune_staff(org: Org) -> User:
 
 def pdf_url(campaign: Campaign) -> str:
     return reverse("initiatives:campaign_plan_pdf", kwargs={"pk": campaign.pk})
-
-
-def pdf_text(content: bytes) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def start(client: Client, user: User, campaign: Campaign, capture: Any, *, execute: bool) -> Job:
@@ -90,7 +83,7 @@ def test_the_detail_page_offers_the_pdf_as_a_form_that_works_without_javascript(
 ) -> None:
     client.force_login(commune_staff)
     html = client.get(campaign.get_absolute_url()).content.decode()
-    assert f'<form method="post" action="{pdf_url(campaign)}">' in html
+    assert f'<form novalidate method="post" action="{pdf_url(campaign)}">' in html
     assert "Tạo bản PDF" in html
     assert "plan.pdf" not in html
 

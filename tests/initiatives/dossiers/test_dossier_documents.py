@@ -9,7 +9,6 @@ import datetime
 import io
 import shutil
 import subprocess
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +18,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from caicach.core import clock, rendering
 from caicach.core.models import Job, JobStatus, Membership, Role
 from caicach.initiatives.dossiers.documents import (
     AUTHOR_HEADER,
+    AUTHOR_WIDTHS_MM,
+    PARTICIPANT_HEADER,
+    PARTICIPANT_WIDTHS_MM,
     application_spec,
     description_spec,
     dossiers_for_documents,
@@ -37,6 +38,14 @@ from caicach.initiatives.models import Campaign, Initiative, InitiativeKind
 from caicach.initiatives.workflow.services import initiative_confirm
 from tests.conftest import Org, People
 from tests.decree30 import assert_passes_decree30
+from tests.documents import (
+    assert_signature_with_body,
+    docx_text,
+    needs_soffice,
+    pdf_text,
+    printed,
+    text_faults,
+)
 from tests.initiatives.factories import accept, complete_draft, province_campaign, submit
 
 APPLIED = datetime.date(2026, 10, 1)
@@ -113,11 +122,6 @@ def tables_of(content: bytes) -> list[list[tuple[str, ...]]]:
     return [[tuple(cell.text for cell in row.cells) for row in table.rows] for table in document.tables]
 
 
-def pdf_text(content: bytes) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
 # --- The application -----------------------------------------------------------------------------
 
 
@@ -139,9 +143,7 @@ def test_the_application_has_every_field_of_the_circular_18_form(accepted: Initi
     text = text_of(rendering.render_docx(application_spec(accepted)))
     submitted_on = timezone.localdate(accepted.submitted_at)
     for expected in (
-        "UBND TỈNH TÂY NINH\nSỞ KHOA HỌC VÀ CÔNG NGHỆ",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc",
-        rendering.place_date_line("Tây Ninh", submitted_on),
         "ĐƠN YÊU CẦU CÔNG NHẬN SÁNG KIẾN",
         "Kính gửi: Hội đồng sáng kiến tỉnh Tây Ninh",
         "Tôi (chúng tôi) ghi tên dưới đây:",
@@ -161,23 +163,48 @@ def test_the_application_has_every_field_of_the_circular_18_form(accepted: Initi
         "- Danh sách những người đã tham gia áp dụng thử hoặc áp dụng sáng kiến lần đầu (nếu có): Không",
         "Tôi (chúng tôi) xin cam đoan mọi thông tin nêu trong đơn là trung thực, đúng sự thật và hoàn "
         "toàn chịu trách nhiệm trước pháp luật.",
-        "NGƯỜI NỘP ĐƠN",
+        # Circular 18/2013, annex I: place and date over the applicant's signature.
+        f"{rendering.place_date_line('Tây Ninh', submitted_on)}\nNgười nộp đơn\n(Ký và ghi rõ họ tên)\n",
         "Đông Thị Huệ",
     ):
         assert expected in text, expected
     assert "Số:" not in text  # a form, not a numbered document
     assert "Nơi nhận" not in text
+    # The applicant files in their own name: no agency header over the motto.
+    assert "SỞ KHOA HỌC VÀ CÔNG NGHỆ" not in text.split("CỘNG HÒA")[0]
+    assert "UBND TỈNH TÂY NINH" not in text
+
+
+def test_the_people_of_the_first_application_are_the_templates_table(draft: Initiative) -> None:
+    Initiative.objects.filter(pk=draft.pk).update(
+        first_application_participants=(
+            "- Trần Văn A; 02/3/1980; Phòng Tổng hợp; Chuyên viên; Cử nhân; Nhập liệu thử\n"
+            "Lê Thị B; ; Phòng Hành chính"
+        ),
+    )
+    content = rendering.render_docx(application_spec(load(draft)))
+    table = next(t for t in tables_of(content) if t[0] == PARTICIPANT_HEADER)
+    assert table[1:] == [
+        ("1", "Trần Văn A", "02/3/1980", "Phòng Tổng hợp", "Chuyên viên", "Cử nhân", "Nhập liệu thử"),
+        ("2", "Lê Thị B", "", "Phòng Hành chính", "", "", ""),
+    ]
+    assert "áp dụng sáng kiến lần đầu (nếu có):\n" in text_of(content)
+
+
+def test_no_people_of_the_first_application_reads_không(accepted: Initiative) -> None:
+    content = rendering.render_docx(application_spec(accepted))
+    assert not any(t[0] == PARTICIPANT_HEADER for t in tables_of(content))
+    assert "áp dụng sáng kiến lần đầu (nếu có): Không" in text_of(content)
 
 
 def test_long_answers_become_paragraphs_under_their_label(draft: Initiative) -> None:
     Initiative.objects.filter(pk=draft.pk).update(
-        first_application_participants="- Trần Văn A, Phòng Tổng hợp\n- Lê Thị B, Phòng Hành chính",
-        investor="",
+        application_conditions="Có Hệ thống quản lý văn bản.\n- Cán bộ được tập huấn.", investor=""
     )
     text = text_of(rendering.render_docx(application_spec(load(draft))))
     assert (
-        "- Danh sách những người đã tham gia áp dụng thử hoặc áp dụng sáng kiến lần đầu (nếu có):\n"
-        "- Trần Văn A, Phòng Tổng hợp\n- Lê Thị B, Phòng Hành chính"
+        "- Những điều kiện cần thiết để áp dụng sáng kiến:\nCó Hệ thống quản lý văn bản.\n"
+        "- Cán bộ được tập huấn."
     ) in text
 
 
@@ -213,18 +240,34 @@ def test_the_description_follows_seed_001(accepted: Initiative) -> None:
         "7.3. Thuyết minh về lợi ích kinh tế, xã hội của sáng kiến:\nPhát huy hiệu lực",
         "* Cam kết: Chúng tôi cam đoan những điều khai trên đây là đúng sự thật và không sao chép hoặc "
         "vi phạm bản quyền.",
-        "Xác nhận của cơ quan, đơn vị\nĐơn vị xác nhận sáng kiến đã được áp dụng.\nĐã xác nhận ngày "
-        f"{rendering.short_date(timezone.localdate(accepted.confirmed_at))} — Phạm Thủ Trưởng",
-        "ĐẠI DIỆN NHÓM TÁC GIẢ",
-        "Đông Thị Huệ",
+        "Ý kiến xác nhận của cơ quan, đơn vị (ngày "
+        f"{rendering.short_date(timezone.localdate(accepted.confirmed_at))}):\n"
+        "Đơn vị xác nhận sáng kiến đã được áp dụng.",
     ):
         assert expected in text, expected
+    # Seed 001: the unit's confirmation under signature and seal beside the authors'
+    # representative, as side-by-side blocks.
+    document = docx.Document(io.BytesIO(rendering.render_docx(description_spec(accepted))))
+    unit, authors = (
+        [p.text for p in cell.paragraphs if p.text] for cell in document.tables[-1].rows[0].cells
+    )
+    assert unit == ["Xác nhận của cơ quan, đơn vị", "(Chữ ký, dấu)", "Phạm Thủ Trưởng"]
+    assert authors[1:] == ["Đại diện nhóm tác giả", "Đông Thị Huệ"]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in document.tables[0].rows[0].cells[0].text
+    assert "SỞ KHOA HỌC" not in document.tables[0].rows[0].cells[0].text
+
+
+def test_a_single_author_signs_as_the_author(draft: Initiative) -> None:
+    draft.authorships.exclude(pk=draft.authorships.order_by("position")[0].pk).delete()
+    text = text_of(rendering.render_docx(description_spec(load(draft))))
+    assert "\nTác giả\n" in text
+    assert "Đại diện nhóm tác giả" not in text
 
 
 def test_before_confirmation_the_description_leaves_room_for_the_seal(draft: Initiative) -> None:
     text = text_of(rendering.render_docx(description_spec(load(draft))))
     assert "Xác nhận của cơ quan, đơn vị\n(Chữ ký, dấu)" in text
-    assert "Đã xác nhận" not in text
+    assert "Ý kiến xác nhận" not in text
 
 
 def test_an_experience_initiative_prints_the_seed_003_layout(experience: Initiative) -> None:
@@ -246,7 +289,7 @@ def test_an_experience_initiative_prints_the_seed_003_layout(experience: Initiat
         "III. Khả năng ứng dụng, triển khai:",
         "IV. Những kiến nghị, đề xuất:\nTrang bị phương tiện",
         "* Cam kết:",
-        "ĐẠI DIỆN NHÓM TÁC GIẢ",
+        "Đại diện nhóm tác giả",
     ):
         assert expected in text, expected
     # The empty optional section is left out rather than printed as an empty heading.
@@ -475,3 +518,35 @@ def test_the_receipt_is_not_offered_before_acceptance(org: Org, people: People, 
         author=people.unit_staff, unit=org.science, campaign=campaign, data={"title": "Khác"}
     )
     assert load(other).receipt is None
+
+
+@needs_soffice
+def test_every_dossier_document_prints_its_signature_on_one_page_with_the_body(accepted: Initiative) -> None:
+    for kind, heading, name, closing in (
+        ("application", ("Người nộp đơn", "(Ký và ghi rõ họ tên)"), "Đông Thị Huệ", "trước pháp luật"),
+        ("description", ("Xác nhận của cơ quan, đơn vị", "Đại diện nhóm tác giả"), "Đông Thị Huệ",
+         "Đơn vị xác nhận sáng kiến đã được áp dụng"),
+        ("receipt", ("NGƯỜI TIẾP NHẬN HỒ SƠ",), "Nơi nhận", "bằng văn bản nêu rõ lý do"),
+    ):  # fmt: skip
+        content = render_dossier_document(kind, accepted).content  # type: ignore[arg-type]
+        assert text_faults(docx_text(content)) == [], kind
+        assert_signature_with_body(printed(content), heading=heading, name=name, closing=closing)
+
+
+@pytest.mark.parametrize(
+    ("header", "widths"), [(AUTHOR_HEADER, AUTHOR_WIDTHS_MM), (PARTICIPANT_HEADER, PARTICIPANT_WIDTHS_MM)]
+)
+def test_no_header_word_is_wider_than_its_column(header: tuple[str, ...], widths: tuple[float, ...]) -> None:
+    """A word wider than its column breaks mid-word ("Số T T", "chuyê n môn"): each header
+    word, in the table's bold type, fits its column less the cell margins (1.9 mm a side)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if rendering.find_serif_font() is None:
+        pytest.skip("no Vietnamese-capable serif font on this machine")
+    bold = rendering.reportlab_font() + "-Bold"
+    points_per_mm = 72 / 25.4
+    assert sum(widths) == pytest.approx(rendering.TEXT_WIDTH_MM)
+    for title, width in zip(header, widths, strict=True):
+        room = (width - 2 * 1.9) * points_per_mm
+        for word in title.split():
+            assert stringWidth(word, bold, rendering.SIZE_TABLE) <= room, (title, word, width)

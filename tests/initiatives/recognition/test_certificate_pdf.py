@@ -5,7 +5,6 @@ downloaded by the authors, their unit's head and the campaign's managers only.""
 from __future__ import annotations
 
 import io
-import unicodedata
 from typing import Any
 
 import pytest
@@ -28,6 +27,7 @@ from caicach.initiatives.recognition.services import (
     recognition_decision_issue,
 )
 from tests.conftest import Org, People
+from tests.documents import pdf_text
 from tests.initiatives.factories import DECISION_DAY, dossier, issued_campaign, outcome
 from tests.initiatives.factories import RECOGNITION_SEED_TITLE as SEED_TITLE
 
@@ -56,11 +56,6 @@ def campaign(org: Org, people: People) -> Campaign:
 @pytest.fixture
 def certificate(campaign: Campaign, org: Org, people: People) -> Certificate:
     return issue(campaign, people, unit=org.science, author_user=people.unit_staff)
-
-
-def pdf_text(content: bytes) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def test_the_certificate_names_everything_it_certifies_with_exact_vietnamese(

@@ -209,7 +209,13 @@ def test_the_whole_flow_in_the_browser(client: Client, initiative: Initiative, p
     assert "Đã gửi báo cáo hiệu quả áp dụng." in response.content.decode()
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
-    assert status_for(client, people.unit_staff, "get", edit) == 404  # sent: no more edits
+    # Sent: no more edits; the author is told so on the report's page, not given a 404.
+    client.force_login(people.unit_staff)
+    response = client.get(edit, follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "initiatives:effectiveness_detail", kwargs={"pk": report.pk}
+    )
+    assert "Báo cáo đã được gửi; không sửa được nữa." in response.content.decode()
 
     client.force_login(people.unit_head)
     response = client.get(reverse("initiatives:effectiveness_docx", kwargs={"pk": report.pk}))

@@ -44,6 +44,7 @@ from caicach.initiatives.recognition.services import (
 )
 from tests.conftest import Org, People
 from tests.decree30 import assert_passes_decree30
+from tests.documents import assert_signature_with_body, docx_text, printed, text_faults
 from tests.initiatives.factories import DECISION_DAY, council_for, dossier, issued_campaign, outcome
 from tests.initiatives.factories import RECOGNITION_SEED_TITLE as SEED_TITLE
 
@@ -113,6 +114,14 @@ def decision_docx(decision: RecognitionDecision) -> bytes:
 
 def test_the_decision_passes_the_decree_30_checker(decision: RecognitionDecision, tmp_path: Path) -> None:
     assert_passes_decree30(decision_docx(decision), tmp_path)
+    assert text_faults(docx_text(decision_docx(decision))) == []
+
+
+def test_the_decision_prints_its_signature_on_one_page_with_the_body(decision: RecognitionDecision) -> None:
+    assert_signature_with_body(
+        printed(decision_docx(decision)), heading=("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), name="Nguyễn Văn Thành",
+        closing="chịu trách nhiệm thi hành Quyết định",
+    )  # fmt: skip
 
 
 def test_the_decision_reads_as_a_decision_recognising_the_listed_initiatives(
@@ -125,7 +134,9 @@ def test_the_decision_reads_as_a_decision_recognising_the_listed_initiatives(
         "Châu Thành, ngày 16 tháng 9 năm 2024",
         "QUYẾT ĐỊNH\nVề việc công nhận sáng kiến, giải pháp trong công tác cải cách hành chính năm 2024 "
         "trên địa bàn huyện Châu Thành",
-        "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN CHÂU THÀNH",
+        # The Law on Local Government Organisation first, then the initiative rules.
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN CHÂU THÀNH\n"
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;\n"
         "Căn cứ Nghị định số 13/2012/NĐ-CP ngày 02 tháng 3 năm 2012 của Chính phủ ban hành Điều lệ Sáng "
         "kiến;",
         "Căn cứ Thông tư số 18/2013/TT-BKHCN ngày 01 tháng 8 năm 2013",
@@ -216,7 +227,7 @@ def test_the_subtitle_and_authority_follow_the_data(campaign: Campaign, org: Org
 
 
 def test_the_refusal_letter_is_a_numbered_letter_giving_the_reasons(
-    campaign: Campaign, council: Council, org: Org, people: People
+    campaign: Campaign, council: Council, org: Org, people: People, tmp_path: Path
 ) -> None:
     recognition = outcome(
         dossier(campaign, org.science), recognised=False, members_present=5, votes_for=2,
@@ -239,9 +250,13 @@ def test_the_refusal_letter_is_a_numbered_letter_giving_the_reasons(
         "không được công nhận là sáng kiến, với các lý do:",
         "- Giải pháp chưa có tính mới trong phạm vi huyện.\n- Chưa được áp dụng thử.",
         "Nơi nhận:\n- Như trên;\n- Sở Khoa học và Công nghệ;\n- Lưu: VT, PNV.",
-        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+        # A letter in the committee's name, signed by a vice-chairman for the chairman.
+        "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
     ):
         assert expected in text, expected
+    assert "CV-" not in text
+    assert_passes_decree30(content, tmp_path)
+    assert text_faults(docx_text(content)) == []
     # A letter has no title: the first paragraph after the header is the addressee.
     document = docx.Document(io.BytesIO(content))
     first_body_paragraph = next(p for p in document.paragraphs if p.text.strip())
@@ -251,7 +266,9 @@ def test_the_refusal_letter_is_a_numbered_letter_giving_the_reasons(
 # --- The effectiveness report (seed 000) --------------------------------------------------------------
 
 
-def test_the_effectiveness_report_follows_seed_000(campaign: Campaign, org: Org, people: People) -> None:
+def test_the_effectiveness_report_follows_seed_000(
+    campaign: Campaign, org: Org, people: People, tmp_path: Path
+) -> None:
     from caicach.core.models import Role
     from tests.core.factories import person
 
@@ -287,11 +304,22 @@ def test_the_effectiveness_report_follows_seed_000(campaign: Campaign, org: Org,
         "II-ĐÁNH GIÁ HIỆU QUẢ ÁP DỤNG, KHẢ NĂNG NHÂN RỘNG CỦA SÁNG KIẾN\n1. Về hiệu quả áp dụng\n"
         "Giúp nâng cao hiệu quả quản lý.\nCác sở, ngành đã chủ động thực hiện.",
         "2. Về khả năng nhân rộng\nSáng kiến đã triển khai trên toàn tỉnh.",
-        "Xác nhận của cơ quan, đơn vị\n(Chữ ký, dấu)\n\n\n\n\nPhạm Văn Đà\nĐại diện nhóm tác giả\n\n\n\n\n\n"
-        "Đông Thị Huệ",
     ):
         assert expected in text, expected
     assert document.filename.endswith(".docx")
+    # Seed 000: the unit's confirmation under signature and seal beside the representative,
+    # the names level.
+    signatures = docx.Document(io.BytesIO(document.content)).tables[-1].rows[0].cells
+    unit, authors = ([p.text for p in cell.paragraphs] for cell in signatures)
+    assert [line for line in unit if line] == ["Xác nhận của cơ quan, đơn vị", "(Chữ ký, dấu)", "Phạm Văn Đà"]
+    assert [line for line in authors if line] == ["Đại diện nhóm tác giả", "Đông Thị Huệ"]
+    assert unit.index("Phạm Văn Đà") == authors.index("Đông Thị Huệ")
+    assert_passes_decree30(document.content, tmp_path, form=True)
+    assert text_faults(docx_text(document.content)) == []
+    assert_signature_with_body(
+        printed(document.content), heading=("Xác nhận của cơ quan, đơn vị", "Đại diện nhóm tác giả"),
+        name="Đông Thị Huệ", closing="triển khai trên toàn tỉnh",
+    )  # fmt: skip
 
 
 def test_a_unit_without_a_symbol_cannot_number_a_decision(

@@ -13,7 +13,9 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from caicach.core.models import Job, JobStatus, Role, User
+from caicach.core import rendering
+from caicach.core.issuing import EXPECTED_FIELD
+from caicach.core.models import Job, JobStatus, RegisteredDocument, Role, User
 from caicach.initiatives.dossiers.access import initiatives_with_relations
 from caicach.initiatives.models import Campaign, Certificate, Recognition, RecognitionDecision
 from caicach.initiatives.recognition import views
@@ -27,6 +29,7 @@ from caicach.initiatives.recognition.tasks import CERTIFICATES_ISSUE
 from tests.conftest import Org, People
 from tests.core.factories import person
 from tests.initiatives.factories import DECISION_DAY, dossier, issued_campaign, outcome
+from tests.issuing import confirm_issue, offered_reference
 
 PERSONAS = (
     "admin", "reform_officer", "office_officer", "unit_head", "unit_staff", "council_member",
@@ -131,15 +134,16 @@ def test_issuing_the_decision_from_the_page(
     assert "errorlist" in response.content.decode()
     assert not RecognitionDecision.objects.exists()
 
-    response = client.post(url, DECISION_FORM, follow=True)
+    response = confirm_issue(client, url, DECISION_FORM, follow=True)
     assert response.redirect_chain[-1][0] == page_url(campaign)
     assert "Đã ban hành Quyết định số 01/QĐ-UBND." in response.content.decode()
     recognised.refresh_from_db()
     assert recognised.decision is not None
 
-    response = client.post(url, DECISION_FORM)
-    assert response.status_code == 200
-    assert "Chưa có sáng kiến nào" in response.content.decode()
+    # Again (another tab, say): nothing left to decide, said on the campaign's page.
+    response = client.post(url, DECISION_FORM, follow=True)
+    assert response.redirect_chain[-1][0] == page_url(campaign)
+    assert "Không còn sáng kiến nào chờ quyết định công nhận" in response.content.decode()
 
 
 def test_the_page_has_a_constant_query_count(
@@ -179,7 +183,9 @@ def test_issuing_and_downloading_a_refusal_letter(
     refused.refresh_from_db()
     assert refused.refusal_letter is None
 
-    response = client.post(issue_url, {"reasons": "Chưa có tính mới.\nChưa áp dụng thử."}, follow=True)
+    reasons = {"reasons": "Chưa có tính mới.\nChưa áp dụng thử."}
+    assert offered_reference(client.post(issue_url, reasons)) == "01/UBND-PNV"
+    response = confirm_issue(client, issue_url, reasons, follow=True)
     assert "Đã ban hành văn bản trả lời số 01/UBND-PNV." in response.content.decode()
     for persona in PERSONAS:
         expected = 200 if persona in CONCERNED else 404
@@ -206,7 +212,7 @@ def test_issuing_one_certificate_from_the_page(
     for persona in ("unit_head", "unit_staff", "council_member", "outsider"):
         assert status_for(client, getattr(people, persona), "post", url) == 404
     client.force_login(people.reform_officer)
-    response = client.post(url, follow=True)
+    response = confirm_issue(client, url, follow=True)
     assert "Đã cấp giấy chứng nhận số 01/GCN-UBND." in response.content.decode()
     assert Certificate.objects.filter(recognition=recognised).exists()
 
@@ -220,7 +226,7 @@ def test_certificates_for_a_few_are_issued_at_once(
     url = reverse("initiatives:recognition_certificates_issue", kwargs={"pk": campaign.pk})
     assert status_for(client, people.unit_head, "post", url) == 404
     client.force_login(people.reform_officer)
-    response = client.post(url, follow=True)
+    response = confirm_issue(client, url, follow=True)
     assert "Đã cấp 3 giấy chứng nhận." in response.content.decode()
     assert Certificate.objects.count() == 3
     assert not Job.objects.exists()
@@ -236,8 +242,8 @@ def test_certificates_for_many_are_issued_by_a_background_job(
     decide(campaign, people)
     client.force_login(people.reform_officer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("initiatives:recognition_certificates_issue", kwargs={"pk": campaign.pk})
+        response = confirm_issue(
+            client, reverse("initiatives:recognition_certificates_issue", kwargs={"pk": campaign.pk})
         )
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("job_detail", args=[job.pk])
@@ -371,3 +377,74 @@ def test_the_documents_download_with_a_constant_query_count(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("initiatives:recognition_refusal_docx", kwargs={"pk": refused.pk}))
     assert response.status_code == 200
+
+
+# --- The decision's draft and its confirmation ----------------------------------------------------------
+
+
+def draft_url(campaign: Campaign, fmt: str) -> str:
+    return reverse("initiatives:recognition_decision_draft", kwargs={"pk": campaign.pk, "fmt": fmt})
+
+
+def test_the_decisions_draft_reads_as_issued_but_without_number_or_date(
+    client: Client, campaign: Campaign, recognised: Recognition, people: People
+) -> None:
+    for persona in PERSONAS:
+        expected = 200 if persona in MANAGERS else 404
+        assert status_for(client, getattr(people, persona), "get", draft_url(campaign, "docx")) == expected
+    client.force_login(people.reform_officer)
+    response = client.get(draft_url(campaign, "docx"))
+    assert response["Content-Type"] == rendering.DOCX_CONTENT_TYPE
+    document = docx.Document(io.BytesIO(response.content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    text = "\n".join([*(p.text for p in document.paragraphs), *cells])
+    assert "QĐ-UBND" in text and "01/QĐ-UBND" not in text  # the symbol, not yet a number
+    assert "Công nhận 01 sáng kiến" in text
+    assert (
+        not RecognitionDecision.objects.exists()
+        and not RegisteredDocument.objects.filter(document_type="QĐ").exists()
+    )
+    assert client.get(draft_url(campaign, "xlsx")).status_code == 404
+    typed = client.get(
+        draft_url(campaign, "docx"), {"signer_title": "CHỦ TỊCH", "signer_name": "Trần Văn Ký"}
+    )
+    signed = docx.Document(io.BytesIO(typed.content))
+    cells = [cell.text for table in signed.tables for row in table.rows for cell in row.cells]
+    assert any("Trần Văn Ký" in cell for cell in cells)
+
+
+def test_the_decisions_draft_downloads_as_pdf(
+    client: Client, campaign: Campaign, recognised: Recognition, people: People
+) -> None:
+    client.force_login(people.reform_officer)
+    response = client.get(draft_url(campaign, "pdf"))
+    assert response.status_code == 200 and response["Content-Type"] == rendering.PDF_CONTENT_TYPE
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_decisions_confirmation_names_its_number_and_offers_the_draft(
+    client: Client, campaign: Campaign, recognised: Recognition, people: People
+) -> None:
+    client.force_login(people.reform_officer)
+    url = reverse("initiatives:recognition_decision_issue", kwargs={"pk": campaign.pk})
+    page = client.post(url, DECISION_FORM)
+    assert offered_reference(page) == "01/QĐ-UBND"
+    body = page.content.decode()
+    assert draft_url(campaign, "docx") + "?" in body and draft_url(campaign, "pdf") + "?" in body
+    assert "signer_name=Nguy%E1%BB%85n+V%C4%83n+Th%C3%A0nh" in body  # the draft signed as typed
+    assert 'name="signer_name" value="Nguyễn Văn Thành"' in body  # the form's data travels on
+    assert not RecognitionDecision.objects.exists()
+
+
+def test_issuing_a_certificate_already_issued_says_so_on_the_page(
+    client: Client, campaign: Campaign, recognised: Recognition, people: People
+) -> None:
+    decide(campaign, people)
+    url = reverse("initiatives:recognition_certificate_issue", kwargs={"pk": recognised.pk})
+    client.force_login(people.reform_officer)
+    confirmation = client.post(url)  # the first tab shows the confirmation…
+    confirm_issue(client, url)  # …a second tab issues
+    response = client.post(url, {EXPECTED_FIELD: offered_reference(confirmation)}, follow=True)
+    assert response.redirect_chain[-1][0] == page_url(campaign)
+    assert "Sáng kiến này đã được cấp giấy chứng nhận." in response.content.decode()
+    assert Certificate.objects.count() == 1

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
-from pypdf import PdfReader
 
 from caicach.core import rendering
 from caicach.core.models import AuditEvent, Job, JobStatus, RegisteredDocument
@@ -33,6 +31,14 @@ from caicach.initiatives.review.services import (
 )
 from tests.conftest import Org, People
 from tests.decree30 import assert_passes_decree30
+from tests.documents import (
+    assert_signature_with_body,
+    docx_text,
+    needs_soffice,
+    pdf_text,
+    printed,
+    text_faults,
+)
 from tests.initiatives.factories import Board, make_board, make_dossier
 
 
@@ -41,11 +47,6 @@ def text_of(content: bytes) -> str:
     lines = [p.text for p in document.paragraphs]
     lines += [p.text for t in document.tables for c in t._cells for p in c.paragraphs]
     return "\n".join(lines)
-
-
-def pdf_text(content: bytes) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 @pytest.fixture
@@ -117,7 +118,7 @@ def test_a_members_sheet_shows_the_criteria_their_points_and_signature(
         "Khả năng nhân rộng",
         "Tổng cộng\n100\n89",
         "Giải pháp thiết thực, dễ nhân rộng.",
-        "THÀNH VIÊN HỘI ĐỒNG",
+        "NGƯỜI CHẤM ĐIỂM\n(Ký và ghi rõ họ tên)",
     ):
         assert expected in text, expected
     assert "\n26\n" in text and "\n36\n" in text and "\n27\n" in text
@@ -179,19 +180,23 @@ def test_the_minutes_record_the_meeting_the_scores_and_the_votes(
         "ỦY BAN NHÂN DÂN\nTỈNH TÂY NINH",
         "Số: 01/BB-UBND",
         "BIÊN BẢN\nHọp hội đồng sáng kiến tỉnh Tây Ninh",
-        "Căn cứ Quyết định số 12/QĐ-UBND;",
+        # What the cited decision decided, not its number alone.
+        "Căn cứ Quyết định số 12/QĐ-UBND về việc thành lập Hội đồng sáng kiến tỉnh Tây Ninh;",
         "tại Hội trường Sở Nội vụ, Hội đồng sáng kiến tỉnh Tây Ninh họp xét công nhận sáng kiến",
         "I. THÀNH PHẦN THAM DỰ\n- Lâm Chủ Tịch, Chủ tịch Hội đồng;\n- Võ Hội Đồng, Thư ký Hội đồng;",
         "(thang điểm 100, điểm đạt 50)",
         "ít nhất 2/3 số thành viên dự họp tán thành",
         "Hội đồng thống nhất đề nghị công nhận 1 sáng kiến và không công nhận 1 sáng kiến",
         "“Sổ tay điện tử thủ tục hành chính”: Chưa chứng minh được hiệu quả.",
-        "Thư ký Hội đồng: Võ Hội Đồng",
-        "CHỦ TỊCH HỘI ĐỒNG",
-        "Lâm Chủ Tịch",
         "Lưu: VT, HĐSK.",
     ):
         assert expected in text, expected
+    # The secretary and the chair sign side by side, in one row that never splits.
+    signatures = docx.Document(io.BytesIO(content)).tables[-1].rows[0]
+    secretary, chair = ([p.text for p in cell.paragraphs if p.text] for cell in signatures.cells)
+    assert secretary == ["THƯ KÝ HỘI ĐỒNG", "Võ Hội Đồng"]
+    assert chair == ["CHỦ TỊCH HỘI ĐỒNG", "Lâm Chủ Tịch"]
+    assert text_faults(docx_text(content)) == []
     # The table in ranking order: mean 83.125 -> 83,13 first with 4/4, then 34.875 -> 34,88.
     table = docx.Document(io.BytesIO(content)).tables[1]
     rows = [[cell.text for cell in row.cells] for row in table.rows]
@@ -261,9 +266,31 @@ def test_libreoffice_prints_the_minutes_and_the_sheet_with_exact_vietnamese(
         "PHIẾU CHẤM ĐIỂM SÁNG KIẾN",
         "Mai Đồng Nghiệp",
         "Khả năng nhân rộng",
-        "THÀNH VIÊN HỘI ĐỒNG",
+        "NGƯỜI CHẤM ĐIỂM",
     ):
         assert expected in text, expected
+
+
+@needs_soffice
+def test_the_minutes_and_a_sheet_print_their_signatures_with_the_body(
+    board: Board, dossiers: list[Initiative], tmp_path: Path
+) -> None:
+    council = decide(board, dossiers)
+    minutes_issue(council=council, actor=board.secretary)
+    minutes = rendering.render_docx(minutes_for(board.secretary, council.pk))
+    for name in ("Võ Hội Đồng", "Lâm Chủ Tịch"):
+        assert_signature_with_body(
+            printed(minutes), heading=("THƯ KÝ HỘI ĐỒNG", "CHỦ TỊCH HỘI ĐỒNG"), name=name,
+            closing="thống nhất nội dung./.",
+        )  # fmt: skip
+    sheet = ReviewAssignment.objects.get(initiative=dossiers[0], member=board.member_seat)
+    content = rendering.render_docx(sheet_for(board.member, sheet.pk))
+    assert_passes_decree30(content, tmp_path, form=True)
+    assert text_faults(docx_text(content)) == []
+    assert_signature_with_body(
+        printed(content), heading=("NGƯỜI CHẤM ĐIỂM", "(Ký và ghi rõ họ tên)"), name="Đỗ Thành Viên",
+        closing="Giải pháp thiết thực",
+    )  # fmt: skip
 
 
 def test_documents_download_and_pdfs_are_made_in_the_background(

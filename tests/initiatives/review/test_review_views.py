@@ -32,6 +32,7 @@ from caicach.initiatives.review.services import council_member_add, review_assig
 from tests.conftest import Org, People
 from tests.core.factories import make_user, person
 from tests.initiatives.factories import Board, fill_sheets, make_board, make_campaign, make_dossier
+from tests.issuing import confirm_issue
 
 
 @pytest.fixture
@@ -429,7 +430,7 @@ def test_a_round_from_council_to_minutes_through_the_pages(
     criteria = list(rubric.criteria.order_by("position"))
     for user, values in (
         (chair, ("25", "35", "25")),
-        (secretary, ("20", "30", "20.5")),
+        (secretary, ("20", "30", "20,5")),  # the Vietnamese decimal comma
         (member, ("28", "38", "27")),
     ):
         client.force_login(user)
@@ -476,8 +477,8 @@ def test_a_round_from_council_to_minutes_through_the_pages(
     assert response.status_code == 302
     recognition = Recognition.objects.get(initiative=dossier)
     assert recognition.recognised and recognition.mean_score == Decimal("82.83")
-    response = client.post(
-        reverse("initiatives:council_minutes_issue", args=[council.pk]), {"issued_on": "02/09/2024"}
+    response = confirm_issue(
+        client, reverse("initiatives:council_minutes_issue", args=[council.pk]), {"issued_on": "02/09/2024"}
     )
     council.refresh_from_db()
     assert council.minutes is not None and council.minutes.reference == "01/BB-UBND"

@@ -1,6 +1,7 @@
 """Who sees and does what: the Office sees and manages everything of its
 committee; a unit sees the items it leads or coordinates and files requests for those it
-leads; a leader sees what they supervise and decides; outsiders get 404. Every page is
+leads; the committee's leaders see its whole program and decide what is addressed to them;
+outsiders get 404. Every page is
 checked for every persona, and the list queries are kept in step with the rules."""
 
 from __future__ import annotations
@@ -11,11 +12,20 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from caicach.core.models import User
+from caicach.core.models import Role, User
 from caicach.core.permissions import can
 from caicach.workprogram.models import AdjustmentRequest, ProgramItem, WorkProgram
+from caicach.workprogram.programs.queries import leaders_of
 from caicach.workprogram.programs.rules import items_for, programs_for, requests_for
-from caicach.workprogram.programs.services import adjustment_request_approve
+from caicach.workprogram.programs.services import adjustment_request_approve, adjustment_request_return
+from caicach.workprogram.reports.rules import (
+    SCOPE_ALL,
+    SCOPE_MINE,
+    expected_units,
+    kpi_covers,
+    kpi_scope,
+    report_units_for,
+)
 from tests.conftest import Org, People
 from tests.core.factories import make_unit, person
 from tests.workprogram.factories import Scene, add_item, file_request, make_program, make_scene, month
@@ -91,7 +101,8 @@ MATRIX: list[tuple[str, str, Url, dict[str, int]]] = [
     ("import template", "get", on_program("program_import_template"), expect(OFFICE)),
     ("item create", "get", on_program("item_create"), expect(OFFICE)),
     ("item page", "get", on_item("item_detail"), expect(SEES_SCIENCE_ITEM)),
-    ("district item page", "get", on_item("item_detail", "district_item"), expect(OFFICE)),
+    # The committee's leaders see the whole program, not only what they supervise.
+    ("district item page", "get", on_item("item_detail", "district_item"), expect(OFFICE | {"leader"})),
     ("item edit", "get", on_item("item_update"), expect(OFFICE)),
     ("item submit", "post", on_item("item_submit", "science_other"), expect(OFFICE | SCIENCE, ok=400)),
     ("item issue", "post", on_item("item_issue", "science_other"), expect(OFFICE, ok=400)),
@@ -162,6 +173,14 @@ def _wider_world(org: Org, people: People, scene: Scene) -> None:
     add_item(foreign, people.admin, other_province, month(2))
     file_request(scene.home_affairs_item, people.admin)
     add_item(scene.program, people.admin, org.other_commune, month(11), leader=people.leader)
+    # A member of staff's drafts, one awaiting the head, one returned: the unit's own until signed.
+    file_request(scene.science_other, people.unit_staff, head_signs=False)
+    returned = file_request(
+        add_item(scene.program, people.admin, org.science, month(8), leader=people.leader),
+        people.unit_staff,
+        head_signs=False,
+    )
+    adjustment_request_return(actor=people.unit_head, request=returned, note="Bổ sung số liệu.", version=1)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -179,3 +198,90 @@ def test_the_list_queries_return_exactly_what_the_view_rules_allow(
         listed = set(query(user).values_list("pk", flat=True))
         assert listed == allowed, (persona, model.__name__)
         assert len(query(user)) == len(listed), "no duplicates from the joins"
+
+
+# --- The committee's leaders see its whole program --------------------------------------------------
+
+
+def _leaders(org: Org) -> dict[str, User]:
+    """The province's Chairman, a district's Chairman and a district's vice-chairman: the
+    province's leaders follow its program, never a district's, and the other way round."""
+    return {
+        "chairman": person("chutich.tinh", org.province, Role.CHAIRMAN, full_name="Lâm Chủ Tịch"),
+        "district_chairman": person("chutich.huyen", org.district, Role.CHAIRMAN),
+        "district_leader": person("phochutich.huyen", org.district, Role.LEADER),
+    }
+
+
+def test_the_chairman_and_the_leaders_see_every_item_of_their_committees_program_only(
+    client: Client, org: Org, people: People, scene: Scene
+) -> None:
+    _wider_world(org, people, scene)
+    leaders = _leaders(org)
+    province_items = set(scene.program.items.values_list("pk", flat=True))
+    district_items = set(
+        ProgramItem.objects.filter(program__issuing_unit=org.district).values_list("pk", flat=True)
+    )
+    assert set(items_for(leaders["chairman"]).values_list("pk", flat=True)) == province_items
+    # The vice-chairman (``leader``) supervises only some of the items, and sees them all.
+    assert set(items_for(people.leader).values_list("pk", flat=True)) == province_items
+    for name in ("district_chairman", "district_leader"):
+        # The district's whole program, and of the province's only what the district leads.
+        seen = set(items_for(leaders[name]).values_list("pk", flat=True))
+        assert seen == district_items | {scene.district_item.pk}, name
+    url = reverse("workprogram:item_detail", args=[scene.science_other.pk])  # nobody's supervision
+    assert status_for(client, leaders["chairman"], "get", url) == 200
+    assert status_for(client, leaders["district_leader"], "get", url) == 404
+
+
+@pytest.mark.parametrize("name", ["chairman", "district_chairman", "district_leader"])
+def test_the_leaders_list_queries_agree_with_the_view_rules(
+    org: Org, people: People, scene: Scene, pending: AdjustmentRequest, name: str
+) -> None:
+    _wider_world(org, people, scene)
+    user = _leaders(org)[name]
+    for model, query in ((ProgramItem, items_for), (WorkProgram, programs_for)):
+        allowed = {obj.pk for obj in model.objects.all() if can(user, "view", obj)}
+        assert set(query(user).values_list("pk", flat=True)) == allowed, (name, model.__name__)
+        assert len(query(user)) == len(allowed), "no duplicates from the joins"
+    for program in WorkProgram.objects.all():
+        in_query = set(program.items.filter(kpi_scope(user, program)).values_list("pk", flat=True))
+        by_rule = {item.pk for item in program.items.select_related("program") if kpi_covers(user, item)}
+        assert in_query == by_rule, (name, program.pk)
+        if user.memberships.filter(unit_id=program.issuing_unit_id).exists():  # their committee's
+            assert can(user, "view_reports", program), (name, program.pk)
+            assert set(report_units_for(user, program)) == set(expected_units(program)), (name, program.pk)
+
+
+def test_a_chairman_decides_what_is_addressed_to_him(org: Org, people: People, scene: Scene) -> None:
+    chairman = _leaders(org)["chairman"]
+    request = file_request(scene.science_item, people.unit_staff)
+    AdjustmentRequest.objects.filter(pk=request.pk).update(leader=chairman)
+    request.refresh_from_db()
+    assert can(chairman, "decide", request)
+    assert not can(people.leader, "decide", request)
+    assert chairman in leaders_of(scene.program)
+
+
+def test_a_vice_chairmans_kpi_page_opens_on_what_they_supervise_the_chairmans_on_all(
+    client: Client, org: Org, people: People, scene: Scene
+) -> None:
+    chairman = _leaders(org)["chairman"]
+    program = scene.program
+    supervised = program.items.filter(supervising_leader=people.leader).count()
+    every = program.items.exclude(status="withdrawn").count()
+    assert 0 < supervised < every
+    url = reverse("workprogram:kpi", args=[program.pk])
+
+    def due(user: User, query: str = "") -> int:
+        client.force_login(user)
+        response = client.get(url + query)
+        assert response.status_code == 200
+        return int(response.context["total"].due)
+
+    assert due(people.leader) == supervised
+    assert due(people.leader, f"?pham_vi={SCOPE_ALL}") == every
+    assert due(people.leader, f"?pham_vi={SCOPE_MINE}") == supervised
+    assert due(chairman) == every
+    assert due(chairman, f"?pham_vi={SCOPE_MINE}") == 0  # he supervises none of the scene's
+    assert due(people.office_officer, f"?pham_vi={SCOPE_MINE}") == every  # no toggle: not a leader

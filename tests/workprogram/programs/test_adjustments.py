@@ -33,6 +33,7 @@ from caicach.workprogram.programs.services import (
 )
 from tests.conftest import Org, People
 from tests.decree30 import assert_passes_decree30
+from tests.documents import assert_signature_with_body, printed, text_faults
 from tests.workprogram.factories import YEAR, Scene, file_request, make_scene, month, reason
 
 pytestmark = pytest.mark.django_db
@@ -329,6 +330,10 @@ def test_the_tờ_trình_carries_the_reason_necessity_and_impact(
     ):
         assert expected in text, expected
     assert_passes_decree30(content, tmp_path)
+    assert text_faults(text) == []
+    assert_signature_with_body(
+        printed(content), heading=("GIÁM ĐỐC",), name="Phạm Thủ Trưởng", closing="xem xét, quyết định./."
+    )
 
 
 def test_the_decision_notice_quotes_the_tờ_trình_and_the_leaders_note(
@@ -356,11 +361,17 @@ def test_the_decision_notice_quotes_the_tờ_trình_and_the_leaders_note(
         "1. Chấp thuận đề nghị lùi thời gian trình",
         "thời gian trình: tháng 6/2024.",
         "2. Đồng ý; đề nghị Sở trình đúng thời gian mới.",
-        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+        # The committee's notice, signed by a vice-chairman for the chairman.
+        "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
         "Hoàng Chủ Tịch",
     ):
         assert expected in text, expected
     assert_passes_decree30(content, tmp_path)
+    assert text_faults(text) == []
+    assert_signature_with_body(
+        printed(content), heading=("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+        name="Hoàng Chủ Tịch", closing="biết, thực hiện./.",
+    )  # fmt: skip
 
 
 def test_a_rejection_notice_says_so(scene: Scene, people: People) -> None:

@@ -78,8 +78,11 @@ def check_requests_behind_postponed_and_withdrawn_items(program: WorkProgram) ->
     pending = AdjustmentRequest.objects.get(status=RequestStatus.PENDING)
     assert pending.leader is not None and pending.leader.username == "lanhdao"
     assert AdjustmentRequest.objects.filter(status=RequestStatus.REJECTED).count() == 1
+    # A member of staff's draft waits for the unit head: no number yet.
+    draft = AdjustmentRequest.objects.get(status=RequestStatus.AWAITING_HEAD)
+    assert draft.request_document is None and draft.requested_by.username == "canbo.skhcn"
     # Replayed on their dates: the requests, their decisions and the trail say 2024.
-    for request in AdjustmentRequest.objects.select_related("request_document"):
+    for request in AdjustmentRequest.objects.exclude(pk=draft.pk).select_related("request_document"):
         assert request.request_document is not None
         assert timezone.localtime(request.created_at).date() == request.request_document.issued_on
         assert request.decided_at is None or request.decided_at.year == 2024

@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from caicach.core.audit.queries import describe
 from caicach.core.models import AuditEvent, Role
 from caicach.core.versioning import STALE_EDIT_MESSAGE
 from caicach.workprogram.models import ItemStatus, ProgramItem, WorkProgram, WorkProgramSettings
@@ -91,7 +92,9 @@ def test_an_item_keeps_its_first_due_month_and_folds_its_title_for_search(org: O
     assert item.position == 1
     assert list(item.coordinating_units.all()) == [org.home_affairs]
     event = AuditEvent.objects.get(action="item.create", object_id=str(item.pk))
-    assert "Cơ quan phối hợp" in event.changes or "cơ quan phối hợp" in event.changes
+    assert event.changes["coordinating_units"] == [None, [str(org.home_affairs)]]
+    (row,) = [r for r in describe([event])[0].change_rows if r.field == "coordinating_units"]  # type: ignore[attr-defined]
+    assert (row.label, row.after) == ("Cơ quan phối hợp", str(org.home_affairs))
 
 
 @pytest.mark.parametrize(

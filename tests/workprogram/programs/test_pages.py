@@ -24,6 +24,7 @@ from caicach.workprogram.models import (
 from caicach.workprogram.programs.services import adjustment_request_reject, item_submit
 from tests.conftest import Org, People
 from tests.core.factories import make_unit
+from tests.issuing import confirm_issue
 from tests.workprogram.factories import YEAR, Scene, file_request, make_scene, month
 
 pytestmark = pytest.mark.django_db
@@ -278,6 +279,14 @@ def test_a_unit_files_a_postponement_and_the_leader_approves_it_through_the_page
     response = client.post(url, {**data, "proposed_month": "09/2024"})
     request = AdjustmentRequest.objects.get()
     assert response.status_code == 302 and response["Location"] == request.get_absolute_url()
+    assert request.status == RequestStatus.AWAITING_HEAD and request.request_document is None
+    # The unit head approves: the Tờ trình takes its number under the head's signature.
+    client.force_login(people.unit_head)
+    approve = reverse("workprogram:request_approve_submission", args=[request.pk])
+    response = confirm_issue(client, approve, {"version": request.version})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == RequestStatus.PENDING and request.signed_by == people.unit_head
     client.force_login(people.leader)
     page = client.get(request.get_absolute_url())
     assert page.context["can_decide"]

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
+from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -162,7 +163,7 @@ def test_the_month_series_and_running_totals_match_the_recount(dataset: Dataset)
         assert month.as_tuple() == recount(own, {month.month})
 
 
-def test_a_unit_sees_its_own_figures_and_a_leader_those_of_the_items_they_supervise(
+def test_a_unit_sees_its_own_figures_and_a_leader_the_whole_program_or_what_they_supervise(
     dataset: Dataset, people: People, org: Org
 ) -> None:
     year = kpis.make_period(2024, "y")
@@ -173,10 +174,13 @@ def test_a_unit_sees_its_own_figures_and_a_leader_those_of_the_items_they_superv
     assert observed(staff_rows[0]) == expected_by_unit(dataset.items, "y", 2024)[org.science.pk]
 
     supervised = [i for i in dataset.items if i.supervising_leader_id == people.leader.pk]
-    leader_rows = kpis.unit_figures(
-        dataset.program, year, kpi_scope(people.leader, dataset.program), today=TODAY
-    )
-    assert {row.unit_id: observed(row) for row in leader_rows} == expected_by_unit(supervised, "y", 2024)
+    leader_scope = kpi_scope(people.leader, dataset.program)
+    leader_rows = kpis.unit_figures(dataset.program, year, leader_scope, today=TODAY)
+    assert {row.unit_id: observed(row) for row in leader_rows} == expected_by_unit(dataset.items, "y", 2024)
+    # The vice-chairman's "Tôi phụ trách" narrows the same scope to the supervised items.
+    mine = leader_scope & Q(supervising_leader_id=people.leader.pk)
+    mine_rows = kpis.unit_figures(dataset.program, year, mine, today=TODAY)
+    assert {row.unit_id: observed(row) for row in mine_rows} == expected_by_unit(supervised, "y", 2024)
 
     assert (
         kpis.unit_figures(dataset.program, year, kpi_scope(people.outsider, dataset.program), today=TODAY)

@@ -27,6 +27,7 @@ from caicach.workprogram.reports.queries import LineInput, ReportContent
 from caicach.workprogram.reports.rules import kpi_scope
 from tests.conftest import Org, People, on_day
 from tests.decree30 import assert_passes_decree30
+from tests.documents import assert_signature_with_body, docx_text, printed, text_faults
 from tests.workprogram.factories import make_bare_program as make_program
 from tests.workprogram.factories import make_item
 
@@ -86,7 +87,8 @@ def setup(org: Org, people: People) -> Setup:
                 LineInput(
                     item.pk,
                     LineStatus.DELAYED if item.pk == delayed.pk else LineStatus.DONE,
-                    delay_cause="Chờ ý kiến thẩm định của Sở Tư pháp" if item.pk == delayed.pk else "",
+                    # The unit typed its own stop after the cause: the summary must not double it.
+                    delay_cause="Chờ ý kiến thẩm định của Sở Tư pháp." if item.pk == delayed.pk else "",
                     remedy="Đôn đốc cơ quan thẩm định" if item.pk == delayed.pk else "",
                     expected_date=datetime.date(2024, 4, 15) if item.pk == delayed.pk else None,
                 )
@@ -180,7 +182,12 @@ def test_the_issued_summary_takes_the_next_bc_number_and_passes_the_decree_30_ch
 
     data = report_queries.summary_data(setup.program, MARCH, as_of=AS_OF)
     spec = monthly_summary_spec(report_queries.summary_for(setup.program, MARCH), data)
-    assert_passes_decree30(rendering.render_docx(spec), tmp_path)
+    content = rendering.render_docx(spec)
+    assert_passes_decree30(content, tmp_path)
+    assert text_faults(docx_text(content)) == []
+    assert_signature_with_body(
+        printed(content), heading=("CHÁNH VĂN PHÒNG",), name="Nguyễn Văn Tổng Hợp", closing="./.",
+    )  # fmt: skip
 
 
 def test_a_summary_is_issued_once_and_stale_or_foreign_hands_change_nothing(

@@ -140,8 +140,12 @@ UNIT = {
     "kpi_xlsx": 200,
     "kpi_unfinished": 200,
 }
+# The committee's leaders follow every unit's reports and figures, but keep nothing.
 LEADER = {
     **dict.fromkeys(OFFICE, 404),
+    "report_list": 200,
+    "report_list_xlsx": 200,
+    "report_detail": 200,
     "kpi": 200,
     "kpi_xlsx": 200,
     "kpi_unfinished": 200,
