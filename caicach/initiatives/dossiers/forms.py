@@ -17,7 +17,7 @@ from caicach.core.forms import Form, VietnameseDateField, VietnameseDecimalInput
 from caicach.core.models import ReformField, ReformIndex, Unit, User
 from caicach.initiatives.dossiers.queries import APPLICATION_GROUP, section_groups
 from caicach.initiatives.dossiers.services import validate_authors
-from caicach.initiatives.models import Initiative, InitiativeKind
+from caicach.initiatives.models import Campaign, Initiative, InitiativeKind
 
 NO_ACCOUNT = _("— Không có tài khoản —")
 AUTHOR_ROW_FIELDS = (
@@ -62,7 +62,8 @@ def _model_formfield(name: str) -> forms.Field:
 class InitiativeForm(Form):
     """Every field of the application (Circular 18/2013, annex I) and the sections of the
     dossier's layout. ``version`` travels with the form so an edit from a stale page is
-    refused by ``initiative_update``; ``unit`` is offered only on the create page."""
+    refused by ``initiative_update``; ``unit`` is offered only on the create page, and
+    ``campaign`` there too when the page was not opened from a campaign."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reform_fields = forms.ModelMultipleChoiceField(
@@ -78,9 +79,25 @@ class InitiativeForm(Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, kind: str, units: QuerySet[Unit] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        kind: str,
+        units: QuerySet[Unit] | None = None,
+        campaigns: QuerySet[Campaign] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
+        if campaigns is not None:
+            # Required: a dossier reaches a council only through its campaign.
+            self.fields["campaign"] = forms.ModelChoiceField(
+                label=_("Đợt phát động"),
+                queryset=campaigns,
+                empty_label=_("— Chọn đợt phát động —"),
+                help_text=_("Các đợt đang nhận hồ sơ mà đơn vị của bạn được tham gia."),
+                error_messages={"required": _("Vui lòng chọn đợt phát động để gửi hồ sơ.")},
+            )
         if units is not None:
             self.fields["unit"] = forms.ModelChoiceField(
                 label=_("Đơn vị đề xuất"), queryset=units, empty_label=None
@@ -94,7 +111,7 @@ class InitiativeForm(Form):
     def field_groups(self) -> list[tuple[str, list[BoundField]]]:
         """(heading, fields) in the order of the official layout, for the template."""
         groups: list[tuple[str, list[BoundField]]] = []
-        head = ["unit"] if "unit" in self.fields else []
+        head = [n for n in ("campaign", "unit") if n in self.fields]
         groups.append(
             (
                 str(APPLICATION_GROUP.title),

@@ -10,8 +10,17 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from caicach.core import clock
 from caicach.core.models import Role, User
-from caicach.core.permissions import Principal, global_rule, jurisdiction_subtree, principal, rule
+from caicach.core.permissions import (
+    Principal,
+    acting_unit_ids,
+    acting_units,
+    global_rule,
+    jurisdiction_subtree,
+    principal,
+    rule,
+)
 from caicach.core.todos import NOTHING
 from caicach.initiatives.models import (
     Authorship,
@@ -48,6 +57,18 @@ def _view_campaign(who: Principal, campaign: Campaign) -> bool:
     if campaign.issuing_unit_id in units or campaign.receiving_unit_id in units:
         return True
     return campaign.is_open_to_units and campaign.eligible_units.filter(pk__in=units).exists()
+
+
+@rule(Campaign, "enter")
+def _enter_campaign(who: Principal, campaign: Campaign) -> bool:
+    """File a new dossier in the campaign: it takes dossiers today and one of the units the
+    person files for (head or staff) is among its participating units. A dossier only reaches
+    a council through its campaign, so the create form offers these and nothing else."""
+    if not campaign.accepts_submissions(clock.today()):
+        return False
+    if who.is_admin:
+        return True
+    return campaign.eligible_units.filter(pk__in=acting_units(who.user)).exists()
 
 
 @rule(Campaign, "change", "publish")
@@ -183,6 +204,21 @@ def campaigns_for(user: User | AnonymousUser) -> QuerySet[Campaign]:
             )
         )
     )
+
+
+def campaigns_to_enter(user: User | AnonymousUser) -> QuerySet[Campaign]:
+    """The campaigns ``user`` may file a new dossier in, the closing window first: the
+    database-side twin of the ``enter`` rule above (a test keeps the two in step)."""
+    today = clock.today()
+    campaigns = Campaign.objects.select_related("receiving_unit").filter(
+        status=CampaignStatus.PUBLISHED, window_start__lte=today, window_end__gte=today
+    )
+    if principal(user) is None:
+        return campaigns.none()
+    if acting_unit_ids(user) is not None:  # None: an administrator, who may file for any unit
+        eligible = Campaign.eligible_units.through.objects.filter(unit__in=acting_units(user))
+        campaigns = campaigns.filter(pk__in=eligible.values("campaign_id"))
+    return campaigns.order_by("window_end", "pk")
 
 
 def initiatives_visible_to(user: User | AnonymousUser) -> Q | None:

@@ -41,7 +41,7 @@ from caicach.initiatives.dossiers.queries import (
     initiative_for_page,
     sections_for_display,
 )
-from caicach.initiatives.dossiers.rules import EDITABLE_STATUSES
+from caicach.initiatives.dossiers.rules import EDITABLE_STATUSES, campaigns_to_enter
 from caicach.initiatives.dossiers.services import (
     attachment_add,
     attachment_remove,
@@ -121,6 +121,15 @@ def initiative_create_view(request: HttpRequest) -> HttpResponse:
     units = _units_for_create(user, campaign)
     unit_list = list(units)
     problem = campaign_window_error(campaign, clock.today()) if campaign is not None else None
+    # From the menu the author picks the campaign: only those taking dossiers today that one
+    # of their units may enter (a dossier outside any campaign never reaches a council).
+    campaigns = campaigns_to_enter(user) if campaign is None else None
+    if campaigns is not None and unit_list and not campaigns.exists():
+        problem = _(
+            "Hiện không có đợt phát động nào đang nhận hồ sơ sáng kiến mà đơn vị của bạn được tham gia, "
+            "nên chưa thể lập hồ sơ. Hồ sơ chỉ đến được hội đồng sáng kiến qua một đợt phát động; "
+            "vui lòng chờ đợt phát động mới hoặc liên hệ bộ phận cải cách hành chính."
+        )
     if not problem and not unit_list:
         problem = (
             _("Đơn vị của bạn không thuộc danh sách đơn vị tham gia đợt phát động này.")
@@ -137,7 +146,7 @@ def initiative_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not problem:
         adding = bool(request.POST.get("add_author"))
         data = with_added_row(request.POST) if adding else request.POST
-        form = InitiativeForm(data, kind=kind, units=units)
+        form = InitiativeForm(data, kind=kind, units=units, campaigns=campaigns)
         formset = author_formset(data, users=users)
         if adding:
             return _form_page(
@@ -156,7 +165,7 @@ def initiative_create_view(request: HttpRequest) -> HttpResponse:
                 initiative = initiative_create(
                     actor=user,
                     unit=form.cleaned_data["unit"],
-                    campaign=campaign,
+                    campaign=campaign or form.cleaned_data["campaign"],
                     kind=kind,
                     data=form.service_data(),
                     authors=formset.rows(),
@@ -186,6 +195,7 @@ def initiative_create_view(request: HttpRequest) -> HttpResponse:
     form = InitiativeForm(
         kind=kind,
         units=units,
+        campaigns=campaigns,
         initial={"addressee": default_addressee(campaign), "unit": unit_list[0].pk if unit_list else None},
     )
     formset = author_formset(users=users, initial=[lead])

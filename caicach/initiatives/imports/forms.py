@@ -1,5 +1,5 @@
 """Forms of the import pages: the file (read and checked here, so a bad file is a field error)
-and where the draft goes — a new one of a unit, optionally in a campaign, or an existing draft."""
+and where the draft goes — a new one of a unit in a campaign, or an existing draft."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core import clock
 from caicach.core.forms import Form
 from caicach.core.models import Unit, User
 from caicach.core.permissions import acting_units
 from caicach.core.uploads import human_size
-from caicach.initiatives.dossiers.rules import EDITABLE_STATUSES, campaigns_for
+from caicach.initiatives.dossiers.rules import EDITABLE_STATUSES, campaigns_to_enter
 from caicach.initiatives.imports.parser import MAX_IMPORT_BYTES, ParsedDossier, parse_dossier
-from caicach.initiatives.models import Campaign, CampaignStatus, Initiative, InitiativeKind
+from caicach.initiatives.models import Campaign, Initiative, InitiativeKind
 
 
 def import_units(user: User) -> QuerySet[Unit]:
@@ -27,11 +26,9 @@ def import_units(user: User) -> QuerySet[Unit]:
 
 
 def import_campaigns(user: User) -> QuerySet[Campaign]:
-    """Campaigns taking dossiers today that ``user`` may see (the service checks the unit)."""
-    today = clock.today()
-    return campaigns_for(user).filter(
-        status=CampaignStatus.PUBLISHED, window_start__lte=today, window_end__gte=today
-    )
+    """Campaigns taking dossiers today that one of ``user``'s units may enter (the service
+    checks the chosen unit): the create form's choice."""
+    return campaigns_to_enter(user)
 
 
 def import_targets(user: User) -> QuerySet[Initiative]:
@@ -84,7 +81,7 @@ class _ParsingForm(Form):
 
 
 class DossierImportForm(_ParsingForm):
-    """Upload page: a new draft of a unit (optionally in a campaign), or one of the user's
+    """Upload page: a new draft of a unit in a campaign (required), or one of the user's
     drafts."""
 
     target = forms.ModelChoiceField(
@@ -99,7 +96,8 @@ class DossierImportForm(_ParsingForm):
         label=_("Đợt phát động"),
         queryset=Campaign.objects.none(),
         required=False,
-        empty_label=_("— Không thuộc đợt phát động nào —"),
+        empty_label=_("— Chọn đợt phát động —"),
+        help_text=_("Bắt buộc với hồ sơ mới: hồ sơ chỉ đến được hội đồng sáng kiến qua một đợt phát động."),
     )
 
     field_order = ("file", "target", "unit", "campaign")
@@ -124,6 +122,9 @@ class DossierImportForm(_ParsingForm):
         assert data is not None
         if data.get("target") is None and data.get("unit") is None:
             self.add_error("unit", _("Vui lòng chọn đơn vị đề xuất cho hồ sơ mới."))
+        # A new draft outside any campaign would never reach a council.
+        if data.get("target") is None and data.get("campaign") is None and "campaign" not in self.errors:
+            self.add_error("campaign", _("Vui lòng chọn đợt phát động để gửi hồ sơ."))
         return data
 
 

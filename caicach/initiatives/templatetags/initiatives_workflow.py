@@ -56,8 +56,12 @@ def _documents(initiative: Initiative) -> list[DocumentLink]:
 def dossier_workflow(context: template.Context, initiative: Initiative) -> dict[str, Any]:
     """``{% dossier_workflow initiative as workflow %}``."""
     user = context.get("user") or context["request"].user
-    can_submit = can(user, "submit", initiative)
+    # A dossier outside any campaign is refused on sending (no council would see it): the
+    # page says so (``orphan``) instead of offering a button that cannot succeed.
+    orphan = initiative.campaign_id is None and initiative.receipt_id is None
+    can_submit = can(user, "submit", initiative) and not orphan
     return {
+        "orphan": orphan,
         "can_submit": can_submit,
         "can_confirm": can(user, "confirm", initiative),
         "can_receive": can(user, "receive", initiative),

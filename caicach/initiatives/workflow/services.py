@@ -129,6 +129,21 @@ def _contact(campaign: Campaign) -> str:
     return f"{name} ({contact})" if contact else name
 
 
+ORPHAN_MESSAGE = gettext_lazy(
+    "Hồ sơ không thuộc đợt phát động nào nên không có hội đồng sáng kiến nào xem xét được; "
+    "không thể gửi hoặc tiếp nhận. Vui lòng lập hồ sơ trong một đợt phát động đang nhận hồ sơ "
+    "mà đơn vị được tham gia."
+)
+
+
+def _check_reachable(initiative: Initiative) -> None:
+    """A dossier reaches a council only through its campaign: one without a campaign (made
+    before the create form required one, or imported) would get a receipt number and then
+    wait forever, so it is neither sent nor received."""
+    if initiative.campaign_id is None:
+        raise ValidationError(str(ORPHAN_MESSAGE), code="no_campaign")
+
+
 def _check_campaign_window(initiative: Initiative, today: datetime.date) -> None:
     """Only the first submission must fall in the window: a dossier filed in time and
     returned for completion may come back after the window closed."""
@@ -271,6 +286,7 @@ def initiative_submit(*, initiative: Initiative, actor: User, version: int) -> I
     authorize(actor, "submit", locked)
     check_version(locked.version, version)
     today = clock.today()
+    _check_reachable(locked)
     _check_complete(locked)
     _check_authors(locked)
     _check_campaign_window(locked, today)
@@ -355,6 +371,7 @@ def initiative_accept(
     if locked.status != InitiativeStatus.SUBMITTED:
         raise _wrong_state(locked)
     authorize(actor, "receive", locked)
+    _check_reachable(locked)
     today = clock.today()
     day = accepted_on or today
     if day > today:

@@ -208,12 +208,14 @@ def test_unit_staff_create_a_dossier_inside_a_campaign(
     assert initiative.authorships.get(is_lead=True).full_name == "Đông Thị Huệ"
 
 
-def test_the_experience_layout_shows_its_own_sections(client: Client, org: Org, people: People) -> None:
+def test_the_experience_layout_shows_its_own_sections(
+    client: Client, campaign: Campaign, org: Org, people: People
+) -> None:
     url = reverse("initiatives:initiative_create") + "?kind=experience"
     html = login(client, people.unit_staff).get(url).content.decode()
     assert "Bối cảnh của vấn đề" in html
     assert "Giải pháp cũ thường làm" not in html
-    data = create_post(org, context="Bối cảnh.", lessons="Bài học.")
+    data = create_post(org, campaign=str(campaign.pk), context="Bối cảnh.", lessons="Bài học.")
     del data["previous_solution"]
     client.post(url, data)
     initiative = Initiative.objects.get()
@@ -250,13 +252,15 @@ def test_who_may_open_the_create_page(client: Client, cast: dict[str, User]) -> 
 
 
 def test_a_refused_authors_table_keeps_every_value_and_saves_nothing(
-    client: Client, org: Org, people: People
+    client: Client, campaign: Campaign, org: Org, people: People
 ) -> None:
     rows = seed_authors()
     rows[0]["share"] = "29,99"
     rows[1]["contribution"] = "Viết mục 7.1 và 7.2"
     url = reverse("initiatives:initiative_create")
-    response = login(client, people.unit_staff).post(url, create_post(org, **author_post(rows)))
+    response = login(client, people.unit_staff).post(
+        url, create_post(org, campaign=str(campaign.pk), **author_post(rows))
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Tổng tỷ lệ đóng góp của các tác giả phải bằng 100% (hiện là 99,99%)." in html
@@ -268,11 +272,14 @@ def test_a_refused_authors_table_keeps_every_value_and_saves_nothing(
     assert not Authorship.objects.exists()
 
 
-def test_a_duplicate_row_is_marked_on_that_row(client: Client, org: Org, people: People) -> None:
+def test_a_duplicate_row_is_marked_on_that_row(
+    client: Client, campaign: Campaign, org: Org, people: People
+) -> None:
     rows = seed_authors()
     rows[1].update(full_name="lê tuấn phú", date_of_birth=rows[0]["date_of_birth"])
     response = login(client, people.unit_staff).post(
-        reverse("initiatives:initiative_create"), create_post(org, **author_post(rows))
+        reverse("initiatives:initiative_create"),
+        create_post(org, campaign=str(campaign.pk), **author_post(rows)),
     )
     html = response.content.decode()
     assert "Có hai dòng tác giả trùng nhau: dòng 1 và dòng 2 (lê tuấn phú)." in html
@@ -281,9 +288,9 @@ def test_a_duplicate_row_is_marked_on_that_row(client: Client, org: Org, people:
 
 
 def test_adding_a_row_without_javascript_keeps_the_values_and_saves_nothing(
-    client: Client, org: Org, people: People
+    client: Client, campaign: Campaign, org: Org, people: People
 ) -> None:
-    data = create_post(org, add_author="1")
+    data = create_post(org, campaign=str(campaign.pk), add_author="1")
     response = login(client, people.unit_staff).post(reverse("initiatives:initiative_create"), data)
     html = response.content.decode()
     assert response.status_code == 200
@@ -295,8 +302,10 @@ def test_adding_a_row_without_javascript_keeps_the_values_and_saves_nothing(
     assert not Initiative.objects.exists()
 
 
-def test_adding_a_row_with_htmx_returns_only_the_table(client: Client, org: Org, people: People) -> None:
-    data = create_post(org, add_author="1")
+def test_adding_a_row_with_htmx_returns_only_the_table(
+    client: Client, campaign: Campaign, org: Org, people: People
+) -> None:
+    data = create_post(org, campaign=str(campaign.pk), add_author="1")
     response = login(client, people.unit_staff).post(
         reverse("initiatives:initiative_create"), data, headers={"HX-Request": "true"}
     )
@@ -306,9 +315,11 @@ def test_adding_a_row_with_htmx_returns_only_the_table(client: Client, org: Org,
     assert "<html" not in html
 
 
-def test_blank_and_deleted_rows_are_dropped(client: Client, org: Org, people: People) -> None:
+def test_blank_and_deleted_rows_are_dropped(
+    client: Client, campaign: Campaign, org: Org, people: People
+) -> None:
     rows = [*seed_authors(), {"full_name": "Xóa đi", "share": "10"}, {"full_name": ""}]
-    data = create_post(org, **author_post(rows))
+    data = create_post(org, campaign=str(campaign.pk), **author_post(rows))
     data["authors-3-DELETE"] = "on"
     login(client, people.unit_staff).post(reverse("initiatives:initiative_create"), data)
     initiative = Initiative.objects.get()

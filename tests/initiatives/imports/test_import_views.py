@@ -74,6 +74,19 @@ def into_url(initiative: Initiative) -> str:
 # --- New drafts -------------------------------------------------------------------------------
 
 
+def test_a_new_draft_must_name_its_campaign(
+    client: Client, org: Org, people: People, campaign: Campaign
+) -> None:
+    """A draft outside any campaign would never reach a council."""
+    login(client, people.unit_staff)
+
+    response = client.post(IMPORT_URL, {"file": report_docx(), "unit": org.science.pk})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["campaign"] == ["Vui lòng chọn đợt phát động để gửi hồ sơ."]
+    assert not Initiative.objects.exists()
+
+
 def test_staff_importing_the_report_get_a_draft_with_its_authors_30_30_40_at_positions_1_2_3(
     client: Client, org: Org, people: People, campaign: Campaign
 ) -> None:
@@ -112,11 +125,13 @@ def test_staff_importing_the_report_get_a_draft_with_its_authors_30_30_40_at_pos
 
 
 def test_the_description_without_authors_shows_what_was_read_and_creates_nothing(
-    client: Client, org: Org, people: People
+    client: Client, org: Org, people: People, campaign: Campaign
 ) -> None:
     login(client, people.unit_staff)
 
-    response = client.post(IMPORT_URL, {"file": description_txt(), "unit": org.science.pk})
+    response = client.post(
+        IMPORT_URL, {"file": description_txt(), "unit": org.science.pk, "campaign": campaign.pk}
+    )
 
     assert response.status_code == 200
     assert response.templates[0].name == "initiatives/imports/result.html"
@@ -129,10 +144,12 @@ def test_the_description_without_authors_shows_what_was_read_and_creates_nothing
 
 
 def test_the_stand_in_author_is_used_only_once_the_user_confirms(
-    client: Client, org: Org, people: People
+    client: Client, org: Org, people: People, campaign: Campaign
 ) -> None:
     login(client, people.unit_staff)
-    result = client.post(IMPORT_URL, {"file": description_txt(), "unit": org.science.pk})
+    result = client.post(
+        IMPORT_URL, {"file": description_txt(), "unit": org.science.pk, "campaign": campaign.pk}
+    )
     token = result.context["confirm_form"].initial["token"]
 
     unconfirmed = client.post(IMPORT_URL, {"token": token})
@@ -171,10 +188,12 @@ def test_the_stand_in_author_is_used_only_once_the_user_confirms(
 
 
 def test_the_report_imported_into_the_description_draft_fills_only_what_is_empty(
-    client: Client, org: Org, people: People
+    client: Client, org: Org, people: People, campaign: Campaign
 ) -> None:
     login(client, people.unit_staff)
-    result = client.post(IMPORT_URL, {"file": description_txt(), "unit": org.science.pk})
+    result = client.post(
+        IMPORT_URL, {"file": description_txt(), "unit": org.science.pk, "campaign": campaign.pk}
+    )
     client.post(IMPORT_URL, {"token": result.context["confirm_form"].initial["token"], "confirm": "on"})
     initiative = Initiative.objects.get()
     steps_before = initiative.solution_steps

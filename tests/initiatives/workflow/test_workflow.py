@@ -318,29 +318,34 @@ def test_only_the_units_head_confirms(draft: Initiative, people: People, persona
     assert not AuditEvent.objects.filter(action="initiative.confirm").exists()
 
 
-def test_outside_a_campaign_the_nearest_jurisdictions_officers_are_told(
-    org: Org, people: People, district_officer: User
-) -> None:
-    staff = person("cbhuyen", org.district, Role.UNIT_STAFF)
-    head = person("ctuhuyen", org.district, Role.UNIT_HEAD)
-    draft = complete_draft(author=staff, unit=org.district, campaign=None)
-    submit(draft, staff)
-    initiative_confirm(initiative=draft, actor=head)
-    assert len(inbox(district_officer)) == 1
-    assert inbox(people.reform_officer) == []  # the province's officers when the district has none
-    accepted = initiative_accept(initiative=draft, actor=district_officer)
-    assert accepted.receipt is not None
-    assert accepted.receipt.unit == org.district_home_affairs
-    assert accepted.receipt.reference == "01/GBN-PNV"
-
-
-def test_a_province_departments_own_dossier_goes_to_the_province_officers(
-    org: Org, people: People, district_officer: User
-) -> None:
+def test_a_dossier_outside_any_campaign_cannot_be_sent(org: Org, people: People) -> None:
+    """No council would ever see it: refused before it reaches the unit head."""
     draft = complete_draft(author=people.unit_staff, unit=org.science, campaign=None)
-    send(draft, people)
-    assert len(inbox(people.reform_officer)) == 1
-    assert inbox(district_officer) == []
+    before = fresh(draft)
+    with pytest.raises(ValidationError) as caught:
+        submit(draft, people.unit_staff)
+    assert caught.value.code == "no_campaign"
+    assert "không thuộc đợt phát động nào" in caught.value.messages[0]
+    unchanged(draft, before)
+    assert not AuditEvent.objects.filter(action="initiative.submit").exists()
+    assert inbox(people.unit_head) == []
+
+
+def test_a_dossier_outside_any_campaign_that_was_sent_gets_no_receipt(
+    org: Org, people: People, district_officer: User
+) -> None:
+    """One sent before the rule (or imported) stays where it is: no receipt number."""
+    staff = person("cbhuyen", org.district, Role.UNIT_STAFF)
+    draft = complete_draft(author=staff, unit=org.district, campaign=None)
+    Initiative.objects.filter(pk=draft.pk).update(
+        status=InitiativeStatus.SUBMITTED, submitted_at=timezone.now()
+    )
+    before = fresh(draft)
+    with pytest.raises(ValidationError) as caught:
+        initiative_accept(initiative=draft, actor=district_officer)
+    assert caught.value.code == "no_campaign"
+    unchanged(draft, before)
+    assert not RegisteredDocument.objects.exists()
 
 
 # --- Accept --------------------------------------------------------------------------------------
