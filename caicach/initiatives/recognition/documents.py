@@ -8,6 +8,7 @@ award."""
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Sequence
 from decimal import Decimal
@@ -500,6 +501,24 @@ def certificate_pdf(certificate: Certificate, *, verification_url: str) -> Rende
     and the signature of the decision's signer. Expects the certificate with its
     recognition, initiative (unit, authors), decision (number, campaign, issuing unit)
     loaded. Raises ``rendering.RenderingUnavailable`` without a Vietnamese serif font."""
+    reference = certificate.registered_document.reference
+    pdf = _certificate_page(certificate, reference=reference, verification_url=verification_url)
+    return RenderedDocument(pdf, certificate_filename(certificate), rendering.PDF_CONTENT_TYPE)
+
+
+def certificate_draft_pdf(recognition: Recognition, *, issued_on: datetime.date) -> RenderedDocument:
+    """The certificate ``recognition`` would receive if issued on ``issued_on``, marked as a
+    draft, with neither number nor verification code (both exist only once issued): what
+    the confirmation page offers to read before the numbers are taken. Nothing is saved."""
+    draft = Certificate(recognition=recognition, issued_on=issued_on, verification_code="")
+    pdf = _certificate_page(draft, reference=None, verification_url=None)
+    return RenderedDocument(pdf, "Dự thảo giấy chứng nhận sáng kiến.pdf", rendering.PDF_CONTENT_TYPE)
+
+
+def _certificate_page(
+    certificate: Certificate, *, reference: str | None, verification_url: str | None
+) -> bytes:
+    """The certificate's page; ``reference`` None for a draft (no number, code nor QR)."""
     decision = certificate.recognition.decision
     assert decision is not None  # a certificate is issued only from a decision
     issuer = decision.campaign.issuing_unit
@@ -517,16 +536,15 @@ def certificate_pdf(certificate: Certificate, *, verification_url: str) -> Rende
             pen.text("chứng nhận sáng kiến", 14, italic=True),
             # A fixed height: the footer stays in place however long the title or the authors.
             pen.fixed_height(_certificate_middle(pen, certificate, decision), 72),
-            _certificate_footer(pen, certificate, decision, verification_url),
+            _certificate_footer(pen, certificate, decision, reference, verification_url),
         ]
 
-    pdf = rendering.render_award_pdf(
+    return rendering.render_award_pdf(
         content,
-        title=f"Giấy chứng nhận sáng kiến {certificate.registered_document.reference}",
+        title=f"Giấy chứng nhận sáng kiến {reference or '(dự thảo)'}",
         author=issuer.name,
         border=CERTIFICATE_ACCENT,
     )
-    return RenderedDocument(pdf, certificate_filename(certificate), rendering.PDF_CONTENT_TYPE)
 
 
 CERTIFICATE_ACCENT = "#8b1a1a"
@@ -553,22 +571,36 @@ def _certificate_middle(
 
 
 def _certificate_footer(
-    pen: rendering.AwardPen, certificate: Certificate, decision: RecognitionDecision, verification_url: str
+    pen: rendering.AwardPen,
+    certificate: Certificate,
+    decision: RecognitionDecision,
+    reference: str | None,
+    verification_url: str | None,
 ) -> Any:
     """Number and verification code on the left, the QR code in the middle, the signature on
-    the right."""
+    the right; a draft says where its number and code will be."""
     from reportlab.lib.units import mm
     from reportlab.platypus import Image, Spacer
 
-    qr = Image(io.BytesIO(certificate_qr_png(verification_url)), width=30 * mm, height=30 * mm)
-    left = [
-        pen.text(f"Số: {certificate.registered_document.reference}", 13, align="left"),
-        pen.text(f"Mã xác minh: {display_code(certificate.verification_code)}", 13, bold=True, align="left"),
-        Spacer(1, 2 * mm),
-        pen.text("Quét mã QR hoặc truy cập địa chỉ dưới đây để xác minh giấy chứng nhận:", 10, italic=True,
-                 align="left"),
-        pen.text(verification_url, 9, align="left"),
-    ]  # fmt: skip
+    left: list[Any]
+    middle: Any
+    if reference is None or verification_url is None:
+        left = [
+            pen.text("Số: ……… (cấp khi ban hành)", 13, align="left"),
+            pen.text("Mã xác minh: (cấp khi ban hành)", 13, align="left"),
+        ]
+        middle = pen.text("DỰ THẢO", 18, bold=True, color=CERTIFICATE_ACCENT)
+    else:
+        middle = Image(io.BytesIO(certificate_qr_png(verification_url)), width=30 * mm, height=30 * mm)
+        left = [
+            pen.text(f"Số: {reference}", 13, align="left"),
+            pen.text(f"Mã xác minh: {display_code(certificate.verification_code)}", 13, bold=True,
+                     align="left"),
+            Spacer(1, 2 * mm),
+            pen.text("Quét mã QR hoặc truy cập địa chỉ dưới đây để xác minh giấy chứng nhận:", 10,
+                     italic=True, align="left"),
+            pen.text(verification_url, 9, align="left"),
+        ]  # fmt: skip
     right: list[Any] = [
         pen.text(place_date_line(decision.campaign.place, certificate.issued_on), 13, italic=True)
     ]
@@ -577,7 +609,7 @@ def _certificate_footer(
     right.append(Spacer(1, 20 * mm))
     if decision.signer_name:
         right.append(pen.text(decision.signer_name, 13, bold=True))
-    return pen.columns([left, qr, right], [0.38, 0.2, 0.42])
+    return pen.columns([left, middle, right], [0.38, 0.2, 0.42])
 
 
 def decision_draft_spec(

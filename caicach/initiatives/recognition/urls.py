@@ -41,6 +41,11 @@ urlpatterns: list[URLPattern] = [
         views.recognition_certificate_issue,
         name="recognition_certificate_issue",
     ),
+    path(
+        "cong-nhan/<int:pk>/du-thao-giay-chung-nhan.pdf",
+        views.recognition_certificate_draft,
+        name="recognition_certificate_draft",
+    ),
     path("cong-nhan/giay-chung-nhan/<int:pk>.pdf", views.certificate_download, name="certificate_pdf"),
     path(
         "cong-nhan/giay-chung-nhan/<int:pk>/thu-hoi/",

@@ -29,6 +29,7 @@ from caicach.core.web import add_service_errors, document_response, file_respons
 from caicach.initiatives.campaigns.queries import campaigns_with_units
 from caicach.initiatives.models import Campaign, EffectivenessReport, Recognition, ReportStatus, display_code
 from caicach.initiatives.recognition.documents import (
+    certificate_draft_pdf,
     certificate_pdf,
     decision_draft_spec,
     decision_spec,
@@ -221,9 +222,14 @@ def recognition_decision_draft(request: HttpRequest, pk: int, fmt: str) -> HttpR
         )
 
 
-def _certificates_plan(campaign: Campaign, count: int) -> IssuePlan:
+def _certificates_plan(campaign: Campaign, count: int, *, draft_of: Recognition) -> IssuePlan:
+    """``draft_of``: the recognition whose certificate the page offers as a draft to read (the
+    first of a batch: every certificate of a campaign reads alike)."""
     today = clock.today()
+    draft = reverse("initiatives:recognition_certificate_draft", args=[draft_of.pk])
+    label = _("Dự thảo giấy chứng nhận (PDF)") if count == 1 else _("Dự thảo giấy chứng nhận đầu tiên (PDF)")
     return IssuePlan(
+        previews=[(label, draft)],
         unit=campaign.issuing_unit,
         document_type=DocumentType.CERTIFICATE,
         year=today.year,
@@ -271,7 +277,8 @@ def recognition_certificates_issue(request: HttpRequest, pk: int) -> HttpRespons
             messages.success(request, bulk_issue_message(result))
         return _campaign_page("initiatives:recognition_campaign", campaign)
 
-    return issue_or_confirm(request, _certificates_plan(campaign, len(pending)), perform=perform)
+    plan = _certificates_plan(campaign, len(pending), draft_of=pending[0])
+    return issue_or_confirm(request, plan, perform=perform)
 
 
 @login_required
@@ -365,7 +372,7 @@ def recognition_certificate_issue(request: HttpRequest, pk: int) -> HttpResponse
             _("Sáng kiến này đã được cấp giấy chứng nhận."),
             _back_to_campaign(recognition)["Location"],
         )
-    plan = _certificates_plan(decision.campaign, 1)
+    plan = _certificates_plan(decision.campaign, 1, draft_of=recognition)
     plan = dataclasses.replace(
         plan, title=_("Giấy chứng nhận sáng kiến “%(title)s”") % {"title": recognition.initiative.title}
     )
@@ -384,6 +391,31 @@ def recognition_certificate_issue(request: HttpRequest, pk: int) -> HttpResponse
         return _back_to_campaign(recognition)
 
     return issue_or_confirm(request, plan, perform=perform)
+
+
+@login_required
+@require_GET
+def recognition_certificate_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """The certificate a recognised initiative would receive today, as a draft PDF without
+    number or code: what the confirmation page offers to read before issuing."""
+    recognition = get_for_user(request.user, recognitions_with_relations(), pk, "manage")
+    back = _back_to_campaign(recognition)["Location"]
+    if recognition.decision is None or not recognition.recognised:
+        message = _("Sáng kiến chưa có trong quyết định công nhận: vui lòng ban hành quyết định trước.")
+        return stale_action(request, message, back)
+    if getattr(recognition, "certificate", None) is not None:
+        return stale_action(request, _("Sáng kiến này đã được cấp giấy chứng nhận."), back)
+    try:
+        return document_response(certificate_draft_pdf(recognition, issued_on=clock.today()))
+    except rendering.RenderingUnavailable:
+        return stale_action(
+            request,
+            _(
+                "Máy chủ chưa cài phông chữ tiếng Việt (Times New Roman, Liberation Serif) để in "
+                "giấy chứng nhận."
+            ),
+            back,
+        )
 
 
 @login_required

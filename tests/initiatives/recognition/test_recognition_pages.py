@@ -28,6 +28,7 @@ from caicach.initiatives.recognition.services import (
 from caicach.initiatives.recognition.tasks import CERTIFICATES_ISSUE
 from tests.conftest import Org, People
 from tests.core.factories import person
+from tests.documents import pdf_text
 from tests.initiatives.factories import DECISION_DAY, dossier, issued_campaign, outcome
 from tests.issuing import confirm_issue, offered_reference
 
@@ -448,3 +449,47 @@ def test_issuing_a_certificate_already_issued_says_so_on_the_page(
     assert response.redirect_chain[-1][0] == page_url(campaign)
     assert "Sáng kiến này đã được cấp giấy chứng nhận." in response.content.decode()
     assert Certificate.objects.count() == 1
+
+
+def certificate_draft_url(recognition: Recognition) -> str:
+    return reverse("initiatives:recognition_certificate_draft", kwargs={"pk": recognition.pk})
+
+
+def test_the_certificate_draft_reads_as_issued_without_number_or_code(
+    client: Client, campaign: Campaign, recognised: Recognition, people: People
+) -> None:
+    url = certificate_draft_url(recognised)
+    client.force_login(people.reform_officer)
+    early = client.get(url, follow=True)  # before the decision: said on the campaign's page
+    assert early.redirect_chain[-1][0] == page_url(campaign)
+    assert "chưa có trong quyết định" in early.content.decode()
+    decide(campaign, people)
+    documents = RegisteredDocument.objects.count()
+    for persona in ("unit_head", "unit_staff", "council_member", "outsider"):
+        assert status_for(client, getattr(people, persona), "get", url) == 404
+    client.force_login(people.reform_officer)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == rendering.PDF_CONTENT_TYPE
+    text = " ".join(pdf_text(response.content).split())
+    assert "DỰ THẢO" in text and "cấp khi ban hành" in text
+    assert recognised.initiative.title in text and "GIẤY CHỨNG NHẬN SÁNG KIẾN" in text
+    assert "GCN" not in text  # no number taken
+    assert not Certificate.objects.exists() and RegisteredDocument.objects.count() == documents
+    confirm_issue(client, reverse("initiatives:recognition_certificate_issue", kwargs={"pk": recognised.pk}))
+    late = client.get(url, follow=True)  # issued meanwhile: said on the page, never a 404
+    assert "Sáng kiến này đã được cấp giấy chứng nhận." in late.content.decode()
+
+
+def test_the_certificates_confirmations_offer_the_draft(
+    client: Client, campaign: Campaign, recognised: Recognition, org: Org, people: People
+) -> None:
+    other = outcome(dossier(campaign, org.science, title="Sáng kiến thứ hai"), recognised=True)
+    decide(campaign, people)
+    client.force_login(people.reform_officer)
+    single = client.post(reverse("initiatives:recognition_certificate_issue", kwargs={"pk": other.pk}))
+    assert offered_reference(single) == "01/GCN-UBND"
+    assert certificate_draft_url(other) in single.content.decode()
+    batch = client.post(reverse("initiatives:recognition_certificates_issue", kwargs={"pk": campaign.pk}))
+    first = min((recognised, other), key=lambda recognition: recognition.initiative_id)
+    assert certificate_draft_url(first) in batch.content.decode()
+    assert not Certificate.objects.exists()
