@@ -414,25 +414,8 @@ def initiative_return(*, initiative: Initiative, actor: User, comment: str) -> I
     if locked.status != InitiativeStatus.SUBMITTED:
         raise _wrong_state(locked)
     authorize(actor, "receive", locked)
-    comment = str(normalise_input(comment or "")).strip()
-    if not comment:
-        raise ValidationError({"comment": _("Vui lòng ghi rõ nội dung cần bổ sung, hoàn thiện.")})
-    limit = 5000
-    if len(comment) > limit:
-        raise ValidationError({"comment": _("Tối đa %(max)s ký tự.") % {"max": limit}})
-    before = locked.status
-    locked.status = InitiativeStatus.RETURNED
-    locked.return_comment = comment
-    locked.returned_at = clock.now()
-    locked.version += 1
-    locked.save(update_fields=["status", "return_comment", "returned_at", "version", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="initiative.return",
-        obj=locked,
-        changes={"status": [before, locked.status], "return_comment": ["", comment]},
-        message=comment,
-    )
+    comment = _comment_for_authors(comment, _("Vui lòng ghi rõ nội dung cần bổ sung, hoàn thiện."))
+    _back_to_authors(locked, actor, comment, status=InitiativeStatus.RETURNED, action="initiative.return")
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Hồ sơ sáng kiến được trả lại để bổ sung: %(title)s") % {"title": locked.title}
         body = _("Nội dung cần bổ sung: %(comment)s") % {"comment": comment}
@@ -451,28 +434,44 @@ def initiative_send_back(*, initiative: Initiative, actor: User, comment: str) -
     if locked.status != InitiativeStatus.AWAITING_CONFIRMATION:
         raise _wrong_state(locked)
     authorize(actor, "confirm", locked)
+    comment = _comment_for_authors(comment, _("Vui lòng ghi rõ ý kiến để tác giả sửa, bổ sung."))
+    reached_before = locked.confirmed_at is not None
+    status = InitiativeStatus.RETURNED if reached_before else InitiativeStatus.DRAFT
+    _back_to_authors(locked, actor, comment, status=status, action="initiative.send_back")
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Thủ trưởng đơn vị trả lại hồ sơ sáng kiến: %(title)s") % {"title": locked.title}
+        body = _("Ý kiến của thủ trưởng đơn vị: %(comment)s") % {"comment": comment}
+    _tell(authors_to_tell(locked), locked, title, body)
+    return locked
+
+
+# What a returned dossier's comment may hold (a page of text).
+COMMENT_LIMIT = 5000
+
+
+def _comment_for_authors(comment: str, missing: str) -> str:
+    """The comment sent back with a dossier, cleaned; ``missing`` when there is none."""
     comment = str(normalise_input(comment or "")).strip()
     if not comment:
-        raise ValidationError({"comment": _("Vui lòng ghi rõ ý kiến để tác giả sửa, bổ sung.")})
-    limit = 5000
-    if len(comment) > limit:
-        raise ValidationError({"comment": _("Tối đa %(max)s ký tự.") % {"max": limit}})
+        raise ValidationError({"comment": missing})
+    if len(comment) > COMMENT_LIMIT:
+        raise ValidationError({"comment": _("Tối đa %(max)s ký tự.") % {"max": COMMENT_LIMIT}})
+    return comment
+
+
+def _back_to_authors(locked: Initiative, actor: User, comment: str, *, status: str, action: str) -> None:
+    """The dossier goes back to its authors with ``comment`` (whoever sends it back): its
+    state, the comment shown on its page, a new version for stale edits, the audit event."""
     before = locked.status
-    reached_before = locked.confirmed_at is not None
-    locked.status = InitiativeStatus.RETURNED if reached_before else InitiativeStatus.DRAFT
+    locked.status = status
     locked.return_comment = comment
     locked.returned_at = clock.now()
     locked.version += 1
     locked.save(update_fields=["status", "return_comment", "returned_at", "version", "updated_at"])
     audit.record(
         actor=actor,
-        action="initiative.send_back",
+        action=action,
         obj=locked,
         changes={"status": [before, locked.status], "return_comment": ["", comment]},
         message=comment,
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("Thủ trưởng đơn vị trả lại hồ sơ sáng kiến: %(title)s") % {"title": locked.title}
-        body = _("Ý kiến của thủ trưởng đơn vị: %(comment)s") % {"comment": comment}
-    _tell(authors_to_tell(locked), locked, title, body)
-    return locked
