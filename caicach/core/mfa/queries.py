@@ -34,6 +34,8 @@ ACTION_LABELS = {
     "mfa.failure": _("Nhập sai mã xác thực hai bước"),
     "mfa.recovery_code_used": _("Dùng mã khôi phục"),
     "mfa.reset": _("Đặt lại xác thực hai bước"),
+    "mfa.recovery_codes_renew": _("Tạo bộ mã khôi phục mới"),
+    "mfa.disable": _("Tắt xác thực hai bước"),
 }
 register_action_labels(ACTION_LABELS)
 

@@ -18,7 +18,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caicach.core import clock
 from caicach.core.audit import services as audit
-from caicach.core.mfa.queries import is_totp_code, normalise_code, recovery_codes_left, recovery_digest
+from caicach.core.mfa.queries import (
+    is_totp_code,
+    mfa_required,
+    normalise_code,
+    recovery_codes_left,
+    recovery_digest,
+)
 from caicach.core.models import RecoveryCode, User
 from caicach.core.permissions import authorize
 
@@ -167,3 +173,46 @@ def mfa_reset(*, actor: User, user: User) -> None:
     devices.delete()
     RecoveryCode.objects.filter(user=locked).delete()
     audit.record(actor=actor, action="mfa.reset", obj=locked)
+
+
+@transaction.atomic
+def _check_current_code(*, user: User, code: str) -> TOTPDevice | str:
+    """The person's device when ``code`` is its current code (a change to the second step
+    itself asks for the phone, not only for an open session); else what to tell them."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        return _("Bạn chưa bật xác thực hai bước.")
+    allowed, data = device.verify_is_allowed()
+    if not allowed:
+        return _throttle_message(data)
+    code = normalise_code(code)
+    if is_totp_code(code) and device.verify_token(code):
+        return device
+    if not is_totp_code(code):
+        device.throttle_increment()
+    audit.record(actor=user, action="mfa.failure", obj=user)
+    return _("Mã xác thực không đúng hoặc đã được dùng.")
+
+
+def mfa_recovery_codes_renew(*, user: User, code: str) -> list[str]:
+    """Ten new recovery codes replacing the old ones, confirmed by a current code."""
+    checked = _check_current_code(user=user, code=code)
+    if isinstance(checked, str):
+        raise ValidationError({"code": checked})
+    with transaction.atomic():
+        codes = _issue_recovery_codes(user)
+        audit.record(actor=user, action="mfa.recovery_codes_renew", obj=user)
+    return codes
+
+
+def mfa_disable(*, user: User, code: str) -> None:
+    """A person whose role does not require it turns the second step off, with a current code."""
+    if mfa_required(user):
+        raise ValidationError(_("Vai trò của bạn bắt buộc xác thực hai bước: không thể tắt."))
+    checked = _check_current_code(user=user, code=code)
+    if isinstance(checked, str):
+        raise ValidationError({"code": checked})
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
+        audit.record(actor=user, action="mfa.disable", obj=user)

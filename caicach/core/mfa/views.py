@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -136,6 +137,43 @@ def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
         return redirect("profile")
     context = {"codes": codes, "next": _next(request) or reverse("home")}
     return render(request, "core/mfa/recovery_codes.html", context)
+
+
+def _refused(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect(reverse("profile") + "#xac-thuc-hai-buoc")
+
+
+@sensitive_post_parameters("code")
+@require_POST
+@login_required
+def mfa_codes_renew(request: HttpRequest) -> HttpResponse:
+    form = CodeForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, ValidationError(_("Vui lòng nhập mã 6 chữ số trên ứng dụng xác thực.")))
+    try:
+        codes = services.mfa_recovery_codes_renew(user=acting_user(request), code=form.cleaned_data["code"])
+    except ValidationError as exc:
+        return _refused(request, exc)
+    request.session[queries.NEW_CODES_KEY] = codes
+    url = reverse("mfa_recovery_codes")
+    return redirect(f"{url}?{urlencode({'next': reverse('profile')})}")
+
+
+@sensitive_post_parameters("code")
+@require_POST
+@login_required
+def mfa_disable(request: HttpRequest) -> HttpResponse:
+    form = CodeForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, ValidationError(_("Vui lòng nhập mã 6 chữ số trên ứng dụng xác thực.")))
+    try:
+        services.mfa_disable(user=acting_user(request), code=form.cleaned_data["code"])
+    except ValidationError as exc:
+        return _refused(request, exc)
+    messages.success(request, _("Đã tắt xác thực hai bước."))
+    return redirect("profile")
 
 
 @login_required

@@ -4,13 +4,15 @@ for the roles that require it, an administrator's reset, who may reach what, the
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django_otp.oath import totp
+from django_otp.oath import hotp, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caicach.core.mfa import services
@@ -51,10 +53,20 @@ def actions(user: User) -> list[str]:
     )
 
 
+def wrong_code(hex_key: str) -> str:
+    """Six digits that are none of the codes accepted now (the step before, now, the next)."""
+    key = bytes.fromhex(hex_key)
+    valid = {f"{hotp(key, int(time.time()) // 30 + step):06d}" for step in (-1, 0, 1)}
+    return next(code for code in ("123456", "654321", "111111", "222222") if code not in valid)
+
+
 def next_code(device: TOTPDevice) -> str:
-    """A code the device has not seen yet (the enrolment's code cannot be replayed)."""
-    device.refresh_from_db()
-    return code_for(device.key, offset=1)
+    """A code the device accepts now. A device takes each 30-second step's code once (the
+    enrolment's code cannot be replayed); a test giving several codes within one step
+    moves the device's memory of the last step back, as if the next step had come."""
+    now = int(time.time()) // 30
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=now - 1)
+    return code_for(device.key)
 
 
 # --- Enrolment --------------------------------------------------------------------------------
@@ -70,7 +82,7 @@ def test_enrolment_shows_a_qr_code_and_the_secret_then_confirms_with_a_first_cod
     assert "<svg" in html and "data-mfa-secret" in html
     key = client.session[ENROL_KEY_KEY]
 
-    wrong = client.post(reverse("mfa_enrol"), {"code": "000000" if code_for(key) != "000000" else "111111"})
+    wrong = client.post(reverse("mfa_enrol"), {"code": wrong_code(key)})
     assert wrong.status_code == 200 and "Mã chưa đúng" in wrong.content.decode()
     assert not TOTPDevice.objects.filter(user=people.unit_staff).exists()
 
@@ -125,23 +137,24 @@ def test_an_admin_login_needs_the_totp_code_after_the_password(client: Client, p
 def test_a_wrong_code_is_refused_and_audited(client: Client, people: People) -> None:
     device, _codes = enrol(people.admin)
     login(client, people.admin)
-    right = next_code(device)
-    wrong = "123456" if right != "123456" else "654321"
+    wrong = wrong_code(device.key)
+    key = bytes.fromhex(device.key)
     response = client.post(reverse("mfa_verify"), {"code": wrong})
     assert response.status_code == 200
     assert "Mã xác thực không đúng" in response.content.decode()
     assert client.get("/")["Location"].startswith(reverse("mfa_verify"))
     assert actions(people.admin) == ["mfa.enrol", "mfa.failure"]
     # An old code (the one that confirmed the enrolment) is not accepted again.
-    replay = client.post(reverse("mfa_verify"), {"code": code_for(device.key)})
+    replay = client.post(reverse("mfa_verify"), {"code": f"{hotp(key, device.last_t):06d}"})
     assert replay.status_code == 200
+    assert actions(people.admin) == ["mfa.enrol", "mfa.failure", "mfa.failure"]
 
 
 def test_wrong_codes_back_off(client: Client, people: People, settings: Any) -> None:
     settings.OTP_TOTP_THROTTLE_FACTOR = 60
     device, _codes = enrol(people.admin)
     login(client, people.admin)
-    client.post(reverse("mfa_verify"), {"code": "000000" if next_code(device) != "000000" else "111111"})
+    client.post(reverse("mfa_verify"), {"code": wrong_code(device.key)})
     # Even the right code waits for the back-off to pass.
     blocked = client.post(reverse("mfa_verify"), {"code": next_code(device)})
     assert "Vui lòng thử lại sau" in blocked.content.decode()
@@ -292,5 +305,82 @@ def test_a_verified_session_skips_the_code_page_and_an_enrolled_one_the_enrolmen
 def test_each_mfa_action_has_a_vietnamese_label() -> None:
     from caicach.core.audit.queries import action_label
 
-    for action in ("mfa.enrol", "mfa.verify", "mfa.failure", "mfa.recovery_code_used", "mfa.reset"):
+    for action in (
+        "mfa.enrol",
+        "mfa.verify",
+        "mfa.failure",
+        "mfa.recovery_code_used",
+        "mfa.reset",
+        "mfa.recovery_codes_renew",
+        "mfa.disable",
+    ):
         assert action_label(action) != action
+
+
+def test_a_misspelt_required_role_stops_the_system_check(settings: Any) -> None:
+    from caicach.core.mfa.checks import required_roles_exist
+
+    settings.MFA_REQUIRED_ROLES = ["system_admin"]
+    assert required_roles_exist() == []
+    settings.MFA_REQUIRED_ROLES = ["system_admin", "sytem_admin"]
+    assert [error.id for error in required_roles_exist()] == ["core.E101"]
+
+
+# --- Self-service: new recovery codes, turning it off ------------------------------------------
+
+
+def _verified_client(client: Client, user: User) -> TOTPDevice:
+    device, _codes = enrol(user)
+    login(client, user)
+    client.post(reverse("mfa_verify"), {"code": next_code(device)})
+    return device
+
+
+def test_new_recovery_codes_need_a_current_code_and_replace_the_old_ones(
+    client: Client, people: People
+) -> None:
+    device, old = enrol(people.unit_staff)
+    login(client, people.unit_staff)
+    client.post(reverse("mfa_verify"), {"code": old[0]})
+    refused = client.post(reverse("mfa_codes_renew"), {"code": "not-a-code"}, follow=True)
+    assert "Mã xác thực không đúng" in refused.content.decode()
+    assert recovery_codes_left(people.unit_staff) == 9
+
+    response = client.post(reverse("mfa_codes_renew"), {"code": next_code(device)})
+    assert response["Location"].startswith(reverse("mfa_recovery_codes"))
+    new = re.findall(r"<code>([a-z0-9-]+)</code>", client.get(response["Location"]).content.decode())
+    assert len(new) == 10 and not set(new) & set(old)
+    assert recovery_codes_left(people.unit_staff) == 10
+    assert actions(people.unit_staff)[-1] == "mfa.recovery_codes_renew"
+    with pytest.raises(ValidationError):
+        services.mfa_verify(user=people.unit_staff, code=old[1])
+
+
+def test_an_optional_user_turns_it_off_with_a_current_code(client: Client, people: People) -> None:
+    device = _verified_client(client, people.unit_staff)
+    client.post(reverse("mfa_disable"), {"code": wrong_code(device.key)})
+    assert TOTPDevice.objects.filter(user=people.unit_staff).exists()
+    response = client.post(reverse("mfa_disable"), {"code": next_code(device)})
+    assert response["Location"] == reverse("profile")
+    assert not TOTPDevice.objects.filter(user=people.unit_staff).exists()
+    assert not RecoveryCode.objects.filter(user=people.unit_staff).exists()
+    assert actions(people.unit_staff)[-1] == "mfa.disable"
+    assert client.get(reverse("profile")).status_code == 200
+
+
+def test_a_required_role_cannot_turn_it_off(client: Client, people: People, settings: Any) -> None:
+    device = _verified_client(client, people.admin)
+    settings.MFA_REQUIRED_ROLES = ADMIN_ROLES
+    assert "Tắt xác thực hai bước" not in client.get(reverse("profile")).content.decode()
+    response = client.post(reverse("mfa_disable"), {"code": next_code(device)}, follow=True)
+    assert "bắt buộc" in response.content.decode()
+    assert TOTPDevice.objects.filter(user=people.admin).exists()
+
+
+@pytest.mark.parametrize("name", ["mfa_codes_renew", "mfa_disable"])
+def test_self_service_answers_only_posts_from_a_logged_in_user(
+    client: Client, people: People, name: str
+) -> None:
+    assert client.post(reverse(name), {"code": "123456"})["Location"].startswith(reverse("login"))
+    client.force_login(people.unit_staff)
+    assert client.get(reverse(name)).status_code == 405
