@@ -54,8 +54,12 @@ def test_a_password_free_of_those_names_passes(people: People) -> None:
 
 
 def test_the_breached_password_list_is_checked() -> None:
-    # Django's CommonPasswordValidator: 20,000 passwords from breached-password corpora.
+    # Django's CommonPasswordValidator: 20,000 passwords from breached-password corpora,
+    # bundled with Django (no network at validation time).
     assert "password_too_common" in refusals("password1234")
+    with pytest.raises(ValidationError) as raised:
+        password_validation.validate_password("password1234")
+    assert "Mật khẩu này quá phổ biến." in raised.value.messages
 
 
 def test_the_names_come_from_the_units_table(people: People) -> None:
