@@ -68,6 +68,8 @@ def new_enrolment_key() -> str:
 def _totp_step(hex_key: str, code: str) -> int | None:
     """The time step ``code`` belongs to for the secret, or None when it matches none."""
     totp = TOTP(bytes.fromhex(hex_key), step=30, t0=0, digits=6)
+    # The phone's clock, not the product's (clock.now() may be moved in tests and reviews):
+    # django-otp's device checks its codes against real time too.
     totp.time = time.time()
     if totp.verify(int(code), TOTP_TOLERANCE):
         step: int = totp.t()
@@ -105,6 +107,7 @@ def mfa_enrol(*, user: User, key: str, code: str) -> tuple[TOTPDevice, list[str]
 
 def _throttle_message(data: dict[str, Any] | None) -> str:
     until = (data or {}).get("locked_until")
+    # django-otp stamps its back-off with timezone.now(): measure against the same clock.
     seconds = max(1, int((until - timezone.now()).total_seconds()) + 1) if until else 1
     return ngettext(
         "Bạn đã nhập sai mã nhiều lần. Vui lòng thử lại sau %(seconds)d giây.",
