@@ -401,6 +401,8 @@ def page_specs(ids: dict[str, int], year: int) -> list[PageSpec]:
         PageSpec("user list", "user_list", (), {}, admin),
         PageSpec("user list, search", "user_list", (), {"q": "nguyen van hung"}, admin),
         PageSpec("user detail", "user_detail", (ids["user"],), {}, admin),
+        PageSpec("two-step login enrolment", "mfa_enrol", (), {}, everyone),
+        PageSpec("two-step login reset, confirmation", "mfa_reset", (ids["user"],), {}, admin),
         PageSpec("audit search", "audit_search", (), {}, admin),
         PageSpec("audit search, one action", "audit_search", (), {"action": "initiative.accept"}, admin),
         PageSpec("audit search, text", "audit_search", (), {"text": "initiative"}, admin),

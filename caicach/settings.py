@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    # Two-step login: TOTP devices (the recovery codes are core's own, hashed).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "caicach.core",
     "caicach.initiatives",
     "caicach.workprogram",
@@ -89,6 +92,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # After htmx: an expired session answers an htmx request with HX-Redirect, not a fragment.
     "caicach.core.session_timeout.IdleTimeoutMiddleware",
+    # Two-step login: which device verified this session (user.is_verified()), then keep a
+    # session that still owes its second step, or a required enrolment, on those pages.
+    "django_otp.middleware.OTPMiddleware",
+    "caicach.core.mfa.middleware.SecondStepMiddleware",
     "caicach.core.middleware.RequestContextMiddleware",
     # novalidate on every form: the server's Vietnamese messages, not the browser's English.
     "caicach.core.middleware.NoBrowserValidationMiddleware",
@@ -186,6 +193,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Nothing built from the product's, the province's or the user's own names.
+    {"NAME": "caicach.core.accounts.validators.LocalNamePasswordValidator"},
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -195,6 +204,22 @@ LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 # A whole office often shares one address behind NAT: the per-address limit is looser.
 LOGIN_MAX_FAILURES_PER_IP = env_int("LOGIN_MAX_FAILURES_PER_IP", 20)
+
+# Two-step login (TOTP). The roles that must enrol: those that manage users (the system
+# admin) and those that issue numbered documents — reform officers (receipts, recognition
+# decisions, certificates), the Office (monthly summaries), unit heads (signed Tờ trình) and
+# the committee's leaders (decision notices). Everyone else may enrol from their profile.
+# In production by default; development and the demo leave it optional (every demo persona
+# logs in with the password the README prints) unless MFA_REQUIRED_ROLES is set (a
+# comma-separated list of role codes; "none" for no role at all).
+MFA_DEFAULT_REQUIRED_ROLES = "system_admin,reform_officer,office_officer,unit_head,leader,chairman"
+MFA_REQUIRED_ROLES = [
+    role
+    for role in env_list("MFA_REQUIRED_ROLES", MFA_DEFAULT_REQUIRED_ROLES if PRODUCTION else "")
+    if role != "none"
+]
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Cải cách")
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

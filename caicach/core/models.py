@@ -517,3 +517,24 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for the authenticator app when the phone is lost. Only
+    a SHA-256 digest is kept: the code is shown once, at enrolment, and the digest cannot be
+    turned back into it. A fast hash suffices because the codes are 80 random bits, not
+    passwords a person chose."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["user", "created_at", "pk"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["user", "digest"], name="recovery_code_unique_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%d/%m/%Y %H:%M}"

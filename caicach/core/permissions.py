@@ -302,6 +302,13 @@ def _change_user(who: Principal, person: User) -> bool:
     return who.is_admin
 
 
+@rule(User, "reset_mfa")
+def _reset_mfa(who: Principal, person: User) -> bool:
+    # A lost phone is handled by someone else: an administrator resetting their own second
+    # step would need no second factor to turn it off.
+    return who.is_admin and who.user.pk != person.pk
+
+
 @rule(CalendarDay, "change")
 def _change_calendar_day(who: Principal, day: CalendarDay) -> bool:
     return who.is_admin

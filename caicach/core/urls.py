@@ -6,12 +6,14 @@ from caicach.core.accounts import urls as accounts
 from caicach.core.audit import urls as audit
 from caicach.core.calendar import urls as calendar
 from caicach.core.jobs import urls as jobs
+from caicach.core.mfa import urls as mfa
 from caicach.core.notifications import urls as notifications
 from caicach.core.register import urls as register
 from caicach.core.units import urls as units
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *accounts.urlpatterns,
+    *mfa.urlpatterns,
     *units.urlpatterns,
     *calendar.urlpatterns,
     *audit.urlpatterns,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from caicach.core.downloads import content_disposition
 from caicach.core.models import User
@@ -24,6 +25,15 @@ def acting_user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User), "acting_user() needs a login-protected view"
     return user
+
+
+def safe_next(request: HttpRequest, candidate: str | None) -> str | None:
+    """``candidate`` when it is a page of this site (a ``next`` parameter), else None."""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
 
 
 def add_service_errors(form: BaseForm, error: ValidationError) -> None:

@@ -33,6 +33,8 @@ from caicach.core.accounts.forms import (
     UserUpdateForm,
 )
 from caicach.core.context_processors import nav_items
+from caicach.core.mfa import queries as mfa_queries
+from caicach.core.mfa.views import begin_second_step
 from caicach.core.middleware import client_ip
 from caicach.core.models import Membership, User
 from caicach.core.notifications.queries import unread_count
@@ -95,6 +97,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             auth_login(request, user)
+            second_step = begin_second_step(request, next_url)
+            if second_step is not None:
+                return second_step
             services.login_success(user=user)
             return HttpResponseRedirect(next_url or reverse("home"))
     return render(request, "core/accounts/login.html", {"form": form, "next": next_url or ""})
@@ -148,7 +153,11 @@ def profile(request: HttpRequest) -> HttpResponse:
                 "fingerprint": queries.user_fingerprint(user),
             }
         )
-    context = {"form": form, "memberships": queries.active_memberships_of(user)}
+    context = {
+        "form": form,
+        "memberships": queries.active_memberships_of(user),
+        "mfa": mfa_queries.status(user),
+    }
     return render(request, "core/accounts/profile.html", context)
 
 
@@ -206,6 +215,7 @@ def _detail_context(
         "show_timeline": show_timeline,
         "events": queries.user_events(person) if show_timeline else [],
         "can_change": can(request.user, "change", person),
+        "can_reset_mfa": can(request.user, "reset_mfa", person),
         "membership_form": membership_form or MembershipAddForm(),
     }
 
