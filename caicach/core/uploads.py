@@ -30,6 +30,8 @@ MAX_NAME_LENGTH = 150
 # times and costs nothing; the total limit still bounds many such parts.
 RATIO_GRACE_BYTES = 1024 * 1024
 SCAN_CHUNK = 64 * 1024
+# The content-types part lists a few dozen types; a larger one is not Office's.
+CONTENT_TYPES_MAX_BYTES = 256 * 1024
 # Rows and cells of a sheet, in the transitional and the strict SpreadsheetML namespaces.
 SPREADSHEET_NAMESPACES = frozenset(
     {
@@ -78,18 +80,31 @@ class CheckedUpload:
 
 
 def _zip_kind(stream: IO[bytes]) -> FileKind | None:
-    """DOCX and XLSX are ZIP packages told apart by their main part. Only the central
-    directory is read: nothing is extracted, so a "zip bomb" costs nothing here."""
+    """DOCX and XLSX are ZIP packages told apart by their main part; one carrying macros is
+    neither. Only the central directory and the small content-types part are read: nothing
+    else is extracted, so a "zip bomb" costs nothing here."""
     try:
         with zipfile.ZipFile(stream) as package:
             names = set(package.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            if "[Content_Types].xml" not in names:
+                return None
+            types = package.getinfo("[Content_Types].xml")
+            if types.file_size > CONTENT_TYPES_MAX_BYTES:
+                return None
+            declared = package.read(types).lower()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
         return None
-    if "[Content_Types].xml" not in names:
+    # Macros are found by the content types the package declares, not only by the usual
+    # part name: Office runs a VBA project whatever its part is called.
+    if (
+        b"macroenabled" in declared
+        or b"vbaproject" in declared
+        or any(n.endswith("vbaProject.bin") for n in names)
+    ):
         return None
-    if "word/document.xml" in names and "word/vbaProject.bin" not in names:
+    if "word/document.xml" in names:
         return DOCX
-    if "xl/workbook.xml" in names and "xl/vbaProject.bin" not in names:
+    if "xl/workbook.xml" in names:
         return XLSX
     return None
 

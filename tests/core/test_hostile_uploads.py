@@ -413,6 +413,7 @@ MEMORY_PROBE = textwrap.dedent(
     """
     import io, resource, sys
     import django
+    import docx, openpyxl  # what an import loads anyway: before the baseline
     django.setup()
     from django.core.exceptions import ValidationError
     from caicach.core.units.services import _read_rows
@@ -422,10 +423,11 @@ MEMORY_PROBE = textwrap.dedent(
     def peak_kb():
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
-    import docx, openpyxl  # what an import loads anyway, before the baseline
-
+    # Warm up on a harmless workbook: modules, translations, the database-free settings.
+    warm = io.BytesIO()
+    openpyxl.Workbook().save(warm)
+    _read_rows(io.BytesIO(warm.getvalue()))
     files = [open(path, "rb").read() for path in sys.argv[1:]]
-    _read_rows(io.BytesIO(files[0]))  # the first refusal also loads the translations
     before = peak_kb()
     for content in files[:-1]:
         for read in (_read_rows, _read):
@@ -494,6 +496,21 @@ def plain_zip(*names: str) -> bytes:
     return buffer.getvalue()
 
 
+def macro_package(main: str) -> bytes:
+    """A macro-enabled package whose VBA project is not at its usual name: Office finds it by
+    the content type the package declares."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Override PartName="/x/m.bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+        )
+        package.writestr(main, "<x/>")
+        package.writestr("x/m.bin", b"\xd0\xcf\x11\xe0")
+    return buffer.getvalue()
+
+
 DISGUISES: list[tuple[str, bytes]] = [
     ("exe", EXE),
     ("html", HTML),
@@ -502,6 +519,8 @@ DISGUISES: list[tuple[str, bytes]] = [
     ("zip-with-content-types", plain_zip("[Content_Types].xml", "payload.exe")),
     ("macro-workbook", plain_zip("[Content_Types].xml", "xl/workbook.xml", "xl/vbaProject.bin")),
     ("macro-document", plain_zip("[Content_Types].xml", "word/document.xml", "word/vbaProject.bin")),
+    ("renamed-macro-workbook", macro_package("xl/workbook.xml")),
+    ("renamed-macro-document", macro_package("word/document.xml")),
 ]
 
 
