@@ -32,6 +32,9 @@ RATIO_GRACE_BYTES = 1024 * 1024
 SCAN_CHUNK = 64 * 1024
 # The content-types part lists a few dozen types; a larger one is not Office's.
 CONTENT_TYPES_MAX_BYTES = 256 * 1024
+# Office XML nests a few dozen levels (tables in tables included); millions of nested
+# elements cost every XML parser memory per level, whatever the zip's limits allowed.
+MAX_XML_DEPTH = 256
 # Rows and cells of a sheet, in the transitional and the strict SpreadsheetML namespaces.
 SPREADSHEET_NAMESPACES = frozenset(
     {
@@ -290,8 +293,10 @@ def check_package(stream: IO[bytes], *, limits: PackageLimits | None = None) -> 
         RuntimeError,
         OSError,
         EOFError,
+        ValueError,
     ) as exc:
-        # Encrypted parts (RuntimeError), unknown compression (NotImplementedError), a bad CRC.
+        # Encrypted parts (RuntimeError), unknown compression (NotImplementedError), a bad CRC,
+        # a damaged header (ValueError, EOFError).
         raise ValidationError(damaged_package_message(), code="damaged") from exc
     finally:
         stream.seek(0)
@@ -338,8 +343,10 @@ class _PartScan:
         self.row = 0
         self.column = 0
         self.strings = 0
+        self.depth = 0
         self.parser = expat.ParserCreate(namespace_separator=" ")
         self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
         self.parser.StartDoctypeDeclHandler = self.doctype
 
     def doctype(self, *_args: object) -> None:
@@ -348,7 +355,13 @@ class _PartScan:
             code="package_dtd",
         )
 
+    def end(self, _name: str) -> None:
+        self.depth -= 1
+
     def start(self, name: str, attributes: dict[str, str]) -> None:
+        self.depth += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise ValidationError(damaged_package_message(), code="damaged")
         namespace, _sep, local = name.rpartition(" ")
         if namespace not in SPREADSHEET_NAMESPACES:
             return

@@ -168,6 +168,11 @@ def xlsx_billion_laughs() -> bytes:
     return repacked(real_xlsx(), {"xl/sharedStrings.xml": BILLION_LAUGHS})
 
 
+def xlsx_deep_nesting() -> bytes:
+    """Elements nested far deeper than any Office part: each level costs a parser memory."""
+    return repacked(real_xlsx(), {"customXml/item1.xml": b"<a>" * 300 + b"</a>" * 300})
+
+
 def docx_bomb() -> bytes:
     return repacked(real_docx(), {"word/media/image1.png": repeated(BOMB_INFLATED)})
 
@@ -194,6 +199,7 @@ ENTRIES = "Tệp nén chứa quá nhiều thành phần (1"
 ROWS = "Bảng tính có quá nhiều dòng: tối đa 20.000 dòng."
 COLUMNS = "có quá nhiều cột: tối đa 50 cột."
 DOCTYPE = "Tệp chứa khai báo DOCTYPE"
+DAMAGED = "Tệp bị hỏng hoặc không đúng định dạng, không đọc được."
 
 SPREADSHEET_BOMBS: list[tuple[str, Callable[[], bytes], str]] = [
     ("bomb", xlsx_bomb, TOTAL),
@@ -204,6 +210,7 @@ SPREADSHEET_BOMBS: list[tuple[str, Callable[[], bytes], str]] = [
     ("far-cell", xlsx_far_cell, ROWS),
     ("columns", xlsx_many_columns, COLUMNS),
     ("billion-laughs", xlsx_billion_laughs, DOCTYPE),
+    ("deep-nesting", xlsx_deep_nesting, DAMAGED),
 ]
 DOCX_BOMBS: list[tuple[str, Callable[[], bytes], str]] = [
     ("bomb", docx_bomb, TOTAL),
