@@ -263,19 +263,20 @@ def too_many_columns_message(row: int, limit: int) -> str:
     return _("Dòng %(row)s của bảng tính có quá nhiều cột: tối đa %(max)s cột.") % {"row": row, "max": limit}
 
 
-def check_package(stream: IO[bytes], *, limits: PackageLimits | None = None) -> None:
+def check_package(stream: IO[bytes]) -> None:
     """Refuse (ValidationError, Vietnamese, naming the limit) an Office package whose parsing
-    would cost more than ``limits``, before any parser sees it.
+    would cost past the limits of ``PackageLimits``, before any parser sees it.
 
     The zip's central directory is judged first: number of entries, total inflated size, each
     part's and the whole file's inflation ratio. Python's zipfile never inflates a part past
     the size its directory declares (and checks the CRC), so the declared sizes bound what
     openpyxl or python-docx can ever read. Then every XML part is read once, streaming, by
-    expat: a DOCTYPE is refused (OPC, ISO/IEC 29500-2 M1.17, forbids DTDs in a package; an
-    entity declared there is how "billion laughs" inflates past any zip limit), and a sheet's
-    rows and cells are counted from their references, the way openpyxl places them, so a
-    single cell at XFD1048576 cannot make the reader pad a million rows."""
-    limits = limits or PackageLimits.from_settings()
+    expat: a DOCTYPE is refused (the Open Packaging Conventions, ISO/IEC 29500-2, forbid DTD
+    declarations in a package's XML; an entity declared there is how "billion laughs"
+    inflates past any zip limit), nesting is bounded, and a sheet's rows and cells are
+    counted from their references, the way openpyxl places them, so a single cell at
+    XFD1048576 cannot make the reader pad a million rows."""
+    limits = PackageLimits.from_settings()
     stream.seek(0, 2)
     packed = stream.tell()
     stream.seek(0)

@@ -262,7 +262,7 @@ def test_a_sheet_declaring_a_huge_dimension_is_refused_once_opened() -> None:
 
 def test_the_rows_are_bounded_again_while_streaming(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
     """Should a part ever escape the scan, the reader still stops at the limit."""
-    monkeypatch.setattr(uploads, "check_package", lambda stream, limits=None: None)
+    monkeypatch.setattr(uploads, "check_package", lambda stream: None)
     settings.SPREADSHEET_MAX_ROWS = 3
     workbook = Workbook()
     sheet = workbook.active
