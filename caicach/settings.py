@@ -261,6 +261,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # A work program spreadsheet is a few hundred rows: anything far larger is not one.
 WORKPROGRAM_IMPORT_MAX_BYTES = env_int("WORKPROGRAM_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# Uploaded Office packages that are parsed (spreadsheet and dossier imports) are zip archives:
+# these bound what parsing one may cost, checked on the zip's directory before a byte is
+# inflated (core.uploads.check_package, core.spreadsheets). A real .xlsx/.docx holds 10–40
+# parts; a thousand is far past any, while a zip of millions of tiny entries costs memory for
+# its directory alone.
+PACKAGE_MAX_ENTRIES = env_int("PACKAGE_MAX_ENTRIES", 1000)
+# The national unit list (about 4,000 units × 11 columns) inflates to about 2 MB and a long
+# dossier with pictures to a few MB: 50 MB leaves a wide margin and still bounds a worker.
+PACKAGE_MAX_INFLATED_BYTES = env_int("PACKAGE_MAX_INFLATED_BYTES", 50 * 1024 * 1024)
+# Spreadsheet XML deflates about 5–20 times, pictures not at all; the most repetitive sheet
+# openpyxl writes (a template of 1,000 formatted empty rows) stays well under 100. A bomb
+# of repeated bytes reaches 1,000.
+PACKAGE_MAX_RATIO = env_int("PACKAGE_MAX_RATIO", 100)
+# Rows and columns of a spreadsheet import: five times the national unit list, and a work
+# program is a few hundred items. The unit sheet has 11 columns, the program sheet 10.
+SPREADSHEET_MAX_ROWS = env_int("SPREADSHEET_MAX_ROWS", 20_000)
+SPREADSHEET_MAX_COLUMNS = env_int("SPREADSHEET_MAX_COLUMNS", 50)
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import search as fulltext
+from caicach.core import spreadsheets
 from caicach.core.forms import Form, ModelForm, VietnameseDateField
 from caicach.core.models import Unit, UnitKind
 from caicach.core.units.queries import STATUS_ACTIVE, STATUS_ALL, STATUS_INACTIVE
@@ -436,7 +437,6 @@ class UnitImportForm(Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Vui lòng chọn tệp Excel có đuôi .xlsx."))
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            limit = settings.UPLOAD_MAX_BYTES / (1024 * 1024)
-            raise forms.ValidationError(_("Tệp quá lớn (giới hạn %(limit)s MB).") % {"limit": f"{limit:g}"})
+        # Refused here, on the form, before a job is started; the job checks it again.
+        spreadsheets.check_workbook(upload, max_bytes=settings.UPLOAD_MAX_BYTES)
         return upload

@@ -12,7 +12,7 @@ from typing import overload
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import translation
 
-from caicach.core import clock
+from caicach.core import clock, exports
 from caicach.core import search as fulltext
 from caicach.core.models import Unit, UnitKind, User
 
@@ -232,28 +232,29 @@ def export_units_xlsx() -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Đơn vị"
-    sheet.append([title for _, title in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet.append(exports.row(sheet, [title for _, title in COLUMNS], font=Font(bold=True)))
     # The Vietnamese label whatever the user's language, so every export reads the same.
     with translation.override("vi"):
         kind_labels = {value: str(label) for value, label in UnitKind.choices}
     for row in tree_order(Unit.objects.select_related("parent", "successor")):
         unit = row.unit
         sheet.append(
-            [
-                unit.code,
-                unit.name,
-                unit.short_name,
-                kind_labels.get(unit.kind, unit.kind),
-                unit.parent.code if unit.parent else "",
-                unit.valid_from,
-                unit.valid_to,
-                unit.successor.code if unit.successor else "",
-                unit.document_symbol,
-                unit.place_name,
-                unit.email,
-            ]
+            exports.row(
+                sheet,
+                [
+                    unit.code,
+                    unit.name,
+                    unit.short_name,
+                    kind_labels.get(unit.kind, unit.kind),
+                    unit.parent.code if unit.parent else "",
+                    unit.valid_from,
+                    unit.valid_to,
+                    unit.successor.code if unit.successor else "",
+                    unit.document_symbol,
+                    unit.place_name,
+                    unit.email,
+                ],
+            )
         )
     for column in ("F", "G"):
         for cell in sheet[column][1:]:

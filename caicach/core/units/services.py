@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
@@ -16,7 +15,7 @@ from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import clock
+from caicach.core import clock, spreadsheets
 from caicach.core.audit import services as audit
 from caicach.core.models import Unit, UnitAncestry, UnitKind, User
 from caicach.core.permissions import authorize
@@ -245,7 +244,6 @@ IMPORTED_FIELDS = (
     "place_name",
     "email",
 )
-XLSX_SIGNATURE = b"PK\x03\x04"
 PROGRESS_EVERY = 50  # rows between two progress reports: one cheap UPDATE each
 
 
@@ -327,48 +325,31 @@ def _kind_lookup() -> dict[str, str]:
 
 def _read_rows(file: IO[bytes]) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
     """The data rows keyed by field name, or the file-level errors."""
-    from openpyxl import load_workbook
-
-    size = getattr(file, "size", None)
-    if size is None:
-        file.seek(0, io.SEEK_END)
-        size = file.tell()
-    file.seek(0)
-    if size > settings.UPLOAD_MAX_BYTES:
-        limit_mb = settings.UPLOAD_MAX_BYTES / (1024 * 1024)
-        return [], [RowError(None, _("Tệp quá lớn (giới hạn %(limit)s MB).") % {"limit": f"{limit_mb:g}"})]
-    content = file.read()
-    not_xlsx = RowError(None, _("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ."))
-    if not content.startswith(XLSX_SIGNATURE):
-        return [], [not_xlsx]
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises assorted errors (zip, XML, key) on corrupt files
-        return [], [not_xlsx]
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            return [], [RowError(None, _("Tệp không có dữ liệu."))]
-        by_title = {fold(title): name for name, title in COLUMNS}
-        positions: dict[str, int] = {}
-        for index, title in enumerate(header):
-            name = by_title.get(fold(_cell_text(title)))
-            if name and name not in positions:
-                positions[name] = index
-        missing = [title for name, title in COLUMNS if name in REQUIRED_COLUMNS and name not in positions]
-        if missing:
-            return [], [RowError(1, _("thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(missing)})]
-        data: list[tuple[int, dict[str, Any]]] = []
-        for number, raw in enumerate(rows, start=2):
-            values = {name: raw[index] if index < len(raw) else None for name, index in positions.items()}
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
-                continue
-            data.append((number, values))
-        return data, []
-    finally:
-        workbook.close()
+        with spreadsheets.first_sheet_rows(file, max_bytes=settings.UPLOAD_MAX_BYTES) as rows:
+            header = next(rows, None)
+            if header is None:
+                return [], [RowError(None, _("Tệp không có dữ liệu."))]
+            by_title = {fold(title): name for name, title in COLUMNS}
+            positions: dict[str, int] = {}
+            for index, title in enumerate(header):
+                name = by_title.get(fold(_cell_text(title)))
+                if name and name not in positions:
+                    positions[name] = index
+            missing = [title for name, title in COLUMNS if name in REQUIRED_COLUMNS and name not in positions]
+            if missing:
+                return [], [
+                    RowError(1, _("thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(missing)})
+                ]
+            data: list[tuple[int, dict[str, Any]]] = []
+            for number, raw in enumerate(rows, start=2):
+                values = {name: raw[index] if index < len(raw) else None for name, index in positions.items()}
+                if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+                    continue
+                data.append((number, values))
+            return data, []
+    except ValidationError as refused:
+        return [], [RowError(None, message) for message in refused.messages]
 
 
 def _parse_rows(

@@ -6,7 +6,6 @@ right to see what they asked for."""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -14,7 +13,7 @@ import zipfile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caicach.core import clock, rendering
+from caicach.core import clock, exports, rendering
 from caicach.core.jobs.services import JobError, JobOutput, Progress, job_handler
 from caicach.core.models import Job
 from caicach.core.permissions import can
@@ -113,7 +112,7 @@ def campaign_zip(job: Job, progress: Progress) -> JobOutput:
     progress(0, total)
 
     listing = io.StringIO()
-    writer = csv.writer(listing)
+    writer = exports.CsvWriter(listing)
     writer.writerow(["STT", "Thư mục", "Đơn vị", "Tên sáng kiến", "Tác giả", "Trạng thái", "Giấy biên nhận"])
     missing_files: list[str] = []
     buffer = io.BytesIO()

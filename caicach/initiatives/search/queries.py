@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
-from caicach.core import clock
+from caicach.core import clock, exports
 from caicach.core import search as fulltext
 from caicach.core.models import User
 from caicach.initiatives.dossiers.access import initiatives_for
@@ -134,7 +134,7 @@ def export_xlsx(initiatives: QuerySet[Initiative], *, progress: Callable[[int], 
     mode, so memory stays flat whatever the number of rows (200,000 dossiers included).
     Labels are Vietnamese whatever the user's language, so every export reads the same."""
     from openpyxl import Workbook
-    from openpyxl.cell import Cell, WriteOnlyCell
+    from openpyxl.cell import Cell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -143,21 +143,12 @@ def export_xlsx(initiatives: QuerySet[Initiative], *, progress: Callable[[int], 
     for index, (_, width) in enumerate(EXPORT_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    wrap = Alignment(wrap_text=True, vertical="top")
 
     def cell(value: Any, number_format: str = "") -> Cell:
-        written = WriteOnlyCell(sheet, value=value)
-        written.alignment = wrap
-        if number_format:
-            written.number_format = number_format
-        return written
+        return exports.cell(sheet, value, number_format=number_format, alignment=wrap)
 
-    header = []
-    for title, _ in EXPORT_COLUMNS:
-        heading = WriteOnlyCell(sheet, value=title)
-        heading.font = bold
-        header.append(heading)
-    sheet.append(header)
+    sheet.append(exports.row(sheet, [title for title, _ in EXPORT_COLUMNS], font=Font(bold=True)))
     with translation.override("vi"):
         for number, initiative in enumerate(initiatives.iterator(chunk_size=EXPORT_CHUNK), start=1):
             sent = initiative.submitted_at

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core import uploads
+from caicach.core import spreadsheets
 from caicach.core.forms import Form, VietnameseDateField
 from caicach.core.models import Unit, User
 from caicach.core.months import month_label
@@ -136,9 +136,8 @@ class ProgramImportForm(Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Vui lòng chọn tệp Excel có đuôi .xlsx."))
-        limit = settings.WORKPROGRAM_IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(uploads.too_large_message(upload.size, limit))
+        # Refused here, on the form, before a job is started; the job checks it again.
+        spreadsheets.check_workbook(upload, max_bytes=settings.WORKPROGRAM_IMPORT_MAX_BYTES)
         return upload
 
 

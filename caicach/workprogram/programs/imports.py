@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import re
-import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import uploads
+from caicach.core import exports, spreadsheets
 from caicach.core.audit import services as audit
 from caicach.core.models import Unit, User
 from caicach.core.months import month_label
@@ -50,9 +51,6 @@ REQUIRED_COLUMNS = frozenset({"title", "submission_kind", "lead_unit", "due_mont
 # Rows whose STT says "Ví dụ" are the template's example: skipped, never imported.
 EXAMPLE_MARK = "Ví dụ"
 HEADER_SEARCH_ROWS = 10
-# A real .xlsx compresses well, but not a thousandfold: more than this many bytes unpacked
-# per byte uploaded is a zip bomb, not a spreadsheet.
-MAX_UNPACKED_RATIO = 100
 TRUE_WORDS = frozenset({"x", "co", "yes", "1", "true", "dung"})
 FALSE_WORDS = frozenset({"", "khong", "no", "0", "false"})
 PROGRESS_EVERY = 50  # rows between two progress reports: one cheap UPDATE each
@@ -91,76 +89,51 @@ def _cell_text(value: Any) -> str:
 # --- Reading the file ---------------------------------------------------------------------------------
 
 
-def _sniff(content: bytes) -> bool:
-    """A real .xlsx: a zip archive holding the workbook part, not too inflated. A renamed
-    .doc, a CSV or an HTML page saved as .xlsx fail here before openpyxl sees them."""
-    buffer = io.BytesIO(content)
-    if not zipfile.is_zipfile(buffer):
-        return False
-    try:
-        with zipfile.ZipFile(buffer) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
-        return False
-    return "xl/workbook.xml" in names and unpacked <= max(len(content), 1) * MAX_UNPACKED_RATIO
-
-
 def _read(file: IO[bytes]) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
     """The data rows keyed by field, or the file-level errors."""
-    from openpyxl import load_workbook
+    try:
+        with spreadsheets.first_sheet_rows(file, max_bytes=settings.WORKPROGRAM_IMPORT_MAX_BYTES) as rows:
+            positions = _header_positions(rows)
+            if positions is None:
+                titles = dict(COLUMNS)
+                missing = ", ".join(titles[name] for name, _title in COLUMNS if name in REQUIRED_COLUMNS)
+                return [], [
+                    RowError(
+                        None,
+                        _("Không tìm thấy dòng tiêu đề có đủ các cột bắt buộc: %(columns)s.")
+                        % {"columns": missing},
+                    )
+                ]
+            header_number, columns = positions
+            data: list[tuple[int, dict[str, Any]]] = []
+            for number, raw in enumerate(rows, start=header_number + 1):
+                values = {name: raw[index] if index < len(raw) else None for name, index in columns.items()}
+                if all(_cell_text(v) == "" for v in values.values()):
+                    continue
+                if fold(_cell_text(values.get("position"))) == fold(EXAMPLE_MARK):
+                    continue
+                data.append((number, values))
+    except ValidationError as refused:
+        return [], [RowError(None, message) for message in refused.messages]
+    if not data:
+        return [], [RowError(None, _("Tệp không có dòng dữ liệu nào."))]
+    return data, []
 
-    limit = settings.WORKPROGRAM_IMPORT_MAX_BYTES
-    size = getattr(file, "size", None)
-    if size is None:
-        file.seek(0, io.SEEK_END)
-        size = file.tell()
-    file.seek(0)
-    if size > limit:
-        return [], [RowError(None, uploads.too_large_message(size, limit))]
-    content = file.read(limit + 1)
-    not_xlsx = RowError(None, _("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ."))
-    if not _sniff(content):
-        return [], [not_xlsx]
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises assorted errors (zip, XML, key) on corrupt files
-        return [], [not_xlsx]
-    try:
-        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    except Exception:
-        return [], [not_xlsx]
-    finally:
-        workbook.close()
+
+def _header_positions(rows: Iterator[tuple[Any, ...]]) -> tuple[int, dict[str, int]] | None:
+    """The header's row number and the position of each known column, read off the first
+    rows (a title block may stand above the header); None when no row has the required
+    columns. The rows consumed are the header and what stands above it."""
     by_title = {fold(title): name for name, title in COLUMNS}
-    for header_index, header in enumerate(rows[:HEADER_SEARCH_ROWS]):  # noqa: B007 (used after the loop)
+    for number, header in enumerate(itertools.islice(rows, HEADER_SEARCH_ROWS), start=1):
         positions: dict[str, int] = {}
         for index, title in enumerate(header):
             name = by_title.get(fold(_cell_text(title)))
             if name and name not in positions:
                 positions[name] = index
         if positions.keys() >= REQUIRED_COLUMNS:
-            break
-    else:
-        titles = dict(COLUMNS)
-        missing = ", ".join(titles[name] for name, _title in COLUMNS if name in REQUIRED_COLUMNS)
-        return [], [
-            RowError(
-                None,
-                _("Không tìm thấy dòng tiêu đề có đủ các cột bắt buộc: %(columns)s.") % {"columns": missing},
-            )
-        ]
-    data: list[tuple[int, dict[str, Any]]] = []
-    for offset, raw in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        values = {name: raw[index] if index < len(raw) else None for name, index in positions.items()}
-        if all(_cell_text(v) == "" for v in values.values()):
-            continue
-        if fold(_cell_text(values.get("position"))) == fold(EXAMPLE_MARK):
-            continue
-        data.append((offset, values))
-    if not data:
-        return [], [RowError(None, _("Tệp không có dòng dữ liệu nào."))]
-    return data, []
+            return number, positions
+    return None
 
 
 # --- Understanding the cells ----------------------------------------------------------------------------
@@ -465,11 +438,15 @@ def import_template_xlsx(program: WorkProgram) -> bytes:
     assert sheet is not None
     sheet.title = "Chương trình công tác"
     bold = Font(bold=True)
-    sheet.append([title for _name, title in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = bold
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    sheet.append(
+        exports.row(
+            sheet,
+            [title for _name, title in COLUMNS],
+            font=bold,
+            fill=PatternFill("solid", fgColor="DDEBF7"),
+            alignment=Alignment(wrap_text=True, vertical="center"),
+        )
+    )
     units = list(jurisdiction_units(program))
     departments = [unit for unit in units if unit.pk != program.issuing_unit_id]
     example_lead = departments[0] if departments else (units[0] if units else None)
@@ -479,21 +456,23 @@ def import_template_xlsx(program: WorkProgram) -> bytes:
         committee_label = str(SubmissionKind.COMMITTEE.label)
         kind_labels = [str(label) for _value, label in SubmissionKind.choices]
     sheet.append(
-        [
-            EXAMPLE_MARK,
-            "Quyết định ban hành Quy định phân cấp quản lý … trên địa bàn tỉnh",
-            committee_label,
-            "x",
-            example_lead.code if example_lead else "",
-            example_partner.code if example_partner else "",
-            leader.username if leader else "",
-            f"03/{program.year}",
-            "",
-            "Dòng ví dụ: không được nhập; xóa hoặc ghi đè bằng nội dung thật.",
-        ]
+        exports.row(
+            sheet,
+            [
+                EXAMPLE_MARK,
+                "Quyết định ban hành Quy định phân cấp quản lý … trên địa bàn tỉnh",
+                committee_label,
+                "x",
+                example_lead.code if example_lead else "",
+                example_partner.code if example_partner else "",
+                leader.username if leader else "",
+                f"03/{program.year}",
+                "",
+                "Dòng ví dụ: không được nhập; xóa hoặc ghi đè bằng nội dung thật.",
+            ],
+            font=Font(italic=True, color="808080"),
+        )
     )
-    for cell in sheet[2]:
-        cell.font = Font(italic=True, color="808080")
     widths = (6, 60, 28, 12, 24, 30, 24, 14, 22, 30)
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
@@ -506,7 +485,7 @@ def import_template_xlsx(program: WorkProgram) -> bytes:
     sheet.freeze_panes = "A2"
 
     guide = workbook.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Bắt buộc", "Cách ghi"])
+    guide.append(exports.row(guide, ["Cột", "Bắt buộc", "Cách ghi"], font=bold))
     explanations = {
         "position": "Số thứ tự; để trống thì đánh số tiếp theo. Dòng có STT “Ví dụ” không được nhập.",
         "title": "Tên nội dung, đề án trình.",
@@ -520,21 +499,24 @@ def import_template_xlsx(program: WorkProgram) -> bytes:
         "notes": "Ghi chú (không bắt buộc).",
     }
     for name, title in COLUMNS:
-        guide.append([title, "Có" if name in REQUIRED_COLUMNS else "Không", explanations[name]])
+        guide.append(
+            exports.row(guide, [title, "Có" if name in REQUIRED_COLUMNS else "Không", explanations[name]])
+        )
     guide.append([])
     guide.append(
-        ["Lưu ý", "", "Nếu có dòng sai, toàn bộ tệp không được nhập; sửa các dòng báo lỗi rồi nhập lại."]
+        exports.row(
+            guide,
+            ["Lưu ý", "", "Nếu có dòng sai, toàn bộ tệp không được nhập; sửa các dòng báo lỗi rồi nhập lại."],
+        )
     )
-    for cell in guide[1]:
-        cell.font = bold
     guide.column_dimensions["A"].width = 24
     guide.column_dimensions["B"].width = 10
     guide.column_dimensions["C"].width = 100
 
     lists = workbook.create_sheet("Danh mục")
-    lists.append(["Mã đơn vị", "Tên đơn vị", "", "Tên đăng nhập", "Họ tên", "Vai trò"])
-    for cell in lists[1]:
-        cell.font = bold
+    lists.append(
+        exports.row(lists, ["Mã đơn vị", "Tên đơn vị", "", "Tên đăng nhập", "Họ tên", "Vai trò"], font=bold)
+    )
     people = [(user, "Lãnh đạo UBND") for user in leaders_of(program)]
     people += [(user, "Chuyên viên Văn phòng") for user in office_officers_of(program)]
     for index in range(max(len(units), len(people))):
@@ -544,7 +526,7 @@ def import_template_xlsx(program: WorkProgram) -> bytes:
             if index < len(people)
             else []
         )
-        lists.append([*unit_cells, "", *person_cells])
+        lists.append(exports.row(lists, [*unit_cells, "", *person_cells]))
     for column, width in zip("ABCDEF", (16, 50, 4, 20, 28, 24), strict=True):
         lists.column_dimensions[column].width = width
 

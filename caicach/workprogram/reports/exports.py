@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import translation
 
+from caicach.core import exports
 from caicach.workprogram.reports.kpis import Figures, MonthFigures, Period, UnfinishedGroup, UnitFigures
 from caicach.workprogram.reports.queries import LATE, MISSING, ON_TIME, PENDING, UnitReportRow
 
@@ -75,21 +76,15 @@ def workbook(sheet: Sheet) -> bytes:
     ws = book.active
     assert ws is not None
     ws.title = sheet.title[:31]
-    for line in sheet.heading:
-        ws.append([line])
-        ws.cell(row=ws.max_row, column=1).font = Font(bold=ws.max_row == 1)
+    bold = Font(bold=True)
+    for number, line in enumerate(sheet.heading, start=1):
+        ws.append(exports.row(ws, [line], font=bold if number == 1 else None))
     if sheet.heading:
         ws.append([])
-    ws.append(list(sheet.header))
+    ws.append(exports.row(ws, sheet.header, font=bold, alignment=Alignment(wrap_text=True, vertical="top")))
     header_row = ws.max_row
-    for cell in ws[header_row]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
     for index, row in enumerate(sheet.rows):
-        ws.append(list(row))
-        if index in sheet.bold_rows:
-            for cell in ws[ws.max_row]:
-                cell.font = Font(bold=True)
+        ws.append(exports.row(ws, row, font=bold if index in sheet.bold_rows else None))
     formats = {PERCENT: "0.0%", DATE: "DD/MM/YYYY", MONTH: "MM/YYYY"}
     for column, kind in enumerate(sheet.kinds, start=1):
         if kind in formats:
