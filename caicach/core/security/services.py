@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.http import HttpRequest
 
 from caicach.core import clock
@@ -87,6 +87,8 @@ def record(
         event.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
         event.object_id = str(obj.pk)[:64]
         event.object_repr = str(obj)[:255]
+    # Set here as save() would: kept-aside events are written with bulk_create.
+    event.search_text = event.build_search_text()
     logger.log(
         logging.WARNING if kind in WARNING_KINDS else logging.INFO,
         "%s user=%s ip=%s path=%s object=%s detail=%s",
@@ -105,12 +107,17 @@ def record(
 
 
 def flush(scope: RequestScope) -> None:
-    """Write the events a request kept aside (``SecurityLogMiddleware``)."""
-    if scope.pending:
+    """Write the events a request kept aside (``SecurityLogMiddleware``). A database that
+    refuses them does not turn the visitor's answer into an error: the logger line above
+    already holds each event, and the failure is logged beside it."""
+    if not scope.pending:
+        return
+    try:
         with transaction.atomic():
-            for event in scope.pending:
-                event.save()
-        scope.pending.clear()
+            SecurityEvent.objects.bulk_create(scope.pending)
+    except DatabaseError:
+        logger.exception("security log: %d events could not be written", len(scope.pending))
+    scope.pending.clear()
 
 
 def enter_request(request: HttpRequest) -> tuple[RequestScope, object]:

@@ -89,6 +89,8 @@ def test_an_outsiders_404_from_the_permission_fetch_is_logged_with_the_object(
     event = SecurityEvent.objects.get(kind=SecurityKind.ACCESS_DENIED)
     assert (event.user, event.path, event.object_id) == (people.outsider, url, str(people.unit_staff.pk))
     assert event.detail == {"action": "view"}
+    # Kept aside during the request and written after it, still searchable by its words.
+    assert "/nguoi-dung/" in event.path and event.search_text
 
 
 def test_a_menu_level_refusal_is_logged_too(client: Client, people: People) -> None:
