@@ -9,6 +9,10 @@ with ``authorize()`` (``PermissionDenied``) before every write. Each domain app 
 rules with ``@rule(Model, "action")`` / ``@global_rule("app.action")`` in its rules modules,
 beside the list queries that must agree with them, and imports those modules in
 ``AppConfig.ready``. A model/action without a rule is denied.
+
+Every refusal by ``require()`` or ``authorize()`` is written to the security log
+(``caicach.core.security``), which the system administrators search; ``can()`` only asks
+(menus, buttons) and logs nothing.
 """
 
 from __future__ import annotations

@@ -84,7 +84,7 @@ def login_attempt(*, request: HttpRequest, username: str, password: str, ip_addr
     if isinstance(user, User):
         return user
     verdict = login_failure_record(username=username, ip_address=ip_address, request=request)
-    message = _("Tên đăng nhập hoặc mật khẩu không đúng.")
+    message = _("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.")
     if verdict.wait:
         message += " " + throttle.wait_message(verdict.wait)
     raise ValidationError(message, code="invalid_login")
