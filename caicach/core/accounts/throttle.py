@@ -52,7 +52,6 @@ class Verdict:
     wait: int  # seconds before an attempt will be checked; 0: now
     scope: str = ""  # which counter imposes the wait: PAIR, ACCOUNT or ADDRESS
     failures: int = 0  # that counter's failures
-    known_pair: bool = False
 
     @property
     def starts_lock(self) -> bool:
@@ -93,32 +92,30 @@ def is_known_pair(*, username: str, ip_address: str | None) -> bool:
     ).exists()
 
 
-def _progressive(failures: QuerySet[LoginFailure], free: int, scope: str, known: bool) -> Verdict:
+def _progressive(failures: QuerySet[LoginFailure], free: int, scope: str) -> Verdict:
     found = failures.aggregate(count=Count("pk"), last=Max("created_at"))
     count, last = found["count"], found["last"]
     delay = delay_after(count, free)
     if not delay or last is None:
-        return Verdict(0, scope, count, known)
-    return Verdict(
-        max(0, math.ceil((last + datetime.timedelta(seconds=delay) - clock.now()).total_seconds())),
-        scope,
-        count,
-        known,
-    )
+        return Verdict(0, scope, count)
+    wait = math.ceil((last + datetime.timedelta(seconds=delay) - clock.now()).total_seconds())
+    return Verdict(max(0, wait), scope, count)
 
 
-def _address_block(ip_address: str, known: bool) -> Verdict:
+def _address_block(ip_address: str) -> Verdict:
     limit = settings.LOGIN_MAX_FAILURES_PER_IP
+    if limit <= 0:
+        return Verdict(0, ADDRESS)
     times = list(
         LoginFailure.objects.filter(ip_address=ip_address, created_at__gt=address_window_start())
         .order_by("-created_at")
         .values_list("created_at", flat=True)[:limit]
     )
-    if limit <= 0 or len(times) < limit:
-        return Verdict(0, ADDRESS, len(times), known)
+    if len(times) < limit:
+        return Verdict(0, ADDRESS, len(times))
     # Blocked until the oldest of the last ``limit`` failures leaves the window.
     until = times[-1] + datetime.timedelta(minutes=settings.LOGIN_IP_WINDOW_MINUTES)
-    return Verdict(max(1, math.ceil((until - clock.now()).total_seconds())), ADDRESS, len(times), known)
+    return Verdict(max(1, math.ceil((until - clock.now()).total_seconds())), ADDRESS, len(times))
 
 
 def verdict(*, username: str, ip_address: str | None) -> Verdict:
@@ -128,12 +125,12 @@ def verdict(*, username: str, ip_address: str | None) -> Verdict:
     known = is_known_pair(username=name, ip_address=ip_address)
     recent = LoginFailure.objects.filter(username=name, created_at__gt=window_start())
     verdicts = [
-        _progressive(recent.filter(ip_address=ip_address), settings.LOGIN_FREE_FAILURES_PER_PAIR, PAIR, known)
+        _progressive(recent.filter(ip_address=ip_address), settings.LOGIN_FREE_FAILURES_PER_PAIR, PAIR)
     ]
     if not known:
-        verdicts.append(_progressive(recent, settings.LOGIN_FREE_FAILURES_PER_ACCOUNT, ACCOUNT, known))
+        verdicts.append(_progressive(recent, settings.LOGIN_FREE_FAILURES_PER_ACCOUNT, ACCOUNT))
         if ip_address:
-            verdicts.append(_address_block(ip_address, known))
+            verdicts.append(_address_block(ip_address))
     return max(verdicts, key=lambda found: found.wait)
 
 
