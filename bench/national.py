@@ -406,6 +406,8 @@ def page_specs(ids: dict[str, int], year: int) -> list[PageSpec]:
         PageSpec("audit search", "audit_search", (), {}, admin),
         PageSpec("audit search, one action", "audit_search", (), {"action": "initiative.accept"}, admin),
         PageSpec("audit search, text", "audit_search", (), {"text": "initiative"}, admin),
+        PageSpec("security log", "security_log", (), {}, admin),
+        PageSpec("security log, one kind", "security_log", (), {"kind": "access.denied"}, admin),
         PageSpec("document register", "document_register", (), {}, managers),
         PageSpec("campaign list", "initiatives:campaign_list", (), {}, everyone),
         PageSpec("campaign detail (national)", "initiatives:campaign_detail", (nat_campaign,), {}, national),

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
 
 from caicach.core import clock
 from caicach.core.calendar import queries as calendar
@@ -49,6 +51,15 @@ class People:
     committee_member: User
     leader: User
     outsider: User
+
+
+@receiver(connection_created)
+def _declare_maintenance(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """The test database is flushed between browser tests (TRUNCATE): on PostgreSQL the
+    security log refuses that unless the session declares maintenance (core migration 0016)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET caicach.maintenance = 'on'")
 
 
 @pytest.fixture(autouse=True)

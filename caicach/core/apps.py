@@ -11,9 +11,11 @@ class CoreConfig(AppConfig):
         # Permission rules, job handlers and daily reminders register themselves on import;
         # the web processes and the task worker must both know them.
         from caicach.core.accounts import queries, rules  # noqa: F401  (queries: the audit labels)
+        from caicach.core.accounts import tasks as account_tasks  # noqa: F401
         from caicach.core.jobs import services  # noqa: F401
         from caicach.core.mfa import checks as mfa_checks  # noqa: F401
         from caicach.core.mfa import queries as mfa_queries  # noqa: F401  (the audit labels)
         from caicach.core.notifications import rules as notification_rules  # noqa: F401
         from caicach.core.notifications import tasks  # noqa: F401
+        from caicach.core.security import tasks as security_tasks  # noqa: F401
         from caicach.core.units import tasks as unit_tasks  # noqa: F401

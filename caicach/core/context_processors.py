@@ -48,6 +48,12 @@ MENU: list[MenuEntry] = [
         "user_list", _("Người dùng"), _("Tài khoản, vai trò của cán bộ, công chức"), "core.manage_users"
     ),
     MenuEntry("audit_search", _("Nhật ký"), _("Tra cứu nhật ký thay đổi"), "core.search_audit"),
+    MenuEntry(
+        "security_log",
+        _("Nhật ký an ninh"),
+        _("Đăng nhập sai, truy cập bị từ chối, xuất dữ liệu cá nhân"),
+        "core.search_security_log",
+    ),
 ]
 
 

@@ -538,3 +538,100 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class KnownLoginAddress(models.Model):
+    """A client address an account has signed in from (password accepted): attempts from
+    such an (address, account) pair are throttled by their own failures only, so failures
+    elsewhere cannot lock the owner out (see ``caicach.core.accounts.throttle``)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    ip_address = models.GenericIPAddressField()
+    last_success_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-last_success_at"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["user", "ip_address"], name="known_login_address_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.ip_address}"
+
+
+class SecurityKind(models.TextChoices):
+    LOGIN_FAILED = "auth.failed", _("Đăng nhập sai")
+    LOGIN_THROTTLED = "auth.throttled", _("Đăng nhập bị từ chối do phải chờ")
+    LOGIN_LOCKED = "auth.locked", _("Tạm chặn đăng nhập")
+    LOGIN_UNLOCKED = "auth.unlocked", _("Mở khóa đăng nhập")
+    ACCESS_DENIED = "access.denied", _("Truy cập bị từ chối")
+    ACTION_DENIED = "action.denied", _("Thao tác bị từ chối")
+    PERSONAL_DATA_EXPORT = "export.personal_data", _("Xuất dữ liệu cá nhân")
+    MFA_ENROLLED = "mfa.enrolled", _("Đăng ký xác thực hai bước")
+    MFA_VERIFIED = "mfa.verified", _("Xác thực hai bước thành công")
+    MFA_FAILED = "mfa.failed", _("Xác thực hai bước thất bại")
+    MFA_RECOVERY_USED = "mfa.recovery_used", _("Dùng mã khôi phục")
+    MFA_RESET = "mfa.reset", _("Đặt lại xác thực hai bước")
+
+
+class SecurityEventQuerySet(models.QuerySet["SecurityEvent"]):
+    """No bulk edits; the one delete is the retention purge (``purge_expired``), which the
+    PostgreSQL trigger of migration 0017 also limits to rows past the retention floor."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Security events are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Security events are append-only; only the retention purge deletes.")
+
+    def purge_expired(self, before: datetime.datetime) -> int:
+        """Delete the events older than ``before`` (the daily retention purge)."""
+        return models.QuerySet.delete(self.filter(created_at__lt=before))[0]
+
+
+class SecurityEvent(FoldedSearchMixin, models.Model):
+    """One security-relevant fact: a failed or throttled login, a lockout, a refused access,
+    an export of personal data, an MFA step. Kept apart from the audit trail (which records
+    changes) and from the login counters (which are cleared): append-only, kept
+    SECURITY_LOG_RETENTION_DAYS, searched by system administrators."""
+
+    SEARCH_SOURCE_FIELDS = ("username", "object_repr", "path")
+
+    created_at = models.DateTimeField(default=clock.now)
+    kind = models.CharField(max_length=32, choices=SecurityKind.choices)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # As typed at the login form (or the user's name when signed in): kept when the account
+    # is deleted, and for names that match no account.
+    username = models.CharField(max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=255, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    search_text = models.TextField(blank=True, default="", editable=False)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        verbose_name = _("nhật ký an ninh")
+        verbose_name_plural = _("nhật ký an ninh")
+        indexes: ClassVar[list[models.Index]] = [
+            # The search page's order and keyset cursor, and the purge's range.
+            models.Index(fields=["-created_at", "-id"], name="security_newest_idx"),
+            models.Index(fields=["kind", "created_at"], name="security_kind_idx"),
+            models.Index(fields=["ip_address", "created_at"], name="security_ip_idx"),
+            models.Index(fields=["user", "created_at"], name="security_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.kind} {self.username}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("Security events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Security events are append-only.")

@@ -9,6 +9,10 @@ with ``authorize()`` (``PermissionDenied``) before every write. Each domain app 
 rules with ``@rule(Model, "action")`` / ``@global_rule("app.action")`` in its rules modules,
 beside the list queries that must agree with them, and imports those modules in
 ``AppConfig.ready``. A model/action without a rule is denied.
+
+Every refusal by ``require()`` or ``authorize()`` is written to the security log
+(``caicach.core.security``), which the system administrators search; ``can()`` only asks
+(menus, buttons) and logs nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +29,17 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from caicach.core.models import CalendarDay, Membership, Role, Unit, UnitAncestry, UnitKind, User
+from caicach.core.models import (
+    CalendarDay,
+    Membership,
+    Role,
+    SecurityKind,
+    Unit,
+    UnitAncestry,
+    UnitKind,
+    User,
+)
+from caicach.core.security import services as security_log
 
 M = TypeVar("M", bound=models.Model)
 Rule = Callable[["Principal", Any], bool]
@@ -235,8 +249,11 @@ def can(user: User | AnonymousUser, action: str, obj: models.Model | None = None
 
 
 def require(user: User | AnonymousUser, action: str, obj: models.Model | None = None) -> None:
-    """For views: 404 rather than 403, so a refusal does not confirm that the object exists."""
+    """For views: 404 rather than 403, so a refusal does not confirm that the object exists.
+    The refusal is written to the security log (the visitor sees the same 404 as for an
+    object that does not exist; the administrators see what was tried)."""
     if not can(user, action, obj):
+        security_log.record(SecurityKind.ACCESS_DENIED, user=user, obj=obj, action=action)
         raise Http404
 
 
@@ -246,6 +263,7 @@ def authorize(actor: User | AnonymousUser, action: str, obj: models.Model | None
     fetched the object through ``get_for_user`` already knows the user may see it, and shows
     the refusal on the object's page."""
     if not can(actor, action, obj):
+        security_log.record(SecurityKind.ACTION_DENIED, user=actor, obj=obj, action=action)
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
 
 
@@ -263,7 +281,13 @@ def get_for_user(
 # --- Core rules -------------------------------------------------------------------------------
 
 
-@global_rule("core.manage_units", "core.manage_users", "core.manage_calendar", "core.search_audit")
+@global_rule(
+    "core.manage_units",
+    "core.manage_users",
+    "core.manage_calendar",
+    "core.search_audit",
+    "core.search_security_log",
+)
 def _admin_only(who: Principal) -> bool:
     return who.is_admin
 

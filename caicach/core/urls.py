@@ -9,6 +9,7 @@ from caicach.core.jobs import urls as jobs
 from caicach.core.mfa import urls as mfa
 from caicach.core.notifications import urls as notifications
 from caicach.core.register import urls as register
+from caicach.core.security import urls as security
 from caicach.core.units import urls as units
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -17,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *units.urlpatterns,
     *calendar.urlpatterns,
     *audit.urlpatterns,
+    *security.urlpatterns,
     *notifications.urlpatterns,
     *register.urlpatterns,
     *jobs.urlpatterns,

@@ -148,3 +148,7 @@ class UserFilterForm(Form):
     role = forms.ChoiceField(
         label=_("Vai trò"), choices=[("", _("Tất cả vai trò")), *Role.choices], required=False
     )
+
+
+class AddressUnlockForm(Form):
+    ip_address = forms.GenericIPAddressField(label=_("Địa chỉ IP"))

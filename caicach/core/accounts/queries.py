@@ -1,16 +1,13 @@
-"""Reads for accounts: lockout state, the user directory, a person's memberships and trail."""
+"""Reads for accounts: the user directory, a person's memberships and trail."""
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core import clock
 from caicach.core import search as fulltext
 from caicach.core.audit.queries import (
     register_action_labels,
@@ -18,7 +15,7 @@ from caicach.core.audit.queries import (
     register_object_url,
     timeline_for,
 )
-from caicach.core.models import AuditEvent, LoginFailure, Membership, Role, User
+from caicach.core.models import AuditEvent, Membership, Role, User
 
 # The fields a person's own profile and the admin's edit form may change; the fingerprint of
 # their values stands in for the ``version`` column User does not have.
@@ -26,48 +23,8 @@ PROFILE_FIELDS = ("full_name", "date_of_birth", "position", "qualification", "ph
 ADMIN_FIELDS = (*PROFILE_FIELDS, "unit")
 
 
-def lockout_window() -> datetime.timedelta:
-    return datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-
-
-def max_failures_per_ip() -> int:
-    # Offices share one address behind NAT, so production may want a higher limit per IP.
-    return int(getattr(settings, "LOGIN_MAX_FAILURES_PER_IP", settings.LOGIN_MAX_FAILURES))
-
-
 def normalise_username(username: str) -> str:
     return username.strip().lower()
-
-
-def _unlock_time(failures: QuerySet[LoginFailure], limit: int) -> datetime.datetime | None:
-    """When the oldest of the ``limit`` most recent failures leaves the window, or None when
-    there are fewer than ``limit`` failures in it."""
-    if limit <= 0:
-        return None
-    times = list(failures.order_by("-created_at").values_list("created_at", flat=True)[:limit])
-    if len(times) < limit:
-        return None
-    return times[-1] + lockout_window()
-
-
-def lockout_until(*, username: str, ip_address: str | None) -> datetime.datetime | None:
-    """The moment a locked-out username or client address may try again, or None if not
-    locked. At most two small indexed queries."""
-    since = clock.now() - lockout_window()
-    recent = LoginFailure.objects.filter(created_at__gt=since)
-    candidates = [
-        _unlock_time(recent.filter(username=normalise_username(username)), settings.LOGIN_MAX_FAILURES)
-    ]
-    if ip_address:
-        candidates.append(_unlock_time(recent.filter(ip_address=ip_address), max_failures_per_ip()))
-    locked = [moment for moment in candidates if moment is not None]
-    return max(locked) if locked else None
-
-
-def failures_left(*, username: str) -> int:
-    since = clock.now() - lockout_window()
-    used = LoginFailure.objects.filter(created_at__gt=since, username=normalise_username(username)).count()
-    return max(settings.LOGIN_MAX_FAILURES - used, 0)
 
 
 def user_fingerprint(user: User) -> str:
@@ -132,7 +89,9 @@ def active_memberships_of(user: User) -> QuerySet[Membership]:
 ACTION_LABELS = {
     "auth.login": _("Đăng nhập"),
     "auth.logout": _("Đăng xuất"),
-    "auth.lockout": _("Tạm khóa do đăng nhập sai nhiều lần"),
+    "auth.lockout": _("Tạm chặn đăng nhập do đăng nhập sai nhiều lần"),
+    "auth.unlock": _("Mở khóa đăng nhập cho tài khoản"),
+    "auth.unlock_address": _("Mở khóa đăng nhập cho địa chỉ IP"),
     "user.create": _("Tạo tài khoản"),
     "user.update": _("Sửa thông tin"),
     "user.activate": _("Mở khóa tài khoản"),

@@ -1,101 +1,156 @@
-"""Writes for accounts: logins and lockout, people and their roles. Every change is audited
+"""Writes for accounts: logins and their throttling, people and their roles. Every change is audited
 in its own transaction."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import formats, timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from caicach.core import clock
-from caicach.core.accounts.queries import (
-    ADMIN_FIELDS,
-    PROFILE_FIELDS,
-    failures_left,
-    lockout_until,
-    normalise_username,
-    user_fingerprint,
-)
+from caicach.core.accounts import throttle
+from caicach.core.accounts.queries import ADMIN_FIELDS, PROFILE_FIELDS, normalise_username, user_fingerprint
 from caicach.core.audit import services as audit
-from caicach.core.models import LoginFailure, Membership, Role, Unit, User
+from caicach.core.models import KnownLoginAddress, LoginFailure, Membership, Role, SecurityKind, Unit, User
 from caicach.core.permissions import authorize, forget
+from caicach.core.security import services as security_log
 from caicach.core.versioning import check_version
 
-
-def lockout_message(until: datetime.datetime) -> str:
-    local = timezone.localtime(until)
-    minutes = max(1, int((until - clock.now()).total_seconds() // 60) + 1)
-    return _(
-        "Tài khoản tạm thời bị khóa do đăng nhập sai nhiều lần. "
-        "Vui lòng thử lại sau %(time)s (khoảng %(minutes)d phút nữa)."
-    ) % {"time": formats.date_format(local, "SHORT_DATETIME_FORMAT"), "minutes": minutes}
+# --- Login, logout, throttling ----------------------------------------------------------------
 
 
-# --- Login, logout, lockout -------------------------------------------------------------------
+def _account_named(username: str) -> User | None:
+    return User.objects.filter(username__iexact=username.strip()).first()
 
 
 @transaction.atomic
-def login_failure_record(*, username: str, ip_address: str | None) -> datetime.datetime | None:
-    """Remember a failed login; returns when the username/address may try again if this
-    failure locked it out (and audits the lockout once, when it starts)."""
-    LoginFailure.objects.create(username=normalise_username(username)[:150], ip_address=ip_address)
-    until = lockout_until(username=username, ip_address=ip_address)
-    if until is not None:
-        person = User.objects.filter(username__iexact=username.strip()).first()
+def login_failure_record(
+    *, username: str, ip_address: str | None, request: HttpRequest | None = None
+) -> throttle.Verdict:
+    """Count a failed login for the throttle and log it; returns the wait it now imposes
+    (and logs the lockout, and audits it on the account, when this failure started it)."""
+    LoginFailure.objects.create(
+        username=normalise_username(username)[:150], ip_address=ip_address, created_at=clock.now()
+    )
+    person = _account_named(username)
+    security_log.record(SecurityKind.LOGIN_FAILED, request=request, user=person, username=username)
+    verdict = throttle.verdict(username=username, ip_address=ip_address)
+    if verdict.starts_lock:
+        security_log.record(
+            SecurityKind.LOGIN_LOCKED,
+            request=request,
+            user=person,
+            username=username,
+            scope=verdict.scope,
+            failures=verdict.failures,
+            wait_seconds=verdict.wait,
+        )
         # No client address in the message: the event's ip_address column already holds the
         # request's address, while messages are displayed on the person's timeline.
         audit.record(
             actor=None,
             action="auth.lockout",
             obj=person,
-            message=f"Tên đăng nhập: {username[:150]}; khóa đến {timezone.localtime(until):%H:%M %d/%m/%Y}",
+            message=(
+                f"Tên đăng nhập: {username[:150]}; chờ {verdict.wait} giây sau {verdict.failures} lần sai"
+            ),
         )
-    return until
+    return verdict
 
 
 def login_attempt(*, request: HttpRequest, username: str, password: str, ip_address: str | None) -> User:
-    """Check the lockout, then the password. Returns the user (the caller logs them in and
+    """Check the throttle, then the password. Returns the user (the caller logs them in and
     calls ``login_success``) or raises ValidationError with a message to show. Not one
     transaction on purpose: the failure row must stay even though an error is raised."""
-    until = lockout_until(username=username, ip_address=ip_address)
-    if until is not None:
-        # A locked attempt is not counted and the password is not even checked: guessing
-        # gains nothing, and the lock does not grow longer while the owner waits.
-        raise ValidationError(lockout_message(until), code="locked")
+    waiting = throttle.verdict(username=username, ip_address=ip_address)
+    if waiting.wait:
+        # Not counted and the password not even checked: guessing during the wait gains
+        # nothing, and the wait does not grow while the owner waits.
+        security_log.record(
+            SecurityKind.LOGIN_THROTTLED,
+            request=request,
+            user=_account_named(username),
+            username=username,
+            scope=waiting.scope,
+            wait_seconds=waiting.wait,
+        )
+        raise ValidationError(throttle.wait_message(waiting.wait), code="throttled")
     user = authenticate(request, username=username, password=password)
     if isinstance(user, User):
         return user
-    until = login_failure_record(username=username, ip_address=ip_address)
-    if until is not None:
-        raise ValidationError(lockout_message(until), code="locked")
-    left = failures_left(username=username)
+    verdict = login_failure_record(username=username, ip_address=ip_address, request=request)
     message = _("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.")
-    if left:
-        message += " " + ngettext(
-            "Bạn còn %(left)d lần thử trước khi tài khoản bị tạm khóa.",
-            "Bạn còn %(left)d lần thử trước khi tài khoản bị tạm khóa.",
-            left,
-        ) % {"left": left}
+    if verdict.wait:
+        message += " " + throttle.wait_message(verdict.wait)
     raise ValidationError(message, code="invalid_login")
 
 
 @transaction.atomic
-def login_success(*, user: User) -> None:
-    """Clear the username's failures and audit the login."""
-    LoginFailure.objects.filter(username=normalise_username(user.get_username())).delete()
+def login_success(*, user: User, ip_address: str | None = None) -> None:
+    """Clear the failures of this (address, account) pair, remember the pair as the
+    account's own (see ``throttle``) and audit the login. The account's failures from other
+    addresses stay: they still slow down guessing from elsewhere."""
+    LoginFailure.objects.filter(
+        username=normalise_username(user.get_username()), ip_address=ip_address
+    ).delete()
+    if ip_address:
+        KnownLoginAddress.objects.update_or_create(
+            user=user, ip_address=ip_address, defaults={"last_success_at": clock.now()}
+        )
     audit.record(actor=user, action="auth.login", obj=user)
 
 
 @transaction.atomic
 def logout_record(*, user: User) -> None:
     audit.record(actor=user, action="auth.logout", obj=user)
+
+
+@transaction.atomic
+def login_failures_purge() -> int:
+    """Delete the failures no throttle window counts any more (the daily run)."""
+    oldest = min(throttle.window_start(), throttle.address_window_start())
+    return LoginFailure.objects.filter(created_at__lt=oldest).delete()[0]
+
+
+@transaction.atomic
+def login_unlock_account(*, actor: User, user: User) -> int:
+    """An administrator clears every failure counted against ``user`` (from any address):
+    the next attempt is checked at once. Returns how many were cleared."""
+    authorize(actor, "change", user)
+    cleared, _counts = LoginFailure.objects.filter(username=normalise_username(user.get_username())).delete()
+    audit.record(actor=actor, action="auth.unlock", obj=user, message=f"Đã xóa {cleared} lần đăng nhập sai")
+    security_log.record(
+        SecurityKind.LOGIN_UNLOCKED, user=actor, obj=user, scope=throttle.ACCOUNT, cleared=cleared
+    )
+    return cleared
+
+
+@transaction.atomic
+def login_unlock_address(*, actor: User, user: User, ip_address: str) -> int:
+    """An administrator clears every failure from ``ip_address`` (all accounts), from the
+    page of ``user``, whose failures showed the address blocked."""
+    authorize(actor, "change", user)
+    cleared, _counts = LoginFailure.objects.filter(ip_address=ip_address).delete()
+    audit.record(
+        actor=actor,
+        action="auth.unlock_address",
+        obj=user,
+        message=f"Địa chỉ IP: {ip_address}; đã xóa {cleared} lần đăng nhập sai",
+    )
+    security_log.record(
+        SecurityKind.LOGIN_UNLOCKED,
+        user=actor,
+        obj=user,
+        scope=throttle.ADDRESS,
+        address=ip_address,
+        cleared=cleared,
+    )
+    return cleared
 
 
 # --- People -----------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ urlpatterns: list[URLPattern] = [
     path("nguoi-dung/<int:pk>/sua/", views.user_update, name="user_update"),
     path("nguoi-dung/<int:pk>/mat-khau/", views.user_password, name="user_password"),
     path("nguoi-dung/<int:pk>/kich-hoat/", views.user_set_active, name="user_set_active"),
+    path("nguoi-dung/<int:pk>/mo-khoa-dang-nhap/", views.user_login_unlock, name="user_login_unlock"),
+    path("nguoi-dung/<int:pk>/mo-chan-dia-chi/", views.user_address_unlock, name="user_address_unlock"),
     path("nguoi-dung/<int:pk>/vai-tro/", views.membership_add, name="membership_add"),
     path("vai-tro/<int:pk>/go-bo/", views.membership_remove, name="membership_remove"),
 ]

@@ -21,8 +21,9 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from caicach.core.accounts import queries, services
+from caicach.core.accounts import queries, services, throttle
 from caicach.core.accounts.forms import (
+    AddressUnlockForm,
     LoginForm,
     MembershipAddForm,
     PasswordChangeForm,
@@ -86,12 +87,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(next_url or reverse("home"))
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        ip_address = client_ip(request)
         try:
             user = services.login_attempt(
                 request=request,
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
-                ip_address=client_ip(request),
+                ip_address=ip_address,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -100,7 +102,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             second_step = begin_second_step(request, next_url)
             if second_step is not None:
                 return second_step
-            services.login_success(user=user)
+            services.login_success(user=user, ip_address=ip_address)
             return HttpResponseRedirect(next_url or reverse("home"))
     return render(request, "core/accounts/login.html", {"form": form, "next": next_url or ""})
 
@@ -209,13 +211,15 @@ def _detail_context(
     # A unit head may open a staff member's record, but the trail (logins, lockouts, who
     # changed what) is for the trail's administrators and the person themself.
     show_timeline = person.pk == request.user.pk or can(request.user, "core.search_audit")
+    can_change = can(request.user, "change", person)
     return {
         "person": person,
         "memberships": queries.memberships_of(person),
         "show_timeline": show_timeline,
         "events": queries.user_events(person) if show_timeline else [],
-        "can_change": can(request.user, "change", person),
+        "can_change": can_change,
         "can_reset_mfa": can(request.user, "reset_mfa", person),
+        "login_failures": throttle.recent_failures_of(person) if can_change else [],
         "membership_form": membership_form or MembershipAddForm(),
     }
 
@@ -280,6 +284,29 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, _("Đã mở khóa tài khoản.") if activate else _("Đã khóa tài khoản."))
+    return redirect("user_detail", pk=person.pk)
+
+
+@require_POST
+@login_required
+def user_login_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_for_user(request.user, User.objects.all(), pk, "change")
+    services.login_unlock_account(actor=acting_user(request), user=person)
+    messages.success(request, _("Đã mở khóa đăng nhập cho %(name)s.") % {"name": person})
+    return redirect("user_detail", pk=person.pk)
+
+
+@require_POST
+@login_required
+def user_address_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_for_user(request.user, User.objects.all(), pk, "change")
+    form = AddressUnlockForm(request.POST)
+    if form.is_valid():
+        address = form.cleaned_data["ip_address"]
+        services.login_unlock_address(actor=acting_user(request), user=person, ip_address=address)
+        messages.success(request, _("Đã mở chặn đăng nhập từ địa chỉ %(address)s.") % {"address": address})
+    else:
+        messages.error(request, _("Địa chỉ IP không hợp lệ."))
     return redirect("user_detail", pk=person.pk)
 
 

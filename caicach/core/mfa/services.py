@@ -25,8 +25,9 @@ from caicach.core.mfa.queries import (
     recovery_codes_left,
     recovery_digest,
 )
-from caicach.core.models import RecoveryCode, User
+from caicach.core.models import RecoveryCode, SecurityKind, User
 from caicach.core.permissions import authorize
+from caicach.core.security import services as security_log
 
 RECOVERY_CODE_COUNT = 10
 # 16 characters of a 31-letter alphabet without look-alikes (0/o, 1/l/i): 79 random bits,
@@ -102,6 +103,7 @@ def mfa_enrol(*, user: User, key: str, code: str) -> tuple[TOTPDevice, list[str]
     )
     codes = _issue_recovery_codes(locked)
     audit.record(actor=locked, action="mfa.enrol", obj=locked)
+    security_log.record(SecurityKind.MFA_ENROLLED, user=locked, obj=locked)
     return device, codes
 
 
@@ -137,11 +139,13 @@ def _check_code(*, user: User, code: str) -> Verification | str:
         audit.record(
             actor=user, action="mfa.failure", obj=user, message="Bị chặn tạm thời do nhập sai nhiều lần"
         )
+        security_log.record(SecurityKind.MFA_FAILED, user=user, obj=user, throttled=True)
         return _throttle_message(data)
     code = normalise_code(code)
     if is_totp_code(code):
         if device.verify_token(code):
             audit.record(actor=user, action="mfa.verify", obj=user)
+            security_log.record(SecurityKind.MFA_VERIFIED, user=user, obj=user)
             left = recovery_codes_left(user)
             return Verification(device=device, recovery_code_used=False, recovery_codes_left=left)
     else:
@@ -158,9 +162,11 @@ def _check_code(*, user: User, code: str) -> Verification | str:
             audit.record(
                 actor=user, action="mfa.recovery_code_used", obj=user, message=f"Còn {left} mã khôi phục"
             )
+            security_log.record(SecurityKind.MFA_RECOVERY_USED, user=user, obj=user, codes_left=left)
             return Verification(device=device, recovery_code_used=True, recovery_codes_left=left)
         device.throttle_increment()
     audit.record(actor=user, action="mfa.failure", obj=user)
+    security_log.record(SecurityKind.MFA_FAILED, user=user, obj=user)
     return _("Mã xác thực không đúng hoặc đã được dùng.")
 
 
@@ -176,6 +182,7 @@ def mfa_reset(*, actor: User, user: User) -> None:
     devices.delete()
     RecoveryCode.objects.filter(user=locked).delete()
     audit.record(actor=actor, action="mfa.reset", obj=locked)
+    security_log.record(SecurityKind.MFA_RESET, user=actor, obj=locked)
 
 
 @transaction.atomic
@@ -194,6 +201,7 @@ def _check_current_code(*, user: User, code: str) -> TOTPDevice | str:
     if not is_totp_code(code):
         device.throttle_increment()
     audit.record(actor=user, action="mfa.failure", obj=user)
+    security_log.record(SecurityKind.MFA_FAILED, user=user, obj=user)
     return _("Mã xác thực không đúng hoặc đã được dùng.")
 
 

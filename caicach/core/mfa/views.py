@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from caicach.core.accounts import services as account_services
 from caicach.core.mfa import queries, services
 from caicach.core.mfa.forms import CodeForm, EnrolForm
+from caicach.core.middleware import client_ip
 from caicach.core.models import User
 from caicach.core.permissions import get_for_user
 from caicach.core.web import acting_user, add_service_errors, safe_next
@@ -52,7 +53,7 @@ def _finish(request: HttpRequest, device: TOTPDevice) -> None:
     if request.session.pop(queries.PENDING_LOGIN_KEY, False):
         # The login is complete only now: its audit event (and the end of the password
         # failures) belongs here, not to the password step.
-        account_services.login_success(user=acting_user(request))
+        account_services.login_success(user=acting_user(request), ip_address=client_ip(request))
 
 
 def _next(request: HttpRequest) -> str | None:

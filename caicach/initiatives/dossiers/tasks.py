@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from caicach.core import clock, exports, rendering
 from caicach.core.jobs.services import JobError, JobOutput, Progress, job_handler
-from caicach.core.models import Job
+from caicach.core.models import Job, SecurityKind
 from caicach.core.permissions import can
+from caicach.core.security import services as security_log
 from caicach.core.text import fold
 from caicach.initiatives.dossiers.access import initiatives_for
 from caicach.initiatives.dossiers.documents import (
@@ -110,6 +111,9 @@ def campaign_zip(job: Job, progress: Progress) -> JobOutput:
         raise JobError(_("Đợt phát động chưa có hồ sơ nào được gửi đến."))
     total = len(dossiers)
     progress(0, total)
+    security_log.record(
+        SecurityKind.PERSONAL_DATA_EXPORT, user=creator, obj=campaign, export="campaign_zip", job=job.pk
+    )
 
     listing = io.StringIO()
     writer = exports.CsvWriter(listing)

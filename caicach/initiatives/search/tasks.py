@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from caicach.core.jobs.services import JobError, JobOutput, Progress, job_handler
-from caicach.core.models import Job
+from caicach.core.models import Job, SecurityKind
 from caicach.core.reminders import daily
+from caicach.core.security import services as security_log
 from caicach.initiatives.search.similar import build_index, save_index
 
 INITIATIVES_EXPORT = "initiatives.initiatives_export"
@@ -31,6 +32,7 @@ def initiatives_export(job: Job, progress: Progress) -> JobOutput:
     form = InitiativeFilterForm(QueryDict(str(job.parameters.get("query", ""))), user=creator)
     rows = search_queries.initiative_rows(creator, form.filters())
     progress(0, rows.count())
+    security_log.record(SecurityKind.PERSONAL_DATA_EXPORT, user=creator, export="initiatives", job=job.pk)
     content = search_queries.export_xlsx(rows, progress=progress)
     return JobOutput(content=content, name=search_queries.export_filename(), message=_("Đã xuất danh sách."))
 

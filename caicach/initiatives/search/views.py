@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from caicach.core.jobs.services import job_start
-from caicach.core.models import User
+from caicach.core.models import SecurityKind, User
 from caicach.core.pagination import CappedPaginator
 from caicach.core.permissions import can, get_for_user, require
+from caicach.core.security import services as security_log
 from caicach.core.web import acting_user, file_response
 from caicach.initiatives.dossiers.access import initiatives_for
 from caicach.initiatives.models import Initiative
@@ -56,6 +57,9 @@ def initiative_export(request: HttpRequest) -> HttpResponse:
         # The job re-reads the filters and the user's rights when it runs.
         job = job_start(kind=INITIATIVES_EXPORT, actor=user, parameters={"query": request.GET.urlencode()})
         return redirect("job_detail", pk=job.pk)
+    security_log.record(
+        SecurityKind.PERSONAL_DATA_EXPORT, export="initiatives", query=request.GET.urlencode()
+    )
     return file_response(search_queries.export_xlsx(rows), search_queries.export_filename(), XLSX_TYPE)
 
 

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caicach.core.mfa import services
 from caicach.core.mfa.queries import ENROL_KEY_KEY, NEW_CODES_KEY, recovery_codes_left
-from caicach.core.models import AuditEvent, RecoveryCode, User
+from caicach.core.models import AuditEvent, RecoveryCode, SecurityEvent, User
 from tests.conftest import PASSWORD, People
 
 pytestmark = pytest.mark.django_db
@@ -177,6 +177,20 @@ def test_a_recovery_code_works_once(client: Client, people: People) -> None:
     assert actions(people.admin)[-1] == "mfa.failure"
 
 
+def test_each_step_goes_to_the_security_log_with_the_address(client: Client, people: People) -> None:
+    device, codes = enrol(people.admin)
+    login(client, people.admin)
+    client.post(reverse("mfa_verify"), {"code": wrong_code(device.key)})
+    client.post(reverse("mfa_verify"), {"code": codes[0]})
+    client.post(reverse("logout"))
+    login(client, people.admin)
+    client.post(reverse("mfa_verify"), {"code": next_code(device)})
+    events = SecurityEvent.objects.filter(object_id=str(people.admin.pk)).order_by("created_at", "id")
+    kinds = [event.kind for event in events]
+    assert kinds[:4] == ["mfa.enrolled", "mfa.failed", "mfa.recovery_used", "mfa.verified"]
+    assert all(event.ip_address == "127.0.0.1" for event in events[1:4])
+
+
 def test_a_user_without_a_device_in_an_optional_role_logs_in_with_the_password(
     client: Client, people: People, settings: Any
 ) -> None:
@@ -247,6 +261,8 @@ def test_an_admin_resets_a_persons_two_step_login_after_confirming(client: Clien
     assert not RecoveryCode.objects.filter(user=people.unit_head).exists()
     event = AuditEvent.objects.get(action="mfa.reset")
     assert event.actor == people.admin and event.object_id == str(people.unit_head.pk)
+    logged = SecurityEvent.objects.get(kind="mfa.reset")
+    assert logged.user == people.admin and logged.object_id == str(people.unit_head.pk)
     # The person now logs in with the password alone (their role does not require more here).
     other = Client()
     assert login(other, people.unit_head)["Location"] == reverse("home")

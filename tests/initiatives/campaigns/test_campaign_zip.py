@@ -18,7 +18,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from caicach.core.jobs.services import job_execute
-from caicach.core.models import Job, JobStatus, Membership, Role, User
+from caicach.core.models import Job, JobStatus, Membership, Role, SecurityEvent, SecurityKind, User
 from caicach.initiatives.dossiers.services import attachment_add
 from caicach.initiatives.dossiers.tasks import CAMPAIGN_ZIP, slug
 from caicach.initiatives.models import Campaign, Initiative, InitiativeAttachment
@@ -128,6 +128,13 @@ def test_the_zip_holds_every_received_dossier_in_a_folder_per_unit(
     assert job.status == JobStatus.DONE, job.message
     assert (job.progress, job.total) == (2, 2)
     assert job.message == "Đã đóng gói 2 hồ sơ."
+    # Every dossier's authors (names, birth dates, qualifications): an export of personal data.
+    export = SecurityEvent.objects.get(kind=SecurityKind.PERSONAL_DATA_EXPORT)
+    assert (export.user, export.object_id, export.detail) == (
+        people.reform_officer,
+        str(campaign.pk),
+        {"export": "campaign_zip", "job": job.pk},
+    )
     assert job.result_name.startswith(f"ho-so-sang-kien-dot-{campaign.pk}-") and job.result_name.endswith(
         ".zip"
     )
