@@ -237,6 +237,17 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # A work program spreadsheet is a few hundred rows: anything far larger is not one.
 WORKPROGRAM_IMPORT_MAX_BYTES = env_int("WORKPROGRAM_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 
+# --- Plausible dates (caicach/core/chronology.py) ----------------------------------------------
+# No record the product keeps (a decision, a report, an initiative's first application)
+# predates this year: an earlier date is a typing slip such as 01/01/0001.
+DATE_FLOOR_YEAR = env_int("DATE_FLOOR_YEAR", 2000)
+# How far ahead an issue, signing or submission date may lie: a document is dated when it
+# is signed, give or take the days it takes to reach the register.
+ISSUE_DATE_MAX_DAYS_AHEAD = env_int("ISSUE_DATE_MAX_DAYS_AHEAD", 30)
+# Campaign windows, deadlines and meetings are planned at most this many years ahead
+# (and looked back on this many years behind).
+PLANNING_YEARS = env_int("PLANNING_YEARS", 5)
+
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

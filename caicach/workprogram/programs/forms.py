@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core import uploads
-from caicach.core.forms import Form, VietnameseDateField
+from caicach.core import chronology, uploads
+from caicach.core.forms import BoundedIntegerField, Form, VietnameseDateField
 from caicach.core.models import Unit, User
 from caicach.core.months import month_label
 from caicach.core.permissions import acting_unit_ids
@@ -94,12 +94,12 @@ class VersionedForm(Form):
 
 class ProgramForm(VersionedForm):
     issuing_unit = UnitChoiceField(label=_("Cơ quan ban hành"), queryset=Unit.objects.none())
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    year = BoundedIntegerField(label=_("Năm"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("Tên chương trình"), max_length=500)
     decision_number = forms.CharField(
         label=_("Số quyết định ban hành"), max_length=64, required=False, help_text=_("Ví dụ: 3125/QĐ-UBND")
     )
-    decision_date = VietnameseDateField(label=_("Ngày quyết định"), required=False)
+    decision_date = VietnameseDateField(label=_("Ngày quyết định"), required=False, span=chronology.ISSUED)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, user: User, program: WorkProgram | None = None, **kwargs: Any) -> None:
@@ -146,8 +146,12 @@ class ProgramImportForm(Form):
 
 
 class ItemForm(VersionedForm):
-    position = forms.IntegerField(
-        label=_("Số thứ tự"), min_value=1, required=False, help_text=_("Để trống để đánh số tiếp theo.")
+    position = BoundedIntegerField(
+        label=_("Số thứ tự"),
+        min_value=1,
+        max_value=9999,
+        required=False,
+        help_text=_("Để trống để đánh số tiếp theo."),
     )
     title = forms.CharField(label=_("Nội dung, đề án"), widget=forms.Textarea(attrs={"rows": 3}))
     submission_kind = forms.ChoiceField(label=_("Hình thức trình"), choices=SubmissionKind.choices)
@@ -268,14 +272,14 @@ class ItemFilterForm(Form):
 
 
 class ItemSubmitForm(VersionedForm):
-    submitted_on = VietnameseDateField(label=_("Ngày trình"))
+    submitted_on = VietnameseDateField(label=_("Ngày trình"), span=chronology.ISSUED)
     reference = forms.CharField(
         label=_("Số, ký hiệu văn bản trình"), max_length=64, help_text=_("Ví dụ: 45/TTr-SNV")
     )
 
 
 class ItemIssueForm(VersionedForm):
-    issued_on = VietnameseDateField(label=_("Ngày ban hành"))
+    issued_on = VietnameseDateField(label=_("Ngày ban hành"), span=chronology.ISSUED)
     reference = forms.CharField(
         label=_("Số, ký hiệu văn bản ban hành"), max_length=64, help_text=_("Ví dụ: 25/2024/QĐ-UBND")
     )
@@ -494,16 +498,16 @@ class RevisionForm(VersionedForm):
 
 
 class ProgramSettingsForm(VersionedForm):
-    report_day = forms.IntegerField(
+    report_day = BoundedIntegerField(
         label=_("Hạn gửi báo cáo tháng: trước ngày"),
         min_value=2,
         max_value=28,
         help_text=_("Theo quy định: trước ngày 15 hằng tháng."),
     )
-    report_reminder_working_days = forms.IntegerField(
+    report_reminder_working_days = BoundedIntegerField(
         label=_("Nhắc gửi báo cáo trước hạn (ngày làm việc)"), min_value=0, max_value=10
     )
-    overdue_grace_days = forms.IntegerField(
+    overdue_grace_days = BoundedIntegerField(
         label=_("Số ngày ân hạn trước khi tính quá hạn"),
         min_value=0,
         max_value=60,
@@ -537,7 +541,7 @@ class ReasonForm(Form):
         label=_("Mã"), max_length=32, help_text=_("Chữ không dấu, số, gạch dưới; không đổi được sau khi tạo.")
     )
     label = forms.CharField(label=_("Lý do"), max_length=255)
-    position = forms.IntegerField(label=_("Thứ tự"), min_value=0, required=False)
+    position = BoundedIntegerField(label=_("Thứ tự"), min_value=0, max_value=999, required=False)
     is_active = forms.BooleanField(label=_("Đang áp dụng"), required=False, initial=True)
 
     def __init__(self, *args: Any, reason: AdjustmentReason | None = None, **kwargs: Any) -> None:

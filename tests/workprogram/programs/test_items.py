@@ -105,6 +105,7 @@ def test_an_item_keeps_its_first_due_month_and_folds_its_title_for_search(org: O
         ({"leader": "not_a_leader"}, "supervising_leader"),
         ({"title": "   "}, "title"),
         ({"coordinating": "lead"}, "coordinating_units"),
+        ({"position": 2147483648}, "position"),  # past a PostgreSQL integer
     ],
 )
 def test_a_bad_item_is_refused_and_nothing_is_written(
@@ -123,6 +124,8 @@ def test_a_bad_item_is_refused_and_nothing_is_written(
         kwargs["title"] = change["title"]
     if change.get("coordinating") == "lead":
         kwargs["coordinating"] = [org.science]
+    if "position" in change:
+        kwargs["position"] = change["position"]
     with pytest.raises(ValidationError) as error:
         add_item(program, people.office_officer, lead, due, **kwargs)  # type: ignore[arg-type]
     assert field in error.value.error_dict
@@ -216,6 +219,7 @@ def test_a_submission_needs_its_reference_a_past_day_and_a_fresh_page(org: Org, 
     for submitted_on, reference, version in (
         (datetime.date(YEAR, 3, 20), "  ", item.version),
         (datetime.date(2999, 1, 1), "45/TTr-SKHCN", item.version),
+        (datetime.date(1, 1, 1), "45/TTr-SKHCN", item.version),
         (datetime.date(YEAR, 3, 20), "45/TTr-SKHCN", item.version + 1),
     ):
         with pytest.raises(ValidationError):
