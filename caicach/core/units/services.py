@@ -438,6 +438,14 @@ def _parse_rows(
                     _("cột “%(column)s” có ngày '%(value)s' không hợp lệ (dạng ngày/tháng/năm).")
                     % {"column": labels[name], "value": _cell_text(raw.get(name))}
                 )
+                continue
+            problem = chronology.HISTORIC.problem(
+                values[name], what=_("cột “%(column)s”") % {"column": labels[name]}
+            )
+            if problem:
+                values[name] = None
+                bad_dates.add(name)
+                row_errors.append(problem)
         if values["valid_from"] and values["valid_to"] and values["valid_to"] < values["valid_from"]:
             row_errors.append(_("ngày hết hiệu lực trước ngày bắt đầu hiệu lực."))
         parent_code = _cell_text(raw.get("parent"))
