@@ -21,6 +21,7 @@ from caicach.core import chronology
 from caicach.core.accounts.services import profile_update
 from caicach.core.forms import INTEGER_MAX, BoundedIntegerField, VietnameseDateField, VietnameseDecimalField
 from caicach.core.models import AuditEvent, RegisteredDocument, User
+from caicach.workprogram.programs.forms import MonthField
 from tests.conftest import Org, People, on_day
 from tests.core.factories import PASSWORD, take_number
 
@@ -108,6 +109,25 @@ def test_the_integer_field_refuses_numbers_out_of_range(typed: str, message: str
         assert PlanForm(data={"day": "04/12/2026", "count": typed}).errors == {"count": [message]}
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("12/9999", "Tháng phải từ tháng 01/2000 đến tháng 12/2031."),
+        ("01/1999", "Tháng phải từ tháng 01/2000 đến tháng 12/2031."),
+        ("01/0000", "Tháng không hợp lệ. Vui lòng nhập theo dạng tháng/năm, ví dụ 03/2024."),
+        ("13/2024", "Tháng không hợp lệ. Vui lòng nhập theo dạng tháng/năm, ví dụ 03/2024."),
+    ],
+)
+def test_the_month_field_refuses_absurd_months(typed: str, message: str) -> None:
+    field = MonthField(label="Tháng")
+    with on_day(TODAY):
+        assert field.clean("01/2000") == datetime.date(2000, 1, 1)
+        assert field.clean("12/2031") == datetime.date(2031, 12, 1)
+        with pytest.raises(ValidationError) as caught:
+            field.clean(typed)
+    assert caught.value.messages == [message]
+
+
 def test_an_integer_field_cannot_be_built_without_both_bounds() -> None:
     with pytest.raises(TypeError):
         BoundedIntegerField(min_value=0)  # type: ignore[call-arg]
@@ -156,9 +176,12 @@ def test_every_number_and_date_field_of_the_product_is_bounded() -> None:
                 checked += 1
                 if not (isinstance(field, VietnameseDecimalField) and field.max_digits):
                     unbounded.append(where)
-            elif isinstance(field, forms.DateField | forms.DateTimeField):
+            elif isinstance(field, forms.DateField | forms.DateTimeField) or field.widget.attrs.get(
+                "placeholder"
+            ) in ("dd/mm/yyyy", "mm/yyyy"):
                 checked += 1
-                if not isinstance(field, VietnameseDateField):
+                spanned = isinstance(getattr(field, "span", None), chronology.DateSpan)
+                if not spanned or isinstance(field, forms.DateTimeField):
                     unbounded.append(where)
     assert unbounded == []
     assert checked >= 30

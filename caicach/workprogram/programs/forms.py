@@ -50,12 +50,14 @@ class MonthInput(forms.TextInput):
 
 
 class MonthField(forms.Field):
-    """A month typed as "03/2024" (or "3/2024", "Tháng 3/2024"): its first day."""
+    """A month typed as "03/2024" (or "3/2024", "Tháng 3/2024"): its first day, within the
+    product's era (``chronology.RECORDED``: "12/9999" is a slip; "01/0000" is no date)."""
 
     widget = MonthInput
     default_error_messages = {
         "invalid": _("Tháng không hợp lệ. Vui lòng nhập theo dạng tháng/năm, ví dụ 03/2024.")
     }
+    span = chronology.RECORDED
 
     def to_python(self, value: Any) -> datetime.date | None:
         if value in self.empty_values:
@@ -63,9 +65,22 @@ class MonthField(forms.Field):
         if isinstance(value, datetime.date):
             return value.replace(day=1)
         match = _MONTH.match(fold(str(value)))
-        if not match or not 1 <= int(match.group(1)) <= 12:
+        if not match or not 1 <= int(match.group(1)) <= 12 or int(match.group(2)) < datetime.MINYEAR:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return datetime.date(int(match.group(2)), int(match.group(1)), 1)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        # The whole month counts: a month is within the span when one of its days is.
+        start, end = self.span.bounds()
+        if not start.replace(day=1) <= value <= end:
+            raise forms.ValidationError(
+                _("%(what)s phải từ tháng %(start)s đến tháng %(end)s.")
+                % {"what": self.label or _("Tháng"), "start": f"{start:%m/%Y}", "end": f"{end:%m/%Y}"},
+                code="out_of_span",
+            )
 
 
 class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

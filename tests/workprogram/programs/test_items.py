@@ -63,6 +63,17 @@ def test_a_program_is_issued_by_a_committee_not_a_department(org: Org, people: P
     assert AuditEvent.objects.filter(action="program.create").count() == 0
 
 
+def test_a_program_decided_on_an_absurd_date_is_refused(org: Org, people: People) -> None:
+    data = {"issuing_unit": org.province, "year": YEAR, "title": "X", "decision_number": "1/QĐ-UBND"}
+    for day in (datetime.date(1, 1, 1), datetime.date(9999, 12, 31)):
+        with pytest.raises(ValidationError) as error:
+            program_create(actor=people.admin, data={**data, "decision_date": day})
+        assert error.value.message_dict["decision_date"][0].startswith(
+            "Ngày quyết định phải từ ngày 01/01/2000"
+        )
+    assert not WorkProgram.objects.exists()
+
+
 def test_a_stale_program_edit_is_refused(org: Org, people: People) -> None:
     program = make_program(org, people)
     program_update(actor=people.office_officer, program=program, data={"notes": "Lần 1"}, version=1)
