@@ -1,9 +1,9 @@
 """The range a stored number may take, checked by the services.
 
 The model fields carry the range (``MinValueValidator``/``MaxValueValidator``) and the forms
-offer exactly it; a service saves through ``update_fields``, which skips the validators, so
-it asks here before writing: a number past the column (2147483648 in a PostgreSQL
-``integer``) is refused with a message instead of a database error."""
+offer exactly it; ``save()`` never runs validators, so a service asks here before writing:
+a number past the column (2147483648 in a PostgreSQL ``integer``) is refused with a message
+instead of a database error."""
 
 from __future__ import annotations
 

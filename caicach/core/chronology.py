@@ -25,8 +25,7 @@ from django.utils.translation import gettext as _
 from caicach.core import clock
 from caicach.core.months import add_months
 
-# Working age (Labour Code 2019, Art. 143: minors work only in listed jobs) to the oldest
-# living author or official we would plausibly record.
+# The youngest and the oldest person the product plausibly records (an author, an official).
 YOUNGEST_AGE = 16
 OLDEST_AGE = 100
 
