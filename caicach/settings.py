@@ -299,6 +299,17 @@ PACKAGE_MAX_RATIO = env_int("PACKAGE_MAX_RATIO", 100)
 SPREADSHEET_MAX_ROWS = env_int("SPREADSHEET_MAX_ROWS", 20_000)
 SPREADSHEET_MAX_COLUMNS = env_int("SPREADSHEET_MAX_COLUMNS", 50)
 
+# --- Plausible dates (caicach/core/chronology.py) ----------------------------------------------
+# No record the product keeps (a decision, a report, an initiative's first application)
+# predates this year: an earlier date is a typing slip such as 01/01/0001.
+DATE_FLOOR_YEAR = env_int("DATE_FLOOR_YEAR", 2000)
+# How far ahead an issue, signing or submission date may lie: a document is dated when it
+# is signed, give or take the days it takes to reach the register.
+ISSUE_DATE_MAX_DAYS_AHEAD = env_int("ISSUE_DATE_MAX_DAYS_AHEAD", 30)
+# Campaign windows, deadlines and meetings are planned at most this many years ahead
+# (and looked back on this many years behind).
+PLANNING_YEARS = env_int("PLANNING_YEARS", 5)
+
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

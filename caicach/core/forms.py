@@ -7,11 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import QueryDict
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core.chronology import DateSpan
 from caicach.core.text import normalise_input
 
 VN_DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
@@ -29,14 +31,45 @@ class VietnameseDateInput(forms.DateInput):
 
 
 class VietnameseDateField(forms.DateField):
+    """The one date field of the product: dd/mm/yyyy, and the plausible span of its kind of
+    date (``caicach.core.chronology``), which every field must name, so no form takes
+    31/12/9999 or 01/01/0001."""
+
     widget = VietnameseDateInput
     default_error_messages = {
         "invalid": _("Ngày không hợp lệ. Vui lòng nhập theo dạng ngày/tháng/năm, ví dụ 05/02/2026.")
     }
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, span: DateSpan, **kwargs: Any) -> None:
         kwargs.setdefault("input_formats", VN_DATE_FORMATS)
         super().__init__(**kwargs)
+        self.span = span
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        problem = self.span.problem(value, what=str(self.label or _("Ngày")))
+        if problem:
+            raise forms.ValidationError(problem, code="out_of_span")
+
+
+# The widest column the product stores a count in (PostgreSQL ``integer``); a number past
+# it is refused by the form before the database overflows.
+INTEGER_MAX = 2_147_483_647
+
+
+class BoundedIntegerField(forms.IntegerField):
+    """The one integer field of the product: the least and the greatest value are required
+    (a number past the column's range raised a database error), and the refusals speak
+    Vietnamese."""
+
+    default_error_messages = {
+        "invalid": _("Vui lòng nhập một số nguyên, ví dụ 12."),
+        "min_value": _("Vui lòng nhập một số từ %(limit_value)s trở lên."),
+        "max_value": _("Vui lòng nhập một số không quá %(limit_value)s."),
+    }
+
+    def __init__(self, *, min_value: int, max_value: int, **kwargs: Any) -> None:
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
 
 
 class VietnameseDecimalInput(forms.TextInput):
@@ -93,9 +126,17 @@ class VietnameseDecimalField(forms.DecimalField):
 
 def formfield_for(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
     """ModelForm fields as the product wants them: every decimal column gets
-    VietnameseDecimalField."""
+    VietnameseDecimalField, every integer column a BoundedIntegerField within the range its
+    validators allow (a ModelForm field without one fails the guard test)."""
     if isinstance(db_field, models.DecimalField):
         kwargs.setdefault("form_class", VietnameseDecimalField)
+    elif isinstance(db_field, models.IntegerField) and not isinstance(db_field, models.AutoField):
+        lows = [v.limit_value for v in db_field.validators if isinstance(v, MinValueValidator)]
+        highs = [v.limit_value for v in db_field.validators if isinstance(v, MaxValueValidator)]
+        if lows and highs:
+            kwargs.setdefault("form_class", BoundedIntegerField)
+            kwargs.setdefault("min_value", max(lows))
+            kwargs.setdefault("max_value", min(highs))
     return db_field.formfield(**kwargs)
 
 

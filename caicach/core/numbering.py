@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from caicach.core import chronology
 from caicach.core.audit import services as audit
 from caicach.core.document_numbers import reference
 from caicach.core.models import DocumentType, NumberSequence, RegisteredDocument, Unit, User
@@ -54,6 +55,11 @@ def _check(unit: Unit, document_type: str, year: int, title: str, issued_on: dat
         )
     if issued_on.year != year:
         raise ValidationError(_("Năm cấp số phải trùng với năm của ngày ban hành."))
+    # Whatever service issues it, a number is never taken for a date such as 31/12/9999
+    # (it would open that year's register).
+    problem = chronology.ISSUED.problem(issued_on, what=_("Ngày ban hành"))
+    if problem:
+        raise ValidationError(problem)
     if not title.strip():
         raise ValidationError(_("Vui lòng nhập trích yếu của văn bản."))
 

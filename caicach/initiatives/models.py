@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -63,11 +64,16 @@ class Campaign(models.Model):
     eligible_units = models.ManyToManyField(
         Unit, verbose_name=_("đơn vị tham gia"), blank=True, related_name="campaigns_open"
     )
+    # The ranges below are what a campaign plausibly asks; the forms offer exactly them.
     min_initiatives_per_unit = models.PositiveSmallIntegerField(
-        _("số sáng kiến tối thiểu mỗi đơn vị"), default=1
+        _("số sáng kiến tối thiểu mỗi đơn vị"),
+        default=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     reminder_working_days = models.PositiveSmallIntegerField(
-        _("nhắc đơn vị chưa nộp trước hạn (ngày làm việc)"), default=3
+        _("nhắc đơn vị chưa nộp trước hạn (ngày làm việc)"),
+        default=3,
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
     )
     rubric = models.ForeignKey(
         "Rubric",
@@ -351,7 +357,9 @@ class Authorship(models.Model):
     table as a whole; one lead author per initiative is also a database constraint."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="authorships")
-    position = models.PositiveSmallIntegerField(_("số TT"))
+    position = models.PositiveSmallIntegerField(
+        _("số TT"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("tài khoản"),
@@ -365,7 +373,12 @@ class Authorship(models.Model):
     workplace = models.CharField(_("nơi công tác (hoặc nơi thường trú)"), max_length=255, blank=True)
     job_title = models.CharField(_("chức danh"), max_length=150, blank=True)
     qualification = models.CharField(_("trình độ chuyên môn"), max_length=150, blank=True)
-    share = models.DecimalField(_("tỷ lệ đóng góp (%)"), max_digits=5, decimal_places=2)
+    share = models.DecimalField(
+        _("tỷ lệ đóng góp (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     contribution = models.TextField(_("nội dung đóng góp"), blank=True)
     is_lead = models.BooleanField(_("tác giả chính"), default=False)
 
@@ -448,12 +461,26 @@ class Rubric(models.Model):
 
     name = models.CharField(_("tên bộ tiêu chí"), max_length=255)
     description = models.TextField(_("mô tả"), blank=True)
-    pass_mark = models.DecimalField(_("điểm đạt"), max_digits=6, decimal_places=2)
-    vote_numerator = models.PositiveSmallIntegerField(_("tỷ lệ biểu quyết tán thành (tử số)"), default=2)
-    vote_denominator = models.PositiveSmallIntegerField(_("tỷ lệ biểu quyết tán thành (mẫu số)"), default=3)
+    pass_mark = models.DecimalField(
+        _("điểm đạt"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    vote_numerator = models.PositiveSmallIntegerField(
+        _("tỷ lệ biểu quyết tán thành (tử số)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    vote_denominator = models.PositiveSmallIntegerField(
+        _("tỷ lệ biểu quyết tán thành (mẫu số)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
     # A member whose total differs from the mean by more than this is flagged for discussion.
     disagreement_threshold = models.DecimalField(
-        _("ngưỡng chênh lệch điểm cần thảo luận"), max_digits=6, decimal_places=2, default=15
+        _("ngưỡng chênh lệch điểm cần thảo luận"),
+        max_digits=6,
+        decimal_places=2,
+        default=15,
+        validators=[MinValueValidator(0)],
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -529,7 +556,9 @@ class Council(models.Model):
     established_by = models.CharField(_("quyết định thành lập"), max_length=255, blank=True)
     scoring_deadline = models.DateField(_("hạn chấm điểm"), null=True, blank=True)
     reminder_working_days = models.PositiveSmallIntegerField(
-        _("nhắc thành viên trước hạn chấm (ngày làm việc)"), default=2
+        _("nhắc thành viên trước hạn chấm (ngày làm việc)"),
+        default=2,
+        validators=[MinValueValidator(0), MaxValueValidator(30)],
     )
     round_status = models.CharField(
         _("vòng chấm"), max_length=16, choices=RoundStatus.choices, default=RoundStatus.OPEN
@@ -668,9 +697,16 @@ class Recognition(models.Model):
     ``RecognitionDecision``, the others get a refusal letter with the reasons."""
 
     initiative = models.OneToOneField(Initiative, on_delete=models.PROTECT, related_name="recognition")
-    members_present = models.PositiveSmallIntegerField(_("số thành viên dự họp"))
-    votes_for = models.PositiveSmallIntegerField(_("số phiếu tán thành"))
-    votes_against = models.PositiveSmallIntegerField(_("số phiếu không tán thành"), default=0)
+    # A council has a handful of members; the bound keeps a slip out of the minutes.
+    members_present = models.PositiveSmallIntegerField(
+        _("số thành viên dự họp"), validators=[MinValueValidator(0), MaxValueValidator(999)]
+    )
+    votes_for = models.PositiveSmallIntegerField(
+        _("số phiếu tán thành"), validators=[MinValueValidator(0), MaxValueValidator(999)]
+    )
+    votes_against = models.PositiveSmallIntegerField(
+        _("số phiếu không tán thành"), default=0, validators=[MinValueValidator(0), MaxValueValidator(999)]
+    )
     mean_score = models.DecimalField(
         _("điểm trung bình"), max_digits=7, decimal_places=2, null=True, blank=True
     )

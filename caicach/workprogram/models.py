@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -25,12 +26,21 @@ class WorkProgramSettings(models.Model):
         Unit, verbose_name=_("UBND"), on_delete=models.CASCADE, related_name="work_program_settings"
     )
     # Units report BEFORE this day of the month: the last on-time day is report_day - 1.
-    report_day = models.PositiveSmallIntegerField(_("hạn gửi báo cáo (trước ngày)"), default=15)
+    # Every month has a 28th: a later day would skip February.
+    report_day = models.PositiveSmallIntegerField(
+        _("hạn gửi báo cáo (trước ngày)"),
+        default=15,
+        validators=[MinValueValidator(2), MaxValueValidator(28)],
+    )
     report_reminder_working_days = models.PositiveSmallIntegerField(
-        _("nhắc báo cáo trước (ngày làm việc)"), default=3
+        _("nhắc báo cáo trước (ngày làm việc)"),
+        default=3,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
     )
     overdue_grace_days = models.PositiveSmallIntegerField(
-        _("số ngày ân hạn trước khi tính quá hạn"), default=0
+        _("số ngày ân hạn trước khi tính quá hạn"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -48,7 +58,9 @@ class AdjustmentReason(models.Model):
 
     code = models.CharField(_("mã"), max_length=32, unique=True)
     label = models.CharField(_("lý do"), max_length=255)
-    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("thứ tự"), default=0, validators=[MinValueValidator(0), MaxValueValidator(999)]
+    )
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
 
     class Meta:
@@ -69,7 +81,9 @@ class WorkProgram(models.Model):
     issuing_unit = models.ForeignKey(
         Unit, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="work_programs"
     )
-    year = models.PositiveSmallIntegerField(_("năm"))
+    year = models.PositiveSmallIntegerField(
+        _("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     title = models.CharField(_("tên chương trình"), max_length=500)
     decision_number = models.CharField(_("số quyết định ban hành"), max_length=64, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
@@ -115,7 +129,10 @@ class ProgramItem(FoldedSearchMixin, models.Model):
     program = models.ForeignKey(
         WorkProgram, verbose_name=_("chương trình"), on_delete=models.CASCADE, related_name="items"
     )
-    position = models.PositiveIntegerField(_("số thứ tự"), default=0)
+    # A year's program holds a few hundred items.
+    position = models.PositiveIntegerField(
+        _("số thứ tự"), default=0, validators=[MinValueValidator(0), MaxValueValidator(9999)]
+    )
     title = models.TextField(_("nội dung, đề án"))
     submission_kind = models.CharField(
         _("hình thức trình"), max_length=32, choices=SubmissionKind.choices, default=SubmissionKind.COMMITTEE

@@ -11,13 +11,14 @@ from django.core.exceptions import ValidationError
 from django.template import Context, Template
 
 import caicach
+from caicach.core import chronology
 from caicach.core.forms import VietnameseDateField
 from caicach.core.templatetags.error_summary import SummaryEntry, summary_entries
 
 
 class PersonForm(forms.Form):
     name = forms.CharField(label="Họ và tên")
-    born = VietnameseDateField(label="Ngày sinh", required=False)
+    born = VietnameseDateField(label="Ngày sinh", required=False, span=chronology.BIRTH)
     fields_of_work = forms.MultipleChoiceField(
         label="Lĩnh vực", choices=[("a", "A"), ("b", "B")], widget=forms.CheckboxSelectMultiple
     )

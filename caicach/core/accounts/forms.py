@@ -9,6 +9,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import chronology
 from caicach.core.forms import Form, NormalisedFormMixin, VietnameseDateField
 from caicach.core.models import Role, Unit
 from caicach.core.units.forms import UnitChoiceField
@@ -53,7 +54,7 @@ class ProfileForm(Form):
 
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     date_of_birth = VietnameseDateField(
-        label=_("Ngày sinh"), required=False, help_text=_("Dạng ngày/tháng/năm")
+        label=_("Ngày sinh"), required=False, help_text=_("Dạng ngày/tháng/năm"), span=chronology.BIRTH
     )
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
     qualification = forms.CharField(label=_("Trình độ chuyên môn"), max_length=150, required=False)
@@ -86,7 +87,7 @@ class UserCreateForm(Form):
     )
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     date_of_birth = VietnameseDateField(
-        label=_("Ngày sinh"), required=False, help_text=_("Dạng ngày/tháng/năm")
+        label=_("Ngày sinh"), required=False, help_text=_("Dạng ngày/tháng/năm"), span=chronology.BIRTH
     )
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
     qualification = forms.CharField(label=_("Trình độ chuyên môn"), max_length=150, required=False)

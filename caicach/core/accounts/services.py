@@ -3,6 +3,7 @@ in its own transaction."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth import authenticate, password_validation
@@ -12,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import clock
+from caicach.core import chronology, clock
 from caicach.core.accounts import throttle
 from caicach.core.accounts.queries import ADMIN_FIELDS, PROFILE_FIELDS, normalise_username, user_fingerprint
 from caicach.core.audit import services as audit
@@ -164,6 +165,7 @@ def _check_fingerprint(user: User, fingerprint: str | None) -> None:
 def user_create(*, actor: User, data: dict[str, Any], password: str, role: str = "") -> User:
     """Create an account; with ``role`` it also gets that role in its unit."""
     authorize(actor, "core.manage_users")
+    _check_birth_date(data.get("date_of_birth"))
     username = data["username"].strip()
     taken = ValidationError({"username": _("Tên đăng nhập này đã được dùng.")})
     if User.objects.filter(username__iexact=username).exists():
@@ -200,9 +202,14 @@ def user_create(*, actor: User, data: dict[str, Any], password: str, role: str =
     return user
 
 
+def _check_birth_date(day: datetime.date | None) -> None:
+    chronology.require_within(day, chronology.BIRTH, what=_("Ngày sinh"), field="date_of_birth")
+
+
 def _update(
     *, user: User, actor: User, data: dict[str, Any], fields: tuple[str, ...], fingerprint: str | None
 ) -> User:
+    _check_birth_date(data.get("date_of_birth"))
     locked = User.objects.select_for_update().get(pk=user.pk)
     # A person edits their own profile; anyone else's record is the administrators'.
     if actor.pk != locked.pk or fields != PROFILE_FIELDS:

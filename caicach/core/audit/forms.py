@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import chronology
 from caicach.core.audit.queries import AuditFilters, audited_content_types, known_actions
 from caicach.core.forms import Form, VietnameseDateField
 
@@ -36,8 +37,8 @@ class AuditSearchForm(Form):
         empty_label=_("Tất cả"),
     )
     object_id = forms.CharField(label=_("Mã số đối tượng"), required=False, max_length=64)
-    date_from = VietnameseDateField(label=_("Từ ngày"), required=False)
-    date_to = VietnameseDateField(label=_("Đến ngày"), required=False)
+    date_from = VietnameseDateField(label=_("Từ ngày"), required=False, span=chronology.RECORDED)
+    date_to = VietnameseDateField(label=_("Đến ngày"), required=False, span=chronology.RECORDED)
     text = forms.CharField(label=_("Nội dung"), required=False, max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

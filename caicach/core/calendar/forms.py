@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core.forms import Form, VietnameseDateField
+from caicach.core import chronology
+from caicach.core.forms import BoundedIntegerField, Form, VietnameseDateField
 from caicach.core.models import CalendarDayKind
 
 
@@ -18,8 +19,8 @@ class WorkdayCountForm(Form):
     AFTER = "after"
     BEFORE = "before"
 
-    start = VietnameseDateField(label=_("Ngày"))
-    n = forms.IntegerField(label=_("Số ngày làm việc"), min_value=0, max_value=1000)
+    start = VietnameseDateField(label=_("Ngày"), span=chronology.RECORDED)
+    n = BoundedIntegerField(label=_("Số ngày làm việc"), min_value=0, max_value=1000)
     direction = forms.ChoiceField(
         label=_("Cách tính"),
         choices=[
@@ -31,7 +32,7 @@ class WorkdayCountForm(Form):
 
 
 class CalendarDayForm(Form):
-    date = VietnameseDateField(label=_("Ngày"))
+    date = VietnameseDateField(label=_("Ngày"), span=chronology.RECORDED)
     kind = forms.ChoiceField(label=_("Loại"), choices=CalendarDayKind.choices)
     description = forms.CharField(
         label=_("Nội dung"),

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import chronology
 from caicach.core.forms import Form, VietnameseDateField
 from caicach.core.models import SecurityKind
 from caicach.core.security.queries import SecurityFilters
@@ -25,8 +26,8 @@ class SecuritySearchForm(Form):
     )
     user = forms.CharField(label=_("Người dùng"), required=False, max_length=150)
     ip_address = forms.GenericIPAddressField(label=_("Địa chỉ IP"), required=False)
-    date_from = VietnameseDateField(label=_("Từ ngày"), required=False)
-    date_to = VietnameseDateField(label=_("Đến ngày"), required=False)
+    date_from = VietnameseDateField(label=_("Từ ngày"), required=False, span=chronology.RECORDED)
+    date_to = VietnameseDateField(label=_("Đến ngày"), required=False, span=chronology.RECORDED)
     text = forms.CharField(label=_("Nội dung"), required=False, max_length=200)
 
     def clean(self) -> dict[str, Any]:

@@ -20,8 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import chronology, spreadsheets
 from caicach.core import search as fulltext
-from caicach.core import spreadsheets
 from caicach.core.forms import Form, ModelForm, VietnameseDateField
 from caicach.core.models import Unit, UnitKind
 from caicach.core.units.queries import STATUS_ACTIVE, STATUS_ALL, STATUS_INACTIVE
@@ -386,8 +386,8 @@ class UnitForm(ModelForm):
     parent = UnitChoiceField(
         label=_("Đơn vị cấp trên"), queryset=Unit.objects.order_by("code"), required=False
     )
-    valid_from = VietnameseDateField(label=_("Hiệu lực từ"), required=False)
-    valid_to = VietnameseDateField(label=_("Hiệu lực đến"), required=False)
+    valid_from = VietnameseDateField(label=_("Hiệu lực từ"), required=False, span=chronology.HISTORIC)
+    valid_to = VietnameseDateField(label=_("Hiệu lực đến"), required=False, span=chronology.HISTORIC)
 
     class Meta:
         model = Unit
@@ -419,6 +419,7 @@ class UnitMergeForm(Form):
     effective_date = VietnameseDateField(
         label=_("Ngày đơn vị kế thừa bắt đầu tiếp nhận"),
         help_text=_("Đơn vị bị sáp nhập hết hiệu lực từ ngày liền trước ngày này."),
+        span=chronology.PLANNED,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import clock, spreadsheets
+from caicach.core import chronology, clock, spreadsheets
 from caicach.core.audit import services as audit
 from caicach.core.models import Unit, UnitAncestry, UnitKind, User
 from caicach.core.permissions import authorize
@@ -89,6 +89,10 @@ def _validate(unit: Unit) -> None:
         errors["kind"] = _("Loại đơn vị không hợp lệ.")
     if unit.valid_from and unit.valid_to and unit.valid_to < unit.valid_from:
         errors["valid_to"] = _("Ngày hết hiệu lực không được trước ngày bắt đầu hiệu lực.")
+    chronology.add_span_error(
+        errors, "valid_from", unit.valid_from, chronology.HISTORIC, what=_("Hiệu lực từ")
+    )
+    chronology.add_span_error(errors, "valid_to", unit.valid_to, chronology.HISTORIC, what=_("Hiệu lực đến"))
     if unit.parent_id is not None and unit.pk is not None and unit.pk in _chain(unit.parent_id, "parent_id"):
         errors["parent"] = _(
             "Không thể chọn chính đơn vị này hoặc đơn vị cấp dưới của nó làm đơn vị cấp trên."
@@ -176,6 +180,12 @@ def unit_merge(
     if current is None or target is None:
         raise ValidationError(_("Không tìm thấy đơn vị."))
     check_version(current.version, expected_version)
+    chronology.require_within(
+        effective_date,
+        chronology.PLANNED,
+        what=_("Ngày đơn vị kế thừa bắt đầu tiếp nhận"),
+        field="effective_date",
+    )
     last_day = effective_date - datetime.timedelta(days=1)
     if current.pk == target.pk:
         raise ValidationError(_("Không thể sáp nhập một đơn vị vào chính nó."))
@@ -409,6 +419,14 @@ def _parse_rows(
                     _("cột “%(column)s” có ngày '%(value)s' không hợp lệ (dạng ngày/tháng/năm).")
                     % {"column": labels[name], "value": _cell_text(raw.get(name))}
                 )
+                continue
+            problem = chronology.HISTORIC.problem(
+                values[name], what=_("cột “%(column)s”") % {"column": labels[name]}
+            )
+            if problem:
+                values[name] = None
+                bad_dates.add(name)
+                row_errors.append(problem)
         if values["valid_from"] and values["valid_to"] and values["valid_to"] < values["valid_from"]:
             row_errors.append(_("ngày hết hiệu lực trước ngày bắt đầu hiệu lực."))
         parent_code = _cell_text(raw.get("parent"))

@@ -10,6 +10,7 @@ from django import forms
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import chronology
 from caicach.core.forms import Form, ModelForm, VietnameseDateField
 from caicach.core.models import ReformField, ReformIndex, Role, Unit, UnitKind, User
 from caicach.core.permissions import principal, subtree_ids
@@ -38,8 +39,8 @@ class CampaignForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     issuing_unit = UnitChoiceField(label=_("Cơ quan ban hành"), queryset=Unit.objects.none())
     receiving_unit = UnitChoiceField(label=_("Đơn vị tiếp nhận"), queryset=Unit.objects.none())
-    window_start = VietnameseDateField(label=_("Nhận sáng kiến từ ngày"))
-    window_end = VietnameseDateField(label=_("Đến hết ngày"))
+    window_start = VietnameseDateField(label=_("Nhận sáng kiến từ ngày"), span=chronology.PLANNED)
+    window_end = VietnameseDateField(label=_("Đến hết ngày"), span=chronology.PLANNED)
     reform_fields = forms.ModelMultipleChoiceField(
         label=_("Lĩnh vực CCHC"),
         queryset=ReformField.objects.order_by("position", "pk"),
@@ -262,7 +263,7 @@ def implementation_items(formset: Any) -> list[dict[str, str]]:
 
 
 class ExtendWindowForm(Form):
-    new_end = VietnameseDateField(label=_("Nhận sáng kiến đến hết ngày"))
+    new_end = VietnameseDateField(label=_("Nhận sáng kiến đến hết ngày"), span=chronology.PLANNED)
     reason = forms.CharField(
         label=_("Lý do gia hạn, mở lại"), max_length=1000, widget=forms.Textarea(attrs=SHORT_TEXT)
     )

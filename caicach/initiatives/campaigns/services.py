@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import clock, numbering
+from caicach.core import bounds, chronology, clock, numbering
 from caicach.core.audit import services as audit
 from caicach.core.models import DocumentType, Role, Unit, User
 from caicach.core.notifications.services import notify
@@ -77,8 +77,22 @@ def _validate(campaign: Campaign) -> None:
             errors[name] = _("Vui lòng nhập nội dung này.")
     if campaign.window_start and campaign.window_end and campaign.window_end < campaign.window_start:
         errors["window_end"] = _("Ngày kết thúc nhận sáng kiến phải sau ngày bắt đầu.")
+    chronology.add_span_error(
+        errors,
+        "window_start",
+        campaign.window_start,
+        chronology.PLANNED,
+        what=_("Ngày bắt đầu nhận sáng kiến"),
+    )
+    chronology.add_span_error(
+        errors, "window_end", campaign.window_end, chronology.PLANNED, what=_("Ngày kết thúc nhận sáng kiến")
+    )
     if campaign.min_initiatives_per_unit < 1:
         errors["min_initiatives_per_unit"] = _("Mỗi đơn vị phải đề xuất ít nhất 1 sáng kiến.")
+    for name, problem in bounds.range_errors(
+        campaign, "min_initiatives_per_unit", "reminder_working_days"
+    ).items():
+        errors.setdefault(name, problem)
     lines = [line.strip() for line in campaign.recipients.splitlines() if line.strip()]
     if lines and not lines[-1].lstrip("- ").startswith("Lưu"):
         errors["recipients"] = _("Dòng cuối của nơi nhận phải là “Lưu: VT, …”.")
@@ -230,7 +244,9 @@ def campaign_extend_window(
     errors: dict[str, str] = {}
     if not reason:
         errors["reason"] = _("Vui lòng nêu lý do gia hạn hoặc mở lại.")
-    if new_end < today:
+    if problem := chronology.PLANNED.problem(new_end, what=_("Ngày kết thúc mới")):
+        errors["new_end"] = problem
+    elif new_end < today:
         errors["new_end"] = _("Ngày kết thúc mới không được trước ngày hôm nay (%(today)s).") % {
             "today": f"{today:%d/%m/%Y}"
         }

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import chronology
 from caicach.core.forms import Form, VietnameseDateField, VietnameseDecimalInput
 from caicach.core.models import ReformField, ReformIndex, Unit, User
 from caicach.initiatives.dossiers.queries import APPLICATION_GROUP, section_groups
@@ -50,6 +51,7 @@ def _model_formfield(name: str) -> forms.Field:
         return VietnameseDateField(
             label=_("Ngày áp dụng lần đầu hoặc áp dụng thử"),
             required=False,
+            span=chronology.PAST,
             help_text=model_field.help_text,  # type: ignore[union-attr]
         )
     formfield = model_field.formfield()  # type: ignore[union-attr]
@@ -155,7 +157,7 @@ class AuthorForm(Form):
     judged with the whole table by ``validate_authors``."""
 
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
-    date_of_birth = VietnameseDateField(label=_("Ngày sinh"), required=False)
+    date_of_birth = VietnameseDateField(label=_("Ngày sinh"), required=False, span=chronology.BIRTH)
     workplace = forms.CharField(label=_("Nơi công tác (hoặc nơi thường trú)"), max_length=255, required=False)
     job_title = forms.CharField(label=_("Chức danh"), max_length=150, required=False)
     qualification = forms.CharField(label=_("Trình độ chuyên môn"), max_length=150, required=False)

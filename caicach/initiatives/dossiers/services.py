@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caicach.core import clock
+from caicach.core import chronology, clock
 from caicach.core.audit import services as audit
 from caicach.core.forms import parse_decimal_text
 from caicach.core.models import ReformField, ReformIndex, Unit, User
@@ -114,7 +114,6 @@ def validate_authors(rows: Iterable[AuthorRow]) -> list[dict[str, Any]]:
     numbering two rows "2" cannot happen: positions are assigned here."""
     cleaned: list[dict[str, Any]] = []
     errors: list[ValidationError] = []
-    today = clock.today()
     for number, raw in enumerate(rows, start=1):
         unknown = set(raw) - set(AUTHOR_FIELDS) - {"position"}
         if unknown:
@@ -142,12 +141,13 @@ def validate_authors(rows: Iterable[AuthorRow]) -> list[dict[str, Any]]:
                     params={"row": number},
                 )
             )
-        if born is not None and born > today:
+        born_problem = chronology.BIRTH.problem(born, what=_("ngày sinh"))
+        if born_problem:
             errors.append(
                 ValidationError(
-                    _("Dòng %(row)s: ngày sinh không được sau ngày hôm nay."),
+                    _("Dòng %(row)s: %(problem)s"),
                     code="date_of_birth",
-                    params={"row": number},
+                    params={"row": number, "problem": born_problem},
                 )
             )
         if user is not None and not user.is_active:
@@ -283,6 +283,13 @@ def _validate_fields(initiative: Initiative) -> None:
             errors[name] = _("Tối đa %(max)s ký tự.") % {"max": limit}
     if initiative.first_applied_on and initiative.first_applied_on > clock.today():
         errors["first_applied_on"] = _("Ngày áp dụng lần đầu không được sau ngày hôm nay.")
+    chronology.add_span_error(
+        errors,
+        "first_applied_on",
+        initiative.first_applied_on,
+        chronology.PAST,
+        what=_("Ngày áp dụng lần đầu"),
+    )
     if errors:
         raise ValidationError(errors)
 

@@ -8,13 +8,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core import clock
+from caicach.core import chronology, clock
 from caicach.core.forms import Form, VietnameseDateField
 from caicach.initiatives.models import Campaign, EffectivenessReport
 
 
 class DecisionIssueForm(Form):
-    issued_on = VietnameseDateField(label=_("Ngày ban hành"))
+    issued_on = VietnameseDateField(label=_("Ngày ban hành"), span=chronology.ISSUED)
     signer_authority = forms.CharField(
         label=_("Thẩm quyền ký"),
         max_length=100,

@@ -125,6 +125,10 @@ def decision_input_errors(
     errors: dict[str, str] = {}
     if not normalise_input(signer_title).strip():
         errors["signer_title"] = _("Vui lòng nhập chức vụ người ký.")
+    problem = chronology.ISSUED.problem(issued_on, what=_("Ngày ban hành"))
+    if problem:
+        errors["issued_on"] = problem
+        return errors
     if issued_on > _today():
         errors["issued_on"] = _("Ngày ban hành không được sau ngày hôm nay.")
         return errors

@@ -13,8 +13,16 @@ from django.db.models import QuerySet
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import chronology
 from caicach.core import search as fulltext
-from caicach.core.forms import Form, ModelForm, VietnameseDateField, VietnameseDecimalField
+from caicach.core.forms import (
+    INTEGER_MAX,
+    BoundedIntegerField,
+    Form,
+    ModelForm,
+    VietnameseDateField,
+    VietnameseDecimalField,
+)
 from caicach.core.models import User
 from caicach.initiatives.models import (
     Council,
@@ -95,7 +103,7 @@ class RubricForm(ModelForm):
 
 
 class CriterionForm(Form):
-    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    id = BoundedIntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=INTEGER_MAX)
     name = forms.CharField(label=_("Tiêu chí"), max_length=255, required=False)
     max_points = VietnameseDecimalField(
         label=_("Điểm tối đa"), max_digits=6, decimal_places=2, required=False
@@ -158,8 +166,8 @@ def criteria_data(formset: Any) -> list[dict[str, Any]]:
 
 class CouncilForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    scoring_deadline = VietnameseDateField(label=_("Hạn chấm điểm"), required=False)
-    meeting_on = VietnameseDateField(label=_("Ngày họp hội đồng"), required=False)
+    scoring_deadline = VietnameseDateField(label=_("Hạn chấm điểm"), required=False, span=chronology.PLANNED)
+    meeting_on = VietnameseDateField(label=_("Ngày họp hội đồng"), required=False, span=chronology.PLANNED)
 
     class Meta:
         model = Council
@@ -287,9 +295,11 @@ class RoundCloseForm(Form):
 
 
 class VoteForm(Form):
-    members_present = forms.IntegerField(label=_("Số thành viên dự họp"), min_value=0)
-    votes_for = forms.IntegerField(label=_("Số phiếu tán thành"), min_value=0)
-    votes_against = forms.IntegerField(label=_("Số phiếu không tán thành"), min_value=0, initial=0)
+    members_present = BoundedIntegerField(label=_("Số thành viên dự họp"), min_value=0, max_value=999)
+    votes_for = BoundedIntegerField(label=_("Số phiếu tán thành"), min_value=0, max_value=999)
+    votes_against = BoundedIntegerField(
+        label=_("Số phiếu không tán thành"), min_value=0, max_value=999, initial=0
+    )
     level = forms.ChoiceField(
         label=_("Cấp công nhận"), choices=[("", "—"), *RecognitionLevel.choices], required=False
     )
@@ -300,5 +310,8 @@ class VoteForm(Form):
 
 class MinutesForm(Form):
     issued_on = VietnameseDateField(
-        label=_("Ngày biên bản"), required=False, help_text=_("Để trống để lấy ngày họp hội đồng.")
+        label=_("Ngày biên bản"),
+        required=False,
+        help_text=_("Để trống để lấy ngày họp hội đồng."),
+        span=chronology.ISSUED,
     )

@@ -327,6 +327,12 @@ def _validate_council(council: Council) -> None:
         errors["name"] = _("Vui lòng nhập tên hội đồng.")
     if council.reminder_working_days is None or council.reminder_working_days > 30:
         errors["reminder_working_days"] = _("Số ngày làm việc nhắc trước hạn phải từ 0 đến 30.")
+    chronology.add_span_error(
+        errors, "scoring_deadline", council.scoring_deadline, chronology.PLANNED, what=_("Hạn chấm điểm")
+    )
+    chronology.add_span_error(
+        errors, "meeting_on", council.meeting_on, chronology.PLANNED, what=_("Ngày họp Hội đồng")
+    )
     # Once scoring has closed the meeting has taken place: its date cannot lie ahead.
     if council.round_status == RoundStatus.CLOSED:
         future = chronology.not_after(council.meeting_on, clock.today(), what=_("Ngày họp Hội đồng"))
@@ -1012,7 +1018,7 @@ def minutes_issue(*, council: Council, actor: User, issued_on: datetime.date | N
         )
     day = issued_on or locked.meeting_on or clock.today()
     # The minutes record the meeting: never dated before it.
-    problem = chronology.must_follow(
+    problem = chronology.ISSUED.problem(day, what=_("Ngày biên bản")) or chronology.must_follow(
         day, locked.meeting_on, what=_("Ngày biên bản"), anchor_name=_("ngày họp Hội đồng")
     )
     if problem:

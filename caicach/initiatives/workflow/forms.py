@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import chronology
 from caicach.core.forms import Form, VietnameseDateField
 
 
@@ -31,6 +32,7 @@ class AcceptForm(Form):
     accepted_on = VietnameseDateField(
         label=_("Ngày tiếp nhận"),
         required=False,
+        span=chronology.ISSUED,
         help_text=_("Để trống nếu tiếp nhận hôm nay."),
     )
 

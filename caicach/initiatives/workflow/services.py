@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caicach.core import clock, numbering
+from caicach.core import chronology, clock, numbering
 from caicach.core.audit import services as audit
 from caicach.core.calendar import queries as working_calendar
 from caicach.core.models import DocumentType, Membership, Role, Unit, UnitAncestry, User
@@ -374,6 +374,7 @@ def initiative_accept(
     _check_reachable(locked)
     today = clock.today()
     day = accepted_on or today
+    chronology.require_within(day, chronology.ISSUED, what=_("Ngày tiếp nhận"), field="accepted_on")
     if day > today:
         raise ValidationError({"accepted_on": _("Ngày tiếp nhận không được sau ngày hôm nay.")})
     if locked.submitted_at is not None and day < timezone.localdate(locked.submitted_at):

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core import spreadsheets
-from caicach.core.forms import Form, VietnameseDateField
+from caicach.core import chronology, spreadsheets
+from caicach.core.forms import BoundedIntegerField, Form, VietnameseDateField
 from caicach.core.models import Unit, User
 from caicach.core.months import month_label
 from caicach.core.permissions import acting_unit_ids
@@ -50,12 +50,14 @@ class MonthInput(forms.TextInput):
 
 
 class MonthField(forms.Field):
-    """A month typed as "03/2024" (or "3/2024", "Tháng 3/2024"): its first day."""
+    """A month typed as "03/2024" (or "3/2024", "Tháng 3/2024"): its first day, within the
+    product's era (``chronology.RECORDED``: "12/9999" is a slip; "01/0000" is no date)."""
 
     widget = MonthInput
     default_error_messages = {
         "invalid": _("Tháng không hợp lệ. Vui lòng nhập theo dạng tháng/năm, ví dụ 03/2024.")
     }
+    span = chronology.RECORDED
 
     def to_python(self, value: Any) -> datetime.date | None:
         if value in self.empty_values:
@@ -63,9 +65,22 @@ class MonthField(forms.Field):
         if isinstance(value, datetime.date):
             return value.replace(day=1)
         match = _MONTH.match(fold(str(value)))
-        if not match or not 1 <= int(match.group(1)) <= 12:
+        if not match or not 1 <= int(match.group(1)) <= 12 or int(match.group(2)) < datetime.MINYEAR:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return datetime.date(int(match.group(2)), int(match.group(1)), 1)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        # The whole month counts: a month is within the span when one of its days is.
+        start, end = self.span.bounds()
+        if not start.replace(day=1) <= value <= end:
+            raise forms.ValidationError(
+                _("%(what)s phải từ tháng %(start)s đến tháng %(end)s.")
+                % {"what": self.label or _("Tháng"), "start": f"{start:%m/%Y}", "end": f"{end:%m/%Y}"},
+                code="out_of_span",
+            )
 
 
 class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -94,12 +109,12 @@ class VersionedForm(Form):
 
 class ProgramForm(VersionedForm):
     issuing_unit = UnitChoiceField(label=_("Cơ quan ban hành"), queryset=Unit.objects.none())
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    year = BoundedIntegerField(label=_("Năm"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("Tên chương trình"), max_length=500)
     decision_number = forms.CharField(
         label=_("Số quyết định ban hành"), max_length=64, required=False, help_text=_("Ví dụ: 3125/QĐ-UBND")
     )
-    decision_date = VietnameseDateField(label=_("Ngày quyết định"), required=False)
+    decision_date = VietnameseDateField(label=_("Ngày quyết định"), required=False, span=chronology.ISSUED)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, user: User, program: WorkProgram | None = None, **kwargs: Any) -> None:
@@ -145,8 +160,12 @@ class ProgramImportForm(Form):
 
 
 class ItemForm(VersionedForm):
-    position = forms.IntegerField(
-        label=_("Số thứ tự"), min_value=1, required=False, help_text=_("Để trống để đánh số tiếp theo.")
+    position = BoundedIntegerField(
+        label=_("Số thứ tự"),
+        min_value=1,
+        max_value=9999,
+        required=False,
+        help_text=_("Để trống để đánh số tiếp theo."),
     )
     title = forms.CharField(label=_("Nội dung, đề án"), widget=forms.Textarea(attrs={"rows": 3}))
     submission_kind = forms.ChoiceField(label=_("Hình thức trình"), choices=SubmissionKind.choices)
@@ -267,14 +286,14 @@ class ItemFilterForm(Form):
 
 
 class ItemSubmitForm(VersionedForm):
-    submitted_on = VietnameseDateField(label=_("Ngày trình"))
+    submitted_on = VietnameseDateField(label=_("Ngày trình"), span=chronology.ISSUED)
     reference = forms.CharField(
         label=_("Số, ký hiệu văn bản trình"), max_length=64, help_text=_("Ví dụ: 45/TTr-SNV")
     )
 
 
 class ItemIssueForm(VersionedForm):
-    issued_on = VietnameseDateField(label=_("Ngày ban hành"))
+    issued_on = VietnameseDateField(label=_("Ngày ban hành"), span=chronology.ISSUED)
     reference = forms.CharField(
         label=_("Số, ký hiệu văn bản ban hành"), max_length=64, help_text=_("Ví dụ: 25/2024/QĐ-UBND")
     )
@@ -493,16 +512,16 @@ class RevisionForm(VersionedForm):
 
 
 class ProgramSettingsForm(VersionedForm):
-    report_day = forms.IntegerField(
+    report_day = BoundedIntegerField(
         label=_("Hạn gửi báo cáo tháng: trước ngày"),
         min_value=2,
         max_value=28,
         help_text=_("Theo quy định: trước ngày 15 hằng tháng."),
     )
-    report_reminder_working_days = forms.IntegerField(
+    report_reminder_working_days = BoundedIntegerField(
         label=_("Nhắc gửi báo cáo trước hạn (ngày làm việc)"), min_value=0, max_value=10
     )
-    overdue_grace_days = forms.IntegerField(
+    overdue_grace_days = BoundedIntegerField(
         label=_("Số ngày ân hạn trước khi tính quá hạn"),
         min_value=0,
         max_value=60,
@@ -536,7 +555,7 @@ class ReasonForm(Form):
         label=_("Mã"), max_length=32, help_text=_("Chữ không dấu, số, gạch dưới; không đổi được sau khi tạo.")
     )
     label = forms.CharField(label=_("Lý do"), max_length=255)
-    position = forms.IntegerField(label=_("Thứ tự"), min_value=0, required=False)
+    position = BoundedIntegerField(label=_("Thứ tự"), min_value=0, max_value=999, required=False)
     is_active = forms.BooleanField(label=_("Đang áp dụng"), required=False, initial=True)
 
     def __init__(self, *args: Any, reason: AdjustmentReason | None = None, **kwargs: Any) -> None:

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from caicach.core import clock, numbering
+from caicach.core import bounds, chronology, clock, numbering
 from caicach.core.audit import services as audit
 from caicach.core.models import DocumentType, Unit, User
 from caicach.core.months import first_of_month, month_label
@@ -97,6 +97,9 @@ def _validate_program(program: WorkProgram, actor: User) -> None:
         errors["issuing_unit"] = _("Bạn chỉ được lập chương trình cho UBND thuộc phạm vi phụ trách của mình.")
     if program.decision_number and not program.decision_date:
         errors["decision_date"] = _("Vui lòng nhập ngày của quyết định ban hành.")
+    chronology.add_span_error(
+        errors, "decision_date", program.decision_date, chronology.ISSUED, what=_("Ngày quyết định")
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -176,7 +179,7 @@ def _item_values(data: Mapping[str, Any], allowed: Iterable[str]) -> tuple[dict[
 
 def _validate_item(item: ProgramItem, coordinating: list[Unit] | None) -> None:
     program = item.program
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = bounds.range_errors(item, "position")
     if not item.title:
         errors["title"] = _("Vui lòng nhập nội dung, đề án.")
     if item.submission_kind not in SubmissionKind.values:
@@ -305,6 +308,8 @@ def item_submit(
         errors["reference"] = _("Vui lòng nhập số, ký hiệu văn bản trình.")
     if submitted_on is None:
         errors["submitted_on"] = _("Vui lòng nhập ngày trình.")
+    elif problem := chronology.ISSUED.problem(submitted_on, what=_("Ngày trình")):
+        errors["submitted_on"] = problem
     elif submitted_on > clock.today():
         errors["submitted_on"] = _("Ngày trình không được sau ngày hôm nay.")
     if errors:
@@ -337,6 +342,8 @@ def item_issue(
         errors["reference"] = _("Vui lòng nhập số, ký hiệu văn bản ban hành.")
     if issued_on is None:
         errors["issued_on"] = _("Vui lòng nhập ngày ban hành.")
+    elif problem := chronology.ISSUED.problem(issued_on, what=_("Ngày ban hành")):
+        errors["issued_on"] = problem
     elif issued_on > clock.today():
         errors["issued_on"] = _("Ngày ban hành không được sau ngày hôm nay.")
     elif locked.submitted_on and issued_on < locked.submitted_on:
@@ -937,6 +944,7 @@ def _validate_reason(reason: AdjustmentReason) -> None:
         errors["code"] = _("Mã “%(code)s” đã được dùng.") % {"code": reason.code}
     if not reason.label:
         errors["label"] = _("Vui lòng nhập lý do.")
+    errors.update(bounds.range_errors(reason, "position"))
     if errors:
         raise ValidationError(errors)
 

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core.forms import Form, VietnameseDateField
+from caicach.core import chronology
+from caicach.core.forms import INTEGER_MAX, BoundedIntegerField, Form, VietnameseDateField
 from caicach.workprogram.models import LineStatus
 from caicach.workprogram.reports.kpis import period_choices
 from caicach.workprogram.reports.queries import LineInput, ReportContent
@@ -20,7 +21,7 @@ class ReportLineForm(Form):
     """One item of the report. The cause, remedy and expected date are required for a
     delayed item when the report is sent (a draft may stay incomplete)."""
 
-    item_id = forms.IntegerField(widget=forms.HiddenInput)
+    item_id = BoundedIntegerField(widget=forms.HiddenInput, min_value=1, max_value=INTEGER_MAX)
     status = forms.ChoiceField(label=_("Tiến độ"), choices=LineStatus.choices)
     progress_note = forms.CharField(
         label=_("Kết quả thực hiện"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -31,7 +32,9 @@ class ReportLineForm(Form):
     remedy = forms.CharField(
         label=_("Giải pháp khắc phục"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    expected_date = VietnameseDateField(label=_("Dự kiến hoàn thành"), required=False)
+    expected_date = VietnameseDateField(
+        label=_("Dự kiến hoàn thành"), required=False, span=chronology.PLANNED
+    )
 
     def __init__(self, *args: Any, final: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,7 +124,7 @@ class SummaryForm(Form):
 
 
 class SummaryIssueForm(Form):
-    issued_on = VietnameseDateField(label=_("Ngày ban hành"))
+    issued_on = VietnameseDateField(label=_("Ngày ban hành"), span=chronology.ISSUED)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

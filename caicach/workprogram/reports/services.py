@@ -34,7 +34,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from caicach.core import clock, numbering, rendering
+from caicach.core import chronology, clock, numbering, rendering
 from caicach.core.audit import services as audit
 from caicach.core.models import DocumentType, Unit, User
 from caicach.core.months import month_label
@@ -114,7 +114,9 @@ def _validate(
         if line.status not in LineStatus.values:
             errors.append(_("%(item)s: tiến độ không hợp lệ.") % {"item": name})
             continue
-        if line.expected_date is not None and line.expected_date < period:
+        if problem := chronology.PLANNED.problem(line.expected_date, what=_("Ngày dự kiến hoàn thành")):
+            errors.append(_("%(item)s: %(problem)s") % {"item": name, "problem": problem})
+        elif line.expected_date is not None and line.expected_date < period:
             errors.append(
                 _("%(item)s: ngày dự kiến hoàn thành không được trước tháng báo cáo.") % {"item": name}
             )
@@ -468,6 +470,7 @@ def monthly_summary_issue(
         raise ValidationError(_("Báo cáo này đã được ban hành."))
     _validate_summary(locked)
     day = issued_on or clock.today()
+    chronology.require_within(day, chronology.ISSUED, what=_("Ngày ban hành"), field="issued_on")
     if day < locked.period:
         raise ValidationError(_("Ngày ban hành không được trước tháng báo cáo."))
     numbering.issue(

@@ -155,6 +155,24 @@ def test_it_reports_every_bad_row_in_vietnamese(org: Org, people: People) -> Non
     assert not Unit.objects.filter(code__in=["X1", "X4", "X6"]).exists()
 
 
+def test_it_refuses_dates_of_no_plausible_unit(org: Org, people: People) -> None:
+    file = xlsx(
+        [
+            row("X1", "Xã Một", valid_from="01/01/0001"),
+            row("X2", "Xã Hai", valid_from=datetime.date(1900, 1, 1)),
+            row("X3", "Xã Ba", valid_from="01/01/2025", valid_to="31/12/9999"),
+        ]
+    )
+    messages = [str(e) for e in unit_import_xlsx(actor=people.admin, file=file).errors]
+    assert [m.split(" phải từ ngày ")[0] for m in messages] == [
+        "Dòng 2: cột “Hiệu lực từ”",
+        "Dòng 3: cột “Hiệu lực từ”",
+        "Dòng 4: cột “Hiệu lực đến”",
+    ]
+    assert all(" phải từ ngày 02/09/1945 đến ngày " in m for m in messages)
+    assert not Unit.objects.filter(code__in=["X1", "X2", "X3"]).exists()
+
+
 def test_it_refuses_a_parent_cycle(org: Org, people: People) -> None:
     file = xlsx([row("A", "Đơn vị A", parent="B"), row("B", "Đơn vị B", parent="A")])
     result = unit_import_xlsx(actor=people.admin, file=file)

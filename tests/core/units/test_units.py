@@ -141,6 +141,35 @@ def test_it_refuses_validity_ending_before_it_starts(org: Org, people: People) -
         )
 
 
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"valid_from": datetime.date(1, 1, 1)},
+        {"valid_from": datetime.date(1900, 1, 1)},
+        {"valid_to": datetime.date(9999, 12, 31)},
+    ],
+)
+def test_a_unit_valid_from_or_to_an_absurd_date_is_refused(
+    org: Org, people: People, dates: dict[str, datetime.date]
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        unit_create(actor=people.admin, data=unit_data(**dates))
+    assert " phải từ ngày 02/09/1945 đến ngày " in caught.value.message_dict[next(iter(dates))][0]
+    assert not Unit.objects.filter(code="XMOI").exists()
+
+
+def test_a_merge_dated_9999_is_refused(org: Org, people: People) -> None:
+    with pytest.raises(ValidationError) as caught:
+        unit_merge(
+            actor=people.admin,
+            unit=org.other_commune,
+            successor=org.commune,
+            effective_date=datetime.date(9999, 12, 31),
+        )
+    assert "effective_date" in caught.value.message_dict
+    assert Unit.objects.get(pk=org.other_commune.pk).valid_to is None
+
+
 def test_a_failing_service_leaves_no_audit_event(org: Org, people: People) -> None:
     with pytest.raises(ValidationError):
         unit_update(

@@ -89,6 +89,7 @@ def test_the_eligible_units_are_told_the_new_date_and_the_reason(
     [
         (TODAY - datetime.timedelta(days=1), "Lý do", "new_end"),  # in the past
         (TODAY + datetime.timedelta(days=3), "   ", "reason"),  # no reason
+        (datetime.date(9999, 12, 31), "Lý do", "new_end"),  # a typing slip, not a plan
     ],
 )
 def test_bad_extensions_are_refused_and_change_nothing(
@@ -213,3 +214,25 @@ def test_the_reminder_delay_and_the_rubric_are_saved_and_audited(org: Org, peopl
     event = AuditEvent.objects.filter(action="campaign.update").get()
     assert event.changes["reminder_working_days"] == [3, 5]
     assert event.changes["rubric"] == [None, rubric.pk]
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"window_end": datetime.date(9999, 12, 31)}, "window_end"),
+        ({"window_start": datetime.date(1, 1, 1)}, "window_start"),
+        ({"min_initiatives_per_unit": 2147483648}, "min_initiatives_per_unit"),
+        ({"reminder_working_days": 2147483648}, "reminder_working_days"),
+    ],
+)
+def test_a_draft_with_an_absurd_date_or_number_is_refused_and_unchanged(
+    org: Org, people: People, data: dict[str, Any], field: str
+) -> None:
+    draft = load_seed_campaign(
+        actor=people.admin, issuing_unit=org.province, receiving_unit=org.home_affairs, eligible_units=[]
+    )
+    with pytest.raises(ValidationError) as caught:
+        campaign_update(campaign=draft, actor=people.admin, data=data, version=draft.version)
+    assert field in caught.value.message_dict
+    fresh = Campaign.objects.get(pk=draft.pk)
+    assert (fresh.version, getattr(fresh, field)) == (draft.version, getattr(draft, field))

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from caicach.core.models import AuditEvent, Role
 from caicach.initiatives.dossiers.services import validate_authors
 from caicach.initiatives.models import Authorship, Initiative
-from tests.conftest import Org, People
+from tests.conftest import Org, People, on_day
 from tests.core.factories import person
 from tests.initiatives.factories import make_draft, seed_authors
 
@@ -94,10 +94,32 @@ def test_a_row_without_a_name_and_an_empty_table_are_refused(db: None) -> None:
     assert _messages([]) == ["Phải có ít nhất một tác giả."]
 
 
-def test_a_birth_date_in_the_future_is_refused(db: None) -> None:
+@pytest.mark.parametrize(
+    "born",
+    [
+        datetime.date(2026, 12, 6),  # in the future
+        datetime.date(2015, 1, 1),  # a child of eleven
+        datetime.date(1926, 12, 3),  # a hundred years and a day
+        datetime.date(1, 1, 1),
+        datetime.date(9999, 12, 31),
+    ],
+)
+def test_a_birth_date_outside_16_to_100_years_ago_is_refused(db: None, born: datetime.date) -> None:
     rows = seed_authors()
-    rows[0]["date_of_birth"] = datetime.date.today() + datetime.timedelta(days=2)
-    assert "Dòng 1: ngày sinh không được sau ngày hôm nay." in _messages(rows)
+    rows[0]["date_of_birth"] = born
+    with on_day(datetime.date(2026, 12, 4)):
+        messages = _messages(rows)
+    assert "Dòng 1: ngày sinh phải từ ngày 04/12/1926 đến ngày 04/12/2010." in messages
+
+
+def test_a_birth_date_16_or_100_years_ago_is_accepted(db: None) -> None:
+    rows = seed_authors()
+    rows[0]["date_of_birth"], rows[1]["date_of_birth"] = (
+        datetime.date(1926, 12, 4),
+        datetime.date(2010, 12, 4),
+    )
+    with on_day(datetime.date(2026, 12, 4)):
+        validate_authors(rows)
 
 
 def test_every_problem_is_listed_at_once(db: None) -> None:

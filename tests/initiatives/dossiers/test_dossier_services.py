@@ -206,6 +206,17 @@ def test_a_first_application_in_the_future_is_refused(org: Org, people: People) 
     assert "first_applied_on" in caught.value.message_dict
 
 
+def test_a_first_application_before_the_floor_year_is_refused(org: Org, people: People) -> None:
+    with pytest.raises(ValidationError) as caught:
+        make_draft(
+            actor=people.unit_staff, unit=org.science, data={"first_applied_on": datetime.date(1, 1, 1)}
+        )
+    assert caught.value.message_dict["first_applied_on"][0].startswith(
+        "Ngày áp dụng lần đầu phải từ ngày 01/01/2000 đến ngày"
+    )
+    assert not Initiative.objects.exists()
+
+
 def test_field_errors_and_author_errors_are_reported_together(org: Org, people: People) -> None:
     authors = seed_authors()
     authors[0]["share"] = Decimal("20")

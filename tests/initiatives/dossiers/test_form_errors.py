@@ -72,7 +72,8 @@ def test_a_future_birth_date_links_to_that_row_s_birth_date(
         reverse("initiatives:initiative_edit", args=[dossier.pk]), data
     )
     links = summary_links(html.content.decode())
-    assert links["id_authors-2-date_of_birth"] == "Dòng 3: ngày sinh không được sau ngày hôm nay."
+    # The form refuses it beside the row's box (a birth date 16 to 100 years back).
+    assert links["id_authors-2-date_of_birth"].startswith("Dòng 3 · Ngày sinh: Ngày sinh phải từ ngày ")
     assert links["id_title"].startswith("Tên sáng kiến: ")  # the form's own errors come first
     assert list(links)[-1] == "id_authors-2-date_of_birth"
 

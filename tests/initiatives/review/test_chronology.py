@@ -83,6 +83,28 @@ def _minuted(campaign: Campaign, people: People, meeting: datetime.date, minutes
     return minutes_issue(council=council, actor=people.admin, issued_on=minutes)
 
 
+def test_the_council_dates_and_the_minutes_stay_within_plausible_years(org: Org, people: People) -> None:
+    campaign = issued_campaign(org, people)
+    meeting = DECISION_DAY - datetime.timedelta(days=10)
+    council = _closed(campaign, meeting)
+    for data in ({"meeting_on": datetime.date(9999, 12, 31)}, {"scoring_deadline": datetime.date(1, 1, 1)}):
+        with pytest.raises(ValidationError) as caught:
+            council_save(campaign=campaign, actor=people.reform_officer, data=data, version=council.version)
+        assert set(caught.value.message_dict) == set(data)
+    with pytest.raises(ValidationError) as caught:
+        minutes_issue(council=council, actor=people.admin, issued_on=datetime.date(9999, 12, 31))
+    assert caught.value.message_dict["issued_on"][0].startswith(
+        "Ngày biên bản phải từ ngày 01/01/2000 đến ngày"
+    )
+    fresh = Council.objects.get(pk=council.pk)
+    assert (fresh.meeting_on, fresh.scoring_deadline, fresh.minutes_id) == (
+        meeting,
+        council.scoring_deadline,
+        None,
+    )
+    assert not RegisteredDocument.objects.filter(issued_on__year=9999).exists()
+
+
 def test_the_minutes_follow_the_meeting(org: Org, people: People) -> None:
     campaign = issued_campaign(org, people)
     meeting = DECISION_DAY - datetime.timedelta(days=10)

@@ -63,6 +63,17 @@ def test_a_program_is_issued_by_a_committee_not_a_department(org: Org, people: P
     assert AuditEvent.objects.filter(action="program.create").count() == 0
 
 
+def test_a_program_decided_on_an_absurd_date_is_refused(org: Org, people: People) -> None:
+    data = {"issuing_unit": org.province, "year": YEAR, "title": "X", "decision_number": "1/QĐ-UBND"}
+    for day in (datetime.date(1, 1, 1), datetime.date(9999, 12, 31)):
+        with pytest.raises(ValidationError) as error:
+            program_create(actor=people.admin, data={**data, "decision_date": day})
+        assert error.value.message_dict["decision_date"][0].startswith(
+            "Ngày quyết định phải từ ngày 01/01/2000"
+        )
+    assert not WorkProgram.objects.exists()
+
+
 def test_a_stale_program_edit_is_refused(org: Org, people: People) -> None:
     program = make_program(org, people)
     program_update(actor=people.office_officer, program=program, data={"notes": "Lần 1"}, version=1)
@@ -105,6 +116,7 @@ def test_an_item_keeps_its_first_due_month_and_folds_its_title_for_search(org: O
         ({"leader": "not_a_leader"}, "supervising_leader"),
         ({"title": "   "}, "title"),
         ({"coordinating": "lead"}, "coordinating_units"),
+        ({"position": 2147483648}, "position"),  # past a PostgreSQL integer
     ],
 )
 def test_a_bad_item_is_refused_and_nothing_is_written(
@@ -123,6 +135,8 @@ def test_a_bad_item_is_refused_and_nothing_is_written(
         kwargs["title"] = change["title"]
     if change.get("coordinating") == "lead":
         kwargs["coordinating"] = [org.science]
+    if "position" in change:
+        kwargs["position"] = change["position"]
     with pytest.raises(ValidationError) as error:
         add_item(program, people.office_officer, lead, due, **kwargs)  # type: ignore[arg-type]
     assert field in error.value.error_dict
@@ -216,6 +230,7 @@ def test_a_submission_needs_its_reference_a_past_day_and_a_fresh_page(org: Org, 
     for submitted_on, reference, version in (
         (datetime.date(YEAR, 3, 20), "  ", item.version),
         (datetime.date(2999, 1, 1), "45/TTr-SKHCN", item.version),
+        (datetime.date(1, 1, 1), "45/TTr-SKHCN", item.version),
         (datetime.date(YEAR, 3, 20), "45/TTr-SKHCN", item.version + 1),
     ):
         with pytest.raises(ValidationError):

@@ -96,6 +96,21 @@ def test_a_retired_reason_is_no_longer_offered_but_keeps_its_code(people: People
     assert AuditEvent.objects.filter(action__startswith="adjustment_reason.").count() == 2
 
 
+def test_a_reason_placed_past_its_column_is_refused_and_nothing_is_written(people: People) -> None:
+    with pytest.raises(ValidationError) as caught:
+        adjustment_reason_create(
+            actor=people.office_officer, data={"code": "far", "label": "Xa", "position": 2147483648}
+        )
+    assert "position" in caught.value.message_dict
+    reason = AdjustmentReason.objects.get(code="objective_cause")
+    with pytest.raises(ValidationError) as caught:
+        adjustment_reason_update(actor=people.office_officer, reason=reason, data={"position": 32768})
+    assert "position" in caught.value.message_dict
+    assert not AdjustmentReason.objects.filter(code="far").exists()
+    assert AdjustmentReason.objects.get(code="objective_cause").position == reason.position
+    assert not AuditEvent.objects.filter(action__startswith="adjustment_reason.").exists()
+
+
 def test_the_seed_reasons_are_in_the_migration() -> None:
     assert list(AdjustmentReason.objects.values_list("code", flat=True)) == [
         "leader_direction",

@@ -221,6 +221,21 @@ def test_a_summary_is_issued_once_and_stale_or_foreign_hands_change_nothing(
     assert RegisteredDocument.objects.count() == 1
 
 
+@pytest.mark.parametrize("day", [datetime.date(9999, 12, 31), datetime.date(1, 1, 1)])
+def test_a_summary_dated_absurdly_takes_no_number(setup: Setup, people: People, day: datetime.date) -> None:
+    summary = saved(setup, people)
+    with pytest.raises(ValidationError) as caught:
+        report_services.monthly_summary_issue(
+            actor=people.office_officer, summary=summary, version=summary.version, issued_on=day
+        )
+    assert caught.value.message_dict["issued_on"][0].startswith(
+        "Ngày ban hành phải từ ngày 01/01/2000 đến ngày"
+    )
+    assert not RegisteredDocument.objects.exists()
+    summary.refresh_from_db()
+    assert summary.issued_on is None and summary.registered_document_id is None
+
+
 def test_the_office_parts_are_validated_and_bad_input_changes_nothing(setup: Setup, people: People) -> None:
     summary = saved(setup, people)
     with pytest.raises(ValidationError) as caught:
