@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     # Two-step login: TOTP devices (the recovery codes are core's own, hashed).
@@ -89,6 +90,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (settings below).
+    "csp.middleware.CSPMiddleware",
+    "caicach.core.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After htmx: an expired session answers an htmx request with HX-Redirect, not a fragment.
     "caicach.core.session_timeout.IdleTimeoutMiddleware",
@@ -343,6 +347,46 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): everything from our own origin, nothing inline. The
+# templates carry no <script>/<style> blocks, style="" or on*="" attributes (a test scans them),
+# so an injected script or style is refused by the browser even where escaping would fail;
+# no third-party origin (offices may have no internet, and a CDN is code we do not review).
+# htmx's own indicator <style> is switched off in base.html (its rules are in app.css).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy (core.middleware.PermissionsPolicyMiddleware): browser features the
+# product never uses, denied to our pages and to anything they might embed.
+PERMISSIONS_POLICY = (
+    "accelerometer",
+    "ambient-light-sensor",
+    "autoplay",
+    "battery",
+    "bluetooth",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
 
 # Client IP: trust X-Forwarded-For only behind a proxy we run (count of trusted hops).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)

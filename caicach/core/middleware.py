@@ -1,6 +1,6 @@
 """Request-wide context: the client address for the audit trail, the site's address for links
-in emails, the UI language, forms left to the server's Vietnamese checks, and our own error
-pages with DEBUG on."""
+in emails, the UI language, forms left to the server's Vietnamese checks, our own error
+pages with DEBUG on, and the Permissions-Policy header."""
 
 from __future__ import annotations
 
@@ -147,6 +147,22 @@ class ErrorPagesMiddleware:
             getattr(request, "urlconf", None)
         ).resolve_error_handler(status)
         return handler(request) if status == 500 else handler(request, exception=exception)
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy: the browser features named in settings.PERMISSIONS_POLICY are
+    denied (an empty allowlist), so neither our pages nor anything injected into them can ask
+    for the camera, the location or a payment. Django has no setting for this header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
 
 
 _FORM_TAG = re.compile(rb"<form\b(?![^>]*\bnovalidate\b)", re.IGNORECASE)

@@ -36,10 +36,18 @@ STATUS_INACTIVE = "inactive"
 STATUS_ALL = "all"
 
 
+# Indentation steps app.css draws (td[data-indent]); deeper units line up with the last one.
+MAX_INDENT = 6
+
+
 @dataclass(frozen=True)
 class TreeRow:
     unit: Unit
     depth: int
+
+    @property
+    def indent(self) -> int:
+        return min(self.depth, MAX_INDENT)
 
 
 def _tree_positions(nodes: Iterable[tuple[int, int | None, str]]) -> list[tuple[int, int]]:

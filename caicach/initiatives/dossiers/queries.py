@@ -340,8 +340,19 @@ AUTHOR_COLUMNS = (
 )
 
 
-def _author_cells(row: Mapping[str, Any]) -> dict[str, str]:
-    cells = {name: _as_text(row.get(name)) for name, _label in AUTHOR_COLUMNS}
+# What only those who may see the authors' personal data read (rule "view_personal_data"):
+# the birth date, the workplace (or residence) and the qualification of each author, and the
+# people of the first application (the same details, typed one person a line).
+PERSONAL_AUTHOR_COLUMNS = frozenset({"date_of_birth", "workplace", "qualification"})
+PERSONAL_FIELDS = frozenset({"first_application_participants"})
+
+
+def _author_cells(row: Mapping[str, Any], personal_data: bool = True) -> dict[str, str]:
+    cells = {
+        name: _as_text(row.get(name))
+        for name, _label in AUTHOR_COLUMNS
+        if personal_data or name not in PERSONAL_AUTHOR_COLUMNS
+    }
     with contextlib.suppress(decimal.InvalidOperation):
         cells["share"] = format(decimal.Decimal(cells["share"]).normalize(), "f").replace(".", ",")
     cells["is_lead"] = "✓" if row.get("is_lead") else ""
@@ -349,27 +360,28 @@ def _author_cells(row: Mapping[str, Any]) -> dict[str, str]:
 
 
 def compare_snapshots(
-    before: Mapping[str, Any], after: Mapping[str, Any]
+    before: Mapping[str, Any], after: Mapping[str, Any], *, personal_data: bool = True
 ) -> tuple[list[FieldComparison], list[AuthorComparison], list[FieldComparison]]:
     """Fields (application, then the sections of the layout), the authors table row by row,
-    and the lists (reform fields, indices, attached files) of two snapshots."""
+    and the lists (reform fields, indices, attached files) of two snapshots; without
+    ``personal_data``, nothing of PERSONAL_FIELDS and PERSONAL_AUTHOR_COLUMNS, changed or not."""
     kind = after.get("kind") or before.get("kind") or InitiativeKind.SOLUTION
     names = [*APPLICATION_GROUP.fields, *(n for g in section_groups(kind) for n in g.fields)]
+    if not personal_data:
+        names = [name for name in names if name not in PERSONAL_FIELDS]
     fields: list[FieldComparison] = []
     for name in names:
         old, new = _as_text(before.get(name)), _as_text(after.get(name))
         left, right = word_diff(old, new)
         fields.append(FieldComparison(name, field_label(name), left, right, old != new))
 
-    old_rows = [_author_cells(r) for r in before.get("authors", [])]
-    new_rows = [_author_cells(r) for r in after.get("authors", [])]
+    old_rows = [_author_cells(r, personal_data) for r in before.get("authors", [])]
+    new_rows = [_author_cells(r, personal_data) for r in after.get("authors", [])]
     authors: list[AuthorComparison] = []
     for index in range(max(len(old_rows), len(new_rows))):
         old_row = old_rows[index] if index < len(old_rows) else None
         new_row = new_rows[index] if index < len(new_rows) else None
-        changed = (
-            {n for n, _label in AUTHOR_COLUMNS if old_row[n] != new_row[n]} if old_row and new_row else set()
-        )
+        changed = {n for n in old_row if old_row[n] != new_row[n]} if old_row and new_row else set()
         authors.append(AuthorComparison(index + 1, old_row, new_row, changed))
 
     lists: list[FieldComparison] = []

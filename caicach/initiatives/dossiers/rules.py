@@ -16,6 +16,7 @@ from caicach.core.permissions import (
     Principal,
     acting_unit_ids,
     acting_units,
+    can,
     global_rule,
     jurisdiction_subtree,
     principal,
@@ -29,6 +30,7 @@ from caicach.initiatives.models import (
     Initiative,
     InitiativeStatus,
     ReviewAssignment,
+    RoundStatus,
 )
 
 
@@ -144,6 +146,39 @@ def _view_initiative(who: Principal, initiative: Initiative) -> bool:
     if initiative.status in MANAGER_VISIBLE_STATUSES and manages_initiative(who, initiative):
         return True
     return reviews(who, initiative)
+
+
+def scores_now(who: Principal, initiative: Initiative) -> bool:
+    """A council member who is to score the dossier in a round still open."""
+    return initiative.review_assignments.filter(
+        member__user_id=who.user.pk, excluded=False, member__council__round_status=RoundStatus.OPEN
+    ).exists()
+
+
+@rule(Initiative, "view_personal_data")
+def _view_personal_data(who: Principal, initiative: Initiative) -> bool:
+    """The authors' birth dates, workplaces (or residences) and qualifications, and the people
+    of the first application (the application form's personal data, Circular 18 annex I):
+    for those who need them — the dossier's own unit (its authors and head), the receiving
+    office, the council members while they score it — and the administrator, who keeps the
+    same details on people's accounts. Whoever else may open the dossier (a council member
+    once the round is closed) reads it without them; no list or export carries them."""
+    if who.is_admin or is_author(who, initiative) or heads_unit(who, initiative):
+        return True
+    if initiative.status in MANAGER_VISIBLE_STATUSES and manages_initiative(who, initiative):
+        return True
+    return scores_now(who, initiative)
+
+
+# The dossier documents that print that personal data: the application's authors table and
+# its people of the first application.
+PERSONAL_DOCUMENTS = frozenset({"application"})
+
+
+def may_read_document(user: User | AnonymousUser, initiative: Initiative, kind: str) -> bool:
+    """Whether ``user`` may download the dossier document ``kind`` (application, description,
+    receipt) of a dossier they may see."""
+    return kind not in PERSONAL_DOCUMENTS or can(user, "view_personal_data", initiative)
 
 
 @rule(Initiative, "change", "submit")

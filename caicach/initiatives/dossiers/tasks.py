@@ -26,7 +26,7 @@ from caicach.initiatives.dossiers.documents import (
     dossiers_for_documents,
     render_dossier_document,
 )
-from caicach.initiatives.dossiers.rules import RECEIVED_STATUSES
+from caicach.initiatives.dossiers.rules import RECEIVED_STATUSES, may_read_document
 from caicach.initiatives.models import Campaign, Initiative, InitiativeAttachment
 
 DOSSIER_PDF = "initiatives.dossier_pdf"
@@ -56,6 +56,7 @@ def dossier_pdf(job: Job, progress: Progress) -> JobOutput:
         or initiative is None
         or creator is None
         or not can(creator, "view", initiative)
+        or not may_read_document(creator, initiative, kind)
     ):
         raise JobError(_("Không tìm thấy hồ sơ hoặc bạn không còn quyền xem hồ sơ này."))
     if kind == "receipt" and initiative.receipt is None:

@@ -288,6 +288,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reform_fields": list(initiative.reform_fields.all()),
         "target_indices": list(initiative.target_indices.all()),
         "can_edit": can_edit,
+        "personal_data": can(user, "view_personal_data", initiative),
         "attachment_form": AttachmentForm() if can_edit else None,
         "upload_limit": human_size(settings.UPLOAD_MAX_BYTES),
         "events": timeline_for(initiative),
@@ -308,7 +309,8 @@ def initiative_compare(request: HttpRequest, pk: int) -> HttpResponse:
     b = comparison_side(initiative, request.GET.get("b") or default_b)
     if a is None or b is None:
         raise Http404
-    fields, authors, lists = compare_snapshots(a.data, b.data)
+    personal_data = can(user, "view_personal_data", initiative)
+    fields, authors, lists = compare_snapshots(a.data, b.data, personal_data=personal_data)
     context = {
         "initiative": initiative,
         "versions": initiative.version_list,  # type: ignore[attr-defined]
@@ -318,6 +320,7 @@ def initiative_compare(request: HttpRequest, pk: int) -> HttpResponse:
         "fields": fields,
         "authors": authors,
         "lists": lists,
+        "personal_data": personal_data,
         "changed_count": sum(f.changed for f in (*fields, *lists)) + sum(r.changed for r in authors),
     }
     return render(request, "initiatives/dossiers/compare.html", context)

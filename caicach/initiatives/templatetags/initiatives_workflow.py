@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from caicach.core.models import User
 from caicach.core.permissions import can
 from caicach.initiatives.dossiers.access import initiatives_for
 from caicach.initiatives.dossiers.queries import field_label, missing_fields
-from caicach.initiatives.dossiers.rules import RECEIVED_STATUSES
+from caicach.initiatives.dossiers.rules import RECEIVED_STATUSES, may_read_document
 from caicach.initiatives.models import Campaign, Initiative, InitiativeKind
 from caicach.initiatives.workflow.forms import AcceptForm, ConfirmForm, SendBackForm
 
@@ -28,7 +30,7 @@ class DocumentLink:
     pdf_url: str
 
 
-def _documents(initiative: Initiative) -> list[DocumentLink]:
+def _documents(user: User | AnonymousUser, initiative: Initiative) -> list[DocumentLink]:
     kinds = [
         ("application", _("Đơn yêu cầu công nhận sáng kiến")),
         (
@@ -49,6 +51,7 @@ def _documents(initiative: Initiative) -> list[DocumentLink]:
             ),
         )
         for kind, label in kinds
+        if may_read_document(user, initiative, kind)
     ]
 
 
@@ -69,7 +72,7 @@ def dossier_workflow(context: template.Context, initiative: Initiative) -> dict[
         "confirm_form": ConfirmForm(),
         "send_back_form": SendBackForm(),
         "accept_form": AcceptForm(),
-        "documents": _documents(initiative),
+        "documents": _documents(user, initiative),
     }
 
 

@@ -27,6 +27,7 @@ from caicach.initiatives.dossiers.documents import (
     dossiers_for_documents,
     render_dossier_document,
 )
+from caicach.initiatives.dossiers.rules import may_read_document
 from caicach.initiatives.dossiers.tasks import CAMPAIGN_ZIP, DOSSIER_PDF
 from caicach.initiatives.models import Campaign, Initiative, InitiativeStatus
 from caicach.initiatives.workflow.forms import AcceptForm, ConfirmForm, ReturnForm, SendBackForm, SubmitForm
@@ -198,6 +199,8 @@ def _document_dossier(request: HttpRequest, pk: int, kind: str) -> Initiative:
         raise Http404
     initiative = get_for_user(request.user, dossiers_for_documents(), pk, "view")
     if kind == "receipt" and initiative.receipt is None:
+        raise Http404
+    if not may_read_document(request.user, initiative, kind):
         raise Http404
     return initiative
 
