@@ -176,6 +176,13 @@ elif TASK_BACKEND == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# A running background job reports with every progress step (its heartbeat); one silent for
+# JOB_STALE_MINUTES lost its worker (killed, machine restarted) and is failed or, when
+# running it again is harmless, queued once more. A job still running after its kind's time
+# limit (JOB_TIME_LIMIT_MINUTES unless the kind sets its own) is stopped and failed.
+JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 10)
+JOB_TIME_LIMIT_MINUTES = env_int("JOB_TIME_LIMIT_MINUTES", 30)
+
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"

@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
         # the web processes and the task worker must both know them.
         from caicach.core.accounts import queries, rules  # noqa: F401  (queries: the audit labels)
         from caicach.core.jobs import services  # noqa: F401
+        from caicach.core.jobs import tasks as job_tasks  # noqa: F401
         from caicach.core.notifications import rules as notification_rules  # noqa: F401
         from caicach.core.notifications import tasks  # noqa: F401
         from caicach.core.units import tasks as unit_tasks  # noqa: F401

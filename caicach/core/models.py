@@ -501,7 +501,9 @@ class Job(models.Model):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["created_by", "created_at"]),
             # The watch for interrupted jobs reads the few running rows, never the history.
-            models.Index(fields=["heartbeat_at"], condition=models.Q(status="running"), name="job_running_idx"),
+            models.Index(
+                fields=["heartbeat_at"], condition=models.Q(status="running"), name="job_running_idx"
+            ),
         ]
 
     def __str__(self) -> str:
