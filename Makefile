@@ -29,7 +29,8 @@ demo: $(RUNTIME_STAMP)
 
 ## serve: the site plus the background-task worker, both stopped together by Ctrl-C
 serve: $(RUNTIME_STAMP)
-	@$(PY) manage.py db_worker --queue-name default & worker=$$!; \
+	@$(PY) manage.py watch_jobs; \
+	$(PY) manage.py db_worker --queue-name default & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

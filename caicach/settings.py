@@ -190,6 +190,13 @@ elif TASK_BACKEND == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# A running background job reports with every progress step (its heartbeat); one silent for
+# JOB_STALE_MINUTES lost its worker (killed, machine restarted) and is failed or, when
+# running it again is harmless, queued once more. A job still running after its kind's time
+# limit (JOB_TIME_LIMIT_MINUTES unless the kind sets its own) is stopped and failed.
+JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 10)
+JOB_TIME_LIMIT_MINUTES = env_int("JOB_TIME_LIMIT_MINUTES", 30)
+
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
@@ -280,6 +287,12 @@ STORAGES = {
 # permission-checked views: there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(os.environ.get("CAICACH_MEDIA_ROOT", VAR_DIR / "files"))
 MEDIA_URL = "/files/"
+# `manage.py backup` writes its archives here unless told otherwise (--output); keep the
+# folder on another disk than the database and the files, and copy it off the machine.
+BACKUP_DIR = Path(os.environ.get("CAICACH_BACKUP_DIR", VAR_DIR / "backups"))
+# PostgreSQL's own tools, of the server's major version (a newer pg_dump reads an older server).
+PG_DUMP_BINARY = env_str("PG_DUMP_BINARY", "pg_dump")
+PG_RESTORE_BINARY = env_str("PG_RESTORE_BINARY", "pg_restore")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)

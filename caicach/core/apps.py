@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
         from caicach.core.accounts import queries, rules  # noqa: F401  (queries: the audit labels)
         from caicach.core.accounts import tasks as account_tasks  # noqa: F401
         from caicach.core.jobs import services  # noqa: F401
+        from caicach.core.jobs import tasks as job_tasks  # noqa: F401
         from caicach.core.mfa import checks as mfa_checks  # noqa: F401
         from caicach.core.mfa import queries as mfa_queries  # noqa: F401  (the audit labels)
         from caicach.core.notifications import rules as notification_rules  # noqa: F401

@@ -488,11 +488,23 @@ class Job(models.Model):
     errors = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="jobs")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A worker killed mid-run cannot say so: the running job proves it is alive by touching
+    # ``heartbeat_at`` (with every progress report), and ``attempt`` numbers the runs so a
+    # worker that was given up on cannot write over the run that replaced it.
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempt = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["created_by", "created_at"])]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["created_by", "created_at"]),
+            # The watch for interrupted jobs reads the few running rows, never the history.
+            models.Index(
+                fields=["heartbeat_at"], condition=models.Q(status="running"), name="job_running_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} {self.status}"

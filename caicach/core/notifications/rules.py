@@ -18,3 +18,10 @@ def _own_notification(who: Principal, notification: Notification) -> bool:
 @rule(Job, "view")
 def _own_job(who: Principal, job: Job) -> bool:
     return who.is_admin or (job.created_by_id is not None and job.created_by_id == who.user.pk)
+
+
+@rule(Job, "restart")
+def _restart_own_job(who: Principal, job: Job) -> bool:
+    """Only the starter: the job runs with its starter's rights, and an administrator
+    restarting someone else's export would run it with theirs."""
+    return job.created_by_id is not None and job.created_by_id == who.user.pk and who.user.is_active

@@ -11,7 +11,7 @@ from caicach.core.units import queries as unit_queries
 from caicach.core.units import services as unit_services
 
 
-@job_handler("core.units_export", label=gettext_lazy("Xuất danh sách đơn vị"))
+@job_handler("core.units_export", label=gettext_lazy("Xuất danh sách đơn vị"), idempotent=True)
 def _units_export(job: Job, progress: Progress) -> JobOutput:
     """The unit list as an Excel workbook, built in the background."""
     progress(0, 1)

@@ -16,7 +16,9 @@ from caicach.initiatives.campaigns.queries import campaigns_with_units
 CAMPAIGN_PLAN_PDF = "initiatives.campaign_plan_pdf"
 
 
-@job_handler(CAMPAIGN_PLAN_PDF, label=gettext_lazy("Tạo bản PDF Kế hoạch phát động sáng kiến"))
+@job_handler(
+    CAMPAIGN_PLAN_PDF, label=gettext_lazy("Tạo bản PDF Kế hoạch phát động sáng kiến"), idempotent=True
+)
 def campaign_plan_pdf(job: Job, progress: Progress) -> JobOutput:
     """Render the plan of ``job.parameters["campaign"]`` as PDF. Access is checked again
     here: the job may run after the person who started it lost the right to see the plan."""

@@ -44,7 +44,7 @@ def slug(text: str, *, words: int = 8) -> str:
     return "-".join(parts[:words]) or "khong-ten"
 
 
-@job_handler(DOSSIER_PDF, label=gettext_lazy("Tạo bản PDF văn bản hồ sơ sáng kiến"))
+@job_handler(DOSSIER_PDF, label=gettext_lazy("Tạo bản PDF văn bản hồ sơ sáng kiến"), idempotent=True)
 def dossier_pdf(job: Job, progress: Progress) -> JobOutput:
     """Render ``job.parameters["document"]`` (application, description, receipt) of the
     dossier ``job.parameters["initiative"]`` as PDF."""
@@ -91,7 +91,9 @@ def _attachment_names(attachments: list[InitiativeAttachment]) -> list[tuple[Ini
     return named
 
 
-@job_handler(CAMPAIGN_ZIP, label=gettext_lazy("Tải toàn bộ hồ sơ sáng kiến của đợt phát động (ZIP)"))
+@job_handler(
+    CAMPAIGN_ZIP, label=gettext_lazy("Tải toàn bộ hồ sơ sáng kiến của đợt phát động (ZIP)"), idempotent=True
+)
 def campaign_zip(job: Job, progress: Progress) -> JobOutput:
     """Every dossier that reached the campaign (submitted onwards) and that the starter may
     still see: application and description as DOCX, the receipt once accepted, and the

@@ -37,7 +37,7 @@ def review_document_spec(creator: User, parameters: dict[str, Any]) -> DocumentS
     raise _refused()
 
 
-@job_handler(REVIEW_PDF, label=gettext_lazy("Tạo bản PDF văn bản của hội đồng sáng kiến"))
+@job_handler(REVIEW_PDF, label=gettext_lazy("Tạo bản PDF văn bản của hội đồng sáng kiến"), idempotent=True)
 def review_pdf(job: Job, progress: Progress) -> JobOutput:
     creator = job.created_by
     if creator is None or not can(creator, "initiatives.view_campaigns"):

@@ -19,7 +19,7 @@ INITIATIVES_EXPORT = "initiatives.initiatives_export"
 SIMILARITY_INDEX = "initiatives.similarity_index"
 
 
-@job_handler(INITIATIVES_EXPORT, label=gettext_lazy("Xuất danh sách sáng kiến ra Excel"))
+@job_handler(INITIATIVES_EXPORT, label=gettext_lazy("Xuất danh sách sáng kiến ra Excel"), idempotent=True)
 def initiatives_export(job: Job, progress: Progress) -> JobOutput:
     """The dossiers the job's creator may see *now* (rights are read again: they may have
     changed since the click), narrowed by the list's query string."""
@@ -37,7 +37,7 @@ def initiatives_export(job: Job, progress: Progress) -> JobOutput:
     return JobOutput(content=content, name=search_queries.export_filename(), message=_("Đã xuất danh sách."))
 
 
-@job_handler(SIMILARITY_INDEX, label=gettext_lazy("Lập chỉ mục sáng kiến tương tự"))
+@job_handler(SIMILARITY_INDEX, label=gettext_lazy("Lập chỉ mục sáng kiến tương tự"), idempotent=True)
 def similarity_index_job(job: Job, progress: Progress) -> JobOutput:
     save_index(build_index(progress))
     return JobOutput(message=_("Đã lập lại chỉ mục sáng kiến tương tự."))

@@ -101,6 +101,24 @@ def test_the_database_refuses_rewrites_of_the_trail_its_search_column_included(
     assert AuditEvent.objects.get().search_text == event.search_text
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no TRUNCATE")
+def test_the_database_refuses_to_truncate_the_trail(org: Org, people: People) -> None:
+    with connection.cursor() as cursor:
+        # Armed again as in production, inside this test's transaction (tests/conftest.py
+        # sets it aside for Django's flush between transactional tests).
+        cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_no_truncate")
+    rename(people, org.commune, "Một")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run the deferred key checks now
+    with (
+        pytest.raises(DatabaseError, match="TRUNCATE refused"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("TRUNCATE core_auditevent")
+    assert AuditEvent.objects.count() == 1
+
+
 def test_the_ip_comes_from_remote_addr_and_a_forged_forwarded_header_is_ignored(
     client: Client, org: Org, people: People
 ) -> None:
