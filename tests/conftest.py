@@ -8,6 +8,8 @@ anything of the others."""
 from __future__ import annotations
 
 import datetime
+import importlib
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,7 +18,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
@@ -51,6 +55,13 @@ class People:
     committee_member: User
     leader: User
     outsider: User
+
+
+def load_demo() -> None:
+    """Load the demo data. An earlier transactional test may have emptied the rows a data
+    migration seeds: put back the adjustment reasons the demo's requests name first."""
+    importlib.import_module("caicach.workprogram.migrations.0002_adjustment_reasons").forwards(apps, None)
+    call_command("load_demo", stdout=io.StringIO())
 
 
 @receiver(connection_created)

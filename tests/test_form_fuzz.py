@@ -7,7 +7,6 @@ the absurd dates too. Run it on PostgreSQL as well: an integer past 2^31 overflo
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -18,12 +17,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import models
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
 
 from caicach.core.demo import ACCOUNTS, DEMO_PASSWORD
+from tests.conftest import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -288,7 +287,7 @@ def _absurd_rows() -> list[str]:
 
 def test_no_form_of_the_demo_breaks_or_stores_an_absurd_number_or_date(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     assert _absurd_rows() == []
     fuzz = Fuzz()
     for account in ACCOUNTS:

@@ -4,8 +4,6 @@ Skips with a clear message where Chromium is absent; `.ci/run` installs it with 
 
 from __future__ import annotations
 
-import importlib
-import io
 import os
 import shutil
 from collections.abc import Iterator
@@ -13,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
+
+from tests.conftest import load_demo
 
 CHROMIUM = os.environ.get("CHROMIUM_BINARY") or shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -60,7 +58,4 @@ def page(browser: Any) -> Iterator[Any]:
 def demo(settings: Any, tmp_path: Path) -> None:
     """The demo data loaded, for a test that walks it as its people do."""
     settings.MEDIA_ROOT = tmp_path  # the demo issues documents
-    # An earlier transactional test may have emptied the rows a migration seeds; put back the
-    # adjustment reasons the demo's requests name.
-    importlib.import_module("caicach.workprogram.migrations.0002_adjustment_reasons").forwards(apps, None)
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()

@@ -24,7 +24,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from caicach.core import backup, clock
-from tests.conftest import Org
+from tests.conftest import Org, load_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every test that backs up is transactional: pg_dump (another process) sees committed rows
@@ -130,7 +130,7 @@ def other_database(tmp_path: Path) -> Iterator[OtherDatabase]:
 def test_the_demo_backed_up_restores_into_another_database_with_the_same_rows_and_files(
     tmp_path: Path, media: Path, other_database: OtherDatabase
 ) -> None:
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     assert media_checksums(media), "the demo issues documents into MEDIA_ROOT"
     archive = make_backup(tmp_path / "backups")
     expected_rows = backup.row_counts()
