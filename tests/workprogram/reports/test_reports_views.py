@@ -18,6 +18,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from caicach.core.models import Role, Unit, User
+from caicach.core.once import FIELD, new_token
 from caicach.workprogram.models import (
     ItemStatus,
     LineStatus,
@@ -216,6 +217,7 @@ def form_data(setup: Setup, *, action: str, version: int | str = "", cause: str 
     return {
         "action": action,
         "version": version,
+        FIELD: new_token(),
         "difficulties": "Thiếu nhân lực",
         "recommendations": "",
         "lines-TOTAL_FORMS": "2",
@@ -314,6 +316,7 @@ def test_the_office_saves_and_issues_the_summary_with_a_bc_number(
             "signer_name": "Nguyễn Văn Tổng Hợp",
             "recipients": "Thường trực UBND tỉnh;\nLưu: VT, TH.",
             "version": "",
+            FIELD: new_token(),
         },
     )
     assert response.status_code == 302
