@@ -117,6 +117,17 @@ class Submission:
             self._row.result_url = obj if isinstance(obj, str) else obj.get_absolute_url()
 
 
+def replayed(request: HttpRequest) -> AlreadySubmitted | None:
+    """For a page that turns from creating into editing once its record exists (a month's
+    report, a campaign's council): a POST repeating an earlier create is recognised before
+    the page builds its edit form, and is taken to what that POST made."""
+    token = request.POST.get(FIELD, "")
+    if request.method != "POST" or not token:
+        return None
+    used = FormToken.objects.filter(token=token, user=acting_user(request)).first()
+    return AlreadySubmitted(used.result_url) if used is not None and used.result_url else None
+
+
 @contextmanager
 def once(request: HttpRequest, form: forms.BaseForm, *, editing: bool = False) -> Iterator[Submission]:
     """Run the create inside one transaction with the claim of ``form``'s token; raise

@@ -20,7 +20,7 @@ from caicach.core.audit.queries import timeline_for
 from caicach.core.issuing import IssuePlan, issue_or_confirm
 from caicach.core.jobs.services import job_start
 from caicach.core.models import DocumentType
-from caicach.core.once import AlreadySubmitted, once
+from caicach.core.once import AlreadySubmitted, once, replayed
 from caicach.core.permissions import can, get_for_user, require
 from caicach.core.web import acting_user, document_response, stale_action
 from caicach.initiatives.models import (
@@ -187,6 +187,8 @@ def council_create(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_for_user(
         request.user, Campaign.objects.select_related("issuing_unit"), campaign_pk, "change"
     )
+    if (earlier := replayed(request)) is not None:
+        return earlier.response(request)
     existing = Council.objects.filter(campaign=campaign).first()
     if existing is not None:
         return redirect("initiatives:council_edit", pk=existing.pk)

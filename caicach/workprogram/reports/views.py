@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caicach.core import clock, rendering
 from caicach.core.audit.queries import timeline_for
 from caicach.core.models import Unit
-from caicach.core.once import AlreadySubmitted, once
+from caicach.core.once import AlreadySubmitted, once, replayed
 from caicach.core.permissions import can, get_for_user, may_act_for
 from caicach.core.versioning import stale_or
 from caicach.core.web import acting_user, document_response, file_response
@@ -145,6 +145,8 @@ def report_form(request: HttpRequest, pk: int, unit_id: int, year: int, month: i
         raise Http404
     unit = _report_unit(program, unit_id)
     period = _period(program, year, month, clock.today())
+    if (earlier := replayed(request)) is not None:
+        return earlier.response(request)
     report = MonthlyReport.objects.filter(program=program, unit=unit, period=period).first()
     if report is not None and report.status == ReportStatus.SUBMITTED:
         messages.info(request, _("Báo cáo tháng này đã gửi; chỉ Văn phòng có thể mở lại để bổ sung."))
