@@ -647,3 +647,21 @@ class SecurityEvent(FoldedSearchMixin, models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Security events are append-only.")
+
+
+class FormToken(models.Model):
+    """A create form's one-time token, recorded by the POST that used it, in the transaction
+    that created the record: the unique token makes a second POST of the same form (a double
+    click, a resent page, two workers racing) find the first one's result instead of creating
+    a second record. See ``caicach.core.once``."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    result_url = models.CharField(max_length=500, blank=True)
+    used_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-used_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.used_at:%d/%m/%Y %H:%M}"

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 import caicach
 from caicach.core import chronology
+from caicach.core.accounts.queries import user_fingerprint
 from caicach.core.accounts.services import profile_update
 from caicach.core.forms import INTEGER_MAX, BoundedIntegerField, VietnameseDateField, VietnameseDecimalField
 from caicach.core.models import AuditEvent, RegisteredDocument, User
@@ -218,7 +219,7 @@ def test_no_number_is_taken_for_a_document_dated_9999(org: Org) -> None:
 def test_the_profile_refuses_an_implausible_birth_date(people: People, born: datetime.date) -> None:
     user = people.unit_staff
     with on_day(TODAY), pytest.raises(ValidationError) as caught:
-        profile_update(user=user, data={"date_of_birth": born})
+        profile_update(user=user, data={"date_of_birth": born}, fingerprint=user_fingerprint(user))
     assert caught.value.message_dict == {
         "date_of_birth": ["Ngày sinh phải từ ngày 04/12/1926 đến ngày 04/12/2010."]
     }

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from caicach.core.models import AuditEvent, User
+from caicach.core.once import FIELD, new_token
 from tests.conftest import PASSWORD, Org, People
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,7 @@ def test_admin_created_names_are_nfc(client: Client, org: Org, people: People) -
             "position": unicodedata.normalize("NFD", "Phó Trưởng phòng"),
             "password1": "Mat-khau-ban-dau-2026",
             "password2": "Mat-khau-ban-dau-2026",
+            FIELD: new_token(),
         },
     )
     created = User.objects.get(username="nfc")

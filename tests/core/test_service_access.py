@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
+from caicach.core.accounts.queries import user_fingerprint
 from caicach.core.accounts.services import (
     membership_add,
     membership_remove,
@@ -61,7 +62,8 @@ def test_only_administrators_keep_the_organisation(org: Org, people: People) -> 
         refused(partial(unit_update, actor=actor, unit=org.commune, data={"name": "Khác"},
                         expected_version=org.commune.version))  # fmt: skip
         refused(partial(unit_merge, actor=actor, unit=org.commune, successor=org.other_commune,
-                        effective_date=datetime.date(2025, 7, 1)))  # fmt: skip
+                        effective_date=datetime.date(2025, 7, 1),
+                        expected_version=org.commune.version))  # fmt: skip
         content.seek(0)
         refused(partial(unit_import_xlsx, actor=actor, file=content))
 
@@ -72,7 +74,8 @@ def test_only_administrators_keep_accounts_and_roles(org: Org, people: People) -
     for actor in not_admins(people):
         refused(partial(user_create, actor=actor, data={"username": "moi", "full_name": "Người Mới"},
                         password="Mat-khau-rat-dai-2026"))  # fmt: skip
-        refused(partial(user_update, user=people.unit_staff, actor=actor, data={"full_name": "Khác"}))
+        refused(partial(user_update, user=people.unit_staff, actor=actor, data={"full_name": "Khác"},
+                        fingerprint=user_fingerprint(people.unit_staff)))  # fmt: skip
         refused(partial(user_set_active, user=people.unit_staff, actor=actor, is_active=False))
         refused(partial(user_set_password, user=people.unit_staff, actor=actor, password="Mat-khau-moi-2026"))
         refused(

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from caicach.core import chronology
 from caicach.core.forms import Form, NormalisedFormMixin, VietnameseDateField
 from caicach.core.models import Role, Unit
+from caicach.core.once import FIELD, CreateFormMixin
 from caicach.core.units.forms import UnitChoiceField
+from caicach.core.versioning import FingerprintField
 
 
 class LoginForm(Form):
@@ -65,7 +67,7 @@ class ProfileForm(Form):
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+    fingerprint = FingerprintField()
 
     def data_for_service(self) -> dict[str, Any]:
         return {name: value for name, value in self.cleaned_data.items() if name != "fingerprint"}
@@ -77,7 +79,7 @@ class UserUpdateForm(ProfileForm):
     field_order = ("full_name", "unit", "date_of_birth", "position", "qualification", "phone", "email")
 
 
-class UserCreateForm(Form):
+class UserCreateForm(CreateFormMixin, Form):
     username = forms.CharField(
         label=_("Tên đăng nhập"),
         max_length=150,
@@ -120,7 +122,7 @@ class UserCreateForm(Form):
         return cleaned
 
     def data_for_service(self) -> dict[str, Any]:
-        skip = {"role", "password1", "password2"}
+        skip = {"role", "password1", "password2", FIELD}
         return {name: value for name, value in self.cleaned_data.items() if name not in skip}
 
 

@@ -157,10 +157,6 @@ def login_unlock_address(*, actor: User, user: User, ip_address: str) -> int:
 # --- People -----------------------------------------------------------------------------------
 
 
-def _check_fingerprint(user: User, fingerprint: str | None) -> None:
-    check_version(user_fingerprint(user), fingerprint)
-
-
 @transaction.atomic
 def user_create(*, actor: User, data: dict[str, Any], password: str, role: str = "") -> User:
     """Create an account; with ``role`` it also gets that role in its unit."""
@@ -207,14 +203,14 @@ def _check_birth_date(day: datetime.date | None) -> None:
 
 
 def _update(
-    *, user: User, actor: User, data: dict[str, Any], fields: tuple[str, ...], fingerprint: str | None
+    *, user: User, actor: User, data: dict[str, Any], fields: tuple[str, ...], fingerprint: str
 ) -> User:
     _check_birth_date(data.get("date_of_birth"))
     locked = User.objects.select_for_update().get(pk=user.pk)
     # A person edits their own profile; anyone else's record is the administrators'.
     if actor.pk != locked.pk or fields != PROFILE_FIELDS:
         authorize(actor, "change", locked)
-    _check_fingerprint(locked, fingerprint)
+    check_version(user_fingerprint(locked), fingerprint)
     before = audit.snapshot(locked, fields)
     for name in fields:
         if name in data:
@@ -229,13 +225,13 @@ def _update(
 
 
 @transaction.atomic
-def user_update(*, user: User, actor: User, data: dict[str, Any], fingerprint: str | None = None) -> User:
+def user_update(*, user: User, actor: User, data: dict[str, Any], fingerprint: str) -> User:
     """An administrator's edit of a person's record (unit included)."""
     return _update(user=user, actor=actor, data=data, fields=ADMIN_FIELDS, fingerprint=fingerprint)
 
 
 @transaction.atomic
-def profile_update(*, user: User, data: dict[str, Any], fingerprint: str | None = None) -> User:
+def profile_update(*, user: User, data: dict[str, Any], fingerprint: str) -> User:
     """A person's edit of their own data; the unit is the administrator's to change."""
     return _update(user=user, actor=user, data=data, fields=PROFILE_FIELDS, fingerprint=fingerprint)
 

@@ -39,6 +39,7 @@ from caicach.core.mfa.views import begin_second_step
 from caicach.core.middleware import client_ip
 from caicach.core.models import Membership, User
 from caicach.core.notifications.queries import unread_count
+from caicach.core.once import AlreadySubmitted, once
 from caicach.core.permissions import can, get_for_user, require
 from caicach.core.todos import todos_for
 from caicach.core.web import acting_user, add_service_errors
@@ -191,12 +192,16 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.user_create(
-                actor=acting_user(request),
-                data=form.data_for_service(),
-                password=form.cleaned_data["password1"],
-                role=form.cleaned_data["role"],
-            )
+            with once(request, form) as submission:
+                person = services.user_create(
+                    actor=acting_user(request),
+                    data=form.data_for_service(),
+                    password=form.cleaned_data["password1"],
+                    role=form.cleaned_data["role"],
+                )
+                submission.created(reverse("user_detail", args=[person.pk]))
+        except AlreadySubmitted as repeat:
+            return repeat.response(request)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -9,6 +9,7 @@ from dataclasses import replace
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from caicach.core.audit.forms import AuditSearchForm
 from caicach.core.audit.queries import AuditFilters, describe, search
@@ -19,6 +20,7 @@ PAGE_SIZE = 25
 
 
 @login_required
+@require_GET  # a search: its filters travel in the query string, nothing is ever posted here
 def audit_search(request: HttpRequest) -> HttpResponse:
     require(request.user, "core.search_audit")
     form = AuditSearchForm(request.GET or None)

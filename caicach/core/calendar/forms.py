@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core import chronology
+from caicach.core import chronology, once
 from caicach.core.forms import BoundedIntegerField, Form, VietnameseDateField
 from caicach.core.models import CalendarDayKind
+from caicach.core.versioning import StampField
 
 
 class WorkdayCountForm(Form):
@@ -46,16 +46,12 @@ class CalendarDayForm(Form):
         help_text=_("Số, ký hiệu văn bản, ví dụ: Công văn số 12729/VPCP-KGVX ngày 25/12/2025."),
     )
     # The row's last-change stamp the form was built from (stale-edit detection).
-    stamp = forms.CharField(required=False, widget=forms.HiddenInput)
+    stamp = StampField()
 
-    def clean_stamp(self) -> datetime.datetime | None:
-        raw: str = self.cleaned_data.get("stamp") or ""
-        if not raw:
-            return None
-        try:
-            return datetime.datetime.fromisoformat(raw)
-        except ValueError as exc:
-            raise forms.ValidationError(_("Dữ liệu biểu mẫu không hợp lệ; vui lòng tải lại trang.")) from exc
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not editing:
+            once.creating(self)  # a new day: no copy to compare, a one-time token
 
     @classmethod
     def initial_for(cls, day: Any) -> dict[str, Any]:

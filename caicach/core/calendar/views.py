@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,8 +21,8 @@ from caicach.core.calendar import queries as workcal
 from caicach.core.calendar.forms import CalendarDayForm, WorkdayCountForm
 from caicach.core.calendar.services import calendar_day_remove, calendar_day_set, calendar_load_official
 from caicach.core.models import CalendarDay, User
+from caicach.core.once import AlreadySubmitted, once
 from caicach.core.permissions import can, get_for_user, require
-from caicach.core.versioning import STALE_EDIT_MESSAGE
 
 # The year page is not meant for the far past or future: the URL refuses other years.
 FIRST_YEAR = 2000
@@ -122,13 +123,17 @@ def calendar_day_create(request: HttpRequest) -> HttpResponse:
         form = CalendarDayForm(request.POST)
         if form.is_valid():
             try:
-                day = calendar_day_set(
-                    actor=_actor(request),
-                    date=form.cleaned_data["date"],
-                    kind=form.cleaned_data["kind"],
-                    description=form.cleaned_data["description"],
-                    source=form.cleaned_data["source"],
-                )
+                with once(request, form) as submission:
+                    day = calendar_day_set(
+                        actor=_actor(request),
+                        date=form.cleaned_data["date"],
+                        kind=form.cleaned_data["kind"],
+                        description=form.cleaned_data["description"],
+                        source=form.cleaned_data["source"],
+                    )
+                    submission.created(reverse("calendar_year", args=[day.date.year]))
+            except AlreadySubmitted as repeat:
+                return repeat.response(request)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -152,10 +157,8 @@ def calendar_day_create(request: HttpRequest) -> HttpResponse:
 def calendar_day_update(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_for_user(request.user, CalendarDay.objects.all(), pk, "change")
     if request.method == "POST":
-        form = CalendarDayForm(request.POST)
-        if form.is_valid() and form.cleaned_data["stamp"] is None:
-            form.add_error(None, STALE_EDIT_MESSAGE)  # an edit must say which copy it was made from
-        elif form.is_valid():
+        form = CalendarDayForm(request.POST, editing=True)
+        if form.is_valid():
             try:
                 day = calendar_day_set(
                     actor=_actor(request),
@@ -172,7 +175,7 @@ def calendar_day_update(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Đã cập nhật ngày %(date)s.") % {"date": f"{day.date:%d/%m/%Y}"})
                 return redirect("calendar_year", year=day.date.year)
     else:
-        form = CalendarDayForm(initial=CalendarDayForm.initial_for(day))
+        form = CalendarDayForm(initial=CalendarDayForm.initial_for(day), editing=True)
     return render(request, "core/calendar/day_form.html", {"form": form, "day": day})
 
 

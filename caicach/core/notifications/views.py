@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caicach.core.models import Notification, User
 from caicach.core.notifications.queries import unread_count
@@ -89,11 +89,15 @@ def is_safe_local_url(url: str, request: HttpRequest) -> bool:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Following a notification's link reads it. The link itself was written by our own
-    services, but it is still checked: this must never become an open redirect."""
+    """Opening a notification from the inbox (a POST: the title is a button) reads it and
+    follows its link. A GET — the link in the notification's email, a link previewer, a
+    prefetching browser — only follows the link: a GET never changes state. The link was
+    written by our own services, but it is still checked: this must never become an open
+    redirect."""
     notification = get_for_user(request.user, Notification.objects.all(), pk, "change")
-    notification_mark_read(user=acting_user(request), notification=notification)
+    if request.method == "POST":
+        notification_mark_read(user=acting_user(request), notification=notification)
     target = notification.url if is_safe_local_url(notification.url, request) else reverse("inbox")
     return HttpResponseRedirect(target)

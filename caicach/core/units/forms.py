@@ -20,12 +20,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core import chronology, spreadsheets
+from caicach.core import chronology, once, spreadsheets
 from caicach.core import search as fulltext
 from caicach.core.forms import Form, ModelForm, VietnameseDateField
 from caicach.core.models import Unit, UnitKind
 from caicach.core.units.queries import STATUS_ACTIVE, STATUS_ALL, STATUS_INACTIVE
 from caicach.core.units.services import EDITABLE_FIELDS
+from caicach.core.versioning import VersionField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -382,7 +383,7 @@ class UnitFilterForm(Form):
 class UnitForm(ModelForm):
     """Create and edit. ``version`` travels with the form so a concurrent edit is refused."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     parent = UnitChoiceField(
         label=_("Đơn vị cấp trên"), queryset=Unit.objects.order_by("code"), required=False
     )
@@ -395,7 +396,9 @@ class UnitForm(ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        if not self.instance.pk:
+            once.creating(self)  # a new unit: no copy to compare, a one-time token
+        else:
             self.fields["version"].initial = self.instance.version
             self.fields["parent"].queryset = Unit.objects.exclude(pk=self.instance.pk).order_by("code")  # type: ignore[attr-defined]
 
@@ -421,7 +424,7 @@ class UnitMergeForm(Form):
         help_text=_("Đơn vị bị sáp nhập hết hiệu lực từ ngày liền trước ngày này."),
         span=chronology.PLANNED,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -165,7 +165,7 @@ def unit_merge(
     unit: Unit,
     successor: Unit,
     effective_date: datetime.date,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> Unit:
     """Merges ``unit`` into ``successor`` from ``effective_date`` (the first day the
     successor is in charge). ``valid_to`` is the last day the unit existed, the day before:

@@ -21,6 +21,7 @@ from caicach.core import search as fulltext
 from caicach.core.audit.queries import timeline_for
 from caicach.core.jobs.services import job_start
 from caicach.core.models import Unit
+from caicach.core.once import AlreadySubmitted, once
 from caicach.core.permissions import can, get_for_user, require
 from caicach.core.units.forms import (
     SUGGESTIONS,
@@ -90,7 +91,11 @@ def unit_create_view(request: HttpRequest) -> HttpResponse:
     form = UnitForm(request.POST or None, initial={"parent": request.GET.get("parent")})
     if request.method == "POST" and form.is_valid():
         try:
-            unit = unit_create(actor=acting_user(request), data=form.service_data())
+            with once(request, form) as submission:
+                unit = unit_create(actor=acting_user(request), data=form.service_data())
+                submission.created(reverse("unit_detail", args=[unit.pk]))
+        except AlreadySubmitted as repeat:
+            return repeat.response(request)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -105,13 +110,12 @@ def unit_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_for_user(request.user, Unit.objects.all(), pk, "change")
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data.get("version")
         try:
             unit = unit_update(
                 actor=acting_user(request),
                 unit=unit,
                 data=form.service_data(),
-                expected_version=version if version is not None else -1,
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -10,11 +10,12 @@ from django import forms
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core import chronology
+from caicach.core import chronology, once
 from caicach.core.forms import Form, ModelForm, VietnameseDateField
 from caicach.core.models import ReformField, ReformIndex, Role, Unit, UnitKind, User
 from caicach.core.permissions import principal, subtree_ids
 from caicach.core.units.forms import UnitChoiceField, UnitMultipleChoiceField
+from caicach.core.versioning import VersionField
 from caicach.initiatives.campaigns.queries import units_of_kinds_in_jurisdiction
 from caicach.initiatives.campaigns.services import M2M_FIELDS, SCALAR_FIELDS
 from caicach.initiatives.models import Campaign, Rubric
@@ -36,7 +37,7 @@ class CampaignForm(ModelForm):
     """Create or edit a draft campaign. ``version`` travels with the form so an edit made
     from a stale page is refused (``campaign_update``)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     issuing_unit = UnitChoiceField(label=_("Cơ quan ban hành"), queryset=Unit.objects.none())
     receiving_unit = UnitChoiceField(label=_("Đơn vị tiếp nhận"), queryset=Unit.objects.none())
     window_start = VietnameseDateField(label=_("Nhận sáng kiến từ ngày"), span=chronology.PLANNED)
@@ -181,7 +182,10 @@ class CampaignForm(ModelForm):
             )
         self.fields["eligible_units"].queryset = eligible.distinct().order_by("code")  # type: ignore[attr-defined]
         self.fields["eligible_units"].widget.attrs["size"] = 12
-        self.fields["version"].initial = self.instance.version if current else None
+        if current:
+            self.fields["version"].initial = self.instance.version
+        else:
+            once.creating(self)  # a new campaign: no copy to compare, a one-time token
 
     def _post_clean(self) -> None:
         # No model validation here: the service checks the campaign as a whole, with the
@@ -267,7 +271,7 @@ class ExtendWindowForm(Form):
     reason = forms.CharField(
         label=_("Lý do gia hạn, mở lại"), max_length=1000, widget=forms.Textarea(attrs=SHORT_TEXT)
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -276,4 +280,4 @@ class ExtendWindowForm(Form):
 
 
 class CloseCampaignForm(Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()

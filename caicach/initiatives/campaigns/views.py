@@ -21,7 +21,9 @@ from caicach.core.audit.queries import timeline_for
 from caicach.core.issuing import IssuePlan, issue_or_confirm
 from caicach.core.jobs.services import job_start
 from caicach.core.models import DocumentType
+from caicach.core.once import AlreadySubmitted, once
 from caicach.core.permissions import acting_unit_ids, can, get_for_user, require
+from caicach.core.versioning import stale_or
 from caicach.core.web import acting_user, add_service_errors, document_response, stale_action
 from caicach.initiatives.campaigns.documents import campaign_plan_spec
 from caicach.initiatives.campaigns.forms import (
@@ -117,21 +119,23 @@ def _campaign_form_page(
     if data is not None and form.is_valid() and formset.is_valid():
         service_data = form.service_data(implementation_items(formset))
         try:
-            if campaign is None:
-                saved = campaign_create(actor=user, data=service_data)
-                messages.success(request, _("Đã lập dự thảo kế hoạch phát động."))
-            else:
-                version = form.cleaned_data.get("version")
-                saved = campaign_update(
-                    campaign=campaign,
-                    actor=user,
-                    data=service_data,
-                    version=version if version is not None else -1,
-                )
-                messages.success(request, _("Đã lưu dự thảo kế hoạch phát động."))
+            with once(request, form, editing=campaign is not None) as submission:
+                if campaign is None:
+                    saved = campaign_create(actor=user, data=service_data)
+                else:
+                    saved = campaign_update(
+                        campaign=campaign, actor=user, data=service_data, version=form.cleaned_data["version"]
+                    )
+                submission.created(reverse("initiatives:campaign_detail", args=[saved.pk]))
+        except AlreadySubmitted as repeat:
+            return repeat.response(request)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if campaign is None:
+                messages.success(request, _("Đã lập dự thảo kế hoạch phát động."))
+            else:
+                messages.success(request, _("Đã lưu dự thảo kế hoạch phát động."))
             return redirect("initiatives:campaign_detail", pk=saved.pk)
     return render(
         request, "initiatives/campaigns/form.html", {"form": form, "formset": formset, "campaign": campaign}
@@ -192,7 +196,8 @@ def campaign_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_for_user(request.user, Campaign.objects.all(), pk, "change")
     form = CloseCampaignForm(request.POST)
     if not form.is_valid():
-        return stale_action(request, _("Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."), campaign)
+        message = stale_or(form, _("Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."))
+        return stale_action(request, message, campaign)
     try:
         campaign_close(campaign=campaign, actor=acting_user(request), version=form.cleaned_data["version"])
     except ValidationError as error:

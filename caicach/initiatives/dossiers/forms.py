@@ -13,9 +13,10 @@ from django.db.models import QuerySet
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core import chronology
+from caicach.core import chronology, once
 from caicach.core.forms import Form, VietnameseDateField, VietnameseDecimalInput
 from caicach.core.models import ReformField, ReformIndex, Unit, User
+from caicach.core.versioning import VersionField
 from caicach.initiatives.dossiers.queries import APPLICATION_GROUP, section_groups
 from caicach.initiatives.dossiers.services import validate_authors
 from caicach.initiatives.models import Campaign, Initiative, InitiativeKind
@@ -67,7 +68,7 @@ class InitiativeForm(Form):
     refused by ``initiative_update``; ``unit`` is offered only on the create page, and
     ``campaign`` there too when the page was not opened from a campaign."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     reform_fields = forms.ModelMultipleChoiceField(
         label=_("Lĩnh vực CCHC"),
         queryset=ReformField.objects.order_by("position", "pk"),
@@ -87,10 +88,13 @@ class InitiativeForm(Form):
         kind: str,
         units: QuerySet[Unit] | None = None,
         campaigns: QuerySet[Campaign] | None = None,
+        creating: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
+        if creating:
+            once.creating(self)  # a new dossier: no copy to compare, a one-time token
         if campaigns is not None:
             # Required: a dossier reaches a council only through its campaign.
             self.fields["campaign"] = forms.ModelChoiceField(

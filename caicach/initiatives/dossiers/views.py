@@ -20,6 +20,7 @@ from caicach.core import clock
 from caicach.core.audit.queries import timeline_for
 from caicach.core.downloads import content_disposition
 from caicach.core.models import Unit, User
+from caicach.core.once import AlreadySubmitted, once
 from caicach.core.permissions import acting_units, can, get_for_user, principal, require
 from caicach.core.uploads import human_size
 from caicach.core.web import acting_user, stale_action
@@ -146,7 +147,7 @@ def initiative_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not problem:
         adding = bool(request.POST.get("add_author"))
         data = with_added_row(request.POST) if adding else request.POST
-        form = InitiativeForm(data, kind=kind, units=units, campaigns=campaigns)
+        form = InitiativeForm(data, kind=kind, units=units, campaigns=campaigns, creating=True)
         formset = author_formset(data, users=users)
         if adding:
             return _form_page(
@@ -162,16 +163,20 @@ def initiative_create_view(request: HttpRequest) -> HttpResponse:
         valid = formset.is_valid() and valid
         if valid:
             try:
-                initiative = initiative_create(
-                    actor=user,
-                    unit=form.cleaned_data["unit"],
-                    campaign=campaign or form.cleaned_data["campaign"],
-                    kind=kind,
-                    data=form.service_data(),
-                    authors=formset.rows(),
-                    reform_fields=form.cleaned_data["reform_fields"],
-                    target_indices=form.cleaned_data["target_indices"],
-                )
+                with once(request, form) as submission:
+                    initiative = initiative_create(
+                        actor=user,
+                        unit=form.cleaned_data["unit"],
+                        campaign=campaign or form.cleaned_data["campaign"],
+                        kind=kind,
+                        data=form.service_data(),
+                        authors=formset.rows(),
+                        reform_fields=form.cleaned_data["reform_fields"],
+                        target_indices=form.cleaned_data["target_indices"],
+                    )
+                    submission.created(initiative)
+            except AlreadySubmitted as repeat:
+                return repeat.response(request)
             except ValidationError as exc:
                 _apply_service_errors(form, formset, exc)
             except PermissionDenied as exc:
@@ -196,6 +201,7 @@ def initiative_create_view(request: HttpRequest) -> HttpResponse:
         kind=kind,
         units=units,
         campaigns=campaigns,
+        creating=True,
         initial={"addressee": default_addressee(campaign), "unit": unit_list[0].pk if unit_list else None},
     )
     formset = author_formset(users=users, initial=[lead])
@@ -246,7 +252,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=user,
                     data=form.service_data(),
                     authors=formset.rows(),
-                    version=form.cleaned_data["version"] or 0,
+                    version=form.cleaned_data["version"],
                     reform_fields=form.cleaned_data["reform_fields"],
                     target_indices=form.cleaned_data["target_indices"],
                 )

@@ -15,6 +15,7 @@ from caicach.core.forms import Form
 from caicach.core.models import Unit, User
 from caicach.core.permissions import acting_units
 from caicach.core.uploads import human_size
+from caicach.core.versioning import VersionField
 from caicach.initiatives.dossiers.rules import EDITABLE_STATUSES, campaigns_to_enter
 from caicach.initiatives.imports.parser import MAX_IMPORT_BYTES, ParsedDossier, parse_dossier
 from caicach.initiatives.models import Campaign, Initiative, InitiativeKind
@@ -131,7 +132,7 @@ class DossierImportForm(_ParsingForm):
 class DossierImportIntoForm(_ParsingForm):
     """Import into one given draft; ``version`` is the draft's when the page was built."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class PlaceholderImportForm(Form):

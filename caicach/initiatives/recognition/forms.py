@@ -8,8 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core import chronology, clock
+from caicach.core import chronology, clock, once
 from caicach.core.forms import Form, VietnameseDateField
+from caicach.core.versioning import VersionField
 from caicach.initiatives.models import Campaign, EffectivenessReport
 
 
@@ -65,9 +66,14 @@ class EffectivenessReportForm(Form):
         label=_("Người ký xác nhận của cơ quan, đơn vị"), max_length=150, required=False
     )
     representative_name = forms.CharField(label=_("Đại diện nhóm tác giả"), max_length=150, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     FIELDS = ("essence", "effectiveness", "replicability", "confirmed_by_name", "representative_name")
+
+    def __init__(self, *args: Any, creating: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if creating:
+            once.creating(self)  # a new report: no copy to compare, a one-time token
 
     @classmethod
     def for_report(cls, report: EffectivenessReport, data: Any = None) -> EffectivenessReportForm:
@@ -80,7 +86,7 @@ class EffectivenessReportForm(Form):
 
 
 class VersionForm(Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class VerificationForm(Form):

@@ -24,7 +24,9 @@ from caicach.core.issuing import IssuePlan, issue_or_confirm
 from caicach.core.jobs.services import job_start
 from caicach.core.middleware import absolute_url
 from caicach.core.models import DocumentType, User
+from caicach.core.once import AlreadySubmitted, once
 from caicach.core.permissions import get_for_user, require
+from caicach.core.versioning import stale_or
 from caicach.core.web import add_service_errors, document_response, file_response, stale_action
 from caicach.initiatives.campaigns.queries import campaigns_with_units
 from caicach.initiatives.models import Campaign, EffectivenessReport, Recognition, ReportStatus, display_code
@@ -471,19 +473,23 @@ def certificate_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 def effectiveness_create(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_for_user(request.user, initiatives_for_report(), pk, "report_effectiveness")
     if request.method == "POST":
-        form = EffectivenessReportForm(request.POST)
+        form = EffectivenessReportForm(request.POST, creating=True)
         if form.is_valid():
             try:
-                report = effectiveness_report_create(
-                    initiative=initiative, actor=_actor(request), data=form.report_data()
-                )
+                with once(request, form) as submission:
+                    report = effectiveness_report_create(
+                        initiative=initiative, actor=_actor(request), data=form.report_data()
+                    )
+                    submission.created(reverse("initiatives:effectiveness_detail", args=[report.pk]))
+            except AlreadySubmitted as repeat:
+                return repeat.response(request)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("Đã lưu bản nháp báo cáo hiệu quả áp dụng."))
                 return redirect("initiatives:effectiveness_detail", pk=report.pk)
     else:
-        form = EffectivenessReportForm(initial=effectiveness_report_defaults(initiative))
+        form = EffectivenessReportForm(initial=effectiveness_report_defaults(initiative), creating=True)
     return render(
         request,
         "initiatives/recognition/effectiveness_form.html",
@@ -559,7 +565,7 @@ def effectiveness_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return stale_action(
             request,
-            _("Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."),
+            stale_or(form, _("Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại.")),
             reverse("initiatives:effectiveness_detail", args=[report.pk]),
         )
     try:

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core import chronology
+from caicach.core import chronology, once
 from caicach.core import search as fulltext
 from caicach.core.forms import (
     INTEGER_MAX,
@@ -24,6 +24,7 @@ from caicach.core.forms import (
     VietnameseDecimalField,
 )
 from caicach.core.models import User
+from caicach.core.versioning import VersionField
 from caicach.initiatives.models import (
     Council,
     CouncilMember,
@@ -78,7 +79,7 @@ def bands_text(criterion: Criterion) -> str:
 
 
 class RubricForm(ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Rubric
@@ -97,6 +98,11 @@ class RubricForm(ModelForm):
                 "Hồ sơ có điểm cao nhất và thấp nhất chênh lệch hơn mức này cần thảo luận."
             ),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            once.creating(self)  # a new record: no copy to compare, a one-time token
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -165,7 +171,7 @@ def criteria_data(formset: Any) -> list[dict[str, Any]]:
 
 
 class CouncilForm(ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     scoring_deadline = VietnameseDateField(label=_("Hạn chấm điểm"), required=False, span=chronology.PLANNED)
     meeting_on = VietnameseDateField(label=_("Ngày họp hội đồng"), required=False, span=chronology.PLANNED)
 
@@ -173,6 +179,11 @@ class CouncilForm(ModelForm):
         model = Council
         fields = ("name", "established_by", "scoring_deadline", "reminder_working_days", "meeting_on",
                   "meeting_place")  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            once.creating(self)  # a new record: no copy to compare, a one-time token
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -261,7 +272,7 @@ class AssignForm(Form):
 class ScoreForm(Form):
     """One decimal box per criterion (0..max), the comment, and the version of the sheet."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     comment = forms.CharField(label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
     def __init__(self, *args: Any, criteria: list[Criterion], **kwargs: Any) -> None:

@@ -362,7 +362,7 @@ def council_save(
             actor=actor, action="council.create", obj=council, changes={"name": [None, council.name]}
         )
         return council
-    check_version(council.version, version if version is not None else -1)
+    check_version(council.version, version)
     before = audit.snapshot(council, clean.keys())
     for name, value in clean.items():
         setattr(council, name, value)

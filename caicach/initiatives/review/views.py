@@ -20,6 +20,7 @@ from caicach.core.audit.queries import timeline_for
 from caicach.core.issuing import IssuePlan, issue_or_confirm
 from caicach.core.jobs.services import job_start
 from caicach.core.models import DocumentType
+from caicach.core.once import AlreadySubmitted, once, replayed
 from caicach.core.permissions import can, get_for_user, require
 from caicach.core.web import acting_user, document_response, stale_action
 from caicach.initiatives.models import (
@@ -135,16 +136,19 @@ def _rubric_form(request: HttpRequest, rubric: Rubric | None) -> HttpResponse:
     formset = CriterionFormSet(data, prefix="criteria", initial=None if data else criteria_initial(rubric))
     if data is not None and form.is_valid() and formset.is_valid():
         try:
-            if rubric is None:
-                saved = rubric_create(
-                    actor=acting_user(request), data=form.service_data(), criteria=criteria_data(formset)
-                )
-            else:
-                version = form.cleaned_data.get("version")
-                saved = rubric_update(
-                    rubric=rubric, actor=acting_user(request), data=form.service_data(),
-                    criteria=criteria_data(formset), version=version if version is not None else -1,
-                )  # fmt: skip
+            with once(request, form, editing=rubric is not None) as submission:
+                if rubric is None:
+                    saved = rubric_create(
+                        actor=acting_user(request), data=form.service_data(), criteria=criteria_data(formset)
+                    )
+                else:
+                    saved = rubric_update(
+                        rubric=rubric, actor=acting_user(request), data=form.service_data(),
+                        criteria=criteria_data(formset), version=form.cleaned_data["version"],
+                    )  # fmt: skip
+                submission.created(reverse("initiatives:rubric_detail", args=[saved.pk]))
+        except AlreadySubmitted as repeat:
+            return repeat.response(request)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -183,13 +187,21 @@ def council_create(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_for_user(
         request.user, Campaign.objects.select_related("issuing_unit"), campaign_pk, "change"
     )
+    if (earlier := replayed(request)) is not None:
+        return earlier.response(request)
     existing = Council.objects.filter(campaign=campaign).first()
     if existing is not None:
         return redirect("initiatives:council_edit", pk=existing.pk)
     form = CouncilForm(request.POST or None, initial={"name": _("Hội đồng sáng kiến")})
     if request.method == "POST" and form.is_valid():
         try:
-            council = council_save(campaign=campaign, actor=acting_user(request), data=form.service_data())
+            with once(request, form) as submission:
+                council = council_save(
+                    campaign=campaign, actor=acting_user(request), data=form.service_data()
+                )
+                submission.created(reverse("initiatives:council_members", args=[council.pk]))
+        except AlreadySubmitted as repeat:
+            return repeat.response(request)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -206,11 +218,10 @@ def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
     council, _members = _council(request, pk, "change")
     form = CouncilForm(request.POST or None, instance=council, initial={"version": council.version})
     if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data.get("version")
         try:
             council = council_save(
                 campaign=council.campaign, actor=acting_user(request), data=form.service_data(),
-                version=version if version is not None else -1,
+                version=form.cleaned_data["version"],
             )  # fmt: skip
         except ValidationError as error:
             form.add_error(None, error)

@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology
 from caicach.core.forms import Form, VietnameseDateField
+from caicach.core.versioning import VersionField
 
 
 class SubmitForm(Form):
     # The version the author saw: a dossier changed since (a co-author's edit in another
     # tab) is not sent unseen.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
 
 
 class ConfirmForm(Form):

@@ -11,13 +11,15 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core import chronology, spreadsheets
+from caicach.core import chronology, once, spreadsheets
 from caicach.core.forms import BoundedIntegerField, Form, VietnameseDateField
 from caicach.core.models import Unit, User
 from caicach.core.months import month_label
+from caicach.core.once import CreateFormMixin
 from caicach.core.permissions import acting_unit_ids
 from caicach.core.text import fold
 from caicach.core.units.forms import UnitChoiceField
+from caicach.core.versioning import VersionField
 from caicach.workprogram.models import (
     AdjustmentKind,
     AdjustmentReason,
@@ -90,18 +92,22 @@ class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class VersionedForm(Form):
-    """``version`` travels with the form so an edit made from a stale page is refused."""
+    """``version`` travels with the form so an edit made from a stale page is refused; a form
+    building a new record (``creating``) has a one-time token instead."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
-    def __init__(self, *args: Any, version: int | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, version: int | None = None, creating: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = version
+        if creating:
+            once.creating(self)
+        else:
+            self.fields["version"].initial = version
 
     @property
     def submitted_version(self) -> int:
-        version = self.cleaned_data.get("version")
-        return version if version is not None else -1
+        version: int = self.cleaned_data["version"]
+        return version
 
 
 # --- Programs -------------------------------------------------------------------------------------
@@ -130,7 +136,9 @@ class ProgramForm(VersionedForm):
                     "notes": program.notes,
                 },
             )
-        super().__init__(*args, version=program.version if program else None, **kwargs)
+        super().__init__(
+            *args, version=program.version if program else None, creating=program is None, **kwargs
+        )
         field = self.fields["issuing_unit"]
         assert isinstance(field, UnitChoiceField)
         field.queryset = committees_for_office(user)
@@ -205,7 +213,7 @@ class ItemForm(VersionedForm):
                     "notes": item.notes,
                 },
             )
-        super().__init__(*args, version=item.version if item else None, **kwargs)
+        super().__init__(*args, version=item.version if item else None, creating=item is None, **kwargs)
         units = jurisdiction_units(program)
         self._set_queryset("lead_unit", units)
         self._set_queryset("coordinating_units", units)
@@ -327,7 +335,7 @@ def _justification_fields() -> dict[str, forms.Field]:
     }
 
 
-class AdjustmentRequestForm(Form):
+class AdjustmentRequestForm(CreateFormMixin, Form):
     """A lead unit asks to change, postpone or withdraw one item."""
 
     kind = forms.ChoiceField(
@@ -381,7 +389,7 @@ class AdjustmentRequestForm(Form):
         return data
 
 
-class AdditionRequestForm(Form):
+class AdditionRequestForm(CreateFormMixin, Form):
     """A unit asks for a new item to be added to the program, led by itself."""
 
     lead_unit = UnitChoiceField(label=_("Đơn vị đề nghị (chủ trì)"), queryset=Unit.objects.none())
@@ -537,7 +545,11 @@ class ProgramSettingsForm(VersionedForm):
                 "overdue_grace_days": current.overdue_grace_days,
             },
         )
-        super().__init__(*args, version=current.version if current.pk else None, **kwargs)
+        super().__init__(*args, version=current.version, **kwargs)
+        if current.pk is None:
+            # A committee without a row of its own edits the defaults: nothing to be stale
+            # against; a repeat of this POST finds the row made and is refused as stale.
+            del self.fields["version"]
 
     @property
     def settings_version(self) -> int | None:
@@ -564,7 +576,9 @@ class ReasonForm(Form):
                 "initial", {"label": reason.label, "position": reason.position, "is_active": reason.is_active}
             )
         super().__init__(*args, **kwargs)
-        if reason is not None:
+        if reason is None:
+            once.creating(self)
+        else:
             del self.fields["code"]
 
     def service_data(self) -> dict[str, Any]:

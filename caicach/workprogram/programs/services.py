@@ -918,7 +918,7 @@ def program_settings_update(
             setattr(current, name, value)
         current.save()
     else:
-        check_version(current.version, version if version is not None else -1)
+        check_version(current.version, version)
         before = audit.snapshot(current, SETTINGS_FIELDS)
         for name, value in data.items():
             setattr(current, name, value)

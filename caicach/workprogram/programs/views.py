@@ -22,7 +22,9 @@ from caicach.core.downloads import content_disposition
 from caicach.core.issuing import IssuePlan, issue_or_confirm
 from caicach.core.jobs.services import job_start
 from caicach.core.models import DocumentType, Role, Unit
+from caicach.core.once import AlreadySubmitted, once
 from caicach.core.permissions import can, get_for_user, jurisdictions_of, principal, require
+from caicach.core.versioning import stale_or
 from caicach.core.web import acting_user, add_service_errors, document_response, stale_action
 from caicach.workprogram.models import (
     AdjustmentReason,
@@ -109,7 +111,11 @@ def program_create_view(request: HttpRequest) -> HttpResponse:
     form = ProgramForm(request.POST or None, user=acting_user(request), initial={"year": clock.today().year})
     if request.method == "POST" and form.is_valid():
         try:
-            program = program_create(actor=acting_user(request), data=form.service_data())
+            with once(request, form) as submission:
+                program = program_create(actor=acting_user(request), data=form.service_data())
+                submission.created(program)
+        except AlreadySubmitted as repeat:
+            return repeat.response(request)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -228,7 +234,11 @@ def item_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ItemForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         try:
-            item = item_create(actor=acting_user(request), program=program, data=form.service_data())
+            with once(request, form) as submission:
+                item = item_create(actor=acting_user(request), program=program, data=form.service_data())
+                submission.created(item)
+        except AlreadySubmitted as repeat:
+            return repeat.response(request)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -365,9 +375,13 @@ def request_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = AdjustmentRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            adjustment = adjustment_request_file(
-                actor=acting_user(request), program=item.program, item=item, **form.service_data()
-            )
+            with once(request, form) as submission:
+                adjustment = adjustment_request_file(
+                    actor=acting_user(request), program=item.program, item=item, **form.service_data()
+                )
+                submission.created(adjustment)
+        except AlreadySubmitted as repeat:
+            return repeat.response(request)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -389,9 +403,13 @@ def request_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = AdditionRequestForm(request.POST or None, program=program, user=acting_user(request))
     if request.method == "POST" and form.is_valid():
         try:
-            adjustment = adjustment_request_file(
-                actor=acting_user(request), program=program, **form.service_data()
-            )
+            with once(request, form) as submission:
+                adjustment = adjustment_request_file(
+                    actor=acting_user(request), program=program, **form.service_data()
+                )
+                submission.created(adjustment)
+        except AlreadySubmitted as repeat:
+            return repeat.response(request)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -534,7 +552,7 @@ def request_approve_submission_view(request: HttpRequest, pk: int) -> HttpRespon
     form = HeadApprovalForm(request.POST, request_obj=adjustment)
     if not form.is_valid():
         return stale_action(
-            request, _("Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."), adjustment
+            request, stale_or(form, _("Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại.")), adjustment
         )
     today = clock.today()
     plan = IssuePlan(
@@ -695,7 +713,11 @@ def reason_create_view(request: HttpRequest) -> HttpResponse:
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            adjustment_reason_create(actor=acting_user(request), data=form.service_data())
+            with once(request, form) as submission:
+                adjustment_reason_create(actor=acting_user(request), data=form.service_data())
+                submission.created(reverse("workprogram:settings"))
+        except AlreadySubmitted as repeat:
+            return repeat.response(request)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core import chronology
+from caicach.core import chronology, once
 from caicach.core.forms import INTEGER_MAX, BoundedIntegerField, Form, VietnameseDateField
+from caicach.core.versioning import VersionField
 from caicach.workprogram.models import LineStatus
 from caicach.workprogram.reports.kpis import period_choices
 from caicach.workprogram.reports.queries import LineInput, ReportContent
@@ -80,7 +81,12 @@ class MonthlyReportForm(Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Kiến nghị giải pháp với UBND tỉnh, Chủ tịch UBND tỉnh (nếu có)."),
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = VersionField()
+
+    def __init__(self, *args: Any, creating: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if creating:
+            once.creating(self)  # the month's first report: no copy to compare
 
     def content(self, lines: ReportLineFormSet) -> ReportContent:  # type: ignore[valid-type]
         return ReportContent(
@@ -96,7 +102,7 @@ class ReopenForm(Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Đơn vị nhận được thông báo kèm lý do này."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class SummaryForm(Form):
@@ -114,7 +120,12 @@ class SummaryForm(Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Mỗi nơi nhận một dòng, dòng cuối “Lưu: VT, …”."),
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = VersionField()
+
+    def __init__(self, *args: Any, creating: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if creating:
+            once.creating(self)  # the month's summary not saved yet: no copy to compare
 
     def service_data(self) -> dict[str, Any]:
         return {
@@ -125,7 +136,7 @@ class SummaryForm(Form):
 
 class SummaryIssueForm(Form):
     issued_on = VietnameseDateField(label=_("Ngày ban hành"), span=chronology.ISSUED)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class KpiFilterForm(Form):

@@ -20,7 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caicach.core import clock, rendering
 from caicach.core.audit.queries import timeline_for
 from caicach.core.models import Unit
+from caicach.core.once import AlreadySubmitted, once, replayed
 from caicach.core.permissions import can, get_for_user, may_act_for
+from caicach.core.versioning import stale_or
 from caicach.core.web import acting_user, document_response, file_response
 from caicach.workprogram.models import MonthlyReport, ReportStatus, WorkProgram
 from caicach.workprogram.reports import exports, kpis
@@ -143,6 +145,8 @@ def report_form(request: HttpRequest, pk: int, unit_id: int, year: int, month: i
         raise Http404
     unit = _report_unit(program, unit_id)
     period = _period(program, year, month, clock.today())
+    if (earlier := replayed(request)) is not None:
+        return earlier.response(request)
     report = MonthlyReport.objects.filter(program=program, unit=unit, period=period).first()
     if report is not None and report.status == ReportStatus.SUBMITTED:
         messages.info(request, _("Báo cáo tháng này đã gửi; chỉ Văn phòng có thể mở lại để bổ sung."))
@@ -151,15 +155,16 @@ def report_form(request: HttpRequest, pk: int, unit_id: int, year: int, month: i
     items = {row.item.pk: row.item for row in rows}
     final = request.POST.get("action") == SUBMIT
     if request.method == "POST":
-        form = MonthlyReportForm(request.POST)
+        form = MonthlyReportForm(request.POST, creating=report is None)
         lines = ReportLineFormSet(request.POST, prefix="lines", form_kwargs={"final": final})
     else:
         form = MonthlyReportForm(
+            creating=report is None,
             initial={
                 "difficulties": report.difficulties if report else "",
                 "recommendations": report.recommendations if report else "",
                 "version": report.version if report else None,
-            }
+            },
         )
         lines = ReportLineFormSet(
             prefix="lines",
@@ -178,25 +183,31 @@ def report_form(request: HttpRequest, pk: int, unit_id: int, year: int, month: i
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         content = form.content(lines)
         try:
-            if final:
-                saved = report_services.monthly_report_submit(
-                    actor=user,
-                    program=program,
-                    unit=unit,
-                    period=period,
-                    content=content,
-                    version=form.cleaned_data.get("version"),
+            with once(request, form, editing=report is not None) as submission:
+                if final:
+                    saved = report_services.monthly_report_submit(
+                        actor=user,
+                        program=program,
+                        unit=unit,
+                        period=period,
+                        content=content,
+                        version=form.cleaned_data.get("version"),
+                    )
+                else:
+                    saved = report_services.monthly_report_save_draft(
+                        actor=user,
+                        program=program,
+                        unit=unit,
+                        period=period,
+                        content=content,
+                        version=form.cleaned_data.get("version"),
+                        today=clock.today(),
+                    )
+                submission.created(
+                    reverse("workprogram:report_detail", args=[saved.pk]) if final else request.path
                 )
-            else:
-                saved = report_services.monthly_report_save_draft(
-                    actor=user,
-                    program=program,
-                    unit=unit,
-                    period=period,
-                    content=content,
-                    version=form.cleaned_data.get("version"),
-                    today=clock.today(),
-                )
+        except AlreadySubmitted as repeat:
+            return repeat.response(request)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -273,7 +284,7 @@ def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã mở lại báo cáo và thông báo cho đơn vị."))
     else:
-        messages.error(request, _("Vui lòng nêu lý do mở lại báo cáo."))
+        messages.error(request, stale_or(form, _("Vui lòng nêu lý do mở lại báo cáo.")))
     return redirect("workprogram:report_detail", pk=report.pk)
 
 
@@ -299,17 +310,21 @@ def summary_detail(request: HttpRequest, pk: int, year: int, month: int) -> Http
         for name in ("assessment", "signer_authority", "signer_title", "signer_name", "recipients")
     }
     initial["version"] = summary.version if summary.pk else None
-    form = SummaryForm(request.POST or None, initial=initial)
+    form = SummaryForm(request.POST or None, initial=initial, creating=summary.pk is None)
     if request.method == "POST" and not issued and form.is_valid():
         try:
-            report_services.monthly_summary_save(
-                actor=acting_user(request),
-                program=program,
-                period=period,
-                data=form.service_data(),
-                version=form.cleaned_data.get("version"),
-                today=clock.today(),
-            )
+            with once(request, form, editing=summary.pk is not None) as submission:
+                report_services.monthly_summary_save(
+                    actor=acting_user(request),
+                    program=program,
+                    period=period,
+                    data=form.service_data(),
+                    version=form.cleaned_data.get("version"),
+                    today=clock.today(),
+                )
+                submission.created(request.path)
+        except AlreadySubmitted as repeat:
+            return repeat.response(request)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from caicach.core.accounts import services
 from caicach.core.accounts.queries import user_fingerprint
 from caicach.core.models import AuditEvent, Membership, Role, User
+from caicach.core.once import FIELD, new_token
 from caicach.core.permissions import can
 from tests.conftest import Org, People
 from tests.core.factories import person
@@ -229,7 +230,12 @@ def test_user_list_search_wants_every_word_and_follows_edits(
     # name); SQLite has no trigrams.
     assert usernames("nguyen thi tran") == ({"canbo"} if connection.vendor == "postgresql" else set())
     assert usernames("le van tam") == set()
-    services.user_update(user=people.unit_staff, actor=people.admin, data={"full_name": "Trần Thị Mới"})
+    services.user_update(
+        user=people.unit_staff,
+        actor=people.admin,
+        data={"full_name": "Trần Thị Mới"},
+        fingerprint=user_fingerprint(people.unit_staff),
+    )
     assert usernames("tran thi moi") == {"canbo"}
     assert usernames("can bo nguyen") == set()
 
@@ -258,6 +264,7 @@ def _create_data(org: Org, **changes: Any) -> dict[str, Any]:
         "phone": "0909 000 111",
         "password1": NEW_PASSWORD,
         "password2": NEW_PASSWORD,
+        FIELD: new_token(),
     }
     data.update(changes)
     return data

@@ -20,6 +20,7 @@ from caicach.core.audit import queries
 from caicach.core.audit import services as audit
 from caicach.core.audit.queries import AuditFilters, action_label, describe, search, timeline_for
 from caicach.core.models import AuditEvent, Unit
+from caicach.core.once import FIELD, new_token
 from caicach.core.units.services import unit_create, unit_update
 from tests.conftest import Org, People
 
@@ -125,7 +126,13 @@ def test_the_ip_comes_from_remote_addr_and_a_forged_forwarded_header_is_ignored(
     client.force_login(people.admin)
     client.post(
         reverse("unit_create"),
-        {"code": "XMOI", "name": "Xã Mới", "kind": "commune_committee", "parent": org.province.pk},
+        {
+            "code": "XMOI",
+            "name": "Xã Mới",
+            "kind": "commune_committee",
+            "parent": org.province.pk,
+            FIELD: new_token(),
+        },
         REMOTE_ADDR="192.0.2.7",
         HTTP_X_FORWARDED_FOR="203.0.113.66",
     )
@@ -254,6 +261,16 @@ def test_search_filters_by_actor_action_type_object_dates_and_text(org: Org, peo
 def test_anonymous_users_are_sent_to_login(client: Client, org: Org) -> None:
     response = client.get(reverse("audit_search"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_search_answers_only_get(client: Client, people: People, method: str) -> None:
+    client.force_login(people.admin)
+    before = AuditEvent.objects.count()
+    response = getattr(client, method)(reverse("audit_search"))
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert AuditEvent.objects.count() == before
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from caicach.core import clock
 from caicach.core.calendar import queries as workcal
 from caicach.core.calendar.services import calendar_day_remove, calendar_day_set, calendar_load_official
 from caicach.core.models import AuditEvent, CalendarDay, CalendarDayKind
+from caicach.core.once import FIELD, new_token
 from tests.conftest import People, on_day
 
 D = datetime.date
@@ -554,7 +555,13 @@ def test_admin_creates_an_override_day_through_the_form(client: Client, db: None
     assert client.get(reverse("calendar_day_create"), {"date": "2027-01-04"}).status_code == 200
     response = client.post(
         reverse("calendar_day_create"),
-        {"date": "04/01/2027", "kind": "off", "description": "Nghỉ hoán đổi", "source": "Công văn số 1/VPCP"},
+        {
+            "date": "04/01/2027",
+            "kind": "off",
+            "description": "Nghỉ hoán đổi",
+            "source": "Công văn số 1/VPCP",
+            FIELD: new_token(),
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("calendar_year", args=[2027])
@@ -565,7 +572,8 @@ def test_admin_creates_an_override_day_through_the_form(client: Client, db: None
 def test_the_form_shows_the_rule_a_wrong_override_breaks(client: Client, db: None, people: People) -> None:
     client.force_login(people.admin)
     response = client.post(
-        reverse("calendar_day_create"), {"date": "03/03/2027", "kind": "working", "description": "Làm bù"}
+        reverse("calendar_day_create"),
+        {"date": "03/03/2027", "kind": "working", "description": "Làm bù", FIELD: new_token()},
     )
     assert response.status_code == 200
     assert "Ngày làm bù phải là thứ Bảy, Chủ nhật hoặc ngày nghỉ lễ" in response.content.decode()

@@ -239,11 +239,33 @@ def test_another_users_notification_is_not_found(people: People, client: Client,
 def test_opening_a_notification_marks_it_read_and_follows_its_link(people: People, client: Client) -> None:
     (row,) = _notify(people.unit_staff, url="/sang-kien/5/?tab=ho-so", email=False)
     client.force_login(people.unit_staff)
-    response = client.get(reverse("notification_open", args=[row.pk]))
+    response = client.post(reverse("notification_open", args=[row.pk]))
     assert response.status_code == 302
     assert response["Location"] == "/sang-kien/5/?tab=ho-so"
     row.refresh_from_db()
     assert row.read_at is not None
+
+
+def test_the_inbox_opens_a_notification_with_a_post_not_a_link(people: People, client: Client) -> None:
+    (row,) = _notify(people.unit_staff, url="/sang-kien/5/", email=False)
+    client.force_login(people.unit_staff)
+    html = client.get(reverse("inbox")).content.decode()
+    url = reverse("notification_open", args=[row.pk])
+    assert f'method="post" action="{url}"' in html
+    assert f'href="{url}"' not in html
+
+
+def test_following_the_emailed_link_opens_the_target_and_changes_nothing(
+    people: People, client: Client
+) -> None:
+    # A GET never changes state: mail scanners and link previewers follow it too.
+    (row,) = _notify(people.unit_staff, url="/sang-kien/5/", email=False)
+    client.force_login(people.unit_staff)
+    response = client.get(reverse("notification_open", args=[row.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == "/sang-kien/5/"
+    row.refresh_from_db()
+    assert row.read_at is None
 
 
 @pytest.mark.parametrize(
@@ -252,7 +274,7 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(people: Peopl
 def test_opening_never_redirects_off_site(people: People, client: Client, url: str) -> None:
     (row,) = _notify(people.unit_staff, url=url, email=False)
     client.force_login(people.unit_staff)
-    response = client.get(reverse("notification_open", args=[row.pk]))
+    response = client.post(reverse("notification_open", args=[row.pk]))
     assert response["Location"] == reverse("inbox")
 
 

@@ -309,6 +309,7 @@ def test_an_export_reimports_unchanged(org: Org, people: People) -> None:
         unit=org.other_commune,
         successor=org.commune,
         effective_date=datetime.date(2025, 7, 1),
+        expected_version=org.other_commune.version,
     )
     before = {
         u.code: (u.name, u.kind, u.parent_id, u.successor_id, u.valid_from, u.valid_to, u.email, u.version)

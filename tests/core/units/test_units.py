@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from caicach.core.models import AuditEvent, Unit, UnitKind
+from caicach.core.once import FIELD, new_token
 from caicach.core.units.queries import (
     STATUS_ACTIVE,
     STATUS_INACTIVE,
@@ -165,6 +166,7 @@ def test_a_merge_dated_9999_is_refused(org: Org, people: People) -> None:
             unit=org.other_commune,
             successor=org.commune,
             effective_date=datetime.date(9999, 12, 31),
+            expected_version=org.other_commune.version,
         )
     assert "effective_date" in caught.value.message_dict
     assert Unit.objects.get(pk=org.other_commune.pk).valid_to is None
@@ -180,7 +182,11 @@ def test_a_failing_service_leaves_no_audit_event(org: Org, people: People) -> No
 
 def test_merge_ends_the_unit_the_day_before_and_sets_the_successor(org: Org, people: People) -> None:
     merged = unit_merge(
-        actor=people.admin, unit=org.other_commune, successor=org.commune, effective_date=JULY_2025
+        actor=people.admin,
+        unit=org.other_commune,
+        successor=org.commune,
+        effective_date=JULY_2025,
+        expected_version=org.other_commune.version,
     )
 
     assert merged.valid_to == datetime.date(2025, 6, 30)
@@ -192,13 +198,23 @@ def test_merge_ends_the_unit_the_day_before_and_sets_the_successor(org: Org, peo
 
 
 def test_merge_refuses_a_cycle(org: Org, people: People) -> None:
-    unit_merge(actor=people.admin, unit=org.other_commune, successor=org.commune, effective_date=JULY_2025)
+    unit_merge(
+        actor=people.admin,
+        unit=org.other_commune,
+        successor=org.commune,
+        effective_date=JULY_2025,
+        expected_version=org.other_commune.version,
+    )
     org.commune.refresh_from_db()
 
     # B → A: A ended on 30/06/2025 and already leads to B, so the merge is refused.
     with pytest.raises(ValidationError):
         unit_merge(
-            actor=people.admin, unit=org.commune, successor=org.other_commune, effective_date=JULY_2025
+            actor=people.admin,
+            unit=org.commune,
+            successor=org.other_commune,
+            effective_date=JULY_2025,
+            expected_version=org.commune.version,
         )
     assert Unit.objects.get(pk=org.commune.pk).successor_id is None
 
@@ -206,7 +222,13 @@ def test_merge_refuses_a_cycle(org: Org, people: People) -> None:
 def test_merge_refuses_a_cycle_even_when_the_target_is_still_active(org: Org, people: People) -> None:
     # A merged into B from a future date: A is still active today, yet B → A would loop.
     future = datetime.date(2027, 1, 1)
-    unit_merge(actor=people.admin, unit=org.other_commune, successor=org.commune, effective_date=future)
+    unit_merge(
+        actor=people.admin,
+        unit=org.other_commune,
+        successor=org.commune,
+        effective_date=future,
+        expected_version=org.other_commune.version,
+    )
     org.commune.refresh_from_db()
 
     with pytest.raises(ValidationError) as error:
@@ -215,6 +237,7 @@ def test_merge_refuses_a_cycle_even_when_the_target_is_still_active(org: Org, pe
             unit=org.commune,
             successor=org.other_commune,
             effective_date=datetime.date(2026, 1, 1),
+            expected_version=org.commune.version,
         )
     assert "sáp nhập vào đơn vị này" in str(error.value)
 
@@ -222,7 +245,13 @@ def test_merge_refuses_a_cycle_even_when_the_target_is_still_active(org: Org, pe
 def test_merge_refuses_a_successor_inactive_on_the_effective_date(org: Org, people: People) -> None:
     old = new_unit("XCU", kind=UnitKind.COMMUNE_COMMITTEE, valid_to=datetime.date(2025, 6, 30))
     with pytest.raises(ValidationError) as error:
-        unit_merge(actor=people.admin, unit=org.other_commune, successor=old, effective_date=JULY_2025)
+        unit_merge(
+            actor=people.admin,
+            unit=org.other_commune,
+            successor=old,
+            effective_date=JULY_2025,
+            expected_version=org.other_commune.version,
+        )
     assert "không còn hiệu lực" in str(error.value)
 
 
@@ -233,13 +262,20 @@ def test_merge_refuses_merging_into_a_descendant(org: Org, people: People) -> No
             unit=org.district,
             successor=org.district_home_affairs,
             effective_date=JULY_2025,
+            expected_version=org.district.version,
         )
     assert "cấp dưới" in str(error.value)
 
 
 def test_merge_refuses_itself_and_a_stale_version(org: Org, people: People) -> None:
     with pytest.raises(ValidationError):
-        unit_merge(actor=people.admin, unit=org.commune, successor=org.commune, effective_date=JULY_2025)
+        unit_merge(
+            actor=people.admin,
+            unit=org.commune,
+            successor=org.commune,
+            effective_date=JULY_2025,
+            expected_version=org.commune.version,
+        )
     with pytest.raises(ValidationError):
         unit_merge(
             actor=people.admin,
@@ -256,7 +292,11 @@ def test_merge_refuses_a_date_that_would_push_back_an_existing_end(org: Org, peo
 
     with pytest.raises(ValidationError) as error:
         unit_merge(
-            actor=people.admin, unit=ended, successor=org.commune, effective_date=datetime.date(2025, 7, 2)
+            actor=people.admin,
+            unit=ended,
+            successor=org.commune,
+            effective_date=datetime.date(2025, 7, 2),
+            expected_version=ended.version,
         )
 
     assert "chỉ còn hiệu lực đến ngày 30/06/2025" in str(error.value)
@@ -270,9 +310,19 @@ def test_merge_accepts_the_day_after_an_existing_end_or_an_earlier_one(org: Org,
     on_time = new_unit("XDUNG", valid_to=datetime.date(2025, 6, 30))
     earlier = new_unit("XSOM", valid_to=datetime.date(2025, 6, 30))
 
-    unit_merge(actor=people.admin, unit=on_time, successor=org.commune, effective_date=JULY_2025)
     unit_merge(
-        actor=people.admin, unit=earlier, successor=org.commune, effective_date=datetime.date(2025, 6, 1)
+        actor=people.admin,
+        unit=on_time,
+        successor=org.commune,
+        effective_date=JULY_2025,
+        expected_version=on_time.version,
+    )
+    unit_merge(
+        actor=people.admin,
+        unit=earlier,
+        successor=org.commune,
+        effective_date=datetime.date(2025, 6, 1),
+        expected_version=earlier.version,
     )
 
     assert Unit.objects.get(pk=on_time.pk).valid_to == datetime.date(2025, 6, 30)
@@ -318,9 +368,21 @@ def test_both_the_three_tier_and_the_2025_two_tier_structures_are_representable(
         actor=people.admin,
         data=unit_data(code="XCT", name="Ủy ban nhân dân xã Châu Thành", parent=org.province),
     )
-    unit_merge(actor=people.admin, unit=old_commune, successor=new_commune, effective_date=JULY_2025)
+    unit_merge(
+        actor=people.admin,
+        unit=old_commune,
+        successor=new_commune,
+        effective_date=JULY_2025,
+        expected_version=old_commune.version,
+    )
     district = Unit.objects.get(pk=org.district.pk)
-    unit_merge(actor=people.admin, unit=district, successor=new_commune, effective_date=JULY_2025)
+    unit_merge(
+        actor=people.admin,
+        unit=district,
+        successor=new_commune,
+        effective_date=JULY_2025,
+        expected_version=district.version,
+    )
 
     rows = {row.unit.code: row.depth for row in unit_rows()}
     assert rows["TNH"] == 0 and rows["CTH"] == 1 and rows["XAN"] == 2 and rows["CTH-PNV"] == 2
@@ -337,8 +399,20 @@ def test_reports_roll_a_merged_unit_up_to_its_successor_chain(org: Org, people: 
     a = new_unit("A", kind=UnitKind.COMMUNE_COMMITTEE, parent=org.province)
     b = new_unit("B", kind=UnitKind.COMMUNE_COMMITTEE, parent=org.province)
     c = new_unit("C", kind=UnitKind.COMMUNE_COMMITTEE, parent=org.province)
-    unit_merge(actor=people.admin, unit=a, successor=b, effective_date=datetime.date(2025, 1, 1))
-    unit_merge(actor=people.admin, unit=Unit.objects.get(pk=b.pk), successor=c, effective_date=JULY_2025)
+    unit_merge(
+        actor=people.admin,
+        unit=a,
+        successor=b,
+        effective_date=datetime.date(2025, 1, 1),
+        expected_version=a.version,
+    )
+    unit_merge(
+        actor=people.admin,
+        unit=Unit.objects.get(pk=b.pk),
+        successor=c,
+        effective_date=JULY_2025,
+        expected_version=Unit.objects.get(pk=b.pk).version,
+    )
     a.refresh_from_db()
 
     assert effective_unit(a, on=datetime.date(2024, 12, 31)) == a
@@ -504,7 +578,13 @@ def test_the_create_page_normalises_decomposed_input(client: Client, org: Org, p
     name = unicodedata.normalize("NFD", "Ủy ban nhân dân phường Hòa Thành")
     response = client.post(
         reverse("unit_create"),
-        {"code": "PHT", "name": name, "kind": UnitKind.COMMUNE_COMMITTEE, "parent": org.province.pk},
+        {
+            "code": "PHT",
+            "name": name,
+            "kind": UnitKind.COMMUNE_COMMITTEE,
+            "parent": org.province.pk,
+            FIELD: new_token(),
+        },
     )
     assert response.status_code == 302
     assert Unit.objects.get(code="PHT").name == unicodedata.normalize("NFC", name)
@@ -533,7 +613,13 @@ def test_the_merge_page_merges(client: Client, org: Org, people: People) -> None
 def test_the_detail_page_shows_children_predecessors_staff_and_timeline(
     client: Client, org: Org, people: People
 ) -> None:
-    unit_merge(actor=people.admin, unit=org.other_commune, successor=org.commune, effective_date=JULY_2025)
+    unit_merge(
+        actor=people.admin,
+        unit=org.other_commune,
+        successor=org.commune,
+        effective_date=JULY_2025,
+        expected_version=org.other_commune.version,
+    )
     client.force_login(people.unit_staff)
 
     page = client.get(reverse("unit_detail", args=[org.commune.pk])).content.decode()
@@ -548,7 +634,13 @@ def test_the_detail_page_shows_children_predecessors_staff_and_timeline(
 
 
 def test_the_list_filters_by_search_and_status(client: Client, org: Org, people: People) -> None:
-    unit_merge(actor=people.admin, unit=org.other_commune, successor=org.commune, effective_date=JULY_2025)
+    unit_merge(
+        actor=people.admin,
+        unit=org.other_commune,
+        successor=org.commune,
+        effective_date=JULY_2025,
+        expected_version=org.other_commune.version,
+    )
     client.force_login(people.unit_staff)
 
     page = client.get(reverse("unit_list"), {"q": "thanh dien", "status": "all"}).content.decode()

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from caicach.core.models import AuditEvent, ReformField, ReformIndex, Role, Unit, UnitKind, User
+from caicach.core.once import FIELD, new_token
 from caicach.core.units import forms as unit_forms
 from caicach.core.versioning import STALE_EDIT_MESSAGE
 from caicach.initiatives.campaigns.forms import CampaignForm
@@ -90,6 +91,7 @@ def post_data(issuer: Unit, receiver: Unit, **overrides: Any) -> dict[str, Any]:
             "implementation-1-duties": "",
             "implementation-2-heading": "Các xã, thị trấn",
             "implementation-2-duties": "Triển khai đến cán bộ.",
+            FIELD: new_token(),
         }
     )
     data.update(overrides)

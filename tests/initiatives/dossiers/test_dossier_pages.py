@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from caicach.core.models import AuditEvent, Role, User
+from caicach.core.once import FIELD, new_token
 from caicach.initiatives.dossiers.services import version_record
 from caicach.initiatives.models import (
     Authorship,
@@ -184,6 +185,7 @@ def create_post(org: Org, **extra: str) -> dict[str, str]:
         "essence": "Bản chất.",
         "previous_solution": "Giấy tờ.",
         **author_post(seed_authors()),
+        FIELD: new_token(),  # each call a fresh page
     }
     data.update(extra)
     return data

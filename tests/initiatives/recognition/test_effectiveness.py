@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from caicach.core.models import AuditEvent, Notification, User
+from caicach.core.once import FIELD, new_token
 from caicach.initiatives.models import (
     Campaign,
     EffectivenessReport,
@@ -108,6 +109,24 @@ def test_the_draft_is_edited_until_sent_and_stale_edits_are_refused(
     assert updated.effectiveness == TEXT["effectiveness"]
 
 
+@pytest.mark.parametrize("version", [None, "", "abc"])
+def test_an_edit_without_its_version_is_refused_and_blanks_nothing(
+    client: Client, report: EffectivenessReport, people: People, version: str | None
+) -> None:
+    """An empty POST once blanked reports: the form took ``version`` as optional and the
+    service skipped the check without it."""
+    report = effectiveness_report_update(report=report, actor=people.unit_staff, data=TEXT, version=1)
+    client.force_login(people.unit_staff)
+    data = {} if version is None else {"version": version}
+    response = client.post(reverse("initiatives:effectiveness_edit", kwargs={"pk": report.pk}), data)
+    assert response.status_code == 200
+    assert "người khác thay đổi" in response.content.decode()
+    report.refresh_from_db()
+    assert report.effectiveness == TEXT["effectiveness"] and report.version == 2
+    with pytest.raises(ValidationError, match="người khác thay đổi"):
+        effectiveness_report_update(report=report, actor=people.unit_staff, data={}, version=None)  # type: ignore[arg-type]
+
+
 def test_sending_needs_every_section_and_tells_the_unit_head(
     report: EffectivenessReport, people: People
 ) -> None:
@@ -187,7 +206,7 @@ def test_the_whole_flow_in_the_browser(client: Client, initiative: Initiative, p
     response = client.post(
         reverse("initiatives:effectiveness_create", kwargs={"pk": initiative.pk}),
         {"essence": initiative.essence, "effectiveness": TEXT["effectiveness"], "replicability": "",
-         "confirmed_by_name": "Phạm Văn Đà", "representative_name": "Đông Thị Huệ"},
+         "confirmed_by_name": "Phạm Văn Đà", "representative_name": "Đông Thị Huệ", FIELD: new_token()},
     )  # fmt: skip
     report = EffectivenessReport.objects.get()
     assert response.status_code == 302

@@ -16,6 +16,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from caicach.core.models import Job, JobStatus, Role, User
+from caicach.core.once import FIELD, new_token
 from caicach.initiatives.models import (
     Council,
     CouncilMember,
@@ -221,6 +222,7 @@ def test_the_council_is_set_up_from_the_campaign_by_those_who_manage_it(
         url,
         {
             "name": "Hội đồng sáng kiến tỉnh",
+            FIELD: new_token(),
             "established_by": "Quyết định số 12/QĐ-UBND",
             "scoring_deadline": "30/08/2024",
             "reminder_working_days": "2",
@@ -409,7 +411,12 @@ def test_a_round_from_council_to_minutes_through_the_pages(
     client.force_login(people.reform_officer)
     client.post(
         reverse("initiatives:council_create", args=[campaign.pk]),
-        {"name": "Hội đồng sáng kiến", "scoring_deadline": "30/08/2024", "reminder_working_days": "2"},
+        {
+            "name": "Hội đồng sáng kiến",
+            "scoring_deadline": "30/08/2024",
+            "reminder_working_days": "2",
+            FIELD: new_token(),
+        },
     )
     council = Council.objects.get(campaign=campaign)
     members_url = reverse("initiatives:council_members", args=[council.pk])

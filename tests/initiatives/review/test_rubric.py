@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from caicach.core.models import AuditEvent
+from caicach.core.once import FIELD, new_token
 from caicach.initiatives.models import Criterion, CriterionBand, Rubric
 from caicach.initiatives.review.forms import parse_bands
 from caicach.initiatives.review.rubrics import RUBRIC_80, RUBRIC_100, ensure_demo_rubrics
@@ -223,7 +224,7 @@ def _formset_post(rows: list[dict[str, str]], **fields: str) -> dict[str, str]:
         "name": "Bộ tiêu chí cấp huyện", "description": "", "pass_mark": "60", "vote_numerator": "2",
         "vote_denominator": "3", "disagreement_threshold": "15", "version": "",
         "criteria-TOTAL_FORMS": str(len(rows)), "criteria-INITIAL_FORMS": "0", "criteria-MIN_NUM_FORMS": "0",
-        "criteria-MAX_NUM_FORMS": "1000",
+        "criteria-MAX_NUM_FORMS": "1000", FIELD: new_token(),
     }  # fmt: skip
     for index, row in enumerate(rows):
         for key, value in row.items():

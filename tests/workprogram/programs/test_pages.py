@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from caicach.core.models import Unit
+from caicach.core.once import FIELD, new_token
 from caicach.workprogram.models import (
     AdjustmentKind,
     AdjustmentReason,
@@ -215,6 +216,7 @@ def test_the_office_creates_a_program_and_adds_an_item(client: Client, org: Org,
             "title": "Chương trình công tác năm 2024",
             "decision_number": "3125/QĐ-UBND",
             "decision_date": "28/12/2023",
+            FIELD: new_token(),
         },
     )
     program = WorkProgram.objects.get()
@@ -228,6 +230,7 @@ def test_the_office_creates_a_program_and_adds_an_item(client: Client, org: Org,
             "coordinating_units": [org.home_affairs.pk],
             "supervising_leader": people.leader.pk,
             "due_month": "3/2024",
+            FIELD: new_token(),
         },
     )
     item = ProgramItem.objects.get()
@@ -271,6 +274,7 @@ def test_a_unit_files_a_postponement_and_the_leader_approves_it_through_the_page
         "necessity": "Cần thiết.",
         "impact": "Không đáng kể.",
         "proposed_month": "",
+        FIELD: new_token(),
     }
     response = client.post(url, data)
     assert response.status_code == 200 and not AdjustmentRequest.objects.exists()
@@ -312,6 +316,7 @@ def test_a_unit_proposes_an_addition_through_the_page(client: Client, org: Org, 
             "coordinating_units": [org.home_affairs.pk],
             "leader": people.leader.pk,
             "proposed_month": "08/2024",
+            FIELD: new_token(),
             "reason": AdjustmentReason.objects.get(code="leader_direction").pk,
             "explanation": "Theo chỉ đạo.",
             "necessity": "Cần thiết.",

@@ -18,6 +18,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from caicach.core.models import Role, Unit, User
+from caicach.core.once import FIELD, new_token
 from caicach.workprogram.models import (
     ItemStatus,
     LineStatus,
@@ -216,6 +217,7 @@ def form_data(setup: Setup, *, action: str, version: int | str = "", cause: str 
     return {
         "action": action,
         "version": version,
+        FIELD: new_token(),
         "difficulties": "Thiếu nhân lực",
         "recommendations": "",
         "lines-TOTAL_FORMS": "2",
@@ -314,6 +316,7 @@ def test_the_office_saves_and_issues_the_summary_with_a_bc_number(
             "signer_name": "Nguyễn Văn Tổng Hợp",
             "recipients": "Thường trực UBND tỉnh;\nLưu: VT, TH.",
             "version": "",
+            FIELD: new_token(),
         },
     )
     assert response.status_code == 302
@@ -426,3 +429,21 @@ def test_a_person_of_two_units_files_for_each(client: Client, setup: Setup, org:
         org.science,
         org.district_home_affairs,
     }
+
+
+def test_the_first_report_of_the_month_posted_twice_is_saved_once_and_the_repeat_led_to_it(
+    client: Client, setup: Setup, org: Org, people: People
+) -> None:
+    # After the first POST the month has its report, so the page would expect its version:
+    # the repeat is recognised by its spent token instead of being told the page is stale.
+    client.force_login(people.unit_staff)
+    url = reverse(
+        "workprogram:report_form",
+        kwargs={"pk": setup.program.pk, "year": 2024, "month": 3, "unit_id": org.science.pk},
+    )
+    data = form_data(setup, action="save")
+    assert client.post(url, data).status_code == 302
+    repeat = client.post(url, {**data, "difficulties": "Lần bấm thứ hai"})
+    assert repeat.status_code == 302 and repeat["Location"] == url
+    report = MonthlyReport.objects.get(unit=org.science, period=MARCH)
+    assert report.difficulties == "Thiếu nhân lực" and report.version == 1
