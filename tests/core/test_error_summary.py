@@ -94,7 +94,9 @@ def test_every_page_with_a_posted_form_uses_the_summary() -> None:
     missing = []
     for path in TEMPLATE_ROOT.glob("**/templates/**/*.html"):
         text = path.read_text()
-        if not re.search(r'method="post"', text) or ".errors" not in text:
+        # A job's row errors (an import's report, beside the job's restart button) are not
+        # a posted form's errors.
+        if not re.search(r'method="post"', text) or not re.search(r"(?<!job)\.errors", text):
             continue
         if "error_summary" not in text and "_form_fields.html" not in text:
             missing.append(str(path.relative_to(TEMPLATE_ROOT)))
