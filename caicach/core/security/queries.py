@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from caicach.core.models import SecurityEvent
 from caicach.core.search import search as text_search
@@ -51,3 +54,39 @@ def search(filters: SecurityFilters) -> QuerySet[SecurityEvent]:
         # Names, objects and addresses visited, by the one search service (newest first kept).
         events = text_search(events, filters.text)
     return events
+
+
+# The details each kind of event carries, as the administrator reads them: the keys are the
+# code's, the page is Vietnamese.
+DETAIL_LABELS: dict[str, Promise] = {
+    "scope": _("Phạm vi"),
+    "failures": _("Số lần sai"),
+    "wait_seconds": _("Phải chờ (giây)"),
+    "cleared": _("Số lần sai đã xóa"),
+    "address": _("Địa chỉ IP"),
+    "export": _("Dữ liệu xuất"),
+    "job": _("Công việc nền số"),
+    "query": _("Điều kiện lọc"),
+    "action": _("Mã thao tác"),
+    "throttled": _("Đang phải chờ do nhập sai nhiều lần"),
+    "codes_left": _("Mã khôi phục còn lại"),
+}
+DETAIL_VALUES: dict[tuple[str, object], Promise] = {
+    ("scope", "pair"): _("địa chỉ IP và tài khoản"),
+    ("scope", "account"): _("tài khoản"),
+    ("scope", "address"): _("địa chỉ IP"),
+    ("export", "initiatives"): _("danh sách hồ sơ sáng kiến"),
+    ("export", "campaign_zip"): _("toàn bộ hồ sơ của đợt phát động (ZIP)"),
+    ("throttled", True): _("có"),
+}
+
+
+def detail_rows(detail: dict[str, Any]) -> list[tuple[str, str]]:
+    """An event's details as (label, value) lines; a key without a label is shown as stored
+    (a new kind's detail is never hidden from the administrator)."""
+    rows = []
+    for key, value in detail.items():
+        label = DETAIL_LABELS.get(key, key)
+        shown = DETAIL_VALUES.get((key, value), value) if isinstance(value, str | bool) else value
+        rows.append((str(label), str(shown)))
+    return rows

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from caicach.core.pagination import newest_first_page
 from caicach.core.permissions import require
 from caicach.core.security.forms import SecuritySearchForm
-from caicach.core.security.queries import SecurityFilters, search
+from caicach.core.security.queries import SecurityFilters, detail_rows, search
 
 PAGE_SIZE = 25
 
@@ -27,4 +27,5 @@ def security_log(request: HttpRequest) -> HttpResponse:
         events = search(form.filters() if form.is_bound else SecurityFilters())
     # Newest first, page after page from a cursor: no count over the whole log.
     page_obj = newest_first_page(events, request.GET.get("after"), PAGE_SIZE)
-    return render(request, "core/security/search.html", {"form": form, "page_obj": page_obj})
+    rows = [(event, detail_rows(event.detail)) for event in page_obj.object_list]
+    return render(request, "core/security/search.html", {"form": form, "page_obj": page_obj, "rows": rows})

@@ -312,6 +312,21 @@ def test_the_search_filters_by_kind_user_address_dates_and_text(client: Client, 
     assert _kinds(client, text=people.unit_head.full_name.split()[-1]) == ["access.denied"]
 
 
+def test_the_details_read_in_vietnamese(client: Client, people: People) -> None:
+    security_log.record(SecurityKind.LOGIN_LOCKED, username="ke-do", scope="pair", failures=3, wait_seconds=2)
+    security_log.record(SecurityKind.PERSONAL_DATA_EXPORT, user=people.reform_officer, export="campaign_zip")
+    client.force_login(people.admin)
+    html = client.get(URL).content.decode()
+    for line in (
+        "Phạm vi: địa chỉ IP và tài khoản",
+        "Số lần sai: 3",
+        "Phải chờ (giây): 2",
+        "Dữ liệu xuất: toàn bộ hồ sơ của đợt phát động (ZIP)",
+    ):
+        assert line in html
+    assert "wait_seconds" not in html and "campaign_zip" not in html
+
+
 def test_a_bad_filter_says_so_and_shows_nothing(client: Client, people: People) -> None:
     _seed(people)
     client.force_login(people.admin)
