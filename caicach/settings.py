@@ -379,13 +379,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Permissions-Policy (core.middleware.PermissionsPolicyMiddleware): browser features the
-# product never uses, denied to our pages and to anything they might embed.
+# product never uses, denied to our pages and to anything they might embed. Only features
+# Chromium recognises: an unknown one (battery, bluetooth…) is an error in the console.
 PERMISSIONS_POLICY = (
     "accelerometer",
-    "ambient-light-sensor",
     "autoplay",
-    "battery",
-    "bluetooth",
     "camera",
     "display-capture",
     "geolocation",
