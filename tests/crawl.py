@@ -20,8 +20,13 @@ from django.urls.exceptions import Resolver404
 _WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE)
 
 # Writes a GET may make, with the reason: the idle timeout refreshes the session's
-# last-seen time (core/session_timeout.py), and the session row is where that lives.
-HARMLESS_TABLES = {"django_session": "the idle timeout's last-seen time in the session"}
+# last-seen time (core/session_timeout.py), and the session row is where that lives; a
+# refused GET (a page outside one's scope) is itself a security event the log must keep,
+# append-only, changing nothing anybody works with.
+HARMLESS_TABLES = {
+    "django_session": "the idle timeout's last-seen time in the session",
+    "core_securityevent": "the security log's record of a refused access",
+}
 
 
 @dataclass
