@@ -236,6 +236,11 @@ SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365)
 if SECURITY_LOG_RETENTION_DAYS < 365:
     raise ImproperlyConfigured("SECURITY_LOG_RETENTION_DAYS must be at least 365 (12 months).")
 
+# A create form's one-time token (caicach.core.once) is kept this long after use, then purged
+# by the daily run: long enough to recognise a page sent again days later, short enough that
+# the table stays small.
+FORM_TOKEN_RETENTION_DAYS = env_int("FORM_TOKEN_RETENTION_DAYS", 7)
+
 # Two-step login (TOTP). The roles that must enrol: those that manage users (the system
 # admin) and those that issue numbered documents — reform officers (receipts, recognition
 # decisions, certificates), the Office (monthly summaries), unit heads (signed Tờ trình) and
