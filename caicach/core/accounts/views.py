@@ -223,6 +223,7 @@ def _detail_context(
         "show_timeline": show_timeline,
         "events": queries.user_events(person) if show_timeline else [],
         "can_change": can_change,
+        "personal_data": can(request.user, "view_personal_data", person),
         "can_reset_mfa": can(request.user, "reset_mfa", person),
         "login_failures": throttle.recent_failures_of(person) if can_change else [],
         "membership_form": membership_form or MembershipAddForm(),
