@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     # Two-step login: TOTP devices (the recovery codes are core's own, hashed).
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The login's image challenge (its answers live in CaptchaStore, a few minutes each).
+    "captcha",
     "caicach.core",
     "caicach.initiatives",
     "caicach.workprogram",
@@ -228,6 +230,15 @@ LOGIN_DELAY_MAX_SECONDS = env_int("LOGIN_DELAY_MAX_SECONDS", 15 * 60)
 # office shares one address behind NAT, and twenty people mistyping once must never reach it.
 LOGIN_MAX_FAILURES_PER_IP = env_int("LOGIN_MAX_FAILURES_PER_IP", 100)
 LOGIN_IP_WINDOW_MINUTES = env_int("LOGIN_IP_WINDOW_MINUTES", 10)
+# Past this many failures for an account within the window (the waits have reached about
+# 16 s by then), an attempt from an address the account never signed in from must also
+# read the characters of an image; solving it stands in for the account's wait. 0: never.
+LOGIN_CHALLENGE_AFTER_FAILURES = env_int("LOGIN_CHALLENGE_AFTER_FAILURES", 8)
+# The image challenge (django-simple-captcha): five characters, answerable for five
+# minutes, no audio version (it would need an external speech program on the server).
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 5
+CAPTCHA_FLITE_PATH = None
 
 # The security log (failed logins, lockouts, refused access, exports of personal data, MFA)
 # is kept this long, then purged by the daily run; 12 months at least (ASVS 7.1), which the
@@ -235,6 +246,11 @@ LOGIN_IP_WINDOW_MINUTES = env_int("LOGIN_IP_WINDOW_MINUTES", 10)
 SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365)
 if SECURITY_LOG_RETENTION_DAYS < 365:
     raise ImproperlyConfigured("SECURITY_LOG_RETENTION_DAYS must be at least 365 (12 months).")
+
+# A create form's one-time token (caicach.core.once) is kept this long after use, then purged
+# by the daily run: long enough to recognise a page sent again days later, short enough that
+# the table stays small.
+FORM_TOKEN_RETENTION_DAYS = env_int("FORM_TOKEN_RETENTION_DAYS", 7)
 
 # Two-step login (TOTP). The roles that must enrol: those that manage users (the system
 # admin) and those that issue numbered documents — reform officers (receipts, recognition

@@ -1,3 +1,4 @@
+from captcha import views as captcha_views
 from django.urls import include, path
 
 urlpatterns = [
@@ -5,5 +6,8 @@ urlpatterns = [
     path("sang-kien/", include("caicach.initiatives.urls")),
     path("chuong-trinh-cong-tac/", include("caicach.workprogram.urls")),
     path("xac-minh/", include("caicach.initiatives.verification.urls")),
+    # The login challenge's image only: no refresh endpoint (it would write on GET) and no
+    # audio (off). The widget finds it by the name django-simple-captcha gives it.
+    path("ma-xac-nhan/<slug:key>/", captcha_views.captcha_image, {"scale": 1}, name="captcha-image"),
     path("", include("caicach.core.urls")),
 ]

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Permission rules, job handlers and daily reminders register themselves on import;
         # the web processes and the task worker must both know them.
+        from caicach.core import tasks as core_tasks  # noqa: F401
         from caicach.core.accounts import queries, rules  # noqa: F401  (queries: the audit labels)
         from caicach.core.accounts import tasks as account_tasks  # noqa: F401
         from caicach.core.jobs import services  # noqa: F401

@@ -576,6 +576,7 @@ class SecurityKind(models.TextChoices):
     LOGIN_THROTTLED = "auth.throttled", _("Đăng nhập bị từ chối do phải chờ")
     LOGIN_LOCKED = "auth.locked", _("Tạm chặn đăng nhập")
     LOGIN_UNLOCKED = "auth.unlocked", _("Mở khóa đăng nhập")
+    LOGIN_CHALLENGE_FAILED = "auth.challenge_failed", _("Đăng nhập bị từ chối do nhập sai ký tự trong hình")
     ACCESS_DENIED = "access.denied", _("Truy cập bị từ chối")
     ACTION_DENIED = "action.denied", _("Thao tác bị từ chối")
     PERSONAL_DATA_EXPORT = "export.personal_data", _("Xuất dữ liệu cá nhân")

@@ -22,18 +22,21 @@ Views::
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core import clock
 from caicach.core.models import FormToken
 from caicach.core.versioning import VERSION_FIELD_NAMES
 from caicach.core.web import acting_user
@@ -160,3 +163,13 @@ def once(request: HttpRequest, form: forms.BaseForm, *, editing: bool = False) -
         if not row.result_url:
             raise RuntimeError("once(): the view must call submission.created(...) with what it made")
         row.save(update_fields=["result_url"])
+
+
+@transaction.atomic
+def purge_used() -> int:
+    """Delete the tokens used more than FORM_TOKEN_RETENTION_DAYS ago (the daily run). A
+    page kept open longer than that and sent again is no longer recognised as a repeat:
+    its token is then unknown and the POST creates again, the accepted price of not keeping
+    every form ever sent. Returns how many were deleted."""
+    oldest = clock.now() - datetime.timedelta(days=settings.FORM_TOKEN_RETENTION_DAYS)
+    return FormToken.objects.filter(used_at__lt=oldest).delete()[0]

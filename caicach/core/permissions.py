@@ -321,6 +321,16 @@ def _view_user(who: Principal, person: User) -> bool:
     return person.unit_id in heads_of
 
 
+@rule(User, "view_personal_data")
+def _view_personal_data(who: Principal, person: User) -> bool:
+    # Data minimisation: a unit head needs to know who their staff are and how to reach
+    # them at work (name, position, unit, work phone and e-mail, all on the record they may
+    # open), not their birth date or qualifications, which only the person and the
+    # administrator who keeps the record read. (Authors' personal data in a dossier follow
+    # the dossier's own rule.)
+    return who.is_admin or who.user.pk == person.pk
+
+
 @rule(User, "change")
 def _change_user(who: Principal, person: User) -> bool:
     return who.is_admin

@@ -4,6 +4,7 @@ once: the second POST is taken to what the first one created."""
 from __future__ import annotations
 
 import ast
+import datetime
 import inspect
 import io
 import textwrap
@@ -20,8 +21,11 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 import caicach
+from caicach.core import clock
 from caicach.core.models import AuditEvent, FormToken, Unit, User
 from caicach.core.once import EXPIRED_MESSAGE, FIELD, REPEATED_MESSAGE, USED_MESSAGE, new_token
+from caicach.core.reminders import registered
+from caicach.core.tasks import purge_form_tokens
 from caicach.core.versioning import VERSION_FIELD_NAMES
 from caicach.initiatives.models import Initiative
 from tests.conftest import Org, People
@@ -256,3 +260,18 @@ def test_every_create_form_of_the_demo_carries_its_token(demo: None, client: Cli
         client.logout()
     assert not missing, missing
     assert len(seen) >= 8, sorted(seen)
+
+
+def test_the_daily_purge_drops_tokens_used_before_the_retention_only(people: People, settings: Any) -> None:
+    settings.FORM_TOKEN_RETENTION_DAYS = 7
+    now = clock.now()
+    old = FormToken.objects.create(
+        token=new_token(), user=people.reform_officer, used_at=now - datetime.timedelta(days=8)
+    )
+    recent = FormToken.objects.create(
+        token=new_token(), user=people.reform_officer, used_at=now - datetime.timedelta(days=6)
+    )
+    assert registered()["core.form_tokens_purge"] is purge_form_tokens
+    purge_form_tokens(clock.today())
+    assert list(FormToken.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not FormToken.objects.filter(pk=old.pk).exists()

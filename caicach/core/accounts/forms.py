@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology
@@ -15,6 +17,34 @@ from caicach.core.models import Role, Unit
 from caicach.core.once import FIELD, CreateFormMixin
 from caicach.core.units.forms import UnitChoiceField
 from caicach.core.versioning import FingerprintField
+
+
+class ChallengeInput(CaptchaTextInput):  # type: ignore[misc]
+    """The image and its answer box, from our template: Vietnamese alternative text, and
+    nothing inline that the Content-Security-Policy would block."""
+
+    template_name = "core/accounts/challenge_widget.html"
+
+
+class ChallengeField(CaptchaField):  # type: ignore[misc]
+    """The login's image challenge. Cleans to whether it was answered right instead of
+    refusing the form: the login service decides, after the waits, what a wrong answer
+    means (and logs it). Each image answers once, right or wrong (django-simple-captcha
+    deletes it), so a wrong answer cannot be retried against the same image."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            label=_("Nhập các ký tự trong hình"),
+            help_text=_("Không phân biệt chữ hoa, chữ thường."),
+            widget=ChallengeInput(),
+        )
+
+    def clean(self, value: Any) -> bool:
+        try:
+            super().clean(value)
+        except ValidationError:
+            return False
+        return True
 
 
 class LoginForm(Form):
@@ -30,6 +60,11 @@ class LoginForm(Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+    def add_challenge(self) -> None:
+        """Ask for the image challenge (``throttle.challenge_required``); also after
+        validation, when the failure just recorded brought it on for the next attempt."""
+        self.fields["challenge"] = ChallengeField()
 
 
 class PasswordChangeForm(NormalisedFormMixin, auth_forms.PasswordChangeForm):

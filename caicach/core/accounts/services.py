@@ -64,11 +64,20 @@ def login_failure_record(
     return verdict
 
 
-def login_attempt(*, request: HttpRequest, username: str, password: str, ip_address: str | None) -> User:
-    """Check the throttle, then the password. Returns the user (the caller logs them in and
-    calls ``login_success``) or raises ValidationError with a message to show. Not one
-    transaction on purpose: the failure row must stay even though an error is raised."""
-    waiting = throttle.verdict(username=username, ip_address=ip_address)
+def login_attempt(
+    *,
+    request: HttpRequest,
+    username: str,
+    password: str,
+    ip_address: str | None,
+    challenge: bool | None = None,
+) -> User:
+    """Check the throttle, then the image challenge if one was required, then the password.
+    ``challenge``: None when the attempt owed none (``throttle.challenge_required``), else
+    whether its answer was right. Returns the user (the caller logs them in and calls
+    ``login_success``) or raises ValidationError with a message to show. Not one transaction
+    on purpose: the failure row must stay even though an error is raised."""
+    waiting = throttle.verdict(username=username, ip_address=ip_address, challenged=challenge is not None)
     if waiting.wait:
         # Not counted and the password not even checked: guessing during the wait gains
         # nothing, and the wait does not grow while the owner waits.
@@ -81,6 +90,17 @@ def login_attempt(*, request: HttpRequest, username: str, password: str, ip_addr
             wait_seconds=waiting.wait,
         )
         raise ValidationError(throttle.wait_message(waiting.wait), code="throttled")
+    if challenge is False:
+        # Refused like a wait: the password is not checked and nothing is counted, so a
+        # script that cannot read the image learns nothing and locks nobody out.
+        security_log.record(
+            SecurityKind.LOGIN_CHALLENGE_FAILED,
+            request=request,
+            user=_account_named(username),
+            username=username,
+        )
+        message = _("Các ký tự chưa đúng hoặc chưa được nhập. Vui lòng nhập các ký tự trong hình mới.")
+        raise ValidationError({"challenge": message})
     user = authenticate(request, username=username, password=password)
     if isinstance(user, User):
         return user

@@ -1,5 +1,5 @@
 """Login throttling without denial of service: how long an attempt must wait before its
-password is checked.
+password is checked, and when it must first pass an image challenge.
 
 The old rule locked an account for 15 minutes after 5 failures, whoever made them, and an
 address after 20: anyone could lock a known account out, owner included, and one office
@@ -25,8 +25,18 @@ attacker gets about a hundred guesses a day per account). An attempt made during
 refused without checking the password and is not counted, so waiting never grows the wait.
 An administrator can clear an account's or an address's failures (the user's page).
 
-No challenge (a typed code, arithmetic) comes before the wait: one rendered as text is solved
-by the same scripts that guess passwords, and the owner's own pair is already spared.
+**Delays, then a challenge.** Once an account has LOGIN_CHALLENGE_AFTER_FAILURES failures in
+the window (its waits have grown to about 16 s), an attempt from an unknown pair must also
+read the characters of an image drawn by the server (django-simple-captcha, no outside
+service: offices may be offline). The challenge stands in for the account's wait: a solved
+one lets the password be checked at once, so the owner travelling, or a new colleague at a
+new desk, is not kept waiting by someone else's guesses, while a script that cannot read the
+image gets nowhere. A missing or wrong answer is refused before the password is checked,
+logged, and not counted. The pair's own wait and the address block still apply first: a
+solved image never speeds up guessing from one address. A known pair never sees the
+challenge. (A challenge rendered as text, arithmetic say, would be solved by the same
+scripts that guess passwords: the image is the least that asks for a person.)
+
 Names that match no account are throttled exactly as real ones, so the answer says nothing
 about which accounts exist."""
 
@@ -92,6 +102,20 @@ def is_known_pair(*, username: str, ip_address: str | None) -> bool:
     ).exists()
 
 
+def challenge_required(*, username: str, ip_address: str | None) -> bool:
+    """Whether an attempt for ``username`` from ``ip_address`` must pass the image challenge:
+    from an unknown pair, once the account's failures reach LOGIN_CHALLENGE_AFTER_FAILURES.
+    At most two small indexed queries."""
+    threshold = settings.LOGIN_CHALLENGE_AFTER_FAILURES
+    if threshold <= 0:
+        return False
+    name = normalise_username(username)
+    if is_known_pair(username=name, ip_address=ip_address):
+        return False
+    failures = LoginFailure.objects.filter(username=name, created_at__gt=window_start())
+    return failures.count() >= threshold
+
+
 def _progressive(failures: QuerySet[LoginFailure], free: int, scope: str) -> Verdict:
     found = failures.aggregate(count=Count("pk"), last=Max("created_at"))
     count, last = found["count"], found["last"]
@@ -118,9 +142,10 @@ def _address_block(ip_address: str) -> Verdict:
     return Verdict(max(1, math.ceil((until - clock.now()).total_seconds())), ADDRESS, len(times))
 
 
-def verdict(*, username: str, ip_address: str | None) -> Verdict:
+def verdict(*, username: str, ip_address: str | None, challenged: bool = False) -> Verdict:
     """How long an attempt for ``username`` from ``ip_address`` must wait (the longest of the
-    counters that apply to it). At most four small indexed queries."""
+    counters that apply to it). ``challenged``: the attempt meets the image challenge, which
+    takes the place of the account's wait. At most four small indexed queries."""
     name = normalise_username(username)
     known = is_known_pair(username=name, ip_address=ip_address)
     recent = LoginFailure.objects.filter(username=name, created_at__gt=window_start())
@@ -128,7 +153,8 @@ def verdict(*, username: str, ip_address: str | None) -> Verdict:
         _progressive(recent.filter(ip_address=ip_address), settings.LOGIN_FREE_FAILURES_PER_PAIR, PAIR)
     ]
     if not known:
-        verdicts.append(_progressive(recent, settings.LOGIN_FREE_FAILURES_PER_ACCOUNT, ACCOUNT))
+        if not challenged:
+            verdicts.append(_progressive(recent, settings.LOGIN_FREE_FAILURES_PER_ACCOUNT, ACCOUNT))
         if ip_address:
             verdicts.append(_address_block(ip_address))
     return max(verdicts, key=lambda found: found.wait)

@@ -86,18 +86,29 @@ def login_view(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
         return HttpResponseRedirect(next_url or reverse("home"))
+    ip_address = client_ip(request)
     form = LoginForm(request.POST or None)
+    # The name is known only once posted: the first page never shows the challenge, and an
+    # attempt that owes it without having seen it is refused and shown it.
+    posted_name = str(form.data.get("username", ""))
+    challenge = request.method == "POST" and throttle.challenge_required(
+        username=posted_name, ip_address=ip_address
+    )
+    if challenge:
+        form.add_challenge()
     if request.method == "POST" and form.is_valid():
-        ip_address = client_ip(request)
         try:
             user = services.login_attempt(
                 request=request,
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
                 ip_address=ip_address,
+                challenge=form.cleaned_data["challenge"] if challenge else None,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
+            if not challenge and throttle.challenge_required(username=posted_name, ip_address=ip_address):
+                form.add_challenge()
         else:
             auth_login(request, user)
             second_step = begin_second_step(request, next_url)
@@ -223,6 +234,7 @@ def _detail_context(
         "show_timeline": show_timeline,
         "events": queries.user_events(person) if show_timeline else [],
         "can_change": can_change,
+        "personal_data": can(request.user, "view_personal_data", person),
         "can_reset_mfa": can(request.user, "reset_mfa", person),
         "login_failures": throttle.recent_failures_of(person) if can_change else [],
         "membership_form": membership_form or MembershipAddForm(),

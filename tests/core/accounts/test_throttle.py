@@ -6,9 +6,11 @@ administrator's unlock."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
+from captcha.models import CaptchaStore
 from django.test import Client
 from django.urls import reverse
 
@@ -17,6 +19,7 @@ from caicach.core.accounts import services, throttle
 from caicach.core.models import AuditEvent, KnownLoginAddress, LoginFailure, Role, SecurityEvent, SecurityKind
 from tests.conftest import PASSWORD, Org, People
 from tests.core.factories import person
+from tests.core.test_content_security_policy import directives, offences
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +243,134 @@ def test_the_daily_purge_drops_failures_outside_every_window(people: People) -> 
     LoginFailure.objects.create(username="canbo", created_at=clock.now())
     assert services.login_failures_purge() == 1
     assert LoginFailure.objects.count() == 1
+
+
+# --- Delays, then the image challenge -----------------------------------------------------------
+
+
+def _spread_failures(count: int, username: str = "canbo") -> None:
+    """``count`` failures for ``username``, each from its own address (a spread guesser)."""
+    for n in range(count):
+        address = f"203.0.113.{n + 1}"
+        LoginFailure.objects.create(username=username, ip_address=address, created_at=clock.now())
+
+
+def _challenge_shown(response: Any) -> str | None:
+    """The key of the challenge image on the page, None when the page asks for none."""
+    found = re.search(r'name="challenge_0" value="(\w+)"', response.content.decode())
+    return found.group(1) if found else None
+
+
+def _login_answering(client: Client, password: str, ip: str, key: str, answer: str) -> Any:
+    return client.post(
+        reverse("login"),
+        {"username": "canbo", "password": password, "challenge_0": key, "challenge_1": answer},
+        REMOTE_ADDR=ip,
+    )
+
+
+def _answer(key: str) -> str:
+    return str(CaptchaStore.objects.get(hashkey=key).response)
+
+
+def test_the_challenge_comes_once_the_account_reaches_the_threshold_from_an_unknown_address(
+    people: People, settings: Any
+) -> None:
+    assert settings.LOGIN_CHALLENGE_AFTER_FAILURES == 8
+    _spread_failures(7)
+    assert not throttle.challenge_required(username="canbo", ip_address=ATTACKER_IP)
+    client = Client()
+    # After the account's wait, the eighth failure brings it on: the page that reports it
+    # already asks for it.
+    with _later(60):
+        response = _login(client, "canbo", "sai", "203.0.113.8")
+        assert _challenge_shown(response) is not None
+        assert "Nhập các ký tự trong hình" in response.content.decode()
+        assert throttle.challenge_required(username="CanBo", ip_address=ATTACKER_IP)
+
+
+def test_a_missing_or_wrong_answer_is_refused_unchecked_uncounted_and_logged(people: People) -> None:
+    _spread_failures(8)
+    client = Client()
+    counted = LoginFailure.objects.count()
+    # Without an answer (the first page never shows the challenge): the right password is
+    # not even checked.
+    response = _login(client, "canbo", PASSWORD, ATTACKER_IP)
+    assert not _signed_in(client)
+    key = _challenge_shown(response)
+    assert key is not None
+    # A wrong answer: refused the same way, and that image is spent.
+    response = _login_answering(client, PASSWORD, ATTACKER_IP, key, "sai-hinh")
+    assert not _signed_in(client)
+    assert "Các ký tự chưa đúng hoặc chưa được nhập" in response.content.decode()
+    assert not CaptchaStore.objects.filter(hashkey=key).exists()
+    assert LoginFailure.objects.count() == counted
+    assert not SecurityEvent.objects.filter(kind=SecurityKind.LOGIN_FAILED).exists()
+    refused = SecurityEvent.objects.filter(kind=SecurityKind.LOGIN_CHALLENGE_FAILED)
+    assert refused.count() == 2
+    assert all(
+        (event.user, event.username, event.ip_address) == (people.unit_staff, "canbo", ATTACKER_IP)
+        for event in refused
+    )
+
+
+def test_a_right_answer_lets_the_password_be_checked_despite_the_accounts_wait(people: People) -> None:
+    _spread_failures(8)
+    assert throttle.verdict(username="canbo", ip_address=ATTACKER_IP).scope == throttle.ACCOUNT
+    assert throttle.verdict(username="canbo", ip_address=ATTACKER_IP).wait > 0
+    client = Client()
+    key = _challenge_shown(_login(client, "canbo", "sai", ATTACKER_IP))
+    assert key is not None
+    # Right image, wrong password: the password was checked (a failure counted)…
+    counted = LoginFailure.objects.count()
+    response = _login_answering(client, "sai-nua", ATTACKER_IP, key, _answer(key))
+    assert LoginFailure.objects.count() == counted + 1
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.content.decode()
+    # …right image, right password: signed in, the account's wait notwithstanding.
+    key = _challenge_shown(response)
+    assert key is not None
+    assert _login_answering(client, PASSWORD, ATTACKER_IP, key, _answer(key).upper()).status_code == 302
+    assert _signed_in(client)
+
+
+def test_a_solved_challenge_does_not_lift_the_pairs_own_wait(people: People) -> None:
+    for _ in range(8):
+        LoginFailure.objects.create(username="canbo", ip_address=ATTACKER_IP, created_at=clock.now())
+    client = Client()
+    key = _challenge_shown(_login(client, "canbo", "sai", ATTACKER_IP))
+    assert key is not None
+    response = _login_answering(client, PASSWORD, ATTACKER_IP, key, _answer(key))
+    assert not _signed_in(client)
+    assert "Vui lòng thử lại sau" in response.content.decode()
+
+
+def test_the_owner_at_their_usual_address_never_meets_the_challenge(people: People) -> None:
+    owner = Client()
+    _owner_known_at(owner, OWNER_IP)
+    _spread_failures(30)
+    assert not throttle.challenge_required(username="canbo", ip_address=OWNER_IP)
+    response = _login(owner, "canbo", "go-nham", OWNER_IP)
+    assert _challenge_shown(response) is None
+    assert _login(owner, "canbo", PASSWORD, OWNER_IP).status_code == 302
+
+
+def test_the_challenge_can_be_turned_off(people: People, settings: Any) -> None:
+    settings.LOGIN_CHALLENGE_AFTER_FAILURES = 0
+    _spread_failures(30)
+    assert not throttle.challenge_required(username="canbo", ip_address=ATTACKER_IP)
+    assert _challenge_shown(_login(Client(), "canbo", "sai", ATTACKER_IP)) is None
+
+
+def test_the_challenge_page_keeps_to_the_content_security_policy(people: People) -> None:
+    _spread_failures(8)
+    client = Client()
+    response = _login(client, "canbo", PASSWORD, ATTACKER_IP)
+    html = response.content.decode()
+    assert offences(html) == []
+    assert directives(response["Content-Security-Policy"])["img-src"] == ["'self'"]
+    # The image is ours, on our origin (a path, no scheme or host), and is a PNG.
+    source = re.search(r'<img src="([^"]+)"[^>]*class="challenge-image"', html)
+    assert source is not None and source.group(1).startswith("/ma-xac-nhan/")
+    image = client.get(source.group(1))
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    assert "audio" not in html and ".wav" not in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -108,6 +109,42 @@ def test_user_detail_permissions(client: Client, people: People) -> None:
     ]:
         client.force_login(getattr(people, who))
         assert client.get(url).status_code == status, who
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_record", "sees_personal_data"),
+    [
+        ("admin", True, True),
+        ("unit_staff", True, True),  # oneself
+        ("unit_head", True, False),  # work contact only
+        ("colleague", False, False),
+        ("outsider", False, False),
+    ],
+)
+def test_birth_date_and_qualification_are_for_the_admin_and_the_person_only(
+    client: Client, org: Org, people: People, who: str, sees_record: bool, sees_personal_data: bool
+) -> None:
+    staff = people.unit_staff
+    User.objects.filter(pk=staff.pk).update(
+        date_of_birth=datetime.date(1987, 3, 14),
+        qualification="Thạc sĩ Quản lý công",
+        phone="0912345678",
+        email="canbo@example.gov.vn",
+    )
+    colleague = who == "colleague"
+    viewer = person("dongnghiep", org.science, Role.UNIT_STAFF) if colleague else getattr(people, who)
+    assert can(viewer, "view", staff) is sees_record
+    assert can(viewer, "view_personal_data", staff) is sees_personal_data
+    client.force_login(viewer)
+    response = client.get(reverse("user_detail", kwargs={"pk": staff.pk}))
+    assert response.status_code == (200 if sees_record else 404)
+    if not sees_record:
+        return
+    html = response.content.decode()
+    assert ("14/03/1987" in html) is sees_personal_data
+    assert ("Thạc sĩ Quản lý công" in html) is sees_personal_data
+    # The work contact stays for whoever may open the record.
+    assert "0912345678" in html and "canbo@example.gov.vn" in html
 
 
 def _lock_out(client: Client, username: str, settings: Any) -> None:
