@@ -17,13 +17,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caicach.core import clock
 from caicach.core.months import add_months
+
+M = TypeVar("M", bound=Model)
 
 # The youngest and the oldest person the product plausibly records (an author, an official).
 YOUNGEST_AGE = 16
@@ -138,3 +143,19 @@ def not_after(day: datetime.date | None, today: datetime.date, *, what: str) -> 
 def first_problem(*problems: str | None) -> str | None:
     """The first refusal of several checks on one date (the one the user fixes first)."""
     return next((problem for problem in problems if problem), None)
+
+
+def within_days(
+    queryset: QuerySet[M], field: str, first: datetime.date | None, last: datetime.date | None
+) -> QuerySet[M]:
+    """Rows whose ``field`` (a moment) falls on the days ``first``..``last`` (both included,
+    either open), counted in local time: a search "to 05/12" keeps 05/12 23:59."""
+
+    def start_of(day: datetime.date) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+    if first:
+        queryset = queryset.filter(**{f"{field}__gte": start_of(first)})
+    if last:
+        queryset = queryset.filter(**{f"{field}__lt": start_of(last + datetime.timedelta(days=1))})
+    return queryset

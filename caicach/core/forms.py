@@ -174,3 +174,10 @@ class ModelForm(NormalisedFormMixin, forms.ModelForm):  # type: ignore[type-arg]
         if meta is not None and not hasattr(meta, "formfield_callback"):
             meta.formfield_callback = formfield_for
         super().__init_subclass__(**kwargs)
+
+
+def refuse_reversed_range(form: forms.Form, cleaned: dict[str, Any], first: str, last: str) -> None:
+    """A filter's "to" day before its "from" day is said on the "to" field."""
+    start, end = cleaned.get(first), cleaned.get(last)
+    if start and end and end < start:
+        form.add_error(last, _("“Đến ngày” không được trước “Từ ngày”."))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology
 from caicach.core.audit.queries import AuditFilters, audited_content_types, known_actions
-from caicach.core.forms import Form, VietnameseDateField
+from caicach.core.forms import Form, VietnameseDateField, refuse_reversed_range
 
 
 class ContentTypeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -48,9 +48,7 @@ class AuditSearchForm(Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("“Đến ngày” không được trước “Từ ngày”."))
+        refuse_reversed_range(self, cleaned, "date_from", "date_to")
         return cleaned
 
     def filters(self) -> AuditFilters:

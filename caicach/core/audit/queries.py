@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core.chronology import within_days
 from caicach.core.models import AuditEvent
 from caicach.core.search import search as text_search
 
@@ -240,10 +241,6 @@ class AuditFilters:
     text: str = ""  # words of the object's name or the event's message
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def search(filters: AuditFilters) -> QuerySet[AuditEvent]:
     """Events matching every given filter, newest first (for administrators only: the
     caller checks ``core.search_audit``)."""
@@ -265,10 +262,7 @@ def search(filters: AuditFilters) -> QuerySet[AuditEvent]:
         events = events.filter(content_type=filters.content_type)
     if filters.object_id:
         events = events.filter(object_id=filters.object_id.strip())
-    if filters.date_from:
-        events = events.filter(created_at__gte=_start_of(filters.date_from))
-    if filters.date_to:
-        events = events.filter(created_at__lt=_start_of(filters.date_to + datetime.timedelta(days=1)))
+    events = within_days(events, "created_at", filters.date_from, filters.date_to)
     if filters.text:
         # The one search service (indexed, words by their start); the order stays newest
         # first, which the keyset pagination needs.

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology
-from caicach.core.forms import Form, VietnameseDateField
+from caicach.core.forms import Form, VietnameseDateField, refuse_reversed_range
 from caicach.core.models import SecurityKind
 from caicach.core.security.queries import SecurityFilters
 
@@ -32,9 +32,7 @@ class SecuritySearchForm(Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("“Đến ngày” không được trước “Từ ngày”."))
+        refuse_reversed_range(self, cleaned, "date_from", "date_to")
         return cleaned
 
     def filters(self) -> SecurityFilters:

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core.chronology import within_days
 from caicach.core.models import SecurityEvent
 from caicach.core.search import search as text_search
 
@@ -24,10 +24,6 @@ class SecurityFilters:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     text: str = ""
-
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def search(filters: SecurityFilters) -> QuerySet[SecurityEvent]:
@@ -46,10 +42,7 @@ def search(filters: SecurityFilters) -> QuerySet[SecurityEvent]:
         )
     if filters.ip_address:
         events = events.filter(ip_address=filters.ip_address)
-    if filters.date_from:
-        events = events.filter(created_at__gte=_start_of(filters.date_from))
-    if filters.date_to:
-        events = events.filter(created_at__lt=_start_of(filters.date_to + datetime.timedelta(days=1)))
+    events = within_days(events, "created_at", filters.date_from, filters.date_to)
     if filters.text:
         # Names, objects and addresses visited, by the one search service (newest first kept).
         events = text_search(events, filters.text)
