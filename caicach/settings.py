@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "caicach.core",
     "caicach.initiatives",
     "caicach.workprogram",
+    "caicach.replication",
 ]
 
 MIDDLEWARE = [

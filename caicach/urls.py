@@ -5,6 +5,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sang-kien/", include("caicach.initiatives.urls")),
     path("chuong-trinh-cong-tac/", include("caicach.workprogram.urls")),
+    path("nhan-rong/", include("caicach.replication.urls")),
+    path("mo-hinh-hay/", include("caicach.replication.showcase.urls")),
     path("xac-minh/", include("caicach.initiatives.verification.urls")),
     # The login challenge's image only: no refresh endpoint (it would write on GET) and no
     # audio (off). The widget finds it by the name django-simple-captcha gives it.

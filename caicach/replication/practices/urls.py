@@ -1,0 +1,5 @@
+"""URLs of replication: practices."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
