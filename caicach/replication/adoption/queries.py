@@ -332,7 +332,10 @@ def obligation_rows(
                 due=due,
                 report=report,
                 late=due is not None and is_late(report, due, today),
-                can_file=cycle is not None and can(user, "adoption.file", obligation),
+                # An obligation handed on takes no new report, but one begun may be finished.
+                can_file=cycle is not None
+                and (report is not None or obligation.ended_on is None)
+                and can(user, "adoption.file", obligation),
             )
         )
     return list(groups.values())
