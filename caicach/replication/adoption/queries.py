@@ -12,7 +12,6 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -36,6 +35,7 @@ from caicach.replication.models import (
     AdoptionResult,
     Directive,
     Obligation,
+    ReplicationSettings,
 )
 
 # Results a report may carry (a form of a few rows, not a spreadsheet).
@@ -313,7 +313,7 @@ def obligation_rows(
         (report.obligation_id, report.period_start): report
         for report in (AdoptionReport.objects.filter(wanted) if cycles else [])
     }
-    settings_cache: dict[int, Any] = {}
+    settings_cache: dict[int, ReplicationSettings] = {}
     groups: dict[int, DirectiveGroup] = {}
     for obligation in obligations:
         cycle = cycles[obligation.pk]
@@ -436,9 +436,13 @@ def reports_to_send(user: User, limit: int) -> TodoEntry | None:
     if not count:
         return None
     items = []
+    committees: dict[int, ReplicationSettings] = {}
     for obligation in rows:
         cycle = kinds[cycle_kind(obligation)]
-        due = due_on(obligation, cycle)
+        committee = obligation.directive.issuing_unit_id
+        if committee not in committees:
+            committees[committee] = settings_for(committee)
+        due = report_due_on(cycle, committees[committee])
         late = today > due
         items.append(
             TodoItem(
