@@ -401,9 +401,10 @@ def visible_reports(user: User) -> QuerySet[AdoptionReport]:
 
 def reports_to_send(user: User, limit: int) -> TodoEntry | None:
     """ "Báo cáo nhân rộng cần gửi": for the head and staff of obliged units, the reports of
-    the last closed cycle (and of any cycle returned for completion) not yet sent. One
-    aggregate query over the obligations of the person's units (the unsent cycle is the last
-    closed one of each obligation's cycle kind)."""
+    the last closed cycle not yet sent (missing, draft or returned), each with its due date
+    and whether it has passed. One aggregate query over the obligations of the person's
+    units (the cycle is the last closed one of each obligation's cycle kind). A report of an
+    older cycle returned for completion is announced by its own notification."""
     units = filing_unit_ids(user)
     if not units:
         return None

@@ -64,6 +64,12 @@ def _review_reports(who: Principal) -> bool:
     return who.is_admin or bool(who.units_with_role(Role.REFORM_OFFICER, *LEADER_ROLES))
 
 
+@global_rule("replication.file_reports")
+def _file_reports(who: Principal) -> bool:
+    """The menu entry of the unit's obligations: the people who file reports."""
+    return who.is_admin or bool(who.units_with_role(*UNIT_ROLES))
+
+
 # --- List twins -------------------------------------------------------------------------------------
 
 

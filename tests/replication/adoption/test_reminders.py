@@ -39,11 +39,8 @@ def obligation(org: Org) -> Obligation:
 
 
 def told(user: User) -> list[str]:
-    return list(
-        Notification.objects.filter(recipient=user, title__contains="báo cáo nhân rộng").order_by("id").values_list(
-            "title", flat=True
-        )
-    )
+    sent = Notification.objects.filter(recipient=user, title__contains="báo cáo nhân rộng")
+    return list(sent.order_by("id").values_list("title", flat=True))
 
 
 def test_the_due_and_reminder_days_follow_the_calendar_with_its_holidays(org: Org) -> None:

@@ -16,6 +16,7 @@ from caicach.core.models import AuditEvent, Notification
 from caicach.replication.adoption.queries import ReportContent, ResultInput, current_cycle
 from caicach.replication.adoption.services import (
     adoption_evidence_add,
+    adoption_evidence_remove,
     adoption_report_open,
     adoption_report_return,
     adoption_report_save,
@@ -406,3 +407,28 @@ def test_evidence_is_checked_and_a_disguised_file_refused(obligation: Obligation
             )
     assert evidence.is_public and evidence.name == "Biên bản đối thoại.pdf"
     assert report.evidence.count() == 1
+
+
+def test_evidence_comes_off_a_draft_but_not_off_a_sent_report(obligation: Obligation, people: People) -> None:
+    with on_day(datetime.date(2024, 4, 5)):
+        report = adoption_report_open(actor=people.unit_staff, obligation=obligation, period_start=Q1)
+        first = adoption_evidence_add(
+            actor=people.unit_staff, report=report, upload=SimpleUploadedFile("a.pdf", PDF)
+        )
+        second = adoption_evidence_add(
+            actor=people.unit_staff, report=report, upload=SimpleUploadedFile("b.pdf", PDF)
+        )
+        adoption_evidence_remove(actor=people.unit_head, evidence=first)
+        with pytest.raises(PermissionDenied):
+            adoption_evidence_remove(actor=people.reform_officer, evidence=second)
+        adoption_report_submit(
+            actor=people.unit_staff,
+            obligation=obligation,
+            period_start=Q1,
+            content=APPLIED,
+            version=report.version,
+        )
+        with pytest.raises(ValidationError):
+            adoption_evidence_remove(actor=people.unit_staff, evidence=second)
+    assert [e.name for e in report.evidence.all()] == ["b.pdf"]
+    assert AuditEvent.objects.filter(action="adoption_report.evidence_remove").count() == 1

@@ -373,3 +373,11 @@ def test_the_review_list_has_a_query_ceiling(
         response = client.get(reverse("replication:report_review_list"), {"tinh_trang": "draft"})
     assert response.status_code == 200
     assert response.content.decode().count("Mô hình thử nghiệm") >= 6
+
+
+def test_the_menu_offers_the_units_obligations_to_the_people_who_file_reports(
+    client: Client, people: People
+) -> None:
+    url = reverse("replication:obligation_list")
+    assert f'href="{url}"' in login(client, people.unit_staff).get(reverse("home")).content.decode()
+    assert f'href="{url}"' not in login(Client(), people.reform_officer).get(reverse("home")).content.decode()
