@@ -258,11 +258,17 @@ def is_late(report: AdoptionReport | None, due: datetime.date, today: datetime.d
 @dataclass
 class ObligationRow:
     obligation: Obligation
-    cycle: Cycle | None  # None: the obligation has ended before the current cycle
+    # The cycle the unit reports on now: the last closed one (its report is due or overdue),
+    # or the current one when the obligation began in it; None once the obligation has
+    # been handed on before any cycle it could report.
+    cycle: Cycle | None
     due: datetime.date | None
     report: AdoptionReport | None
     late: bool
     can_file: bool
+    # The cycle under way, which a unit may report on early (None: it is ``cycle``).
+    early_cycle: Cycle | None = None
+    early_report: AdoptionReport | None = None
 
     @property
     def state(self) -> str:
@@ -275,6 +281,23 @@ class ObligationRow:
     @property
     def edit_url(self) -> str:
         return report_edit_url(self.obligation, self.cycle.start) if self.cycle else ""
+
+    @property
+    def early_url(self) -> str:
+        return report_edit_url(self.obligation, self.early_cycle.start) if self.early_cycle else ""
+
+
+def reporting_cycles(obligation: Obligation, today: datetime.date) -> tuple[Cycle | None, Cycle | None]:
+    """The cycle ``obligation`` reports on now and the one under way it may report early
+    (see ``ObligationRow``)."""
+    reportable = reportable_cycles(obligation, today)
+    if not reportable:
+        return None, None
+    closed = [cycle for cycle in reportable if cycle.end < today]
+    if not closed:
+        return reportable[0], None
+    early = reportable[0] if reportable[0] != closed[0] and obligation.ended_on is None else None
+    return closed[0], early
 
 
 @dataclass
@@ -301,14 +324,12 @@ def obligation_rows(
     from caicach.core.permissions import can
 
     today = today or clock.today()
-    cycles: dict[int, Cycle | None] = {}
-    for obligation in obligations:
-        reportable = reportable_cycles(obligation, today)
-        cycles[obligation.pk] = reportable[0] if reportable else None
+    cycles = {obligation.pk: reporting_cycles(obligation, today) for obligation in obligations}
     wanted = Q(pk__in=[])
-    for pk, cycle in cycles.items():
-        if cycle is not None:
-            wanted |= Q(obligation_id=pk, period_start=cycle.start)
+    for pk, pair in cycles.items():
+        for cycle in pair:
+            if cycle is not None:
+                wanted |= Q(obligation_id=pk, period_start=cycle.start)
     reports = {
         (report.obligation_id, report.period_start): report
         for report in (AdoptionReport.objects.filter(wanted) if cycles else [])
@@ -316,7 +337,7 @@ def obligation_rows(
     settings_cache: dict[int, ReplicationSettings] = {}
     groups: dict[int, DirectiveGroup] = {}
     for obligation in obligations:
-        cycle = cycles[obligation.pk]
+        cycle, early = cycles[obligation.pk]
         report = reports.get((obligation.pk, cycle.start)) if cycle else None
         due: datetime.date | None = None
         if cycle is not None:
@@ -324,6 +345,7 @@ def obligation_rows(
             if committee not in settings_cache:
                 settings_cache[committee] = settings_for(committee)
             due = report.due_on if report else report_due_on(cycle, settings_cache[committee])
+        may_file = can(user, "adoption.file", obligation)
         group = groups.setdefault(obligation.directive_id, DirectiveGroup(directive=obligation.directive))
         group.rows.append(
             ObligationRow(
@@ -335,7 +357,9 @@ def obligation_rows(
                 # An obligation handed on takes no new report, but one begun may be finished.
                 can_file=cycle is not None
                 and (report is not None or obligation.ended_on is None)
-                and can(user, "adoption.file", obligation),
+                and may_file,
+                early_cycle=early if may_file else None,
+                early_report=reports.get((obligation.pk, early.start)) if early else None,
             )
         )
     return list(groups.values())

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from caicach.core import clock
 from caicach.core.downloads import content_disposition
+from caicach.core.models import User
 from caicach.core.pagination import CappedPaginator
-from caicach.core.permissions import can, get_for_user, require
+from caicach.core.permissions import can, get_for_user, principal, require
 from caicach.core.uploads import DEFAULT_KINDS
 from caicach.core.versioning import stale_or
 from caicach.core.web import acting_user, add_service_errors, stale_action
@@ -239,9 +240,17 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_edit": report.status in EDITABLE and can(user, "change", report),
             "edit_url": report_edit_url(obligation, report.period_start),
             "return_form": ReturnForm(initial={"version": report.version}) if may_return else None,
+            # Home Affairs and the leaders come from the review list, the unit from its own.
+            "from_review": obligation.unit_id not in user_units(user)
+            and can(user, "replication.review_reports"),
             "today": clock.today(),
         },
     )
+
+
+def user_units(user: User) -> set[int]:
+    who = principal(user)
+    return who.unit_ids if who is not None else set()
 
 
 @login_required

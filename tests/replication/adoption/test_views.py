@@ -148,9 +148,10 @@ def test_the_unit_list_shows_each_obligations_current_cycle_and_links_to_file_it
 ) -> None:
     page = login(client, people.unit_staff).get(reverse("replication:obligation_list")).content.decode()
     assert obligation.practice.name in page
-    assert "Quý II/2024" in page
-    assert edit_url(obligation) in page
-    assert "Chưa báo cáo" in page
+    # Mid-May: Q1's report (due mid-April) is missing and late; Q2 may be reported early.
+    assert "Quý I/2024" in page and edit_url(obligation, Q1) in page
+    assert "Chưa báo cáo" in page and "Quá hạn" in page
+    assert "Báo cáo sớm kỳ Quý II/2024" in page and edit_url(obligation, Q2) in page
     other = login(Client(), other_unit_staff).get(reverse("replication:obligation_list")).content.decode()
     assert obligation.practice.name not in other
 
@@ -381,3 +382,15 @@ def test_the_menu_offers_the_units_obligations_to_the_people_who_file_reports(
     url = reverse("replication:obligation_list")
     assert f'href="{url}"' in login(client, people.unit_staff).get(reverse("home")).content.decode()
     assert f'href="{url}"' not in login(Client(), people.reform_officer).get(reverse("home")).content.decode()
+
+
+def test_an_obligation_handed_on_says_so_and_offers_no_new_report(
+    client: Client, people: People, obligation: Obligation
+) -> None:
+    Obligation.objects.filter(pk=obligation.pk).update(ended_on=datetime.date(2024, 3, 15))
+    page = login(client, people.unit_staff).get(reverse("replication:obligation_list")).content.decode()
+    assert "Nhiệm vụ đã chuyển giao: không lập báo cáo mới." in page
+    assert edit_url(obligation, Q1) not in page and edit_url(obligation, Q2) not in page
+    response = client.get(edit_url(obligation, Q1), follow=True)
+    assert "chuyển giao" in response.content.decode()
+    assert not AdoptionReport.objects.exists()
