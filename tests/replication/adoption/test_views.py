@@ -394,3 +394,29 @@ def test_an_obligation_handed_on_says_so_and_offers_no_new_report(
     response = client.get(edit_url(obligation, Q1), follow=True)
     assert "chuyển giao" in response.content.decode()
     assert not AdoptionReport.objects.exists()
+
+
+def test_the_review_filters_offer_only_what_the_users_scope_holds(
+    client: Client, org: Org, people: People
+) -> None:
+    province = make_directive(org, title="Văn bản của tỉnh về nhân rộng")
+    district = make_directive(
+        org,
+        title="Văn bản của huyện về nhân rộng",
+        issuing_unit=org.district,
+        coordinator_unit=org.district_home_affairs,
+    )
+    practice = make_practice(org)
+    for directive, unit in ((province, org.science), (district, org.district_home_affairs)):
+        make_report(make_obligation(directive, unit, practice), Q1, datetime.date(2024, 3, 31))
+    officer = person("cvpnv", org.district_home_affairs, Role.REFORM_OFFICER)
+    page = login(client, officer).get(reverse("replication:report_review_list")).content.decode()
+    assert "Văn bản của huyện về nhân rộng" in page
+    assert "Văn bản của tỉnh về nhân rộng" not in page
+    assert "Quý I/2024" in page
+    filtered = client.get(reverse("replication:report_review_list"), {"van_ban": province.pk})
+    assert "Văn bản của tỉnh" not in filtered.content.decode()  # not a choice: the filter is refused
+    page = (
+        login(Client(), people.reform_officer).get(reverse("replication:report_review_list")).content.decode()
+    )
+    assert "Văn bản của huyện về nhân rộng" in page and "Văn bản của tỉnh về nhân rộng" in page
