@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from caicach.core import reminders as core_reminders
-from caicach.core.models import Notification, User
+from caicach.core.calendar import queries as calendar
+from caicach.core.models import CalendarDay, CalendarDayKind, Notification, User
 from caicach.core.todos import todos_for
 from caicach.replication.adoption.queries import ReportContent, reports_awaiting_review, reports_to_send
 from caicach.replication.adoption.reminders import adoption_report_reminders
@@ -140,3 +141,19 @@ def test_the_to_do_counts_every_unsent_obligation_in_one_query(
     with on_day(datetime.date(2025, 4, 2)), django_assert_max_num_queries(TODO_QUERIES):
         entry = reports_to_send(people.unit_staff, 5)
     assert entry is not None and entry.count == 8 and len(entry.items) == 5
+
+
+def test_a_day_off_declared_by_the_administrator_moves_the_due_and_reminder_days(
+    obligation: Obligation, people: People
+) -> None:
+    CalendarDay.objects.create(
+        date=datetime.date(2025, 4, 11), kind=CalendarDayKind.DAY_OFF, description="Nghỉ bù"
+    )
+    calendar.invalidate()
+    # Friday 11/04 off: due on Wednesday 16/04; three working days before it (15, 14, then 10/04,
+    # the 11th no longer counting) is still Thursday 10/04; Tuesday 15/04 is no longer the due day.
+    adoption_report_reminders(REMINDER)
+    adoption_report_reminders(DUE)
+    assert told(people.unit_staff) == ["Nhắc gửi báo cáo nhân rộng kỳ Quý I/2025"]
+    adoption_report_reminders(datetime.date(2025, 4, 16))
+    assert told(people.unit_staff)[-1] == "Hôm nay là hạn gửi báo cáo nhân rộng kỳ Quý I/2025"
