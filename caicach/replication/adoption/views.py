@@ -110,6 +110,9 @@ def _render_form(
             "report": report,
             "obligation": obligation,
             "cycle": cycle_for(obligation, report.period_start),
+            # Explicit: a refused sending re-renders the form under the sending address,
+            # where "Lưu nháp" must still only save.
+            "edit_url": report_edit_url(obligation, report.period_start),
             "form": form,
             "results": results,
             "evidence": list(report.evidence.all()),

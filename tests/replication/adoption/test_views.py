@@ -420,3 +420,19 @@ def test_the_review_filters_offer_only_what_the_users_scope_holds(
         login(Client(), people.reform_officer).get(reverse("replication:report_review_list")).content.decode()
     )
     assert "Văn bản của huyện về nhân rộng" in page and "Văn bản của tỉnh về nhân rộng" in page
+
+
+def test_a_refused_sending_keeps_save_as_saving(
+    client: Client, people: People, obligation: Obligation
+) -> None:
+    login(client, people.unit_staff).get(edit_url(obligation))
+    report = AdoptionReport.objects.get()
+    response = client.post(
+        reverse("replication:report_submit", args=[report.pk]),
+        _post_data(report, action="submit", adoption_status=AdoptionStatus.STOPPED),
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "cần nêu lý do" in page
+    assert f'action="{edit_url(obligation)}"' in page
+    report.refresh_from_db()
+    assert report.status == AdoptionReportStatus.DRAFT
