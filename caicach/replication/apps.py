@@ -9,4 +9,21 @@ class ReplicationConfig(AppConfig):
 
     def ready(self) -> None:
         # Each area registers its rules, reminders, to-dos, audit labels and navigation here.
-        pass
+
+        # Adoption reports: rules, audit labels and object URL, the daily reminder, to-dos.
+        from caicach.core.context_processors import add_nav_item
+        from caicach.core.todos import register_todo_provider
+        from caicach.replication.adoption import reminders as adoption_reminders  # noqa: F401
+        from caicach.replication.adoption import rules as adoption_rules
+        from caicach.replication.adoption.queries import reports_awaiting_review, reports_to_send
+
+        adoption_rules.register_labels()
+        add_nav_item(
+            "replication:obligation_list",
+            _("Nhiệm vụ nhân rộng"),
+            _("Mô hình, giải pháp đơn vị được giao nhân rộng và báo cáo kết quả theo kỳ"),
+            "replication.file_reports",
+            before="unit_list",
+        )
+        register_todo_provider("replication.reports_to_send", reports_to_send, order=62)
+        register_todo_provider("replication.reports_to_review", reports_awaiting_review, order=63)
