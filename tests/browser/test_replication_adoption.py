@@ -37,7 +37,7 @@ def test_a_unit_files_a_report_home_affairs_returns_it_and_the_unit_sends_it_aga
     assert page.locator("h1").inner_text() == "Nhiệm vụ nhân rộng của đơn vị"
     row = page.locator("tr", has_text="Ngày thứ bảy lắng nghe dân nói")
     assert row.get_by_text("Chưa báo cáo").count() == 1
-    row.get_by_role("link", name="Lập báo cáo").click()
+    row.get_by_role("button", name="Lập báo cáo").click()
     page.wait_for_load_state()
     assert "Báo cáo kết quả nhân rộng kỳ" in page.locator("h1").inner_text()
 

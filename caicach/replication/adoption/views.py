@@ -39,6 +39,7 @@ from caicach.replication.adoption.queries import (
     ReviewFilters,
     content_of,
     cycle_for,
+    cycle_problem,
     obligation_queryset,
     obligation_rows,
     period_label,
@@ -129,8 +130,8 @@ def _render_form(
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, pk: int, period: str) -> HttpResponse:
-    """The report form of ``obligation`` on the cycle starting ``period``: opened (and, the
-    first time, created from the previous cycle's report) by the unit's head and staff."""
+    """The report form of ``obligation`` on the cycle starting ``period``, for the unit's head
+    and staff; the first POST creates it, prefilled from the previous cycle's report."""
     user = acting_user(request)
     obligation = get_for_user(user, obligation_queryset(), pk, "adoption.view")
     start = _period(period)
@@ -144,10 +145,21 @@ def report_edit(request: HttpRequest, pk: int, period: str) -> HttpResponse:
             "replication:obligation_list",
         )
     if existing is None:
+        # A GET never writes: the draft is created by the POST of the start button (on the
+        # list, or on the page below for a link followed from elsewhere).
+        if request.method == "GET":
+            if problem := cycle_problem(obligation, start, clock.today(), new=True):
+                return stale_action(request, problem, "replication:obligation_list")
+            return render(
+                request,
+                "replication/adoption/report_start.html",
+                {"obligation": obligation, "cycle": cycle_for(obligation, start), "edit_url": request.path},
+            )
         try:
             existing = adoption_report_open(actor=user, obligation=obligation, period_start=start)
         except ValidationError as error:
             return stale_action(request, error, "replication:obligation_list")
+        return redirect(report_edit_url(obligation, start))
     report = report_with_rows(existing)
     if report.status not in EDITABLE:
         return stale_action(request, _("Báo cáo đã gửi, không thể sửa."), report)

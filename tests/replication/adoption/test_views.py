@@ -101,8 +101,13 @@ def test_only_the_obliged_units_people_open_the_report_form(
     user = other_unit_staff if who == "other_unit_staff" else getattr(people, who)
     response = login(client, user).get(edit_url(obligation))
     assert response.status_code == expected
+    # A GET never writes: the start button's POST creates the draft.
+    assert not AdoptionReport.objects.exists()
+    response = client.post(edit_url(obligation))
     created = AdoptionReport.objects.filter(obligation=obligation, period_start=Q2).exists()
     assert created is (expected == 200)
+    if created:
+        assert response.status_code == 302 and response["Location"] == edit_url(obligation)
 
 
 @pytest.mark.parametrize(
@@ -202,7 +207,7 @@ def _post_data(report: AdoptionReport, **extra: str) -> dict[str, str]:
 def test_add_row_returns_the_form_as_typed_with_one_more_row_and_saves_nothing(
     client: Client, people: People, obligation: Obligation
 ) -> None:
-    login(client, people.unit_staff).get(edit_url(obligation))
+    login(client, people.unit_staff).post(edit_url(obligation))
     report = AdoptionReport.objects.get()
     response = client.post(edit_url(obligation), _post_data(report, action="add_row"))
     page = response.content.decode()
@@ -216,7 +221,7 @@ def test_add_row_returns_the_form_as_typed_with_one_more_row_and_saves_nothing(
 def test_saving_then_submitting_through_the_pages(
     client: Client, people: People, obligation: Obligation
 ) -> None:
-    login(client, people.unit_staff).get(edit_url(obligation))
+    login(client, people.unit_staff).post(edit_url(obligation))
     report = AdoptionReport.objects.get()
     response = client.post(edit_url(obligation), _post_data(report, action="save"))
     assert response.status_code == 302
@@ -233,7 +238,7 @@ def test_saving_then_submitting_through_the_pages(
 def test_a_bad_number_is_shown_in_vietnamese_and_changes_nothing(
     client: Client, people: People, obligation: Obligation
 ) -> None:
-    login(client, people.unit_staff).get(edit_url(obligation))
+    login(client, people.unit_staff).post(edit_url(obligation))
     report = AdoptionReport.objects.get()
     response = client.post(
         edit_url(obligation), _post_data(report, action="save", **{"kq-0-current": "12,345"})
@@ -247,7 +252,7 @@ def test_a_bad_number_is_shown_in_vietnamese_and_changes_nothing(
 def test_a_stale_form_is_refused_with_the_reload_message(
     client: Client, people: People, obligation: Obligation
 ) -> None:
-    login(client, people.unit_staff).get(edit_url(obligation))
+    login(client, people.unit_staff).post(edit_url(obligation))
     report = AdoptionReport.objects.get()
     client.post(edit_url(obligation), _post_data(report, action="save"))
     response = client.post(edit_url(obligation), _post_data(report, action="save", scope="Cũ"))
@@ -285,7 +290,7 @@ def test_the_return_note_and_its_history_show_on_the_report(
 def test_evidence_downloads_for_those_who_see_the_report_only(
     client: Client, people: People, obligation: Obligation, other_unit_staff: User
 ) -> None:
-    login(client, people.unit_staff).get(edit_url(obligation))
+    login(client, people.unit_staff).post(edit_url(obligation))
     report = AdoptionReport.objects.get()
     client.post(
         reverse("replication:evidence_add", args=[report.pk]),
@@ -303,7 +308,7 @@ def test_evidence_downloads_for_those_who_see_the_report_only(
 def test_a_disguised_evidence_file_is_refused_with_a_message(
     client: Client, people: People, obligation: Obligation
 ) -> None:
-    login(client, people.unit_staff).get(edit_url(obligation))
+    login(client, people.unit_staff).post(edit_url(obligation))
     report = AdoptionReport.objects.get()
     response = client.post(
         reverse("replication:evidence_add", args=[report.pk]),
@@ -425,7 +430,7 @@ def test_the_review_filters_offer_only_what_the_users_scope_holds(
 def test_a_refused_sending_keeps_save_as_saving(
     client: Client, people: People, obligation: Obligation
 ) -> None:
-    login(client, people.unit_staff).get(edit_url(obligation))
+    login(client, people.unit_staff).post(edit_url(obligation))
     report = AdoptionReport.objects.get()
     response = client.post(
         reverse("replication:report_submit", args=[report.pk]),
