@@ -27,3 +27,14 @@ class ReplicationConfig(AppConfig):
         )
         register_todo_provider("replication.reports_to_send", reports_to_send, order=62)
         register_todo_provider("replication.reports_to_review", reports_awaiting_review, order=63)
+
+        # Monitoring: the matrix and the laggards, for Home Affairs and the leaders.
+        from caicach.replication.monitoring import rules as monitoring_rules  # noqa: F401
+
+        add_nav_item(
+            "replication:monitoring_matrix",
+            _("Theo dõi nhân rộng"),
+            _("Mức độ triển khai các mô hình, giải pháp theo đơn vị; đơn vị chậm triển khai"),
+            "replication.monitor",
+            before="unit_list",
+        )

@@ -54,7 +54,7 @@ HEADER_SEARCH_ROWS = 10
 TRUE_WORDS = frozenset({"x", "co", "yes", "1", "true", "dung"})
 FALSE_WORDS = frozenset({"", "khong", "no", "0", "false"})
 PROGRESS_EVERY = 50  # rows between two progress reports: one cheap UPDATE each
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CONTENT_TYPE = exports.XLSX_CONTENT_TYPE
 _MONTH = re.compile(r"^(?:thang\s*)?(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 _DAY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 

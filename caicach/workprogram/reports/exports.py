@@ -17,7 +17,7 @@ from caicach.core import exports
 from caicach.workprogram.reports.kpis import Figures, MonthFigures, Period, UnfinishedGroup, UnitFigures
 from caicach.workprogram.reports.queries import LATE, MISSING, ON_TIME, PENDING, UnitReportRow
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CONTENT_TYPE = exports.XLSX_CONTENT_TYPE
 
 PERCENT = "percent"
 DATE = "date"

@@ -1,0 +1,280 @@
+"""What Home Affairs follows: the unit × practice matrix and the laggards (seed 004, III.6:
+"theo dõi, đôn đốc, kiểm tra … báo cáo … các cơ quan, đơn vị không triển khai thực hiện hoặc
+triển khai chưa hiệu quả").
+
+Both read the obligations in force (not handed to a successor) with their latest SUBMITTED
+report — a report returned for completion, or still a draft, says nothing yet. Everything
+is decided in the database, in one statement per page whatever the number of rows:
+
+- a cell's freshness: its latest report is on the obligation's last closed cycle
+  (``CURRENT``), on an older one (``OLD``), or there is none (``NEVER``);
+- a laggard is an obligation (1) started before its last closed cycle ended with no
+  submitted report on that cycle, or (2) without any report beyond "not started" although
+  it began at least N months ago (the committee's ``laggard_not_started_months``; "N months
+  ago" is ``add_months(today, -N)``), or (3) whose latest report says "stopped"."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext as _
+
+from caicach.core.models import ReformIndex, Unit, UnitKind, User
+from caicach.core.months import add_months
+from caicach.core.permissions import subtree_ids
+from caicach.replication.cycles import last_closed_cycle
+from caicach.replication.models import (
+    AdoptionReport,
+    AdoptionReportStatus,
+    AdoptionStatus,
+    Directive,
+    DirectiveStatus,
+    Obligation,
+    Practice,
+    ReplicationSettings,
+    ReportingCycle,
+)
+from caicach.replication.monitoring.rules import monitored_obligations_q
+
+CURRENT = "current"
+OLD = "old"
+NEVER = "never"
+
+# The unit groups the filters offer (by kind, as the directives assign them).
+GROUPS: dict[str, tuple[str, ...]] = {
+    "departments": (UnitKind.DEPARTMENT, UnitKind.OFFICE),
+    "district_committees": (UnitKind.DISTRICT_COMMITTEE,),
+    "commune_committees": (UnitKind.COMMUNE_COMMITTEE,),
+}
+
+UNITS_PER_PAGE = 50
+LAGGARDS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Filters:
+    directive: Directive | None = None
+    group: str = ""
+    index: ReformIndex | None = None
+    # A (legacy) district committee: its own units and everything under it.
+    area: Unit | None = None
+
+
+def monitored_obligations(user: User | AnonymousUser, filters: Filters = Filters()) -> QuerySet[Obligation]:
+    """The obligations in force the user follows, narrowed by ``filters``."""
+    found = Obligation.objects.filter(
+        monitored_obligations_q(user), ended_on__isnull=True, directive__status=DirectiveStatus.ISSUED
+    )
+    if filters.directive is not None:
+        found = found.filter(directive=filters.directive)
+    if filters.group:
+        found = found.filter(unit__kind__in=GROUPS[filters.group])
+    if filters.index is not None:
+        found = found.filter(practice__indices=filters.index)
+    if filters.area is not None:
+        found = found.filter(unit_id__in=subtree_ids([filters.area.pk]))
+    return found
+
+
+def _latest(column: str) -> Subquery:
+    return Subquery(
+        AdoptionReport.objects.filter(obligation=OuterRef("pk"), status=AdoptionReportStatus.SUBMITTED)
+        .order_by("-period_start")
+        .values(column)[:1]
+    )
+
+
+def with_latest(obligations: QuerySet[Obligation]) -> QuerySet[Obligation]:
+    """Each obligation with its latest submitted report (status, cycle start, id) and its
+    reporting cycle (the assignment's, or the directive's)."""
+    return obligations.annotate(
+        latest_status=_latest("adoption_status"),
+        latest_period=_latest("period_start"),
+        latest_report=_latest("pk"),
+        cycle_kind=Coalesce(
+            NullIf(F("assignment__reporting_cycle"), Value("")), F("directive__reporting_cycle")
+        ),
+    )
+
+
+def _by_cycle(today: datetime.date, edge: str) -> Case:
+    """The start (or end) of the last closed cycle of each obligation's own cycle kind."""
+    return Case(
+        *[
+            When(cycle_kind=kind, then=Value(getattr(last_closed_cycle(today, kind), edge)))
+            for kind in ReportingCycle.values
+        ],
+        output_field=DateField(),
+    )
+
+
+def _not_started_since(obligations: QuerySet[Obligation], today: datetime.date) -> Q:
+    """Began at least N months before ``today``, N being each committee's setting (one query
+    for the committees that set their own)."""
+    custom = dict(ReplicationSettings.objects.values_list("unit_id", "laggard_not_started_months"))
+    default = ReplicationSettings().laggard_not_started_months
+    condition = Q(starts_on__lte=add_months(today, -default)) & ~Q(
+        directive__issuing_unit_id__in=sorted(custom)
+    )
+    for committee_id, months in custom.items():
+        condition |= Q(directive__issuing_unit_id=committee_id, starts_on__lte=add_months(today, -months))
+    return condition
+
+
+def with_lag(obligations: QuerySet[Obligation], today: datetime.date) -> QuerySet[Obligation]:
+    """``with_latest`` plus the three laggard flags."""
+    annotated = with_latest(obligations).annotate(
+        last_start=_by_cycle(today, "start"), last_end=_by_cycle(today, "end")
+    )
+    reported_last = AdoptionReport.objects.filter(
+        obligation=OuterRef("pk"), status=AdoptionReportStatus.SUBMITTED, period_start=OuterRef("last_start")
+    )
+    not_started = Q(latest_status__isnull=True) | Q(latest_status=AdoptionStatus.NOT_STARTED)
+    return annotated.annotate(
+        reported_last=Exists(reported_last),
+    ).annotate(
+        missing_last=ExpressionWrapper(
+            Q(starts_on__lte=F("last_end"), reported_last=False), output_field=BooleanField()
+        ),
+        not_started_long=ExpressionWrapper(
+            not_started & _not_started_since(obligations, today), output_field=BooleanField()
+        ),
+        stopped=ExpressionWrapper(Q(latest_status=AdoptionStatus.STOPPED), output_field=BooleanField()),
+    )
+
+
+def laggards(user: User | AnonymousUser, filters: Filters, today: datetime.date) -> QuerySet[Obligation]:
+    """The laggard obligations, unit by unit, each with its flags."""
+    return (
+        with_lag(monitored_obligations(user, filters), today)
+        .filter(Q(missing_last=True) | Q(not_started_long=True) | Q(stopped=True))
+        .select_related("unit", "practice", "directive")
+        .order_by("unit__code", "practice__name", "pk")
+    )
+
+
+def reasons(obligation: Obligation) -> list[str]:
+    """Why a laggard is one, in words (several reasons may hold)."""
+    found: list[str] = []
+    if getattr(obligation, "missing_last", False):
+        found.append(_("Không báo cáo kỳ vừa qua"))
+    if getattr(obligation, "not_started_long", False):
+        found.append(_("Chưa triển khai sau thời gian quy định"))
+    if getattr(obligation, "stopped", False):
+        found.append(_("Đã dừng triển khai"))
+    return found
+
+
+# --- The matrix -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    status: str | None
+    label: str
+    freshness: str
+    period: datetime.date | None
+    report_id: int | None
+    role: str
+
+
+@dataclass
+class MatrixRow:
+    unit: Unit
+    cells: list[Cell | None] = field(default_factory=list)
+
+
+@dataclass
+class Matrix:
+    practices: list[Practice]
+    rows: list[MatrixRow]
+    page: Page[Unit]
+
+
+def freshness(obligation: Obligation, today: datetime.date) -> str:
+    latest: datetime.date | None = getattr(obligation, "latest_period", None)
+    if latest is None:
+        return NEVER
+    return CURRENT if latest >= last_closed_cycle(today, obligation.cycle_kind).start else OLD  # type: ignore[attr-defined]
+
+
+def cell_of(obligation: Obligation, today: datetime.date) -> Cell:
+    status: str | None = getattr(obligation, "latest_status", None)
+    return Cell(
+        status=status,
+        label=str(AdoptionStatus(status).label) if status else _("Chưa báo cáo"),
+        freshness=freshness(obligation, today),
+        period=getattr(obligation, "latest_period", None),
+        report_id=getattr(obligation, "latest_report", None),
+        role=obligation.role,
+    )
+
+
+def _newer(a: Cell, b: Cell) -> Cell:
+    """Of a unit's two obligations on one practice (two assignments), the latest word."""
+    if a.period is None:
+        return b
+    if b.period is None:
+        return a
+    return b if b.period > a.period else a
+
+
+def matrix(
+    user: User | AnonymousUser, filters: Filters, today: datetime.date, page_number: str | int | None
+) -> Matrix:
+    """Units (a page of them) × the practices they are obliged to apply or study."""
+    obligations = monitored_obligations(user, filters)
+    units = Unit.objects.filter(pk__in=obligations.values("unit_id")).order_by("code")
+    page = Paginator(units, UNITS_PER_PAGE).get_page(page_number)
+    practices = list(Practice.objects.filter(pk__in=obligations.values("practice_id")).order_by("name", "pk"))
+    column = {practice.pk: index for index, practice in enumerate(practices)}
+    rows = {unit.pk: MatrixRow(unit=unit, cells=[None] * len(practices)) for unit in page.object_list}
+    for obligation in with_latest(obligations.filter(unit_id__in=list(rows))):
+        row = rows[obligation.unit_id]
+        index = column[obligation.practice_id]
+        found = cell_of(obligation, today)
+        current = row.cells[index]
+        row.cells[index] = found if current is None else _newer(current, found)
+    return Matrix(practices=practices, rows=list(rows.values()), page=page)
+
+
+# --- Filter choices ---------------------------------------------------------------------------
+
+
+def directive_choices(user: User | AnonymousUser) -> QuerySet[Directive]:
+    return Directive.objects.filter(
+        pk__in=Obligation.objects.filter(monitored_obligations_q(user)).values("directive_id")
+    ).order_by("-issued_on", "-pk")
+
+
+def index_choices(user: User | AnonymousUser) -> QuerySet[ReformIndex]:
+    return ReformIndex.objects.filter(
+        practices__in=Obligation.objects.filter(monitored_obligations_q(user)).values("practice_id")
+    ).distinct()
+
+
+def area_choices(user: User | AnonymousUser) -> QuerySet[Unit]:
+    """The legacy district committees holding obliged units the user follows."""
+    obliged = Obligation.objects.filter(monitored_obligations_q(user)).values("unit_id")
+    parents = Unit.objects.filter(pk__in=obliged).values("parent_id")
+    return Unit.objects.filter(
+        Q(pk__in=obliged) | Q(pk__in=parents), kind=UnitKind.DISTRICT_COMMITTEE
+    ).order_by("name")

@@ -1,0 +1,254 @@
+"""Monitoring: the matrix and the laggards agree with a recount from the raw reports, only
+Home Affairs and the leaders open them, and their query counts do not grow with the rows."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import random
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from caicach.core.models import Unit, UnitKind, User
+from caicach.core.months import add_months
+from caicach.replication.cycles import last_closed_cycle
+from caicach.replication.models import (
+    AdoptionReport,
+    AdoptionReportStatus,
+    AdoptionStatus,
+    Assignment,
+    Obligation,
+    ReplicationSettings,
+    ReportingCycle,
+    TargetGroup,
+)
+from caicach.replication.monitoring import queries
+from caicach.replication.monitoring.queries import CURRENT, NEVER, OLD, Filters
+from tests.conftest import Org, People, on_day
+from tests.core.factories import make_unit
+from tests.replication.factories import make_directive, make_obligation, make_practice, make_report
+
+TODAY = datetime.date(2025, 2, 10)
+d = datetime.date
+QUARTERS = [d(2024, 1, 1), d(2024, 4, 1), d(2024, 7, 1), d(2024, 10, 1), d(2025, 1, 1)]
+MONTHS = [d(2024, 9, 1), d(2024, 10, 1), d(2024, 11, 1), d(2024, 12, 1), d(2025, 1, 1)]
+STATES = [AdoptionReportStatus.SUBMITTED] * 3 + [AdoptionReportStatus.DRAFT, AdoptionReportStatus.RETURNED]
+Cells = dict[tuple[int, int], tuple[str | None, str]]
+
+
+def login(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+def _scene(org: Org, seed: int, units: int = 14) -> list[Obligation]:
+    """A random but realistic mix: departments and communes obliged on three practices under
+    one quarterly directive (one assignment reporting monthly), reports submitted, drafted
+    or returned over 2024, some units silent."""
+    rng = random.Random(seed)
+    directive = make_directive(org, issued_on=d(2024, 1, 10))
+    practices = [make_practice(org, name=f"Mô hình số {n}") for n in range(3)]
+    monthly = Assignment.objects.create(
+        directive=directive, target_group=TargetGroup.DEPARTMENTS, reporting_cycle=ReportingCycle.MONTHLY
+    )
+    obligations: list[Obligation] = []
+    for n in range(units):
+        kind = UnitKind.DEPARTMENT if n % 2 else UnitKind.COMMUNE_COMMITTEE
+        unit = make_unit(f"RC{seed}{n:02d}", name=f"Đơn vị kiểm đếm {n:02d}", kind=kind, parent=org.province)
+        for practice in rng.sample(practices, rng.randint(1, 3)):
+            starts = rng.choice([d(2024, 1, 10), d(2024, 6, 1), d(2024, 11, 20), d(2025, 1, 5)])
+            obligation = make_obligation(
+                directive,
+                unit,
+                practice,
+                starts_on=starts,
+                assignment=monthly if kind == UnitKind.DEPARTMENT and rng.random() < 0.3 else None,
+            )
+            obligations.append(obligation)
+            quarters = [
+                (d(2024, m, 1), add_months(d(2024, m, 1), 3) - datetime.timedelta(days=1))
+                for m in (1, 4, 7, 10)
+            ]
+            quarters.append((d(2025, 1, 1), d(2025, 3, 31)))
+            months = [
+                (d(2024, m, 1), add_months(d(2024, m, 1), 1) - datetime.timedelta(days=1))
+                for m in range(9, 13)
+            ]
+            months.append((d(2025, 1, 1), d(2025, 1, 31)))
+            periods = months if obligation.assignment_id == monthly.pk else quarters
+            for start, end in periods:
+                if end < starts or rng.random() < 0.3:
+                    continue
+                make_report(
+                    obligation,
+                    start,
+                    end,
+                    adoption_status=rng.choice(AdoptionStatus.values),
+                    status=rng.choice(
+                        [AdoptionReportStatus.SUBMITTED] * 3
+                        + [AdoptionReportStatus.DRAFT, AdoptionReportStatus.RETURNED]
+                    ),
+                )
+    # One obligation handed to a successor: it leaves the matrix and the laggards.
+    obligations[0].ended_on = d(2024, 12, 31)
+    obligations[0].save(update_fields=["ended_on"])
+    return obligations
+
+
+def _recount(
+    today: datetime.date,
+) -> tuple[dict[tuple[int, int], tuple[str | None, str]], dict[int, set[str]]]:
+    """Cells and laggards by plain loops over the raw rows."""
+    months = {row.unit_id: row.laggard_not_started_months for row in ReplicationSettings.objects.all()}
+    cells: Cells = {}
+    lag: dict[int, set[str]] = {}
+    for obligation in Obligation.objects.select_related("assignment__directive"):
+        if obligation.ended_on is not None:
+            continue
+        kind = obligation.assignment.reporting_cycle or obligation.assignment.directive.reporting_cycle
+        submitted = [
+            r for r in AdoptionReport.objects.filter(obligation=obligation) if r.status == "submitted"
+        ]
+        latest = max(submitted, key=lambda r: r.period_start, default=None)
+        last = last_closed_cycle(today, kind)
+        if latest is None:
+            cells[(obligation.unit_id, obligation.practice_id)] = (None, NEVER)
+        else:
+            fresh = CURRENT if latest.period_start >= last.start else OLD
+            cells[(obligation.unit_id, obligation.practice_id)] = (latest.adoption_status, fresh)
+        why: set[str] = set()
+        if obligation.starts_on <= last.end and not any(r.period_start == last.start for r in submitted):
+            why.add("missing")
+        limit = months.get(obligation.directive.issuing_unit_id, 6)
+        if (latest is None or latest.adoption_status == "not_started") and obligation.starts_on <= add_months(
+            today, -limit
+        ):
+            why.add("not_started")
+        if latest is not None and latest.adoption_status == "stopped":
+            why.add("stopped")
+        if why:
+            lag[obligation.pk] = why
+    return cells, lag
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_matrix_and_the_laggards_match_a_recount_from_the_raw_reports(
+    org: Org, people: People, seed: int
+) -> None:
+    _scene(org, seed)
+    if seed == 3:  # a committee that sets its own "not started" limit
+        ReplicationSettings.objects.create(unit=org.province, laggard_not_started_months=2)
+    with on_day(TODAY):
+        cells, lag = _recount(TODAY)
+        table = queries.matrix(people.reform_officer, Filters(), TODAY, 1)
+        shown = {
+            (row.unit.pk, practice.pk): (cell.status, cell.freshness)
+            for row in table.rows
+            for practice, cell in zip(table.practices, row.cells, strict=True)
+            if cell is not None
+        }
+        found = {
+            o.pk: {
+                name
+                for name, flag in (
+                    ("missing", o.missing_last),  # type: ignore[attr-defined]
+                    ("not_started", o.not_started_long),  # type: ignore[attr-defined]
+                    ("stopped", o.stopped),  # type: ignore[attr-defined]
+                )
+                if flag
+            }
+            for o in queries.laggards(people.reform_officer, Filters(), TODAY)
+        }
+    assert shown == cells
+    assert found == lag
+    assert lag, "the scene holds laggards"
+    assert {status for status, _ in cells.values()} >= {None, "applied", "stopped"}
+
+
+def test_filters_narrow_by_group_and_directive(org: Org, people: People) -> None:
+    _scene(org, 4)
+    with on_day(TODAY):
+        departments = queries.matrix(people.reform_officer, Filters(group="departments"), TODAY, 1)
+        other = make_directive(org, title="Văn bản khác")
+        only_other = queries.matrix(people.reform_officer, Filters(directive=other), TODAY, 1)
+    assert departments.rows and all(row.unit.kind == UnitKind.DEPARTMENT for row in departments.rows)
+    assert only_other.rows == []
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("reform_officer", 200), ("leader", 200), ("admin", 200), ("unit_staff", 404), ("outsider", 404)],
+)
+@pytest.mark.parametrize("name", ["monitoring_matrix", "monitoring_laggards", "monitoring_laggards_export"])
+def test_only_home_affairs_and_the_leaders_open_monitoring(
+    client: Client, org: Org, people: People, who: str, expected: int, name: str
+) -> None:
+    _scene(org, 5, units=3)
+    with on_day(TODAY):
+        response = login(client, getattr(people, who)).get(reverse(f"replication:{name}"))
+    assert response.status_code == expected
+
+
+def test_a_district_officer_sees_only_the_district_and_anonymous_visitors_are_sent_to_log_in(
+    client: Client, org: Org, people: People
+) -> None:
+    from caicach.core.models import Role
+    from tests.core.factories import person
+
+    _scene(org, 6, units=4)
+    district_officer = person("cvnoivu.huyen", org.district_home_affairs, Role.REFORM_OFFICER)
+    with on_day(TODAY):
+        assert queries.matrix(district_officer, Filters(), TODAY, 1).rows == []
+        response = Client().get(reverse("replication:monitoring_matrix"))
+    assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+def test_the_pages_have_query_ceilings_constant_in_rows(
+    client: Client, org: Org, people: People, django_assert_max_num_queries: Any
+) -> None:
+    _scene(org, 7, units=30)
+    login(client, people.reform_officer)
+    with on_day(TODAY):
+        with django_assert_max_num_queries(14):
+            page = client.get(reverse("replication:monitoring_matrix")).content.decode()
+        with django_assert_max_num_queries(14):
+            laggards = client.get(reverse("replication:monitoring_laggards")).content.decode()
+    assert page.count("Đơn vị kiểm đếm") >= 30
+    assert "Không báo cáo kỳ vừa qua" in laggards or "Chưa triển khai sau thời gian quy định" in laggards
+
+
+def test_the_laggard_export_lists_every_laggard_with_its_reasons(
+    client: Client, org: Org, people: People
+) -> None:
+    _scene(org, 8)
+    with on_day(TODAY):
+        expected = queries.laggards(people.reform_officer, Filters(), TODAY).count()
+        response = login(client, people.reform_officer).get(reverse("replication:monitoring_laggards_export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    rows = [row for row in sheet.iter_rows(min_row=5, values_only=True) if row[0] is not None]
+    assert len(rows) == expected
+    assert all(row[7] for row in rows)
+
+
+def test_an_obliged_unit_in_a_district_shows_under_its_area(org: Org, people: People) -> None:
+    commune = make_unit(
+        "CTH-X1",
+        name="UBND xã Thanh Điền (huyện Châu Thành)",
+        kind=UnitKind.COMMUNE_COMMITTEE,
+        parent=org.district,
+    )
+    directive = make_directive(org)
+    make_obligation(directive, commune, make_practice(org))
+    make_obligation(directive, org.science, make_practice(org))
+    with on_day(TODAY):
+        area = queries.matrix(
+            people.reform_officer, Filters(area=Unit.objects.get(pk=org.district.pk)), TODAY, 1
+        )
+        choices = list(queries.area_choices(people.reform_officer))
+    assert [row.unit.pk for row in area.rows] == [commune.pk]
+    assert choices == [org.district]
