@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology
-from caicach.core.forms import VietnameseDateField
+from caicach.core.forms import INTEGER_MAX, BoundedIntegerField, VietnameseDateField
 from caicach.core.models import DocumentType, Unit
 from caicach.core.once import creating
 from caicach.core.versioning import VersionField
@@ -101,7 +101,7 @@ class DirectiveForm(forms.Form):
 class ListingForm(forms.Form):
     """One accepted practice of the committee: listed or not, where and under which number."""
 
-    practice = forms.IntegerField(widget=forms.HiddenInput)
+    practice = BoundedIntegerField(min_value=1, max_value=INTEGER_MAX, widget=forms.HiddenInput)
     included = forms.BooleanField(label=_("Nêu trong văn bản"), required=False)
     section = forms.ChoiceField(label=_("Phần"), choices=DirectiveSection.choices)
     group_title = forms.CharField(
@@ -111,7 +111,7 @@ class ListingForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("Đối với chỉ số PAPI")}),
     )
     label = forms.CharField(label=_("Số thứ tự"), required=False, max_length=16)
-    position = forms.IntegerField(label=_("Thứ tự"), required=False, min_value=0, max_value=999)
+    position = BoundedIntegerField(label=_("Thứ tự"), required=False, min_value=0, max_value=999)
 
 
 ListingFormSet = forms.formset_factory(ListingForm, extra=0, max_num=300, validate_max=True)
