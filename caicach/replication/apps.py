@@ -23,6 +23,10 @@ class ReplicationConfig(AppConfig):
         register_action_labels(DIRECTIVE_LABELS)
         register_object_url(Directive, "replication:directive_detail")
         on_unit_merge(obligations_hand_over)
+        from caicach.core.todos import register_todo_provider
+        from caicach.replication.directives.queries import directives_to_sign
+
+        register_todo_provider("replication.sign_directives", directives_to_sign, order=62)
         add_nav_item(
             "replication:directive_list",
             _("Nhân rộng"),

@@ -9,7 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from caicach.core.models import Membership, Role, Unit, UnitKind, User
 from caicach.core.permissions import (
@@ -21,7 +23,12 @@ from caicach.core.permissions import (
     units_answering_to,
 )
 from caicach.core.text import search_words
-from caicach.replication.directives.rules import draftable_committees_q, visible_directives_q
+from caicach.core.todos import TodoEntry, TodoItem, count_and_first
+from caicach.replication.directives.rules import (
+    draftable_committees_q,
+    issuable_directives_q,
+    visible_directives_q,
+)
 from caicach.replication.models import (
     TARGET_GROUP_KINDS,
     Assignment,
@@ -264,3 +271,24 @@ def obligations_of_units(directive: Directive, unit_ids: Sequence[int]) -> dict[
 
 def is_issued(directive: Directive) -> bool:
     return directive.status == DirectiveStatus.ISSUED
+
+
+def directives_to_sign(user: User, limit: int) -> TodoEntry | None:
+    """The home page's to-do: drafts of the leader's committee with their assignments made,
+    waiting for the leader to review, sign and issue."""
+    who = principal(user)
+    if who is None or not who.units_with_role(Role.CHAIRMAN, Role.LEADER):
+        return None
+    rows = (
+        Directive.objects.filter(issuable_directives_q(who))
+        .filter(Exists(Assignment.objects.filter(directive=OuterRef("pk"))))
+        .order_by("updated_at", "pk")
+    )
+    count, first = count_and_first(rows, limit)
+    return TodoEntry(
+        key="replication.sign_directives",
+        title=gettext_lazy("Văn bản chỉ đạo nhân rộng chờ ký ban hành"),
+        count=count,
+        items=[TodoItem(label=row.title, url=row.get_absolute_url()) for row in first],
+        more_url=reverse("replication:directive_list") + "?status=draft",
+    )

@@ -105,6 +105,8 @@ def _check_text(
     errors: dict[str, str] = {}
     if not title:
         errors["title"] = _("Vui lòng nhập trích yếu của văn bản.")
+    elif len(title) > 500:
+        errors["title"] = _("Trích yếu không được dài quá 500 ký tự.")
     if document_type not in queries.DIRECTIVE_DOCUMENT_TYPES:
         errors["document_type"] = _("Văn bản chỉ đạo nhân rộng là công văn hoặc kế hoạch.")
     if coordinator_unit is None:
@@ -511,16 +513,20 @@ def _create_obligations(
 
 
 def _notify_units(directive: Directive, unit_ids: set[int], *, title: str) -> None:
-    """The heads of the obliged units (staff too where a unit has no head)."""
-    recipients = User.objects.filter(
-        is_active=True,
-        memberships__unit_id__in=sorted(unit_ids),
-        memberships__role__in=UNIT_ROLES[:1],
-        memberships__is_active=True,
-    ).distinct()
+    """The heads of the obliged units; a unit without a head is told through its staff."""
+    members = Membership.objects.filter(
+        unit_id__in=sorted(unit_ids), role__in=UNIT_ROLES, is_active=True, user__is_active=True
+    ).values_list("unit_id", "role", "user_id")
+    heads: dict[int, set[int]] = {}
+    staff: dict[int, set[int]] = {}
+    for unit_id, role, user_id in members:
+        (heads if role == Role.UNIT_HEAD else staff).setdefault(unit_id, set()).add(user_id)
+    people = (
+        set().union(*(heads.get(unit, staff.get(unit, set())) for unit in unit_ids)) if unit_ids else set()
+    )
     reference = directive.registered_document.reference if directive.registered_document else ""
     notify(
-        recipients=recipients,
+        recipients=User.objects.filter(pk__in=sorted(people)),
         title=title,
         body=_vietnamese(gettext_lazy("Văn bản số %(reference)s: “%(title)s”."))
         % {"reference": reference, "title": directive.title},

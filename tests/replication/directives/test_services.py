@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from caicach.core.models import AuditEvent, Notification, Unit, UnitKind
+from caicach.core.units.services import unit_merge
 from caicach.replication.directives.services import (
     AssignmentDraft,
     assignment_add,
+    directive_create,
     directive_issue,
     directive_update,
     obligations_extend,
 )
 from caicach.replication.models import AssignmentRole, Directive, DirectiveStatus, Obligation, TargetGroup
 from tests.conftest import Org, People, on_day
-from tests.core.factories import make_unit
+from tests.core.factories import make_unit, person
 from tests.replication.directives.conftest import ISSUED_ON, Tree, draft
 
 pytestmark = pytest.mark.django_db
@@ -178,8 +181,6 @@ def test_a_commune_created_later_gets_its_obligations_only_when_home_affairs_ext
 def test_a_merged_commune_hands_its_open_obligations_to_its_successor(
     org: Org, people: People, tree: Tree
 ) -> None:
-    from caicach.core.units.services import unit_merge
-
     drafted = draft(org, people.reform_officer)
     with on_day(ISSUED_ON):
         directive_issue(actor=tree.chairman, directive=drafted.directive, version=drafted.directive.version)
@@ -212,3 +213,28 @@ def test_a_merged_commune_hands_its_open_obligations_to_its_successor(
     assert set(handed.values_list("starts_on", flat=True)) == {datetime.date(2025, 7, 1)}
     ended = Obligation.objects.filter(unit_id__in=[merged.pk, successor.pk])
     assert set(ended.values_list("ended_on", flat=True)) == {datetime.date(2025, 6, 30)}
+
+
+def test_a_unit_without_a_head_is_told_through_its_staff(org: Org, people: People, tree: Tree) -> None:
+    drafted = draft(org, people.reform_officer)
+    staff_only = tree.district_communes[1]
+    clerk = person("vanthuxa", staff_only, "unit_staff", full_name="Văn Thư Xã")
+    with on_day(ISSUED_ON):
+        directive_issue(actor=tree.chairman, directive=drafted.directive, version=drafted.directive.version)
+    told = set(Notification.objects.values_list("recipient_id", flat=True))
+    assert clerk.pk in told and tree.commune_head.pk in told
+    # The Science department has a head: its staff are not told separately.
+    assert people.unit_staff.pk not in told
+
+
+def test_a_decomposed_or_overlong_title_is_cleaned_or_refused(org: Org, people: People, tree: Tree) -> None:
+    decomposed = unicodedata.normalize("NFD", "Nhân rộng mô hình hay")
+    directive = directive_create(actor=people.reform_officer, issuing_unit=org.province, title=decomposed)
+    assert directive.title == unicodedata.normalize("NFC", decomposed)
+    with pytest.raises(ValidationError, match="500 ký tự"):
+        directive_create(actor=people.reform_officer, issuing_unit=org.province, title="x" * 501)
+    assert Directive.objects.count() == 1
+    with pytest.raises(PermissionDenied):
+        directive_create(actor=people.unit_head, issuing_unit=org.province, title="Văn bản")
+    with pytest.raises(PermissionDenied):
+        directive_create(actor=people.reform_officer, issuing_unit=org.science, title="Văn bản")

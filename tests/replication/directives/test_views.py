@@ -11,12 +11,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from caicach.core.models import UnitKind, User
+from caicach.core import rendering
+from caicach.core.models import Job, JobStatus, UnitKind, User
 from caicach.core.once import FIELD as TOKEN_FIELD
 from caicach.replication.directives.services import directive_issue
 from caicach.replication.models import Directive, DirectiveStatus, Obligation
 from tests.conftest import Org, People, on_day
 from tests.core.factories import make_unit
+from tests.documents import pdf_text
 from tests.issuing import confirm_issue
 from tests.replication.directives.conftest import ISSUED_ON, Drafted, Tree, draft
 
@@ -287,3 +289,35 @@ def test_pages_stay_within_their_query_ceilings(
             assert client.get(_url("directive_detail", issued)).status_code == 200
         with django_assert_max_num_queries(DETAIL_CEILING):
             assert client.get(_url("directive_detail", issued) + "?page=2").status_code == 200
+
+
+def test_the_pdf_is_made_in_the_background_from_the_frozen_document(
+    client: Client, org: Org, people: People, tree: Tree, django_capture_on_commit_callbacks: Any, media: Any
+) -> None:
+    if rendering.soffice_binary() is None:
+        pytest.skip("LibreOffice is not installed")
+    issued = _issue(draft(org, people.reform_officer), tree)
+    client.force_login(tree.commune_head)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_url("directive_pdf", issued))
+    job = Job.objects.get()
+    assert response["Location"] == reverse("job_detail", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.message
+    content = (media / job.result_file).read_bytes()
+    assert "Số: 01/UBND-SNV" in pdf_text(content) and "PHỤ LỤC" in pdf_text(content)
+    client.force_login(people.outsider)
+    assert client.post(_url("directive_pdf", issued)).status_code == 404
+
+
+def test_a_leader_finds_the_drafts_to_sign_on_the_home_page(org: Org, people: People, tree: Tree) -> None:
+    from caicach.core.todos import todos_for
+
+    ready = draft(org, people.reform_officer).directive
+    draft(org, people.reform_officer, with_assignments=False)
+    entries = {entry.key: entry for entry in todos_for(tree.chairman)}
+    entry = entries["replication.sign_directives"]
+    assert entry.count == 1 and entry.items[0].url == ready.get_absolute_url()
+    assert "replication.sign_directives" not in {entry.key for entry in todos_for(people.reform_officer)}
+    _issue(Drafted(ready, [], []), tree)
+    assert "replication.sign_directives" not in {entry.key for entry in todos_for(tree.chairman)}
