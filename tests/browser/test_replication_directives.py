@@ -58,12 +58,20 @@ def test_home_affairs_drafts_and_the_chairman_issues_a_directive(
     assignments = page.locator("#directive-assignments").inner_text()
     assert "UBND cấp xã" in assignments
 
+    # The drafting pages work on a phone: nothing wider than the screen.
+    directive = Directive.objects.get()
+    page.set_viewport_size({"width": 375, "height": 800})
+    for path in ("mo-hinh", "giao", "sua"):
+        page.goto(f"{base}/nhan-rong/van-ban/{directive.pk}/{path}/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1, path
+    page.goto(f"{base}/nhan-rong/van-ban/{directive.pk}/")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     with page.expect_download() as preview:
         page.locator("main a", has_text="Xem dự thảo (DOCX)").click()
     assert preview.value.suggested_filename.endswith(".docx")
     # Home Affairs prepares; it does not sign.
     assert page.locator("main button", has_text="Ký, ban hành").count() == 0
-    directive = Directive.objects.get()
 
     leader_context = browser.new_context(locale="vi-VN", viewport={"width": 375, "height": 800})
     leader = leader_context.new_page()

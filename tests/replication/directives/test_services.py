@@ -12,16 +12,26 @@ from caicach.core.models import AuditEvent, Notification, Unit, UnitKind
 from caicach.core.units.services import unit_merge
 from caicach.replication.directives.services import (
     AssignmentDraft,
+    ListingDraft,
     assignment_add,
     directive_create,
     directive_issue,
+    directive_practices_set,
     directive_update,
     obligations_extend,
 )
-from caicach.replication.models import AssignmentRole, Directive, DirectiveStatus, Obligation, TargetGroup
+from caicach.replication.models import (
+    AssignmentRole,
+    Directive,
+    DirectiveStatus,
+    Obligation,
+    PracticeStatus,
+    TargetGroup,
+)
 from tests.conftest import Org, People, on_day
 from tests.core.factories import make_unit, person
 from tests.replication.directives.conftest import ISSUED_ON, Tree, draft
+from tests.replication.factories import make_practice
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +248,62 @@ def test_a_decomposed_or_overlong_title_is_cleaned_or_refused(org: Org, people: 
         directive_create(actor=people.unit_head, issuing_unit=org.province, title="Văn bản")
     with pytest.raises(PermissionDenied):
         directive_create(actor=people.reform_officer, issuing_unit=org.science, title="Văn bản")
+
+
+def test_only_the_committees_accepted_practices_are_listed_and_an_assigned_one_stays(
+    org: Org, people: People, tree: Tree
+) -> None:
+    drafted = draft(org, people.reform_officer)
+    directive = drafted.directive
+    proposed = make_practice(org, status=PracticeStatus.PROPOSED)
+    foreign = make_practice(org, committee=org.district)
+    before = list(directive.listed_practices.values_list("practice_id", "label"))
+    for practice in (proposed, foreign):
+        with pytest.raises(ValidationError, match="đã được chọn để nhân rộng"):
+            directive_practices_set(
+                actor=people.reform_officer,
+                directive=directive,
+                version=directive.version,
+                listings=[ListingDraft(practice=practice)],
+            )
+    with pytest.raises(ValidationError, match="đang được giao"):
+        directive_practices_set(
+            actor=people.reform_officer,
+            directive=directive,
+            version=directive.version,
+            listings=[ListingDraft(practice=drafted.models[0])],
+        )
+    with pytest.raises(ValidationError, match="một lần"):
+        directive_practices_set(
+            actor=people.reform_officer,
+            directive=directive,
+            version=directive.version,
+            listings=[ListingDraft(practice=drafted.models[0]), ListingDraft(practice=drafted.models[0])],
+        )
+    assert list(directive.listed_practices.values_list("practice_id", "label")) == before
+    with pytest.raises(PermissionDenied):
+        directive_practices_set(
+            actor=tree.chairman, directive=directive, version=directive.version, listings=[]
+        )
+
+
+def test_an_issued_directive_is_read_only(org: Org, people: People, tree: Tree) -> None:
+    drafted = draft(org, people.reform_officer)
+    with on_day(ISSUED_ON):
+        issued = directive_issue(
+            actor=tree.chairman, directive=drafted.directive, version=drafted.directive.version
+        )
+    for attempt in (
+        lambda: assignment_add(
+            actor=people.reform_officer,
+            directive=issued,
+            version=issued.version,
+            draft=AssignmentDraft(practices=[drafted.models[0]], target_unit=org.office),
+        ),
+        lambda: directive_practices_set(
+            actor=people.reform_officer, directive=issued, version=issued.version, listings=[]
+        ),
+    ):
+        with pytest.raises(ValidationError, match="đã ban hành"):
+            attempt()
+    assert issued.assignments.count() == 3

@@ -321,3 +321,27 @@ def test_a_leader_finds_the_drafts_to_sign_on_the_home_page(org: Org, people: Pe
     assert "replication.sign_directives" not in {entry.key for entry in todos_for(people.reform_officer)}
     _issue(Drafted(ready, [], []), tree)
     assert "replication.sign_directives" not in {entry.key for entry in todos_for(tree.chairman)}
+
+
+FORM_CEILING = 16
+
+
+def test_the_drafting_pages_stay_within_their_query_ceilings(
+    client: Client, org: Org, people: People, tree: Tree, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(20):
+        make_unit(
+            f"XB{n}", name=f"Ủy ban nhân dân xã Thử {n}", kind=UnitKind.COMMUNE_COMMITTEE, parent=org.district
+        )
+    directive = draft(org, people.reform_officer).directive
+    draft(org, people.reform_officer)  # more accepted practices on the practices page
+    client.force_login(people.reform_officer)
+    with on_day(TODAY):
+        for url in (
+            reverse("replication:directive_create"),
+            _url("directive_edit", directive),
+            _url("directive_practices", directive),
+            _url("directive_assignment_add", directive),
+        ):
+            with django_assert_max_num_queries(FORM_CEILING):
+                assert client.get(url).status_code == 200, url
