@@ -159,32 +159,48 @@ def _coordinator_sentence(directive: Directive, committee: str) -> str:
     )
 
 
+def _has_method(listing: DirectivePractice) -> bool:
+    practice = listing.practice
+    return any(
+        text.strip()
+        for text in (practice.implementation_steps, practice.conditions, practice.cost, practice.contact)
+    )
+
+
 def _appendix(
     directive: Directive, listings: Sequence[DirectivePractice], reference: str
 ) -> tuple[Block, ...]:
-    """ "Phụ lục: cách thức thực hiện các mô hình", from each practice's implementation fields."""
-    attached = f"(Kèm theo văn bản số {reference} của {committee_short(directive.issuing_unit.name)})"
+    """ "Phụ lục: cách thức thực hiện các mô hình", from the implementation fields of each
+    listed practice that has them."""
+    described = [listing for listing in listings if _has_method(listing)]
+    if not described:
+        return ()
+    dated = f" ngày {short_date(directive.issued_on)}" if directive.issued_on else ""
+    attached = f"(Kèm theo văn bản số {reference}{dated} của {committee_short(directive.issuing_unit.name)})"
     blocks: list[Block] = [
         para(Run("PHỤ LỤC", bold=True), align="center", indent=False),
         para(Run("CÁCH THỨC THỰC HIỆN CÁC MÔ HÌNH, GIẢI PHÁP", bold=True), align="center", indent=False),
         para(Run(attached, italic=True), align="center", indent=False),
     ]
-    for index, listing in enumerate(listings, start=1):
+    for index, listing in enumerate(described, start=1):
         practice = listing.practice
-        blocks.append(
-            Heading(f"{index}. {KIND_WORDS.get(PracticeKind(practice.kind), 'Mô hình')} “{practice.name}”", 2)
-        )
+        kind = KIND_WORDS.get(PracticeKind(practice.kind), "Mô hình")
+        blocks.append(Heading(f"{index}. {kind} “{practice.name}”", 2))
         if practice.origin_name:
             blocks.append(para(f"Đơn vị xây dựng: {practice.origin_name}."))
-        for title, text in (
-            ("a) Cách thức thực hiện:", practice.implementation_steps),
-            ("b) Điều kiện áp dụng:", practice.conditions),
-            ("c) Kinh phí:", practice.cost),
-            ("d) Đầu mối liên hệ:", practice.contact),
-        ):
-            if text.strip():
-                blocks.append(Heading(title, 3))
-                blocks += [bullet(closing_stop(line.lstrip("-–•+ ").strip())) for line in _lines(text)]
+        parts = [
+            (title, text)
+            for title, text in (
+                ("Cách thức thực hiện:", practice.implementation_steps),
+                ("Điều kiện áp dụng:", practice.conditions),
+                ("Kinh phí:", practice.cost),
+                ("Đầu mối liên hệ:", practice.contact),
+            )
+            if text.strip()
+        ]
+        for letter, (title, text) in zip("abcd", parts, strict=False):
+            blocks.append(Heading(f"{letter}) {title}", 3))
+            blocks += [bullet(closing_stop(line.lstrip("-–•+ ").strip())) for line in _lines(text)]
     return tuple(blocks)
 
 
@@ -204,18 +220,29 @@ def directive_spec(
     registered = directive.registered_document
     labels = {row.practice_id: row for row in listings}
     models = [row for row in listings if row.section == DirectiveSection.MODELS]
+    day = directive.issued_on
+    symbol = (
+        registered.symbol
+        if registered is not None
+        else document_symbol(
+            committee_unit, directive.document_type, drafting_unit=directive.coordinator_unit
+        )
+    )
+    reference = registered.reference if registered is not None else f"      /{symbol}"
+    appendix = _appendix(directive, listings, reference)
     body: list[Block] = [para(line) for line in _lines(directive.legal_basis)]
     body += [para(line) for line in _lines(directive.preamble)]
     if models:
         body.append(Heading(SECTION_I, 1))
         body += [para(*_practice_sentence(row)) for row in models]
-        body.append(
-            para(
-                Run("(Kèm phụ lục cách thức thực hiện các mô hình)", italic=True),
-                align="center",
-                indent=False,
+        if appendix:
+            body.append(
+                para(
+                    Run("(Kèm phụ lục cách thức thực hiện các mô hình)", italic=True),
+                    align="center",
+                    indent=False,
+                )
             )
-        )
     groups = solution_groups(listings)
     if groups:
         body.append(Heading(SECTION_II if models else SECTION_II.replace("II.", "I.", 1), 1))
@@ -223,8 +250,8 @@ def directive_spec(
             if title.strip():
                 body.append(Heading(f"{_group_number(rows, index)}. {title.strip().rstrip(':')}:", 2))
             body += [para(*_practice_sentence(row)) for row in rows]
+    numeral = "III." if models and groups else "II."
     if assignments or directive.coordinator_unit_id:
-        numeral = "III." if models and groups else "II."
         body.append(Heading(SECTION_III.replace("III.", numeral, 1), 1))
         number = 0
         for number, assignment in enumerate(assignments, start=1):
@@ -237,15 +264,6 @@ def directive_spec(
     )
     body += [para(line) for line in closing_lines]
 
-    day = directive.issued_on
-    symbol = (
-        registered.symbol
-        if registered is not None
-        else document_symbol(
-            committee_unit, directive.document_type, drafting_unit=directive.coordinator_unit
-        )
-    )
-    reference = registered.reference if registered is not None else f"      /{symbol}"
     if directive.signer_title:
         signature = signature_as_signed(
             title=directive.signer_title,
@@ -256,7 +274,10 @@ def directive_spec(
     else:
         signature = leader_signature(signer, for_committee=is_committee(committee_unit))
     keeper = directive.coordinator_unit.document_symbol or committee_short(directive.coordinator_unit.name)
-    recipients = tuple(_lines(directive.recipients)) or ("Như mục III;", f"Lưu: VT, {keeper}.")
+    recipients = tuple(_lines(directive.recipients)) or (
+        f"Như mục {numeral.rstrip('.')};",
+        f"Lưu: VT, {keeper}.",
+    )
     letter = directive.document_type == DocumentType.OFFICIAL_LETTER
     title = directive.title.strip()
     excerpt = title if title.lower().startswith("v/v") else f"V/v {title[:1].lower()}{title[1:]}"
@@ -276,7 +297,7 @@ def directive_spec(
         signature=signature,
         recipients=recipients,
         filename_hint="nhan rong mo hinh",
-        appendix=_appendix(directive, listings, reference.strip()) if listings else (),
+        appendix=appendix,
     )
 
 

@@ -50,6 +50,10 @@ def test_the_draft_prints_the_sections_the_assignments_and_the_appendix(
     assert "hoàn thành trước ngày 30/6/2024" in text
     assert "Sở Nội vụ theo dõi, đôn đốc, kiểm tra việc nhân rộng; hướng dẫn chế độ báo cáo hằng quý" in text
     assert "PHỤ LỤC" in text and "a) Cách thức thực hiện:" in text and "- Bước 1: lập kế hoạch." in text
+    # Only what a practice has is printed, lettered in order; practices without a method
+    # stay out of the appendix.
+    assert "c) Đầu mối liên hệ:" in text and "Kinh phí" not in text
+    assert "4. Giải pháp" not in text.split("PHỤ LỤC")[1]
     assert "TM. ỦY BAN NHÂN DÂN" in text and "Nơi nhận:" in text
     # A draft has neither number nor date yet: every other rule holds.
     failures = decree30_failures(content, tmp_path)
@@ -70,7 +74,7 @@ def test_the_issued_directive_is_frozen_and_passes_decree_30_with_its_signer_on_
     text = docx_text(content)
     assert "Số: 01/UBND-SNV" in text
     assert "Tây Ninh, ngày 11 tháng 3 năm 2024" in text
-    assert "Kèm theo văn bản số 01/UBND-SNV" in text
+    assert "Kèm theo văn bản số 01/UBND-SNV ngày 11/3/2024" in text
     assert_passes_decree30(content, tmp_path)
     assert_clean_text(content)
     pages = printed(content)
