@@ -188,6 +188,9 @@ class DocumentSpec:
     # A form a person files under their own name (Circular 18/2013, annex I; seed 001) has
     # no agency header, only the national motto; its place and date sit over the signature.
     agency_header: bool = True
+    # An appendix (phụ lục) printed after the signature and "Nơi nhận", from a new page: it
+    # carries its own heading ("PHỤ LỤC", what it is attached to) as its first blocks.
+    appendix: tuple[Block, ...] = ()
 
     def __post_init__(self) -> None:
         # An issued document carries its date: a numbered one without it would print
@@ -789,6 +792,9 @@ def render_docx(spec: DocumentSpec) -> bytes:
     _title(document, spec)
     _body(document, spec.body)
     _signature(document, spec)
+    if spec.appendix:
+        document.add_paragraph().paragraph_format.page_break_before = True
+        _body(document, spec.appendix)
     _page_number_header(document.sections[0])
     buffer = io.BytesIO()
     document.save(buffer)
@@ -979,7 +985,7 @@ def render_pdf_from_spec(spec: DocumentSpec) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import HRFlowable, KeepTogether, SimpleDocTemplate, Spacer
+    from reportlab.platypus import HRFlowable, KeepTogether, PageBreak, SimpleDocTemplate, Spacer
     from reportlab.platypus import Paragraph as PdfParagraph
     from reportlab.platypus import Table as PdfTable
 
@@ -1045,7 +1051,12 @@ def render_pdf_from_spec(spec: DocumentSpec) -> bytes:
         story.append(Spacer(1, 6 * mm))
 
     indent = FIRST_LINE_INDENT_MM * mm
-    for block in spec.body:
+
+    def add_blocks(story: list[Any], blocks: Sequence[Block]) -> None:
+        for block in blocks:
+            add_block(story, block)
+
+    def add_block(story: list[Any], block: Block) -> None:
         if isinstance(block, Heading):
             story.append(
                 text(block.text, SIZE_BODY, bold=block.level <= 2, italic=block.level >= 3, align="justify",
@@ -1072,6 +1083,8 @@ def render_pdf_from_spec(spec: DocumentSpec) -> bytes:
                          style=[*cell_style, ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]),
                 Spacer(1, 2 * mm),
             ]  # fmt: skip
+
+    add_blocks(story, spec.body)
 
     def recipients_block() -> list[Any]:
         block = [text("Nơi nhận:", SIZE_RECIPIENTS_LABEL, bold=True, italic=True, align="left", before=6)]
@@ -1111,6 +1124,9 @@ def render_pdf_from_spec(spec: DocumentSpec) -> bytes:
         KeepTogether([closing, Spacer(1, 4 * mm), PdfTable(sign_rows,
                       colWidths=[TEXT_WIDTH_MM / 2 * mm] * 2, style=cell_style)])
     )  # fmt: skip
+    if spec.appendix:
+        story.append(PageBreak())
+        add_blocks(story, spec.appendix)
 
     def later_pages(canvas: Any, doc: Any) -> None:
         canvas.saveState()

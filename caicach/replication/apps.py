@@ -38,3 +38,27 @@ class ReplicationConfig(AppConfig):
             "replication.monitor",
             before="unit_list",
         )
+
+        from caicach.core.audit.queries import register_action_labels, register_object_url
+        from caicach.core.units.services import on_unit_merge
+
+        # Directives: rules, audit labels, the object's page, the menu, and the hand-over of
+        # a merged unit's obligations to its successor.
+        from caicach.replication.directives import rules as directive_rules  # noqa: F401
+        from caicach.replication.directives.services import AUDIT_LABELS as DIRECTIVE_LABELS
+        from caicach.replication.directives.services import obligations_hand_over
+        from caicach.replication.models import Directive
+
+        register_action_labels(DIRECTIVE_LABELS)
+        register_object_url(Directive, "replication:directive_detail")
+        on_unit_merge(obligations_hand_over)
+        from caicach.replication.directives.queries import directives_to_sign
+
+        register_todo_provider("replication.sign_directives", directives_to_sign, order=62)
+        add_nav_item(
+            "replication:directive_list",
+            _("Nhân rộng"),
+            _("Văn bản chỉ đạo nhân rộng mô hình, cách làm hay và các đơn vị được giao"),
+            "replication.view_directives",
+            before="unit_list",
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -158,6 +158,24 @@ def _descendant_ids(unit_id: int) -> set[int]:
     )
 
 
+class MergeHook(Protocol):
+    def __call__(
+        self, *, actor: User | None, unit: Unit, successor: Unit, effective_date: datetime.date
+    ) -> object: ...
+
+
+# Run inside ``unit_merge``'s transaction once the unit points to its successor: a domain app
+# hands over what the merged unit still owes (core imports no domain app, so they register).
+_merge_hooks: list[MergeHook] = []
+
+
+def on_unit_merge(hook: MergeHook) -> MergeHook:
+    """Register ``hook`` to run inside every merger (once, however often it is registered)."""
+    if hook not in _merge_hooks:
+        _merge_hooks.append(hook)
+    return hook
+
+
 @transaction.atomic
 def unit_merge(
     *,
@@ -227,6 +245,8 @@ def unit_merge(
     current.version = F("version") + 1
     current.save(update_fields=["successor", "valid_to", "version", "updated_at"])
     current.refresh_from_db(fields=["version"])
+    for hook in _merge_hooks:
+        hook(actor=actor, unit=current, successor=target, effective_date=effective_date)
     audit.record(
         actor=actor,
         action="unit.merge",
