@@ -199,6 +199,23 @@ ACCOUNTS = [
     DemoAccount(
         "truong.snv", "Mai Xuân Trường", "TN-SNV", (Role.UNIT_HEAD,), "Giám đốc Sở Nội vụ", "Thạc sĩ"
     ),
+    # The people who file the units' replication reports (caicach.replication.demo).
+    DemoAccount("canbo.stc", "Trần Quốc Bảo", "TN-STC", (Role.UNIT_STAFF,), "Chuyên viên phòng Doanh nghiệp"),
+    DemoAccount("canbo.snnmt", "Lê Văn Phước", "TN-SNNMT", (Role.UNIT_STAFF,), "Chuyên viên Trung tâm CNTT"),
+    DemoAccount("canbo.syt", "Nguyễn Thị Thu Hằng", "TN-SYT", (Role.UNIT_STAFF,), "Chuyên viên Văn phòng Sở"),
+    DemoAccount(
+        "canbo.xchauthanh",
+        "Võ Thị Ngọc Hân",
+        "X-CHAUTHANH",
+        (Role.UNIT_STAFF,),
+        "Công chức Văn phòng - Thống kê",
+    ),
+    DemoAccount(
+        "canbo.xhaoduoc", "Phạm Minh Tâm", "X-HAODUOC", (Role.UNIT_STAFF,), "Công chức Văn phòng - Thống kê"
+    ),
+    DemoAccount(
+        "canbo.ptanninh", "Đỗ Thanh Tùng", "P-TANNINH", (Role.UNIT_STAFF,), "Công chức Văn phòng - Thống kê"
+    ),
     DemoAccount(
         "canbo.chauthanh",
         "Tô Minh Nhựt",

@@ -9,6 +9,11 @@ class ReplicationConfig(AppConfig):
 
     def ready(self) -> None:
         # Each area registers its rules, reminders, to-dos, audit labels and navigation here.
+        from caicach.core.demo import register_demo_loader
+        from caicach.replication.demo import load_demo_replication
+
+        # Seed 004's directive, after the initiatives (10) and the work program (20).
+        register_demo_loader("replication", load_demo_replication, order=30)
 
         # Adoption reports: rules, audit labels and object URL, the daily reminder, to-dos.
         from caicach.core.context_processors import add_nav_item
