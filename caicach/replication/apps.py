@@ -14,6 +14,9 @@ class ReplicationConfig(AppConfig):
 
         # Seed 004's directive, after the initiatives (10) and the work program (20).
         register_demo_loader("replication", load_demo_replication, order=30)
+        from caicach.replication import audit_labels
+
+        audit_labels.register()  # change keys that are not model fields
 
         # Adoption reports: rules, audit labels and object URL, the daily reminder, to-dos.
         from caicach.core.context_processors import add_nav_item

@@ -706,3 +706,6 @@ class ReplicationSummary(models.Model):
             _("Báo cáo kết quả nhân rộng từ %(start)s đến %(end)s")
             % {"start": self.period_start.strftime("%d/%m/%Y"), "end": self.period_end.strftime("%d/%m/%Y")}
         )
+
+    def get_absolute_url(self) -> str:
+        return reverse("replication:summary_detail", args=[self.pk])

@@ -39,9 +39,10 @@ from django.utils.translation import gettext as _
 
 from caicach.core.models import ReformIndex, Unit, UnitKind, User
 from caicach.core.months import add_months
-from caicach.core.permissions import subtree_ids
+from caicach.core.permissions import jurisdictions_of, subtree_ids
 from caicach.replication.cycles import last_closed_cycle
 from caicach.replication.models import (
+    ADOPTED_STATUSES,
     AdoptionReport,
     AdoptionReportStatus,
     AdoptionStatus,
@@ -50,9 +51,10 @@ from caicach.replication.models import (
     Obligation,
     Practice,
     ReplicationSettings,
+    ReplicationSummary,
     ReportingCycle,
 )
-from caicach.replication.monitoring.rules import monitored_obligations_q
+from caicach.replication.monitoring.rules import monitored_obligations_q, visible_summaries_q
 
 CURRENT = "current"
 OLD = "old"
@@ -94,21 +96,23 @@ def monitored_obligations(user: User | AnonymousUser, filters: Filters = Filters
     return found
 
 
-def _latest(column: str) -> Subquery:
-    return Subquery(
-        AdoptionReport.objects.filter(obligation=OuterRef("pk"), status=AdoptionReportStatus.SUBMITTED)
-        .order_by("-period_start")
-        .values(column)[:1]
-    )
+def _latest(column: str, until: datetime.date | None) -> Subquery:
+    reports = AdoptionReport.objects.filter(obligation=OuterRef("pk"), status=AdoptionReportStatus.SUBMITTED)
+    if until is not None:
+        reports = reports.filter(period_start__lte=until)
+    return Subquery(reports.order_by("-period_start").values(column)[:1])
 
 
-def with_latest(obligations: QuerySet[Obligation]) -> QuerySet[Obligation]:
-    """Each obligation with its latest submitted report (status, cycle start, id) and its
-    reporting cycle (the assignment's, or the directive's)."""
+def with_latest(
+    obligations: QuerySet[Obligation], until: datetime.date | None = None
+) -> QuerySet[Obligation]:
+    """Each obligation with its latest submitted report (status, cycle start, id) — on a
+    cycle starting by ``until``, when given — and its reporting cycle (the assignment's, or
+    the directive's)."""
     return obligations.annotate(
-        latest_status=_latest("adoption_status"),
-        latest_period=_latest("period_start"),
-        latest_report=_latest("pk"),
+        latest_status=_latest("adoption_status", until),
+        latest_period=_latest("period_start", until),
+        latest_report=_latest("pk", until),
         cycle_kind=Coalesce(
             NullIf(F("assignment__reporting_cycle"), Value("")), F("directive__reporting_cycle")
         ),
@@ -140,8 +144,8 @@ def _not_started_since(obligations: QuerySet[Obligation], today: datetime.date) 
 
 
 def with_lag(obligations: QuerySet[Obligation], today: datetime.date) -> QuerySet[Obligation]:
-    """``with_latest`` plus the three laggard flags."""
-    annotated = with_latest(obligations).annotate(
+    """``with_latest`` (as ``today`` saw it) plus the three laggard flags."""
+    annotated = with_latest(obligations, until=today).annotate(
         last_start=_by_cycle(today, "start"), last_end=_by_cycle(today, "end")
     )
     reported_last = AdoptionReport.objects.filter(
@@ -163,8 +167,12 @@ def with_lag(obligations: QuerySet[Obligation], today: datetime.date) -> QuerySe
 
 def laggards(user: User | AnonymousUser, filters: Filters, today: datetime.date) -> QuerySet[Obligation]:
     """The laggard obligations, unit by unit, each with its flags."""
+    return laggards_among(monitored_obligations(user, filters), today)
+
+
+def laggards_among(obligations: QuerySet[Obligation], today: datetime.date) -> QuerySet[Obligation]:
     return (
-        with_lag(monitored_obligations(user, filters), today)
+        with_lag(obligations, today)
         .filter(Q(missing_last=True) | Q(not_started_long=True) | Q(stopped=True))
         .select_related("unit", "practice", "directive")
         .order_by("unit__code", "practice__name", "pk")
@@ -278,3 +286,88 @@ def area_choices(user: User | AnonymousUser) -> QuerySet[Unit]:
     return Unit.objects.filter(
         Q(pk__in=obliged) | Q(pk__in=parents), kind=UnitKind.DISTRICT_COMMITTEE
     ).order_by("name")
+
+
+# --- The periodic summary ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PracticeFigures:
+    practice: Practice
+    obliged: int
+    reported: int
+    adopted: int
+
+    @property
+    def rate(self) -> int | None:
+        """Per cent of the obliged units that apply it (None: nobody obliged)."""
+        return round(100 * self.adopted / self.obliged) if self.obliged else None
+
+
+@dataclass
+class SummaryData:
+    committee: Unit
+    figures: list[PracticeFigures]
+    laggards: list[Obligation]
+    units_obliged: int
+    units_reporting: int
+
+
+def committee_of(unit: Unit) -> Unit:
+    """The committee a Home Affairs unit answers to (itself when it is one)."""
+    committee_id = jurisdictions_of([unit.pk]).values_list("ancestor_id", flat=True).first()
+    return Unit.objects.get(pk=committee_id) if committee_id is not None else unit
+
+
+def summary_data(summary: ReplicationSummary) -> SummaryData:
+    """What the summary reports for its period, as its last day saw it: per practice, the
+    units obliged, those that reported in the period and those applying it; the units that
+    do not implement or implement poorly. A fixed number of queries whatever the rows."""
+    committee = committee_of(summary.issuing_unit)
+    start, end = summary.period_start, summary.period_end
+    obligations = Obligation.objects.filter(
+        directive__issuing_unit=committee,
+        directive__status=DirectiveStatus.ISSUED,
+        starts_on__lte=end,
+    ).exclude(ended_on__lt=start)
+    if summary.directive_id is not None:
+        obligations = obligations.filter(directive_id=summary.directive_id)
+    reported = AdoptionReport.objects.filter(
+        obligation=OuterRef("pk"),
+        status=AdoptionReportStatus.SUBMITTED,
+        period_start__gte=start,
+        period_start__lte=end,
+    )
+    rows = list(
+        with_latest(obligations, until=end)
+        .annotate(reported_in_period=Exists(reported))
+        .select_related("practice")
+    )
+    by_practice: dict[int, list[Obligation]] = {}
+    for row in rows:
+        by_practice.setdefault(row.practice_id, []).append(row)
+    figures = [
+        PracticeFigures(
+            practice=group[0].practice,
+            obliged=len(group),
+            reported=sum(1 for row in group if getattr(row, "reported_in_period", False)),
+            adopted=sum(1 for row in group if getattr(row, "latest_status", None) in ADOPTED_STATUSES),
+        )
+        for group in sorted(by_practice.values(), key=lambda group: group[0].practice.name)
+    ]
+    lagging = list(laggards_among(obligations, end + datetime.timedelta(days=1)))
+    return SummaryData(
+        committee=committee,
+        figures=figures,
+        laggards=lagging,
+        units_obliged=len({row.unit_id for row in rows}),
+        units_reporting=len({row.unit_id for row in rows if getattr(row, "reported_in_period", False)}),
+    )
+
+
+def summaries_for(user: User | AnonymousUser) -> QuerySet[ReplicationSummary]:
+    return (
+        ReplicationSummary.objects.filter(visible_summaries_q(user))
+        .select_related("issuing_unit", "directive", "registered_document")
+        .order_by("-period_end", "-pk")
+    )

@@ -10,10 +10,10 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
-from caicach.core.models import Role, User
+from caicach.core.models import Role, Unit, User
 from caicach.core.permissions import Principal, global_rule, principal, rule
-from caicach.replication.models import Obligation
-from caicach.replication.rules import LEADER_ROLES, overseen_q, oversees
+from caicach.replication.models import Obligation, ReplicationSummary
+from caicach.replication.rules import LEADER_ROLES, leads, managed_q, manages, overseen_q, oversees
 
 NOTHING = Q(pk__in=[])
 
@@ -35,3 +35,45 @@ def monitored_obligations_q(user: User | AnonymousUser) -> Q:
         return NOTHING
     overseen = overseen_q(who, "directive__issuing_unit")
     return Q() if overseen is None else overseen
+
+
+# --- The periodic summary (Home Affairs' report to the committee) -------------------------------
+
+
+def _summary_committee_ids(summary: ReplicationSummary) -> tuple[int, int | None]:
+    """The Home Affairs unit that issues it, and the committee it reports to."""
+    return summary.issuing_unit_id, summary.issuing_unit.parent_id
+
+
+@global_rule("replication.compile_summary")
+def _compile_summary(who: Principal) -> bool:
+    return bool(who.units_with_role(Role.REFORM_OFFICER))
+
+
+@rule(ReplicationSummary, "view")
+def _view_summary(who: Principal, summary: ReplicationSummary) -> bool:
+    unit_id, committee_id = _summary_committee_ids(summary)
+    return manages(who, unit_id) or (committee_id is not None and leads(who, committee_id))
+
+
+@rule(ReplicationSummary, "change", "issue")
+def _change_summary(who: Principal, summary: ReplicationSummary) -> bool:
+    """Home Affairs drafts and issues its own report: its reform officers."""
+    return summary.issuing_unit_id in who.units_with_role(Role.REFORM_OFFICER)
+
+
+def visible_summaries_q(user: User | AnonymousUser) -> Q:
+    """The twin of ``view`` on summaries."""
+    who = principal(user)
+    if who is None:
+        return NOTHING
+    managed = managed_q(who, "issuing_unit")
+    if managed is None:
+        return Q()
+    return managed | Q(issuing_unit__parent_id__in=sorted(who.units_with_role(*LEADER_ROLES)))
+
+
+@rule(Unit, "change_replication_settings")
+def _change_settings(who: Principal, committee: Unit) -> bool:
+    """The committee's reporting regime: its Home Affairs (seed 004, III.6)."""
+    return manages(who, committee.pk)
