@@ -1,0 +1,152 @@
+"""Forms of members' opinions: they validate input; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from caicach.core import once
+from caicach.core.forms import BoundedIntegerField, Form
+from caicach.core.models import Membership, Unit, User
+from caicach.core.permissions import jurisdiction_subtree, principal
+from caicach.core.units.forms import UnitChoiceField
+from caicach.core.versioning import VersionField
+from caicach.deliberation.consultations.queries import committees_for_office
+from caicach.deliberation.consultations.rules import MEMBER_ROLES
+from caicach.deliberation.models import Answer, DraftKind, FileRole, ResponseKind
+from caicach.workprogram.models import ItemStatus, ProgramItem
+from caicach.workprogram.programs.rules import items_for
+
+
+class VersionedForm(Form):
+    version = VersionField()
+
+    def __init__(self, *args: Any, version: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = version
+
+    @property
+    def submitted_version(self) -> int:
+        version: int = self.cleaned_data["version"]
+        return version
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.full_name} — {obj.position}" if obj.position else obj.full_name
+
+
+class ProgramItemChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: ProgramItem) -> str:
+        return f"{obj.program.year} · {obj.title[:120]}"
+
+
+class ConsultationForm(once.CreateFormMixin, Form):
+    committee = UnitChoiceField(label=_("UBND"), queryset=Unit.objects.none())
+    lead_unit = UnitChoiceField(label=_("Cơ quan chủ trì soạn thảo"), queryset=Unit.objects.none())
+    kind = forms.ChoiceField(label=_("Loại dự thảo"), choices=DraftKind.choices)
+    title = forms.CharField(label=_("Tên dự thảo"), max_length=500)
+    program_item = ProgramItemChoiceField(
+        label=_("Nội dung chương trình công tác (nếu có)"),
+        queryset=ProgramItem.objects.none(),
+        required=False,
+    )
+    is_secret = forms.BooleanField(
+        label=_(
+            "Nội dung mật (cho ý kiến bằng phiếu giấy, Văn phòng nhập ý kiến, không đưa tệp lên hệ thống)"
+        ),
+        required=False,
+    )
+    members = MemberChoiceField(
+        label=_("Thành viên được lấy ý kiến"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Để trống: gửi tất cả thành viên UBND."),
+    )
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        committees = committees_for_office(user)
+        committee_field = self.fields["committee"]
+        assert isinstance(committee_field, UnitChoiceField)
+        committee_field.queryset = committees
+        who = principal(user)
+        lead = self.fields["lead_unit"]
+        assert isinstance(lead, UnitChoiceField)
+        units = Unit.objects.active().order_by("code")
+        if who is not None and not who.is_admin:
+            units = units.filter(pk__in=jurisdiction_subtree(who.unit_ids))
+        lead.queryset = units
+        item_field = self.fields["program_item"]
+        assert isinstance(item_field, ProgramItemChoiceField)
+        item_field.queryset = (
+            items_for(user)
+            .filter(
+                status__in=[ItemStatus.PLANNED, ItemStatus.SUBMITTED], program__issuing_unit__in=committees
+            )
+            .select_related("program")
+            .order_by("-program__year", "position", "pk")
+        )
+        members = self.fields["members"]
+        assert isinstance(members, MemberChoiceField)
+        held = Membership.objects.filter(unit__in=committees, role__in=MEMBER_ROLES, is_active=True).values(
+            "user_id"
+        )
+        members.queryset = User.objects.filter(Q(pk__in=held), is_active=True).order_by("full_name", "pk")
+
+
+class FileForm(Form):
+    role = forms.ChoiceField(label=_("Loại tệp"), choices=FileRole.choices)
+    file = forms.FileField(label=_("Tệp"), help_text=_("PDF, Word (DOCX), Excel (XLSX), ảnh PNG hoặc JPEG."))
+
+
+class SendForm(VersionedForm):
+    pass
+
+
+class CloseForm(VersionedForm):
+    pass
+
+
+class OpinionForm(VersionedForm):
+    answer = forms.ChoiceField(label=_("Ý kiến"), choices=Answer.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Nội dung ý kiến"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Bắt buộc khi “Đồng ý có ý kiến” hoặc “Không đồng ý”."),
+    )
+
+
+class ResponseForm(VersionedForm):
+    """``version``: the recorded response's, or 0 before there is one."""
+
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=ResponseKind.choices, widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("Nội dung tiếp thu, giải trình"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+PERIOD_CHOICES = [
+    ("year", _("Cả năm")),
+    *[(f"q{q}", _("Quý %(q)s") % {"q": q}) for q in range(1, 5)],
+    *[(f"m{m}", _("Tháng %(m)s") % {"m": m}) for m in range(1, 13)],
+]
+
+
+class PunctualityForm(Form):
+    committee = UnitChoiceField(label=_("UBND"), queryset=Unit.objects.none(), required=False)
+    year = BoundedIntegerField(label=_("Năm"), min_value=2000, max_value=2100, required=False)
+    period = forms.ChoiceField(label=_("Kỳ"), choices=PERIOD_CHOICES, required=False)
+
+    def __init__(self, *args: Any, committees: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["committee"]
+        assert isinstance(field, UnitChoiceField)
+        field.queryset = committees
