@@ -14,8 +14,7 @@ from caicach.core.models import Membership, Unit, User
 from caicach.core.permissions import jurisdiction_subtree, principal
 from caicach.core.units.forms import UnitChoiceField
 from caicach.core.versioning import VersionField
-from caicach.deliberation.consultations.queries import committees_for_office
-from caicach.deliberation.consultations.rules import MEMBER_ROLES
+from caicach.deliberation.consultations.queries import committees_for_office, members_q
 from caicach.deliberation.models import Answer, DraftKind, FileRole, ResponseKind
 from caicach.workprogram.models import ItemStatus, ProgramItem
 from caicach.workprogram.programs.rules import items_for
@@ -94,9 +93,10 @@ class ConsultationForm(once.CreateFormMixin, Form):
         )
         members = self.fields["members"]
         assert isinstance(members, MemberChoiceField)
-        held = Membership.objects.filter(unit__in=committees, role__in=MEMBER_ROLES, is_active=True).values(
-            "user_id"
-        )
+        seats = Q(pk__in=[])
+        for committee_id in committees.values_list("pk", flat=True):
+            seats |= members_q(committee_id)
+        held = Membership.objects.filter(seats, is_active=True).values("user_id")
         members.queryset = User.objects.filter(Q(pk__in=held), is_active=True).order_by("full_name", "pk")
 
 
@@ -127,6 +127,7 @@ class OpinionForm(VersionedForm):
 class ResponseForm(VersionedForm):
     """``version``: the recorded response's, or 0 before there is one."""
 
+    version = VersionField(min_value=0)
     kind = forms.ChoiceField(label=_("Hình thức"), choices=ResponseKind.choices, widget=forms.RadioSelect)
     text = forms.CharField(
         label=_("Nội dung tiếp thu, giải trình"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})

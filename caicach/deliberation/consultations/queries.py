@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from caicach.core import clock
 from caicach.core.calendar import queries as calendar
 from caicach.core.models import Membership, Role, Unit, User
-from caicach.core.permissions import COMMITTEE_KINDS, principal
+from caicach.core.permissions import COMMITTEE_KINDS, principal, units_answering_to
 from caicach.core.todos import NOTHING, TodoEntry, TodoItem, count_and_first
 from caicach.deliberation.consultations.rules import (
     LEADER_ROLES,
@@ -47,12 +47,26 @@ def deadline_for(sent_on: datetime.date, working_days: int) -> datetime.date:
     return calendar.add_working_days(sent_on, working_days)
 
 
+def members_q(committee_id: int) -> Q:
+    """The memberships that seat a person on a committee: any of MEMBER_ROLES held in the
+    committee itself, or COMMITTEE_MEMBER held in a unit answering to it (a department's
+    director sits on the committee as its head; a district's divisions answer to the
+    district's committee, not the province's)."""
+    return Q(unit_id=committee_id, role__in=MEMBER_ROLES) | Q(
+        role=Role.COMMITTEE_MEMBER, unit_id__in=units_answering_to(committee_id)
+    )
+
+
 def committee_members(committee: Unit | int) -> QuerySet[User]:
     """Every active member of the committee (members, vice-chairmen, the Chairman)."""
     committee_id = committee if isinstance(committee, int) else committee.pk
-    held = Membership.objects.filter(unit_id=committee_id, role__in=MEMBER_ROLES, is_active=True).values(
-        "user_id"
-    )
+    if isinstance(committee, int):
+        kind = Unit.objects.filter(pk=committee_id).values_list("kind", flat=True).first()
+    else:
+        kind = committee.kind
+    if kind not in COMMITTEE_KINDS:
+        return User.objects.none()
+    held = Membership.objects.filter(members_q(committee_id), is_active=True).values("user_id")
     return User.objects.filter(pk__in=held, is_active=True).order_by("full_name", "pk")
 
 
