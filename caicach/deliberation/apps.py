@@ -42,3 +42,6 @@ class DeliberationConfig(AppConfig):
         register_object_url(Opinion, "deliberation:opinion_detail")
         register_todo_provider("deliberation.to_answer", drafts_to_answer, order=45)
         register_todo_provider("deliberation.to_tally", consultations_to_tally, order=56)
+        from caicach.deliberation import audit_labels
+
+        audit_labels.register()  # the audit trail's labels of keys that are not model fields
