@@ -36,6 +36,7 @@ class DeliberationConfig(AppConfig):
                 "opinion.give": _("Cho ý kiến về dự thảo"),
                 "opinion.enter": _("Nhập ý kiến từ phiếu giấy"),
                 "opinion.respond": _("Tiếp thu, giải trình ý kiến"),
+                "deliberation_settings.update": _("Sửa thiết lập lấy ý kiến thành viên UBND"),
             }
         )
         register_object_url(Consultation, "deliberation:consultation_detail")

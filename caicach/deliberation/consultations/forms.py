@@ -15,7 +15,14 @@ from caicach.core.permissions import jurisdiction_subtree, principal
 from caicach.core.units.forms import UnitChoiceField
 from caicach.core.versioning import VersionField
 from caicach.deliberation.consultations.queries import committees_for_office, members_q
-from caicach.deliberation.models import Answer, DraftKind, FileRole, ResponseKind
+from caicach.deliberation.models import (
+    Answer,
+    DeliberationSettings,
+    DraftKind,
+    FileRole,
+    PassRule,
+    ResponseKind,
+)
 from caicach.workprogram.models import ItemStatus, ProgramItem
 from caicach.workprogram.programs.rules import items_for
 
@@ -151,3 +158,48 @@ class PunctualityForm(Form):
         field = self.fields["committee"]
         assert isinstance(field, UnitChoiceField)
         field.queryset = committees
+
+
+class SettingsForm(VersionedForm):
+    reply_working_days = BoundedIntegerField(
+        label=_("Thời hạn cho ý kiến (ngày làm việc kể từ ngày gửi)"),
+        min_value=1,
+        max_value=30,
+        help_text=_("Mặc định: 3 ngày làm việc."),
+    )
+    reminder_working_days = BoundedIntegerField(
+        label=_("Nhắc thành viên chưa cho ý kiến trước hạn (ngày làm việc)"),
+        min_value=0,
+        max_value=10,
+        help_text=_("Ngoài ra, nhắc lần nữa vào ngày hết hạn."),
+    )
+    pass_rule = forms.ChoiceField(label=_("Nguyên tắc biểu quyết"), choices=PassRule.choices)
+    comments_count_in_favour = forms.BooleanField(
+        label=_("“Đồng ý có ý kiến” được tính là đồng ý"), required=False
+    )
+    tie_follows_chairman = forms.BooleanField(
+        label=_("Khi số ý kiến ngang nhau, theo ý kiến của Chủ tịch"), required=False
+    )
+
+    FIELDS = (
+        "reply_working_days",
+        "reminder_working_days",
+        "pass_rule",
+        "comments_count_in_favour",
+        "tie_follows_chairman",
+    )
+
+    def __init__(self, *args: Any, current: DeliberationSettings, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {name: getattr(current, name) for name in self.FIELDS})
+        super().__init__(*args, version=current.version, **kwargs)
+        if current.pk is None:
+            # A committee without a row of its own edits the defaults: nothing to be stale
+            # against; a repeat of this POST finds the row made and is refused as stale.
+            del self.fields["version"]
+
+    @property
+    def settings_version(self) -> int | None:
+        return self.cleaned_data.get("version")
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.FIELDS}

@@ -75,6 +75,12 @@ def _consult_in(who: Principal, unit: Unit) -> bool:
     return unit.kind in COMMITTEE_KINDS and office_covers(who, unit.pk)
 
 
+@rule(Unit, "deliberation.settings")
+def _settings_of(who: Principal, unit: Unit) -> bool:
+    """A committee's rules for members' opinions belong to the Office covering it."""
+    return unit.kind in COMMITTEE_KINDS and office_covers(who, unit.pk)
+
+
 @rule(Unit, "deliberation.punctuality")
 def _punctuality_of(who: Principal, unit: Unit) -> bool:
     return unit.kind in COMMITTEE_KINDS and (office_covers(who, unit.pk) or leads_committee(who, unit.pk))

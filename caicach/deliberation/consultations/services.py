@@ -18,7 +18,7 @@ from caicach.core import clock
 from caicach.core.audit import services as audit
 from caicach.core.models import Unit, User
 from caicach.core.notifications.services import notify
-from caicach.core.permissions import authorize
+from caicach.core.permissions import COMMITTEE_KINDS, authorize
 from caicach.core.text import nfc
 from caicach.core.uploads import validate_upload
 from caicach.core.versioning import check_version
@@ -36,11 +36,13 @@ from caicach.deliberation.models import (
     Consultation,
     ConsultationFile,
     ConsultationStatus,
+    DeliberationSettings,
     DraftKind,
     FileRole,
     Opinion,
     OpinionResponse,
     OpinionRevision,
+    PassRule,
     ResponseKind,
 )
 from caicach.workprogram.models import ProgramItem
@@ -358,3 +360,58 @@ def consultation_close(*, actor: User, consultation: Consultation, version: int)
         },
     )
     return locked
+
+
+SETTINGS_FIELDS = (
+    "reply_working_days",
+    "reminder_working_days",
+    "pass_rule",
+    "comments_count_in_favour",
+    "tie_follows_chairman",
+)
+SETTINGS_LIMITS = {"reply_working_days": (1, 30), "reminder_working_days": (0, 10)}
+
+
+@transaction.atomic
+def deliberation_settings_update(
+    *, actor: User, unit: Unit, data: dict[str, Any], version: int | None
+) -> DeliberationSettings:
+    """A committee's rules for members' opinions. ``version`` None: the committee had no row
+    yet, so the form was built from the defaults."""
+    unknown = set(data) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown settings fields: {sorted(unknown)}")
+    authorize(actor, "deliberation.settings", unit)
+    if unit.kind not in COMMITTEE_KINDS:
+        raise ValidationError(_("Thiết lập lấy ý kiến thành viên là của một Ủy ban nhân dân."))
+    errors: dict[str, str] = {}
+    for name, (low, high) in SETTINGS_LIMITS.items():
+        value = data.get(name)
+        if name in data and (not isinstance(value, int) or not low <= value <= high):
+            errors[name] = _("Giá trị phải từ %(low)s đến %(high)s.") % {"low": low, "high": high}
+    if "pass_rule" in data and data["pass_rule"] not in PassRule.values:
+        errors["pass_rule"] = _("Nguyên tắc biểu quyết không hợp lệ.")
+    if errors:
+        raise ValidationError(errors)
+    current = DeliberationSettings.objects.select_for_update().filter(unit=unit).first()
+    if current is None:
+        if version is not None:
+            raise ValidationError(_("Thiết lập đã bị xóa trong lúc bạn sửa; vui lòng tải lại trang."))
+        current = DeliberationSettings(unit=unit)
+        before = audit.snapshot(current, SETTINGS_FIELDS)
+        for name, value in data.items():
+            setattr(current, name, value)
+        current.save()
+    else:
+        check_version(current.version, version)
+        before = audit.snapshot(current, SETTINGS_FIELDS)
+        for name, value in data.items():
+            setattr(current, name, value)
+        if not audit.diff(before, current):
+            return current
+        current.version += 1
+        current.save(update_fields=[*SETTINGS_FIELDS, "version"])
+    audit.record(
+        actor=actor, action="deliberation_settings.update", obj=current, changes=audit.diff(before, current)
+    )
+    return current

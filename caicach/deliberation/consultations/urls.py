@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.consultation_list, name="consultation_list"),
     path("moi/", views.consultation_create_view, name="consultation_create"),
     path("dung-han/", views.punctuality_view, name="punctuality"),
+    path("thiet-lap/", views.settings_view, name="settings"),
     path("<int:pk>/", views.consultation_detail, name="consultation_detail"),
     path("<int:pk>/tep/", views.file_add_view, name="file_add"),
     path("<int:pk>/gui/", views.consultation_send_view, name="consultation_send"),

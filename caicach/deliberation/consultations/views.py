@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,8 +32,10 @@ from caicach.deliberation.consultations.forms import (
     PunctualityForm,
     ResponseForm,
     SendForm,
+    SettingsForm,
 )
 from caicach.deliberation.consultations.queries import (
+    committees_for_office,
     committees_for_punctuality,
     deadline_for,
     detail_queryset,
@@ -49,6 +52,7 @@ from caicach.deliberation.consultations.services import (
     consultation_close,
     consultation_create,
     consultation_send,
+    deliberation_settings_update,
     opinion_enter,
     opinion_give,
     opinion_respond,
@@ -482,3 +486,27 @@ def punctuality_view(request: HttpRequest) -> HttpResponse:
         "last": last,
     }
     return render(request, "deliberation/consultations/punctuality.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_view(request: HttpRequest) -> HttpResponse:
+    """The committee's rules for members' opinions (deadline, reminder, voting rule)."""
+    require(request.user, "deliberation.create_consultation")
+    committees = committees_for_office(request.user)
+    chosen = request.GET.get("unit") or (committees.values_list("pk", flat=True).first())
+    unit = get_for_user(request.user, committees, chosen, "deliberation.settings")
+    current = settings_for(unit)
+    form = SettingsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deliberation_settings_update(
+                actor=acting_user(request), unit=unit, data=form.service_data(), version=form.settings_version
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu thiết lập của %(unit)s.") % {"unit": unit})
+            return redirect(f"{reverse('deliberation:settings')}?unit={unit.pk}")
+    context = {"form": form, "unit": unit, "committees": committees.only("pk", "code", "name")[:500]}
+    return render(request, "deliberation/consultations/settings.html", context)

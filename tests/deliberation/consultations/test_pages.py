@@ -197,3 +197,28 @@ def test_the_pages_stay_within_their_query_budget(
                 client.get(reverse("deliberation:punctuality"), {"year": "2024", "period": "q4"}).status_code
                 == 200
             )
+
+
+def test_the_office_enters_a_paper_answer_to_a_secret_draft_through_the_page(
+    client: Client, org: Org, people: People, committee: Committee
+) -> None:
+    consultation = sent(org, people, is_secret=True)
+    opinion = opinion_of(consultation, committee.chairman)
+    client.force_login(committee.chairman)
+    with on_day(SENT_ON):
+        page = client.get(consultation.get_absolute_url()).content.decode()
+    assert "phiếu ý kiến bằng giấy" in page and 'name="answer"' not in page
+    client.force_login(people.office_officer)
+    prefix = f"o{opinion.pk}"
+    with on_day(SENT_ON):
+        response = client.post(
+            reverse("deliberation:opinion_enter", args=[opinion.pk]),
+            {
+                f"{prefix}-answer": "disagree",
+                f"{prefix}-comment": "Theo phiếu giấy.",
+                f"{prefix}-version": opinion.version,
+            },
+        )
+    assert response.status_code == 302
+    opinion.refresh_from_db()
+    assert (opinion.answer, opinion.entered_by) == ("disagree", people.office_officer)
