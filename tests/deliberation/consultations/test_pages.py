@@ -222,3 +222,21 @@ def test_the_office_enters_a_paper_answer_to_a_secret_draft_through_the_page(
     assert response.status_code == 302
     opinion.refresh_from_db()
     assert (opinion.answer, opinion.entered_by) == ("disagree", people.office_officer)
+
+
+def test_the_office_forms_stay_within_their_query_budget(
+    client: Client, org: Org, people: People, committee: Committee, django_assert_max_num_queries: Any
+) -> None:
+    from tests.deliberation.factories import draft
+
+    waiting = draft(org, people)
+    client.force_login(people.office_officer)
+    with on_day(SENT_ON):
+        for url, ceiling in (
+            (reverse("deliberation:consultation_create"), 14),
+            (reverse("deliberation:consultation_send", args=[waiting.pk]), 14),
+            (reverse("deliberation:settings"), 12),
+            (waiting.get_absolute_url(), 16),
+        ):
+            with django_assert_max_num_queries(ceiling):
+                assert client.get(url).status_code == 200, url
