@@ -108,10 +108,12 @@ def detail_queryset() -> QuerySet[Consultation]:
 
 
 def opinions_of(consultation: Consultation) -> list[Opinion]:
+    """Every member's opinion, the Chairman first, with how many answers each gave
+    (``answers_given``: a changed answer shows it was changed)."""
     return list(
-        consultation.opinions.select_related(
-            "member", "entered_by", "response", "response__recorded_by"
-        ).order_by("-is_chairman", "member__full_name", "pk")
+        consultation.opinions.select_related("member", "entered_by", "response", "response__recorded_by")
+        .annotate(answers_given=Count("revisions"))
+        .order_by("-is_chairman", "member__full_name", "pk")
     )
 
 

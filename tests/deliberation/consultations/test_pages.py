@@ -240,3 +240,19 @@ def test_the_office_forms_stay_within_their_query_budget(
         ):
             with django_assert_max_num_queries(ceiling):
                 assert client.get(url).status_code == 200, url
+
+
+def test_the_office_sees_a_changed_answer_and_downloads_the_result_sheet(
+    client: Client, org: Org, people: People, committee: Committee
+) -> None:
+    consultation = sent(org, people)
+    answer(consultation, committee.member, "agree")
+    answer(consultation, committee.member, "disagree", "Đổi ý: chưa đủ căn cứ.")
+    client.force_login(people.office_officer)
+    with on_day(SENT_ON):
+        page = client.get(consultation.get_absolute_url()).content.decode()
+        assert "đã cho ý kiến 2 lần" in page
+        docx = client.get(reverse("deliberation:result_sheet_docx", args=[consultation.pk]))
+    assert docx.status_code == 200
+    assert docx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert ".docx" in docx["Content-Disposition"]
