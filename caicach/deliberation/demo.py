@@ -149,6 +149,42 @@ DRAFTS = (
 )
 
 
+# The routine drafts of the year: answered on time by most, one late answer, one member who
+# never answered (the punctuality page has something to show).
+ROUTINE = (
+    ("Dự thảo Quyết định công bố danh mục thủ tục hành chính lĩnh vực khoa học và công nghệ", "TN-SKHCN",
+     (1, 15)),
+    ("Dự thảo Kế hoạch tuyên truyền cải cách hành chính năm 2024", "TN-SNV", (2, 19)),
+    ("Dự thảo Quyết định ban hành Quy chế phối hợp kiểm tra văn bản quy phạm pháp luật", "TN-STP", (4, 8)),
+    ("Dự thảo Báo cáo kết quả cải cách hành chính 6 tháng đầu năm 2024", "TN-SNV", (6, 10)),
+    ("Dự thảo Kế hoạch ứng dụng công nghệ thông tin năm 2025", "TN-SKHCN", (7, 22)),
+    ("Dự thảo Quyết định sửa đổi Quy chế tổ chức và hoạt động của Trung tâm Phục vụ hành chính công", "TN-VP",
+     (8, 19)),
+    ("Dự thảo Báo cáo công tác phổ biến, giáo dục pháp luật 9 tháng năm 2024", "TN-STP", (10, 7)),
+)  # fmt: skip
+MEMBERS = ("chutich", "lanhdao", "lanhdao.kinhte", "thanhvien", "truong.snv")
+
+
+def _routine() -> tuple[Draft, ...]:
+    drafts = []
+    for number, (title, unit, (month, day)) in enumerate(ROUTINE):
+        answers = []
+        for position, who in enumerate(MEMBERS):
+            if number == 2 and who == "thanhvien":
+                continue  # never answered
+            late = number == 4 and who == "lanhdao.kinhte"
+            answers.append(Answer(who, "agree", day_offset=8 if late else (number + position) % 3))
+        kind = (
+            "report"
+            if title.startswith("Dự thảo Báo cáo")
+            else "plan"
+            if "Kế hoạch" in title[:20]
+            else "decision"
+        )
+        drafts.append(Draft(title, kind, unit, datetime.date(2024, month, day), tuple(answers)))
+    return tuple(drafts)
+
+
 def _pdf(title: str, lead_unit: Unit) -> SimpleUploadedFile:
     """The Tờ trình as a small PDF of its own (the demo has no scanned originals)."""
     spec = DocumentSpec(
@@ -233,6 +269,8 @@ def _replay(
     assert consultation.deadline is not None
     after = consultation.deadline + datetime.timedelta(days=1)
     head = people.get("truong.skhcn") if draft.lead_unit == "TN-SKHCN" else people.get("truong.snv")
+    if draft.lead_unit == "TN-STP":
+        head = people.get("thanhvien")
     with clock.travel_to(_at(after, 10)):
         for given in draft.answers:
             if given.response is not None and head is not None:
@@ -260,6 +298,6 @@ def load_demo_consultations() -> None:
             Membership.objects.get_or_create(
                 user=people[username], unit=committee, role=Role.COMMITTEE_MEMBER
             )
-    for draft in DRAFTS:
+    for draft in (*_routine(), *DRAFTS):
         if draft.lead_unit in units:
             _replay(draft, office, committee, units, people)

@@ -19,12 +19,14 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_consultations_tell_their_story(client: Client) -> None:
     call_command("load_demo", stdout=io.StringIO())
     consultations = Consultation.objects.filter(sent_on__year=2024)
-    assert consultations.count() == 5
-    assert consultations.filter(status=ConsultationStatus.CLOSED).count() == 4
+    assert consultations.count() == 12
+    assert consultations.filter(status=ConsultationStatus.CLOSED).count() == 11
     still_open = consultations.get(status=ConsultationStatus.SENT)
     assert still_open.opinions.filter(answer="").count() == 3
     opinions = Opinion.objects.filter(consultation__in=consultations)
-    assert opinions.filter(is_late=True).count() == 1
+    assert opinions.filter(is_late=True).count() == 2
+    assert opinions.filter(answer="", consultation__status=ConsultationStatus.CLOSED).count() == 2
+    assert opinions.exclude(answer="").filter(is_late=False).count() > 40  # most on time
     assert opinions.filter(answer="disagree").count() == 1
     assert OpinionResponse.objects.filter(kind="explained", opinion__answer="disagree").exists()
     secret = consultations.get(is_secret=True)
