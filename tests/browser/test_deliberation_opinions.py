@@ -76,3 +76,29 @@ def test_office_sends_a_member_answers_with_comments_office_sees_the_tally(
     assert "Chưa cho ý kiến\t3" in tally or "Chưa cho ý kiến 3" in " ".join(tally.split())
     opinions = page.locator("[data-opinions]").inner_text()
     assert "Đề nghị bổ sung chỉ tiêu dịch vụ công trực tuyến toàn trình." in opinions
+
+
+def test_the_opinion_pages_fit_a_phone_and_a_laptop(browser: Any, live_server: Any, demo: None) -> None:
+    from django.urls import reverse
+
+    from tests.browser.test_phone_layout import LAPTOP, PHONE, sideways
+    from tests.browser.test_phone_layout import log_in as log_in_demo
+
+    closed = Consultation.objects.filter(status=ConsultationStatus.CLOSED).order_by("pk").first()
+    assert closed is not None
+    pages = [
+        reverse("deliberation:consultation_list"),
+        closed.get_absolute_url(),
+        reverse("deliberation:punctuality") + "?year=2024&period=year",
+        reverse("deliberation:consultation_create"),
+        reverse("deliberation:settings"),
+    ]
+    for viewport in (PHONE, LAPTOP):
+        context = browser.new_context(locale="vi-VN", viewport=viewport)
+        page = context.new_page()
+        log_in_demo(page, live_server.url, "vanphong")
+        for url in pages:
+            page.goto(live_server.url + url)
+            assert page.locator("h1").count() == 1, url
+            assert sideways(page) <= 0, (viewport, url)
+        context.close()

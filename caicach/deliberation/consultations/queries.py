@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from caicach.core import clock
 from caicach.core.calendar import queries as calendar
 from caicach.core.models import Membership, Role, Unit, User
-from caicach.core.permissions import COMMITTEE_KINDS, principal, units_answering_to
+from caicach.core.permissions import COMMITTEE_KINDS, jurisdictions_of, principal, units_answering_to
 from caicach.core.todos import NOTHING, TodoEntry, TodoItem, count_and_first
 from caicach.deliberation.consultations.rules import (
     LEADER_ROLES,
@@ -99,6 +99,17 @@ def committees_for_punctuality(user: User | AnonymousUser) -> QuerySet[Unit]:
     if scope is None:
         return committees
     return committees.filter(Q(pk__in=scope) | Q(pk__in=who.units_with_role(*LEADER_ROLES)))
+
+
+def home_committee(user: User | AnonymousUser, committees: QuerySet[Unit]) -> Unit | None:
+    """Which of ``committees`` a page opens on: the one the user works under (the Office's
+    own committee, a leader's), else the first."""
+    who = principal(user)
+    if who is not None and who.unit_ids:
+        own = committees.filter(pk__in=jurisdictions_of(who.unit_ids)).first()
+        if own is not None:
+            return own
+    return committees.first()
 
 
 def detail_queryset() -> QuerySet[Consultation]:

@@ -39,6 +39,7 @@ from caicach.deliberation.consultations.queries import (
     committees_for_punctuality,
     deadline_for,
     detail_queryset,
+    home_committee,
     is_open,
     opinions_of,
     punctuality,
@@ -472,7 +473,7 @@ def punctuality_view(request: HttpRequest) -> HttpResponse:
         year = form.cleaned_data["year"] or year
         period = form.cleaned_data["period"] or period
     if committee is None:
-        committee = committees.first()
+        committee = home_committee(request.user, committees)
     rows = []
     first, last = period_bounds(year, period)
     if committee is not None:
@@ -494,7 +495,8 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     """The committee's rules for members' opinions (deadline, reminder, voting rule)."""
     require(request.user, "deliberation.create_consultation")
     committees = committees_for_office(request.user)
-    chosen = request.GET.get("unit") or (committees.values_list("pk", flat=True).first())
+    home = home_committee(request.user, committees)
+    chosen = request.GET.get("unit") or (home.pk if home is not None else None)
     unit = get_for_user(request.user, committees, chosen, "deliberation.settings")
     current = settings_for(unit)
     form = SettingsForm(request.POST or None, current=current)

@@ -256,3 +256,18 @@ def test_the_office_sees_a_changed_answer_and_downloads_the_result_sheet(
     assert docx.status_code == 200
     assert docx["Content-Type"].startswith("application/vnd.openxmlformats")
     assert ".docx" in docx["Content-Disposition"]
+
+
+def test_the_punctuality_page_opens_on_the_users_own_committee(
+    client: Client, org: Org, people: People, committee: Committee
+) -> None:
+    consultation = sent(org, people)
+    answer(consultation, committee.member, "agree")
+    client.force_login(people.office_officer)  # the province's Office, which also covers the district
+    with on_day(DEADLINE + datetime.timedelta(days=1)):
+        page = client.get(
+            reverse("deliberation:punctuality"), {"year": "2024", "period": "m10"}
+        ).content.decode()
+        settings_page = client.get(reverse("deliberation:settings")).content.decode()
+    assert org.province.name in page and committee.member.full_name in page
+    assert f"<h2>{org.province.name}</h2>" in settings_page
