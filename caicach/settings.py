@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "caicach.initiatives",
     "caicach.workprogram",
     "caicach.replication",
+    "caicach.deliberation",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,48 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeliberationConfig(AppConfig):
+    name = "caicach.deliberation"
+    label = "deliberation"
+    verbose_name = _("Lấy ý kiến thành viên UBND")
+
+    def ready(self) -> None:
+        from caicach.core.audit.queries import register_action_labels, register_object_url
+        from caicach.core.context_processors import add_nav_item
+        from caicach.core.demo import register_demo_loader
+        from caicach.core.todos import register_todo_provider
+        from caicach.deliberation.consultations import reminders, rules  # noqa: F401  (rules, the daily reminder)
+        from caicach.deliberation.consultations.queries import consultations_to_tally, drafts_to_answer
+        from caicach.deliberation.demo import load_demo_consultations
+        from caicach.deliberation.models import Consultation, Opinion
+
+        # After the work program (order 20): some demo drafts come from its items.
+        register_demo_loader("deliberation", lambda units: load_demo_consultations(), order=40)
+
+        add_nav_item(
+            "deliberation:consultation_list",
+            _("Lấy ý kiến thành viên UBND"),
+            _("Dự thảo gửi thành viên UBND cho ý kiến, tổng hợp kết quả và tiếp thu, giải trình"),
+            "deliberation.view_consultations",
+            before="unit_list",
+        )
+        register_action_labels(
+            {
+                "consultation.create": _("Soạn lấy ý kiến thành viên UBND"),
+                "consultation.add_file": _("Đính kèm tệp dự thảo"),
+                "consultation.send": _("Gửi lấy ý kiến thành viên UBND"),
+                "consultation.close": _("Tổng hợp ý kiến thành viên UBND"),
+                "opinion.give": _("Cho ý kiến về dự thảo"),
+                "opinion.enter": _("Nhập ý kiến từ phiếu giấy"),
+                "opinion.respond": _("Tiếp thu, giải trình ý kiến"),
+                "deliberation_settings.update": _("Sửa thiết lập lấy ý kiến thành viên UBND"),
+            }
+        )
+        register_object_url(Consultation, "deliberation:consultation_detail")
+        register_object_url(Opinion, "deliberation:opinion_detail")
+        register_todo_provider("deliberation.to_answer", drafts_to_answer, order=45)
+        register_todo_provider("deliberation.to_tally", consultations_to_tally, order=56)
+        from caicach.deliberation import audit_labels
+
+        audit_labels.register()  # the audit trail's labels of keys that are not model fields
