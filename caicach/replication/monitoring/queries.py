@@ -23,6 +23,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     DateField,
     Exists,
     ExpressionWrapper,
@@ -36,11 +37,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from caicach.core.models import ReformIndex, Unit, UnitKind, User
 from caicach.core.months import add_months
 from caicach.core.permissions import jurisdictions_of, subtree_ids
-from caicach.replication.cycles import last_closed_cycle
+from caicach.replication.cycles import Cycle, last_closed_cycle
 from caicach.replication.models import (
     ADOPTED_STATUSES,
     AdoptionReport,
@@ -370,4 +372,148 @@ def summaries_for(user: User | AnonymousUser) -> QuerySet[ReplicationSummary]:
         ReplicationSummary.objects.filter(visible_summaries_q(user))
         .select_related("issuing_unit", "directive", "registered_document")
         .order_by("-period_end", "-pk")
+    )
+
+
+# --- Adoption rates over time -------------------------------------------------------------------
+
+RATE_CYCLES = 6  # quarters shown
+
+
+@dataclass(frozen=True)
+class Rate:
+    obliged: int
+    adopted: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.adopted / self.obliged) if self.obliged else 0
+
+
+@dataclass
+class RateRow:
+    label: str
+    rates: list[Rate | None]
+
+
+@dataclass
+class Rates:
+    cycles: list[Cycle]
+    practices: list[RateRow]
+    groups: list[RateRow]
+
+
+GROUP_LABELS = {
+    "departments": gettext_lazy("Các sở, ban, ngành tỉnh"),
+    "district_committees": gettext_lazy("UBND cấp huyện (cũ)"),
+    "commune_committees": gettext_lazy("UBND cấp xã"),
+}
+
+
+def _group_of(kind: str) -> str | None:
+    return next((group for group, kinds in GROUPS.items() if kind in kinds), None)
+
+
+def adoption_rates(user: User | AnonymousUser, filters: Filters, today: datetime.date) -> Rates:
+    """Per closed quarter, the share of the units obliged then whose latest report by that
+    quarter says applied or applied widely, per practice and per unit group: two grouped
+    queries per quarter, whatever the number of obligations."""
+    last = last_closed_cycle(today, ReportingCycle.QUARTERLY)
+    cycles = [last]
+    while len(cycles) < RATE_CYCLES:
+        cycles.insert(0, cycles[0].previous())
+    base = Obligation.objects.filter(monitored_obligations_q(user), directive__status=DirectiveStatus.ISSUED)
+    if filters.directive is not None:
+        base = base.filter(directive=filters.directive)
+    if filters.group:
+        base = base.filter(unit__kind__in=GROUPS[filters.group])
+    if filters.index is not None:
+        base = base.filter(practice__indices=filters.index)
+    if filters.area is not None:
+        base = base.filter(unit_id__in=subtree_ids([filters.area.pk]))
+    adopted = Count("pk", filter=Q(latest_status__in=ADOPTED_STATUSES))
+    per_practice: dict[int, list[Rate | None]] = {}
+    per_group: dict[str, list[Rate | None]] = {}
+    for index, cycle in enumerate(cycles):
+        current = with_latest(
+            base.filter(starts_on__lte=cycle.end).exclude(ended_on__lt=cycle.start), cycle.end
+        )
+        for row in current.order_by().values("practice_id").annotate(total=Count("pk"), done=adopted):
+            per_practice.setdefault(row["practice_id"], [None] * len(cycles))[index] = Rate(
+                row["total"], row["done"]
+            )
+        for row in current.order_by().values("unit__kind").annotate(total=Count("pk"), done=adopted):
+            group = _group_of(row["unit__kind"])
+            if group is None:
+                continue
+            rates = per_group.setdefault(group, [None] * len(cycles))
+            known = rates[index]
+            rates[index] = Rate(
+                (known.obliged if known else 0) + row["total"], (known.adopted if known else 0) + row["done"]
+            )
+    names = dict(Practice.objects.filter(pk__in=list(per_practice)).values_list("pk", "name"))
+    return Rates(
+        cycles=cycles,
+        practices=sorted(
+            (RateRow(names[pk], rates) for pk, rates in per_practice.items()), key=lambda r: r.label
+        ),
+        groups=[
+            RateRow(str(GROUP_LABELS[group]), per_group[group]) for group in GROUPS if group in per_group
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class ChartLine:
+    css: str
+    label: str
+    points: str  # "x,y x,y …" for <polyline>
+
+
+@dataclass(frozen=True)
+class RateChart:
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    ticks: list[tuple[float, str]]
+    labels: list[tuple[float, str]]
+    lines: list[ChartLine]
+
+
+def rate_chart(rates: Rates) -> RateChart:
+    """The groups' adoption rates per quarter as lines (server-side SVG geometry)."""
+    width, height, left, right, top, bottom = 760, 260, 44, 44, 16, 40
+    plot_width, plot_height = width - left - right, height - top - bottom
+    step = plot_width / max(len(rates.cycles) - 1, 1)
+
+    def y(percent: float) -> float:
+        return round(top + plot_height * (1 - percent / 100), 1)
+
+    lines = [
+        ChartLine(
+            css=f"chart-group-{index}",
+            label=row.label,
+            points=" ".join(
+                f"{round(left + position * step, 1)},{y(rate.percent)}"
+                for position, rate in enumerate(row.rates)
+                if rate is not None
+            ),
+        )
+        for index, row in enumerate(rates.groups)
+    ]
+    return RateChart(
+        width=width,
+        height=height,
+        left=left,
+        right=width - right,
+        top=top,
+        bottom=height - bottom,
+        ticks=[(y(percent), f"{percent}%") for percent in (0, 25, 50, 75, 100)],
+        labels=[
+            (round(left + position * step, 1), cycle.label) for position, cycle in enumerate(rates.cycles)
+        ],
+        lines=lines,
     )

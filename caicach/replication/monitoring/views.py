@@ -317,3 +317,20 @@ def replication_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Đã lưu chế độ báo cáo nhân rộng."))
             return redirect("replication:replication_settings")
     return render(request, "replication/monitoring/settings.html", {"form": form, "committee": committee})
+
+
+@login_required
+@require_GET
+def monitoring_rates(request: HttpRequest) -> HttpResponse:
+    form = _filters(request)
+    rates = queries.adoption_rates(acting_user(request), form.filters(), clock.today())
+    return render(
+        request,
+        "replication/monitoring/rates.html",
+        {
+            "form": form,
+            "rates": rates,
+            "chart": queries.rate_chart(rates),
+            "query": _query_without_page(request),
+        },
+    )

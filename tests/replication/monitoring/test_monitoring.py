@@ -22,6 +22,7 @@ from caicach.replication.models import (
     AdoptionStatus,
     Assignment,
     Obligation,
+    Practice,
     ReplicationSettings,
     ReportingCycle,
     TargetGroup,
@@ -183,7 +184,9 @@ def test_filters_narrow_by_group_and_directive(org: Org, people: People) -> None
     ("who", "expected"),
     [("reform_officer", 200), ("leader", 200), ("admin", 200), ("unit_staff", 404), ("outsider", 404)],
 )
-@pytest.mark.parametrize("name", ["monitoring_matrix", "monitoring_laggards", "monitoring_laggards_export"])
+@pytest.mark.parametrize(
+    "name", ["monitoring_matrix", "monitoring_laggards", "monitoring_laggards_export", "monitoring_rates"]
+)
 def test_only_home_affairs_and_the_leaders_open_monitoring(
     client: Client, org: Org, people: People, who: str, expected: int, name: str
 ) -> None:
@@ -252,3 +255,38 @@ def test_an_obliged_unit_in_a_district_shows_under_its_area(org: Org, people: Pe
         choices = list(queries.area_choices(people.reform_officer))
     assert [row.unit.pk for row in area.rows] == [commune.pk]
     assert choices == [org.district]
+
+
+def test_adoption_rates_per_quarter_match_a_recount(org: Org, people: People) -> None:
+    _scene(org, 9)
+    with on_day(TODAY):
+        rates = queries.adoption_rates(people.reform_officer, Filters(), TODAY)
+    names = {p.pk: p.name for p in Practice.objects.all()}
+    for index, cycle in enumerate(rates.cycles):
+        expected: dict[str, tuple[int, int]] = {}
+        for obligation in Obligation.objects.all():
+            if obligation.starts_on > cycle.end or (
+                obligation.ended_on and obligation.ended_on < cycle.start
+            ):
+                continue
+            reports = [
+                r
+                for r in AdoptionReport.objects.filter(obligation=obligation)
+                if r.status == "submitted" and r.period_start <= cycle.end
+            ]
+            latest = max(reports, key=lambda r: r.period_start, default=None)
+            done = latest is not None and latest.adoption_status in ("applied", "applied_widely")
+            total, adopted = expected.get(names[obligation.practice_id], (0, 0))
+            expected[names[obligation.practice_id]] = (total + 1, adopted + int(done))
+        shown = {row.label: row.rates[index] for row in rates.practices if row.rates[index] is not None}
+        assert {label: (rate.obliged, rate.adopted) for label, rate in shown.items() if rate} == expected
+
+
+def test_the_rates_page_has_a_query_ceiling(
+    client: Client, org: Org, people: People, django_assert_max_num_queries: Any
+) -> None:
+    _scene(org, 10, units=20)
+    login(client, people.reform_officer)
+    with on_day(TODAY), django_assert_max_num_queries(30):
+        page = client.get(reverse("replication:monitoring_rates")).content.decode()
+    assert "Mô hình số 0" in page and "<polyline" in page
