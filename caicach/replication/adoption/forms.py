@@ -4,6 +4,7 @@ extends with "Thêm dòng", no JS needed), evidence, Home Affairs' return and re
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -22,7 +23,11 @@ _VALUE_MESSAGES = {
     "max_digits": _("Vui lòng nhập số có tối đa %(max)s chữ số."),
     "max_decimal_places": _("Vui lòng nhập tối đa %(max)s chữ số thập phân."),
     "max_whole_digits": _("Phần nguyên có tối đa %(max)s chữ số."),
+    "min_value": _("Giá trị không được âm."),
+    "max_value": _("Giá trị phải nhỏ hơn 1.000.000.000."),
 }
+# Counts, per cents and scores (see services.value_problem).
+_VALUE_MAX = Decimal("999999999.99")
 
 
 def _text(label: str, *, rows: int = 3, max_length: int = TEXT_MAX, help_text: str = "") -> forms.CharField:
@@ -55,6 +60,8 @@ class ResultForm(Form):
         required=False,
         max_digits=14,
         decimal_places=2,
+        min_value=Decimal(0),
+        max_value=_VALUE_MAX,
         error_messages=_VALUE_MESSAGES,
     )
     current = VietnameseDecimalField(
@@ -62,6 +69,8 @@ class ResultForm(Form):
         required=False,
         max_digits=14,
         decimal_places=2,
+        min_value=Decimal(0),
+        max_value=_VALUE_MAX,
         error_messages=_VALUE_MESSAGES,
     )
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=500)

@@ -68,8 +68,9 @@ STATUSES_NEEDING_START = (
 TEXT_MAX = 4000
 NOTE_MAX = 2000
 _FIELDS = ("adoption_status", "reason", "started_on", "scope", "difficulties", "proposals")
-# The largest value a result column holds (DecimalField(max_digits=14, decimal_places=2)).
-_VALUE_LIMIT = Decimal(10) ** 12
+# Measured values are counts, per cents and scores: below a billion, never negative (the
+# column holds more, DecimalField(max_digits=14, decimal_places=2), but no indicator does).
+_VALUE_LIMIT = Decimal(10) ** 9
 
 
 # --- Validation ---------------------------------------------------------------------------------
@@ -110,7 +111,7 @@ def _clean(content: ReportContent) -> ReportContent:
 
 def value_problem(value: Decimal | None, what: str) -> str | None:
     """Why a measured value does not fit (None when it does): a number, at most two decimals,
-    below a thousand billion."""
+    not negative and below a billion."""
     if value is None:
         return None
     if not value.is_finite():
@@ -118,8 +119,10 @@ def value_problem(value: Decimal | None, what: str) -> str | None:
     exponent = value.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         return _("%(what)s chỉ được có tối đa 2 chữ số thập phân.") % {"what": what}
-    if abs(value) >= _VALUE_LIMIT:
-        return _("%(what)s phải nhỏ hơn 1.000.000.000.000.") % {"what": what}
+    if value < 0:
+        return _("%(what)s không được âm.") % {"what": what}
+    if value >= _VALUE_LIMIT:
+        return _("%(what)s phải nhỏ hơn 1.000.000.000.") % {"what": what}
     return None
 
 

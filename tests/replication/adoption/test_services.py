@@ -162,7 +162,8 @@ def test_the_start_date_is_neither_in_the_future_nor_before_2000_nor_after_the_c
     ("value", "expected"),
     [
         (Decimal("1.234"), "tối đa 2 chữ số thập phân"),
-        (Decimal("1000000000000"), "phải nhỏ hơn"),
+        (Decimal("1000000000"), "phải nhỏ hơn"),
+        (Decimal("-1"), "không được âm"),
         (Decimal("NaN"), "phải là một số"),
     ],
 )
