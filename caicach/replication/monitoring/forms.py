@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology
-from caicach.core.forms import Form, VietnameseDateField
+from caicach.core.forms import BoundedIntegerField, Form, VietnameseDateField
 from caicach.core.models import ReformIndex, Unit, User
 from caicach.core.versioning import VersionField
 from caicach.replication.models import Directive, ReportingCycle
@@ -100,13 +100,13 @@ class SummaryIssueForm(Form):
 
 class SettingsForm(Form):
     default_cycle = forms.ChoiceField(label=_("Kỳ báo cáo mặc định"), choices=ReportingCycle.choices)
-    report_due_working_days = forms.IntegerField(
+    report_due_working_days = BoundedIntegerField(
         label=_("Hạn báo cáo sau khi hết kỳ (ngày làm việc)"), min_value=0, max_value=60
     )
-    reminder_working_days = forms.IntegerField(
+    reminder_working_days = BoundedIntegerField(
         label=_("Nhắc báo cáo trước hạn (ngày làm việc)"), min_value=0, max_value=20
     )
-    laggard_not_started_months = forms.IntegerField(
+    laggard_not_started_months = BoundedIntegerField(
         label=_("Số tháng chưa triển khai thì bị coi là chậm"), min_value=1, max_value=36
     )
     version = VersionField()
