@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from caicach.core import search
 from caicach.core.models import ReformField, ReformIndex, Role, Unit, UnitAncestry, User
-from caicach.core.permissions import COMMITTEE_KINDS, principal, units_in_view
+from caicach.core.permissions import COMMITTEE_KINDS, jurisdictions_of, principal, units_in_view
 from caicach.core.todos import TodoEntry, TodoItem, count_and_first
 from caicach.initiatives.models import EffectivenessReport, Initiative, ReportStatus
 from caicach.replication.models import DirectivePractice, Practice, PracticeAttachment
@@ -110,6 +110,16 @@ def managed_committees(user: User | AnonymousUser) -> QuerySet[Unit]:
     committees = Unit.objects.filter(kind__in=sorted(COMMITTEE_KINDS)).order_by("name")
     scope = who.scope_units(Role.REFORM_OFFICER)
     return committees if scope is None else committees.filter(pk__in=scope)
+
+
+def own_committee(user: User | AnonymousUser, committees: QuerySet[Unit]) -> Unit | None:
+    """The committee a Home Affairs officer works for, among ``committees`` (the form's
+    default: a province's Department adds to the province's catalogue)."""
+    who = principal(user)
+    if who is None:
+        return None
+    held = jurisdictions_of(who.units_with_role(Role.REFORM_OFFICER))
+    return committees.filter(pk__in=held).first()
 
 
 def committee_above(unit: Unit) -> Unit | None:

@@ -136,7 +136,7 @@ def practice_create_view(request: HttpRequest) -> HttpResponse:
         mode="create",
         units=queries.unit_choices(request.user),
         committees=committees,
-        initial={"committee": committees.first()} if committees.count() == 1 else None,
+        initial={"committee": queries.own_committee(request.user, committees)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
