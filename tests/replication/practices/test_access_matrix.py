@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from caicach.core.models import User
+from caicach.core.models import Unit, User
 from caicach.core.permissions import can, principal
 from caicach.replication.models import Practice
+from caicach.replication.practices.queries import managed_committees
 from caicach.replication.practices.rules import (
     editable_practices_q,
     evaluable_practices_q,
@@ -77,3 +78,12 @@ def test_only_home_affairs_publishes_and_only_accepted_practices(
     assert not can(people.reform_officer, "publish", catalogue.proposed)
     assert not can(people.leader, "publish", catalogue.accepted)
     assert not can(catalogue.district_officer, "publish", catalogue.accepted)
+
+
+def test_the_committees_offered_on_the_create_form_are_those_the_rule_allows(
+    people: People, catalogue: Catalogue
+) -> None:
+    units = list(Unit.objects.all())
+    for user in _personas(people, catalogue):
+        by_rule = {unit.pk for unit in units if can(user, "create_practice", unit)}
+        assert by_rule == set(managed_committees(user).values_list("pk", flat=True)), user.username
