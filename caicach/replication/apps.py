@@ -70,3 +70,20 @@ class ReplicationConfig(AppConfig):
             "replication.view_directives",
             before="unit_list",
         )
+
+        # Practices: rules, audit labels, the object's page, the menu and Home Affairs' to-do.
+        from caicach.replication.models import Practice
+        from caicach.replication.practices import rules as practice_rules  # noqa: F401
+        from caicach.replication.practices.queries import proposals_to_evaluate
+        from caicach.replication.practices.services import AUDIT_LABELS as PRACTICE_LABELS
+
+        register_action_labels(PRACTICE_LABELS)
+        register_object_url(Practice, "replication:practice_detail")
+        register_todo_provider("replication.practices_to_evaluate", proposals_to_evaluate, order=61)
+        add_nav_item(
+            "replication:practice_list",
+            _("Mô hình, cách làm hay"),
+            _("Danh mục mô hình, giải pháp, cách làm hay để nhân rộng; đề xuất của các đơn vị"),
+            "replication.view_practices",
+            before="replication:directive_list",
+        )
