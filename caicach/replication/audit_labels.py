@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core.audit.queries import register_action_labels, register_change_labels
+from caicach.core.audit.queries import register_change_labels
 from caicach.replication.models import AdoptionReport, Directive
 
 
 def register() -> None:
     register_change_labels(AdoptionReport, {"results": _("Kết quả đo lường")})
     register_change_labels(Directive, {"practices": _("Mô hình, giải pháp nêu trong văn bản")})
-    register_action_labels({"practice.create": _("Thêm mô hình, giải pháp vào danh mục nhân rộng")})

@@ -24,9 +24,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from caicach.core import clock
-from caicach.core.audit import services as audit
 from caicach.core.calendar import queries as calendar
 from caicach.core.models import ReformField, ReformIndex, Unit, User
+from caicach.initiatives.models import Initiative
 from caicach.replication.adoption.queries import ReportContent, ResultInput
 from caicach.replication.adoption.services import adoption_report_return, adoption_report_submit
 from caicach.replication.cycles import Cycle, last_closed_cycle, report_due_on, settings_for
@@ -46,9 +46,14 @@ from caicach.replication.models import (
     Obligation,
     Practice,
     PracticeKind,
-    PracticeStatus,
     ReportingCycle,
     TargetGroup,
+)
+from caicach.replication.practices.services import (
+    practice_create,
+    practice_from_initiative,
+    practice_propose,
+    practice_publish,
 )
 
 S = AdoptionStatus
@@ -349,32 +354,60 @@ def _content(key: str, status: str, index: int, started: datetime.date) -> Repor
 
 
 def _practices(units: Mapping[str, Unit], officer: User) -> dict[str, Practice]:
-    """Home Affairs' catalogue: the seed's models and solutions, accepted for replication."""
+    """Home Affairs' catalogue: the seed's models and solutions, chosen for replication."""
     indices = {index.code: index for index in ReformIndex.objects.all()}
     fields = {reform_field.code: reform_field for reform_field in ReformField.objects.all()}
-    found: dict[str, Practice] = {}
-    for spec in PRACTICES:
-        practice = Practice.objects.create(
+    return {
+        spec.key: practice_create(
+            actor=officer,
             committee=units["TN"],
             name=spec.name,
             kind=spec.kind,
-            status=PracticeStatus.ACCEPTED,
-            origin_unit=units[spec.origin],
             summary=spec.summary,
+            origin_unit=units[spec.origin],
             implementation_steps=spec.steps,
             conditions=spec.conditions,
             cost=spec.cost,
             contact=spec.contact,
-            proposed_by=officer,
-            evaluated_by=officer,
-            evaluated_at=clock.now(),
-            created_by=officer,
+            reform_fields=[fields[code] for code in spec.fields],
+            indices=[indices[code] for code in spec.indices],
         )
-        practice.indices.set([indices[code] for code in spec.indices])
-        practice.reform_fields.set([fields[code] for code in spec.fields])
-        audit.record(actor=officer, action="practice.create", obj=practice)
-        found[spec.key] = practice
-    return found
+        for spec in PRACTICES
+    }
+
+
+def _recognised_initiative(officer: User, day: datetime.date) -> Practice | None:
+    """The seed 001 initiative, recognised with its certificate (caicach.initiatives.demo),
+    made a practice in one action and published on the showcase with the seed's models."""
+    initiative = (
+        Initiative.objects.filter(recognition__recognised=True, recognition__certificate__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    if initiative is None:
+        return None
+    with clock.travel_to(_at(day)):
+        practice = practice_from_initiative(actor=officer, initiative=initiative)
+        return practice_publish(actor=officer, practice=practice, version=practice.version, publish=True)
+
+
+def _proposal(units: Mapping[str, Unit], day: datetime.date) -> None:
+    """A commune introduces a way of working it saw elsewhere; Home Affairs has not yet
+    evaluated it (it waits on Home Affairs' to-do list)."""
+    with clock.travel_to(_at(day)):
+        practice_propose(
+            actor=_user("canbo.xhaoduoc"),
+            proposing_unit=units["X-HAODUOC"],
+            name="Cách làm “Cán bộ một cửa đến tận nhà người cao tuổi”",
+            kind=PracticeKind.WAY_OF_WORKING,
+            summary=(
+                "Công chức Bộ phận Một cửa đến nhà người cao tuổi, người khuyết tật để tiếp nhận "
+                "hồ sơ và trả kết quả thủ tục hành chính."
+            ),
+            proposal_note="Xã học tập từ phường Long Hương (tỉnh Bà Rịa - Vũng Tàu) trong chuyến khảo sát "
+            "cải cách hành chính; đã làm thử 3 tháng, người dân phản hồi tốt.",
+            origin_external_name="UBND phường Long Hương, tỉnh Bà Rịa - Vũng Tàu",
+        )
 
 
 def _directive(
@@ -506,6 +539,12 @@ def load_demo_replication(units: Mapping[str, Unit]) -> DemoReplication:
     issued_on = calendar.add_working_days(rounds[0].start, 4)
     with clock.travel_to(_at(issued_on - datetime.timedelta(days=20))):
         practices = _practices(units, officer)
+        for key in ("m1", "m2", "m3"):
+            practices[key] = practice_publish(
+                actor=officer, practice=practices[key], version=practices[key].version, publish=True
+            )
     directive = _directive(units, practices, officer, issued_on)
     _reports(directive, practices, rounds)
+    _recognised_initiative(officer, issued_on - datetime.timedelta(days=15))
+    _proposal(units, rounds[-1].end - datetime.timedelta(days=10))
     return DemoReplication(practices=practices, directive=directive)

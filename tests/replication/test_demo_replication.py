@@ -33,7 +33,12 @@ def test_the_demo_replication_tells_seed_004s_story() -> None:
     """One demo load (it takes seconds) checked from every side."""
     load_demo()
     today = clock.today()
-    assert Practice.objects.filter(status="accepted").count() == 9
+    # The seed's nine, and the seed 001 initiative made a practice with its certificate.
+    assert Practice.objects.filter(status="accepted").count() == 10
+    from_initiative = Practice.objects.get(initiative__isnull=False)
+    assert from_initiative.is_published and from_initiative.initiative is not None
+    assert from_initiative.initiative.recognition.certificate is not None
+    assert Practice.objects.filter(status="proposed", proposing_unit__code="X-HAODUOC").count() == 1
 
     directive = Directive.objects.get()
     assert directive.status == DirectiveStatus.ISSUED
@@ -41,6 +46,7 @@ def test_the_demo_replication_tells_seed_004s_story() -> None:
     assert document is not None
     assert document.symbol.endswith("UBND-SNV") and directive.signer == User.objects.get(username="chutich")
     assert directive.listed_practices.count() == 9
+    assert Practice.objects.filter(is_published=True).count() == 4
 
     # Assigned by group, counted independently from the unit tree on the issue day.
     province = directive.issuing_unit
