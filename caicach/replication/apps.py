@@ -37,16 +37,6 @@ class ReplicationConfig(AppConfig):
         register_todo_provider("replication.reports_to_review", reports_awaiting_review, order=63)
 
         # Monitoring: the matrix and the laggards, for Home Affairs and the leaders.
-        from caicach.replication.monitoring import rules as monitoring_rules  # noqa: F401
-
-        add_nav_item(
-            "replication:monitoring_matrix",
-            _("Theo dõi nhân rộng"),
-            _("Mức độ triển khai các mô hình, giải pháp theo đơn vị; đơn vị chậm triển khai"),
-            "replication.monitor",
-            before="unit_list",
-        )
-
         from caicach.core.audit.queries import register_action_labels, register_object_url
         from caicach.core.units.services import on_unit_merge
 
@@ -56,6 +46,7 @@ class ReplicationConfig(AppConfig):
         from caicach.replication.directives.services import AUDIT_LABELS as DIRECTIVE_LABELS
         from caicach.replication.directives.services import obligations_hand_over
         from caicach.replication.models import Directive
+        from caicach.replication.monitoring import rules as monitoring_rules  # noqa: F401
 
         register_action_labels(DIRECTIVE_LABELS)
         register_object_url(Directive, "replication:directive_detail")
@@ -86,4 +77,13 @@ class ReplicationConfig(AppConfig):
             _("Danh mục mô hình, giải pháp, cách làm hay để nhân rộng; đề xuất của các đơn vị"),
             "replication.view_practices",
             before="replication:directive_list",
+        )
+
+        # The monitoring entry comes after the catalogue and the directives it follows.
+        add_nav_item(
+            "replication:monitoring_matrix",
+            _("Theo dõi nhân rộng"),
+            _("Mức độ triển khai các mô hình, giải pháp theo đơn vị; đơn vị chậm triển khai"),
+            "replication.monitor",
+            before="unit_list",
         )
