@@ -254,6 +254,7 @@ SEARCHED_TABLES = (
     "core_auditevent",
     "initiatives_initiative",
     "workprogram_programitem",
+    "replication_practice",
 )
 # Where names are searched with ``fuzzy=True``.
 TRIGRAM_TABLES = ("core_unit", "core_user")
