@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from caicach.core import clock
-from caicach.core.models import ReformField
+from caicach.core.models import ReformField, ReformIndex
 from caicach.initiatives.models import Campaign, Certificate, RecognitionLevel
 from caicach.initiatives.recognition.services import (
     certificate_issue,
@@ -103,6 +103,10 @@ def test_the_list_filters_by_field_unit_and_year(client: Client, org: Org) -> No
     html = client.get(INDEX, {"field": field.pk}).content.decode()
     assert in_field.name in html and commune.name not in html
     html = client.get(INDEX, {"unit": org.commune.pk}).content.decode()
+    assert commune.name in html and in_field.name not in html
+    index = ReformIndex.objects.create(code="showcase-papi", name="PAPI")
+    commune.indices.add(index)
+    html = client.get(INDEX, {"index": index.pk}).content.decode()
     assert commune.name in html and in_field.name not in html
     html = client.get(INDEX, {"year": 2021}).content.decode()
     assert old.name in html and commune.name not in html
