@@ -26,6 +26,10 @@ _WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]
 HARMLESS_TABLES = {
     "django_session": "the idle timeout's last-seen time in the session",
     "core_securityevent": "the security log's record of a refused access",
+    # The public showcase counts a practice's readers once a day: reading the page is what
+    # is counted (replication/showcase/services.py), on its own row and read_count only.
+    "replication_practiceread": "the public showcase's record of a reader of a practice today",
+    "replication_practice": "the public showcase's read counter (read_count only)",
 }
 
 
