@@ -72,9 +72,10 @@ def showcase_initiatives(
         found = found.filter(unit=unit)
     if year:
         found = found.filter(recognition__decision__issued_on__year=year)
-    # Initiatives keep no folded search column (caicach.initiatives owns the model): the
-    # title is matched as typed; accent-free search covers the practices, which carry the
-    # recognised initiatives that are replicated.
+    # An initiative's folded search column also holds its confidential sections (Circular
+    # 18/2013: "thông tin cần bảo mật"): searching it here would let a visitor probe them.
+    # The title is matched as typed; accent-free search covers the practices, which carry
+    # the recognised initiatives that are replicated.
     if text.strip():
         found = found.filter(title__icontains=" ".join(text.split()))
     return found.order_by("-recognition__decided_at", "-id")
