@@ -107,7 +107,9 @@ class ConsultationForm(once.CreateFormMixin, Form):
         members.queryset = User.objects.filter(Q(pk__in=held), is_active=True).order_by("full_name", "pk")
 
 
-class FileForm(Form):
+class FileForm(once.CreateFormMixin, Form):
+    """A file attached to a draft: a create form, so a double click attaches it once."""
+
     role = forms.ChoiceField(label=_("Loại tệp"), choices=FileRole.choices)
     file = forms.FileField(label=_("Tệp"), help_text=_("PDF, Word (DOCX), Excel (XLSX), ảnh PNG hoặc JPEG."))
 

@@ -215,12 +215,16 @@ def file_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = FileForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            attached = consultation_add_file(
-                actor=acting_user(request),
-                consultation=consultation,
-                upload=form.cleaned_data["file"],
-                role=form.cleaned_data["role"],
-            )
+            with once(request, form) as submission:
+                attached = consultation_add_file(
+                    actor=acting_user(request),
+                    consultation=consultation,
+                    upload=form.cleaned_data["file"],
+                    role=form.cleaned_data["role"],
+                )
+                submission.created(consultation)
+        except AlreadySubmitted as repeat:
+            return repeat.response(request)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -55,7 +55,8 @@ def test_the_office_drafts_attaches_and_sends_after_a_confirmation(
         assert response.status_code == 302 and response["Location"] == consultation.get_absolute_url()
         upload = SimpleUploadedFile("to-trinh.pdf", PDF, content_type="application/pdf")
         response = client.post(
-            reverse("deliberation:file_add", args=[consultation.pk]), {"role": "submission", "file": upload}
+            reverse("deliberation:file_add", args=[consultation.pk]),
+            {"role": "submission", "file": upload, FIELD: new_token()},
         )
         assert response.status_code == 302
         confirm = client.get(reverse("deliberation:consultation_send", args=[consultation.pk]))
@@ -81,7 +82,8 @@ def test_a_bad_file_is_explained_on_the_page(
     client.force_login(people.office_officer)
     fake = SimpleUploadedFile("to-trinh.pdf", b"MZ not a pdf at all", content_type="application/pdf")
     response = client.post(
-        reverse("deliberation:file_add", args=[consultation.pk]), {"role": "submission", "file": fake}
+        reverse("deliberation:file_add", args=[consultation.pk]),
+        {"role": "submission", "file": fake, FIELD: new_token()},
     )
     assert response.status_code == 400
     assert "Loại tệp không được chấp nhận" in response.content.decode()
