@@ -25,6 +25,13 @@ What it does, per dataset (the chosen preset, then ``small`` for the ratios unle
    peak memory (RSS);
 6. drops the database (also on Ctrl-C) and stops gunicorn.
 
+Building the national dataset takes long; to measure a change against the same data, build it
+once and keep it, then reuse it (``migrate`` runs first, so new migrations, such as indexes,
+apply to the kept data; the small dataset is kept as ``<name>_small``)::
+
+    .venv/bin/python bench/national.py --keep caicach_bench --build-only   # build, keep, stop
+    .venv/bin/python bench/national.py --reuse caicach_bench --only search # measure on it
+
 Columns: req/s is ``clients / mean latency`` of the page (what the clients would get asking
 for that page alone); "% triv." compares it with the trivial view measured in the same
 alternation; p50/p95 are page latencies; queries are counted in-process; KiB is the body
@@ -107,6 +114,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--recall-samples", type=int, default=30, help="dossiers whose similar ones are checked exactly"
     )
     parser.add_argument("--json", type=Path, help="also write the raw results to this file")
+    parser.add_argument(
+        "--keep", metavar="DBNAME", help="build into this PostgreSQL database and keep it afterwards"
+    )
+    parser.add_argument(
+        "--reuse", metavar="DBNAME", help="measure a database kept by --keep instead of building one"
+    )
+    parser.add_argument("--build-only", action="store_true", help="build and keep the dataset only")
     for name in SIZE_OPTIONS:
         parser.add_argument(f"--{name.replace('_', '-')}", dest=name, type=int, help=f"override {name}")
     # Internal: the child processes.
@@ -479,7 +493,8 @@ def run_phase(args: argparse.Namespace) -> None:
     run_id = f"{args.preset}-{os.getpid()}"
     tmp = Path(tempfile.mkdtemp(prefix="caicach-national-"))
     base_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL).rstrip("/")
-    db_name = None if args.sqlite else f"caicach_national_{os.getpid()}"
+    kept = args.reuse or args.keep
+    db_name = None if args.sqlite else (kept or f"caicach_national_{os.getpid()}")
     redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
     prefix = f"bench-national-{run_id}"
     os.environ.update(
@@ -495,7 +510,8 @@ def run_phase(args: argparse.Namespace) -> None:
     if db_name is None:
         os.environ.pop("DATABASE_URL", None)
     else:
-        create_database(base_url, db_name)
+        if not args.reuse:
+            create_database(base_url, db_name)
         os.environ["DATABASE_URL"] = f"{base_url}/{db_name}"
     with_redis = redis_available(redis_url)
     if with_redis:
@@ -516,9 +532,11 @@ def run_phase(args: argparse.Namespace) -> None:
             from django.db import connections
 
             connections.close_all()
-        if db_name is not None:
+        if db_name is not None and not kept:
             drop_database(base_url, db_name)
             log(f"[{args.preset}] dropped database {db_name}")
+        elif db_name is not None:
+            log(f"[{args.preset}] kept database {db_name} (reuse it with --reuse {db_name})")
         if with_redis:
             forget_cache(redis_url, prefix)
         shutil.rmtree(tmp, ignore_errors=True)
@@ -539,13 +557,21 @@ def serve_and_measure(args: argparse.Namespace, tmp: Path, with_redis: bool) -> 
     start = time.perf_counter()
     call_command("migrate", verbosity=0)
     log(f"  migrated in {time.perf_counter() - start:.1f} s")
-    built = dataset.build(sizes, seed=args.seed, log=log)
-    build_seconds = time.perf_counter() - start
+    if args.reuse:
+        built, build_seconds = load_built(), 0.0
+        log(f"[{args.preset}] reusing the dataset kept in {args.reuse}")
+    else:
+        built = dataset.build(sizes, seed=args.seed, log=log)
+        build_seconds = time.perf_counter() - start
+        if args.keep:
+            save_built(built)
     counts = dataset.table_sizes()
     log(
         f"[{args.preset}] dataset built in {build_seconds:.0f} s: "
         + ", ".join(f"{k} {v:,}" for k, v in counts.items())
     )
+    if args.build_only:
+        return {"preset": args.preset, "backend": connection.vendor, "pages": [], "built_only": True}
     similarity = similarity_index(args.recall_samples, args.seed)
     connection.close()
 
@@ -597,6 +623,32 @@ def serve_and_measure(args: argparse.Namespace, tmp: Path, with_redis: bool) -> 
         "similarity": similarity,
         "server_log": server_log,
     }
+
+
+BUILT_TABLE = "bench_national_built"
+
+
+def save_built(built: Any) -> None:
+    """The ids the pages need, kept in the dataset's own database for ``--reuse`` (a table
+    Django does not know: migrations leave it alone)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {BUILT_TABLE} (data text NOT NULL)")
+        cursor.execute(f"DELETE FROM {BUILT_TABLE}")
+        cursor.execute(f"INSERT INTO {BUILT_TABLE} (data) VALUES (%s)", [json.dumps(asdict(built))])
+
+
+def load_built() -> Any:
+    import dataset
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT data FROM {BUILT_TABLE}")
+        row = cursor.fetchone()
+    if row is None:
+        raise SystemExit(f"no dataset kept in this database (build it with --keep): {BUILT_TABLE} is empty")
+    return dataset.Built(**json.loads(row[0]))
 
 
 def similarity_index(samples: int, seed: int) -> dict[str, Any]:
@@ -774,6 +826,11 @@ def run_child(args: argparse.Namespace, preset: str, overrides: bool) -> dict[st
         command.append("--no-export")
     if args.only:
         command += ["--only", args.only]
+    for flag, name in (("--keep", args.keep), ("--reuse", args.reuse)):
+        if name:
+            command += [flag, name if preset == args.preset else f"{name}_small"]
+    if args.build_only:
+        command.append("--build-only")
     if overrides:
         for name in SIZE_OPTIONS:
             value = getattr(args, name)
@@ -921,6 +978,12 @@ def main() -> None:
     if args.phase == "export":
         export_phase(args)
         return
+    if (args.keep or args.reuse) and args.sqlite:
+        sys.exit("--keep and --reuse are for PostgreSQL")
+    if args.keep and args.reuse:
+        sys.exit("--keep builds a dataset, --reuse measures a kept one: choose one")
+    if args.build_only and not args.keep:
+        sys.exit("--build-only needs --keep DBNAME (otherwise the dataset is dropped at once)")
     if importlib.util.find_spec("gunicorn") is None:
         sys.exit(
             "gunicorn is not installed: .venv/bin/pip install 'gunicorn==27.0.1' (the production extra's pin)"
@@ -928,12 +991,14 @@ def main() -> None:
     try:
         main_run = run_child(args, args.preset, overrides=True)
         small = None
-        if not args.no_small and args.preset != "small":
+        if main_run is not None and not args.no_small and args.preset != "small":
             small = run_child(args, "small", overrides=False)
     except KeyboardInterrupt:
         sys.exit(130)
     if main_run is None:
         sys.exit(1)
+    if args.build_only:
+        return
     if small is not None:
         report(small, None, args.markdown)
     report(main_run, small, args.markdown)
