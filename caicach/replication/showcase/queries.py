@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from caicach.core.search import ranked, search
+from caicach.core.search import ranked, search, terms
 from caicach.initiatives.models import Authorship, Certificate, Initiative
 from caicach.replication.models import (
     ADOPTED_STATUSES,
@@ -72,13 +72,29 @@ def showcase_initiatives(
         found = found.filter(unit=unit)
     if year:
         found = found.filter(recognition__decision__issued_on__year=year)
-    # An initiative's folded search column also holds its confidential sections (Circular
-    # 18/2013: "thông tin cần bảo mật"): searching it here would let a visitor probe them.
-    # The title is matched as typed; accent-free search covers the practices, which carry
-    # the recognised initiatives that are replicated.
     if text.strip():
-        found = found.filter(title__icontains=" ".join(text.split()))
+        found = found.filter(pk__in=_titles_matching(found, text))
     return found.order_by("-recognition__decided_at", "-id")
+
+
+# How many full-text candidates the title check looks at: a showcase search is a person
+# typing a few words, and the recognised initiatives of a province are hundreds.
+TITLE_CANDIDATES = 2000
+
+
+def _titles_matching(found: QuerySet[Initiative], text: str) -> list[int]:
+    """The initiatives whose TITLE holds every word of ``text`` (accent-blind, each word the
+    start of a word of the title, as the search service matches). An initiative's folded
+    search column also holds its confidential sections (Circular 18/2013, "thông tin cần bảo
+    mật"): it only narrows the candidates through its index, and the title decides, so a
+    visitor cannot probe the confidential text."""
+    words = terms(text)
+    candidates = search(found, text).values_list("pk", "title")[:TITLE_CANDIDATES]
+    return [
+        pk
+        for pk, title in candidates
+        if all(any(part.startswith(word) for part in terms(title)) for word in words)
+    ]
 
 
 def practice_for_showcase(pk: int) -> Practice | None:

@@ -15,7 +15,9 @@ from django.urls import reverse
 
 from caicach.core import clock
 from caicach.core.models import ReformField, ReformIndex
-from caicach.initiatives.models import Campaign, Certificate, RecognitionLevel
+from caicach.core.text import fold
+from caicach.initiatives.dossiers.services import refresh_search_text
+from caicach.initiatives.models import Campaign, Certificate, Initiative, RecognitionLevel
 from caicach.initiatives.recognition.services import (
     certificate_issue,
     certificate_revoke,
@@ -284,3 +286,20 @@ def test_the_login_page_links_to_the_showcase(client: Client) -> None:
     html = client.get(reverse("login")).content.decode()
     assert f'href="{INDEX}"' in html
     assert "Mô hình, sáng kiến tiêu biểu" in html
+
+
+def test_a_recognised_initiative_is_found_by_its_title_without_accents_never_by_its_confidential_text(
+    client: Client, campaign: Campaign, org: Org, people: People
+) -> None:
+    certificate = recognise(campaign, org, people)
+    initiative = certificate.recognition.initiative
+    # Its confidential section, folded into the search column by the dossier services.
+    initiative.confidential_info = "Mã nguồn phần mềm Hồng Hạc"
+    initiative.save(update_fields=["confidential_info"])
+    refresh_search_text(initiative)
+    assert "hong hac" in Initiative.objects.get(pk=initiative.pk).search_text
+    words = " ".join(fold(initiative.title).split()[:4])
+    found = client.get(INDEX, {"q": words}).content.decode()
+    assert initiative.title in found
+    probed = client.get(INDEX, {"q": "hong hac"}).content.decode()
+    assert initiative.title not in probed
