@@ -1,6 +1,8 @@
 """A synthetic country for the national benchmark (``bench/national.py``): the unit tree, people
 and roles, campaigns with their dossiers, authors, councils and reviews, the work programs
-of every committee with their items, monthly reports and adjustment requests, the audit
+of every committee with their items, monthly reports and adjustment requests, each
+province's replication catalogue, directive, obligations, quarterly adoption reports and
+summaries, its consultations of the committee's members with their opinions, the audit
 trail and the inboxes.
 
 Written with ``bulk_create`` in chunks (memory stays bounded whatever the size) and without
