@@ -1,6 +1,8 @@
 """A synthetic country for the national benchmark (``bench/national.py``): the unit tree, people
 and roles, campaigns with their dossiers, authors, councils and reviews, the work programs
-of every committee with their items, monthly reports and adjustment requests, the audit
+of every committee with their items, monthly reports and adjustment requests, each
+province's replication catalogue, directive, obligations, quarterly adoption reports and
+summaries, its consultations of the committee's members with their opinions, the audit
 trail and the inboxes.
 
 Written with ``bulk_create`` in chunks (memory stays bounded whatever the size) and without
@@ -19,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
@@ -42,6 +44,7 @@ from caicach.core.models import (
     User,
 )
 from caicach.core.text import fold
+from caicach.deliberation.models import Answer, Consultation, ConsultationStatus, DraftKind, Opinion, Result
 from caicach.initiatives.demo import SEED_CAMPAIGN
 from caicach.initiatives.dossiers.services import TEXT_FIELDS
 from caicach.initiatives.models import (
@@ -61,6 +64,24 @@ from caicach.initiatives.models import (
     RoundStatus,
 )
 from caicach.initiatives.review.rubrics import ensure_demo_rubrics
+from caicach.replication.cycles import Cycle, cycle_of
+from caicach.replication.models import (
+    AdoptionReport,
+    AdoptionReportStatus,
+    AdoptionStatus,
+    Assignment,
+    AssignmentRole,
+    Directive,
+    DirectivePractice,
+    DirectiveStatus,
+    Obligation,
+    Practice,
+    PracticeKind,
+    PracticeStatus,
+    ReplicationSummary,
+    ReportingCycle,
+    TargetGroup,
+)
 from caicach.workprogram.models import (
     AdjustmentKind,
     AdjustmentReason,
@@ -101,6 +122,8 @@ class Sizes:
     adjustment_requests: int
     audit_events: int
     notifications: int
+    practices: int  # in all, shared among provinces; each directive lists up to 9 of its own
+    consultations: int
 
     def describe(self) -> str:
         return ", ".join(f"{name}={value:,}" for name, value in self.__dict__.items())
@@ -120,6 +143,8 @@ PRESETS: dict[str, Sizes] = {
         adjustment_requests=3_000,
         audit_events=1_000_000,
         notifications=100_000,
+        practices=408,
+        consultations=1_360,
     ),
     "province": Sizes(
         units=1000,
@@ -134,6 +159,8 @@ PRESETS: dict[str, Sizes] = {
         adjustment_requests=300,
         audit_events=100_000,
         notifications=10_000,
+        practices=12,
+        consultations=40,
     ),
     "small": Sizes(
         units=120,
@@ -148,6 +175,8 @@ PRESETS: dict[str, Sizes] = {
         adjustment_requests=15,
         audit_events=5_000,
         notifications=1_000,
+        practices=12,
+        consultations=10,
     ),
 }
 
@@ -327,6 +356,8 @@ class Builder:
             ("campaigns and councils", self.campaigns),
             ("initiatives, authors, receipts, reviews", self.initiatives),
             ("work programs, items, reports, requests", self.work_programs),
+            ("replication: practices, directives, reports", self.replication),
+            ("deliberation: consultations, opinions", self.deliberation),
             ("audit events", self.audit_events),
             ("notifications", self.notifications),
             ("number sequences", self.number_sequences),
@@ -1041,6 +1072,253 @@ class Builder:
             totals["requests"] += len(requests)
         self.built.counts.update(totals)
 
+    def replication(self) -> None:
+        """Per province: its catalogue of practices (``practices`` shared out; most accepted,
+        some published), one issued quarterly directive listing up to nine accepted ones,
+        assigned to its departments and communes (one obligation per unit × practice), four
+        closed quarters of adoption reports (about one in eight missing, a few returned or
+        still drafts) and two summaries by Home Affairs. Directives are not numbered (no
+        registered document): the pages read the rows, not the register."""
+        quarters = [cycle_of(self.today, ReportingCycle.QUARTERLY).previous()]
+        for _ in range(3):
+            quarters.insert(0, quarters[0].previous())
+        issued_on = quarters[0].start - datetime.timedelta(days=20)
+        per_province = _split(self.sizes.practices, [1.0] * len(self.province_ids))
+        kinds = list(PracticeKind)
+        ids = self.built.ids
+        for province, count in zip(self.province_ids, per_province, strict=True):
+            home_affairs = self.department_ids[province][1]
+            officer = self.users_by_unit[home_affairs][0]
+            units = self.department_ids[province] + self.commune_ids[province]
+            practices = []
+            for i in range(count):
+                status = PracticeStatus.ACCEPTED if i % 5 else PracticeStatus.PROPOSED
+                published = status == PracticeStatus.ACCEPTED and i % 3 == 0
+                practice = Practice(
+                    committee_id=province,
+                    name=f"{self.rng.choice(INITIATIVE_VERBS)} {self.rng.choice(INITIATIVE_OBJECTS)}",
+                    kind=kinds[i % len(kinds)],
+                    status=status,
+                    origin_unit_id=self.rng.choice(units),
+                    summary=SECTION_TEXTS[i % len(SECTION_TEXTS)],
+                    implementation_steps="Rà soát quy trình; số hoá hồ sơ; công khai kết quả.",
+                    is_published=published,
+                    published_at=_aware(issued_on) if published else None,
+                    created_by_id=officer,
+                    created_at=_aware(issued_on - datetime.timedelta(days=60 - i)),
+                )
+                practice.search_text = practice.build_search_text()
+                practices.append(practice)
+            _insert(Practice, practices)
+            saved = list(Practice.objects.filter(committee_id=province).order_by("pk"))
+            listed = [p for p in saved if p.status == PracticeStatus.ACCEPTED][:9]
+            directive = Directive(
+                issuing_unit_id=province,
+                title=f"Nhân rộng các mô hình, giải pháp cải cách hành chính năm {issued_on.year}",
+                status=DirectiveStatus.ISSUED,
+                coordinator_unit_id=home_affairs,
+                reporting_cycle=ReportingCycle.QUARTERLY,
+                issued_on=issued_on,
+                signer_id=self.leaders.get(province),
+                signer_name=self.user_names.get(self.leaders.get(province, 0), ""),
+                created_by_id=officer,
+                created_at=_aware(issued_on - datetime.timedelta(days=5)),
+            )
+            directive.save()
+            _insert(
+                DirectivePractice,
+                (
+                    DirectivePractice(directive=directive, practice=p, label=str(n), position=n)
+                    for n, p in enumerate(listed, 1)
+                ),
+            )
+            groups = [
+                (TargetGroup.DEPARTMENTS, self.department_ids[province]),
+                (TargetGroup.COMMUNE_COMMITTEES, self.commune_ids[province]),
+            ]
+            for position, (group, members) in enumerate(groups, 1):
+                assignment = Assignment.objects.create(
+                    directive=directive, target_group=group, role=AssignmentRole.APPLY, position=position
+                )
+                assignment.practices.set(listed)
+                _insert(
+                    Obligation,
+                    (
+                        Obligation(
+                            assignment=assignment,
+                            unit_id=unit,
+                            practice=p,
+                            role=AssignmentRole.APPLY,
+                            directive=directive,
+                            starts_on=issued_on,
+                        )
+                        for unit in members
+                        for p in listed
+                    ),
+                )
+            obligations = list(Obligation.objects.filter(directive=directive).values_list("pk", "unit_id"))
+
+            _insert(AdoptionReport, self._adoption_reports(obligations, quarters, officer))
+            summaries = [
+                ReplicationSummary(
+                    issuing_unit_id=home_affairs,
+                    directive=directive,
+                    period_start=quarter.start,
+                    period_end=quarter.end,
+                    assessment="Các đơn vị cơ bản triển khai đúng kế hoạch; một số đơn vị chưa báo cáo.",
+                    created_by_id=officer,
+                )
+                for quarter in quarters[-2:]
+            ]
+            _insert(ReplicationSummary, summaries)
+            if province == self.province_ids[0]:
+                ids["practice"] = listed[0].pk
+                ids["directive"] = directive.pk
+                ids["summary"] = (
+                    ReplicationSummary.objects.filter(directive=directive).values_list("pk", flat=True).last()
+                    or 0
+                )
+                ids["unit_adoption_report"] = (
+                    AdoptionReport.objects.filter(
+                        obligation__directive=directive,
+                        obligation__unit_id=ids["persona_commune"],
+                        status=AdoptionReportStatus.SUBMITTED,
+                    )
+                    .values_list("pk", flat=True)
+                    .first()
+                    or 0
+                )
+                ids["adoption_report"] = (
+                    AdoptionReport.objects.filter(
+                        obligation__directive=directive, status=AdoptionReportStatus.SUBMITTED
+                    )
+                    .values_list("pk", flat=True)
+                    .first()
+                    or 0
+                )
+
+    def deliberation(self) -> None:
+        """Per province, its share of ``consultations`` from the Office to the committee's
+        members (the leader and the heads of its departments), most closed with every
+        answer, the newest still open with some answers missing."""
+        per_province = _split(self.sizes.consultations, [1.0] * len(self.province_ids))
+        first_id = 0
+        for province, count in zip(self.province_ids, per_province, strict=True):
+            office = self.department_ids[province][0]
+            clerk = self.users_by_unit[office][0]
+            leader = self.leaders.get(province)
+            members = [self.heads[d] for d in self.department_ids[province] if d in self.heads][:12]
+            if leader is not None and leader not in members:
+                members.insert(0, leader)
+            rows = []
+            for i in range(count):
+                sent = self.today - datetime.timedelta(days=7 * (count - i))
+                closed = i < count - 3
+                topic = f"{self.rng.choice(ITEM_KINDS).lower()} về {self.rng.choice(INITIATIVE_OBJECTS)}"
+                rows.append(
+                    Consultation(
+                        committee_id=province,
+                        lead_unit_id=self.rng.choice(self.department_ids[province]),
+                        kind=self.rng.choice(list(DraftKind)),
+                        title=f"Dự thảo {topic}",
+                        status=ConsultationStatus.CLOSED if closed else ConsultationStatus.SENT,
+                        reply_working_days=5,
+                        sent_on=sent,
+                        deadline=sent + datetime.timedelta(days=7),
+                        sent_by_id=clerk,
+                        closed_on=sent + datetime.timedelta(days=9) if closed else None,
+                        result=Result.PASSED if closed else "",
+                        created_by_id=clerk,
+                        created_at=_aware(sent - datetime.timedelta(days=2)),
+                    )
+                )
+            _insert(Consultation, rows)
+            saved = list(
+                Consultation.objects.filter(committee_id=province).values_list(
+                    "pk", "status", "sent_on", "deadline"
+                )
+            )
+
+            _insert(Opinion, self._opinions(saved, members, leader))
+            if not first_id:
+                first_id = saved[0][0] if saved else 0
+        self.built.ids["consultation"] = first_id
+
+    ADOPTION_WEIGHTS: ClassVar[list[tuple[str, float]]] = [
+        (AdoptionStatus.NOT_STARTED, 3.0),
+        (AdoptionStatus.STUDYING, 2.0),
+        (AdoptionStatus.PILOTING, 2.0),
+        (AdoptionStatus.APPLIED, 4.0),
+        (AdoptionStatus.APPLIED_WIDELY, 1.0),
+    ]
+
+    def _adoption_reports(
+        self, obligations: list[tuple[int, int]], quarters: list[Cycle], officer: int
+    ) -> Iterator[AdoptionReport]:
+        statuses = [a for a, _ in self.ADOPTION_WEIGHTS]
+        weights = [w for _, w in self.ADOPTION_WEIGHTS]
+        for pk, unit in obligations:
+            reporter = (self.users_by_unit.get(unit) or [officer])[0]
+            started = False
+            for quarter in quarters:
+                roll = self.rng.random()
+                if roll < 0.12:
+                    continue  # missing: the laggards
+                due = quarter.end + datetime.timedelta(days=10)
+                started = started or self.rng.random() < 0.5
+                if roll > 0.2:
+                    status = AdoptionReportStatus.SUBMITTED
+                elif roll > 0.16:
+                    status = AdoptionReportStatus.RETURNED
+                else:
+                    status = AdoptionReportStatus.DRAFT
+                sent = status != AdoptionReportStatus.DRAFT
+                late = sent and roll > 0.9
+                returned = status == AdoptionReportStatus.RETURNED
+                yield AdoptionReport(
+                    obligation_id=pk,
+                    period_start=quarter.start,
+                    period_end=quarter.end,
+                    due_on=due,
+                    status=status,
+                    adoption_status=self.rng.choices(statuses, weights)[0]
+                    if started
+                    else AdoptionStatus.NOT_STARTED,
+                    scope="Toàn bộ hồ sơ tiếp nhận tại Bộ phận Một cửa.",
+                    submitted_at=_aware(due + datetime.timedelta(days=3 if late else -2)) if sent else None,
+                    submitted_by_id=reporter if sent else None,
+                    is_late=late,
+                    returned_at=_aware(due) if returned else None,
+                    returned_by_id=officer if returned else None,
+                    return_note="Bổ sung số liệu kết quả." if returned else "",
+                )
+
+    def _opinions(
+        self,
+        consultations: list[tuple[int, str, datetime.date | None, datetime.date | None]],
+        members: list[int],
+        leader: int | None,
+    ) -> Iterator[Opinion]:
+        answers = [Answer.AGREE] * 6 + [Answer.AGREE_WITH_COMMENTS] * 3 + [Answer.DISAGREE]
+        for pk, status, sent_on, deadline in consultations:
+            assert sent_on is not None and deadline is not None  # every one was sent
+            for member in members:
+                if status == ConsultationStatus.SENT and self.rng.random() < 0.4:
+                    yield Opinion(consultation_id=pk, member_id=member, is_chairman=member == leader)
+                    continue
+                answer = self.rng.choice(answers)
+                day = sent_on + datetime.timedelta(days=self.rng.randint(1, 9))
+                yield Opinion(
+                    consultation_id=pk,
+                    member_id=member,
+                    is_chairman=member == leader,
+                    answer=answer,
+                    comment="" if answer == Answer.AGREE else "Đề nghị làm rõ nguồn kinh phí.",
+                    first_answered_on=day,
+                    answered_at=_aware(day, 15),
+                    is_late=day > deadline,
+                )
+
     def audit_events(self) -> None:
         rng = self.rng
         types = {
@@ -1199,6 +1477,11 @@ def table_sizes() -> dict[str, int]:
         ("monthly reports", MonthlyReport),
         ("monthly report lines", MonthlyReportLine),
         ("adjustment requests", AdjustmentRequest),
+        ("practices", Practice),
+        ("replication obligations", Obligation),
+        ("adoption reports", AdoptionReport),
+        ("consultations", Consultation),
+        ("opinions", Opinion),
         ("audit events", AuditEvent),
         ("notifications", Notification),
     ]

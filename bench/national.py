@@ -87,6 +87,8 @@ SIZE_OPTIONS = (
     "adjustment_requests",
     "audit_events",
     "notifications",
+    "practices",
+    "consultations",
 )
 
 
@@ -403,6 +405,7 @@ def page_specs(ids: dict[str, int], year: int) -> list[PageSpec]:
     nat_council, prov_council = ids["national_council"], ids["province_council"]
     program, commune_program = ids["province_program"], ids["commune_program"]
     month = ids["report_month"]
+    report, unit_report = ids["adoption_report"], ids["unit_adoption_report"]
     everyone, managers, admin = PERSONAS, MANAGERS, ("admin",)
     national = ("national", "admin")
     province = ("province",)
@@ -481,6 +484,32 @@ def page_specs(ids: dict[str, int], year: int) -> list[PageSpec]:
         PageSpec("unfinished items", "workprogram:kpi_unfinished", (program,), {}, managers),
         PageSpec("request list", "workprogram:request_list", (), {}, everyone),
         PageSpec("request detail", "workprogram:request_detail", (ids["province_request"],), {}, managers),
+        PageSpec("practice list", "replication:practice_list", (), {}, everyone),
+        PageSpec("practice list, search", "replication:practice_list", (), {"q": "so hoa"}, everyone),
+        PageSpec("practice detail", "replication:practice_detail", (ids["practice"],), {}, everyone),
+        PageSpec("directive list", "replication:directive_list", (), {}, everyone),
+        PageSpec("directive detail", "replication:directive_detail", (ids["directive"],), {}, everyone),
+        PageSpec("obligation list", "replication:obligation_list", (), {}, ("unit",)),
+        PageSpec("adoption report review", "replication:report_review_list", (), {}, managers),
+        PageSpec("adoption report detail", "replication:report_detail", (report,), {}, managers),
+        PageSpec("adoption report detail", "replication:report_detail", (unit_report,), {}, ("unit",)),
+        PageSpec("monitoring matrix", "replication:monitoring_matrix", (), {}, managers),
+        PageSpec(
+            "monitoring matrix, communes",
+            "replication:monitoring_matrix",
+            (),
+            {"van_ban": str(ids["directive"]), "nhom": "commune_committees"},
+            managers,
+        ),
+        PageSpec("laggards", "replication:monitoring_laggards", (), {}, managers),
+        PageSpec("adoption rates", "replication:monitoring_rates", (), {}, managers),
+        PageSpec("replication summaries", "replication:summary_list", (), {}, managers),
+        PageSpec("replication summary detail", "replication:summary_detail", (ids["summary"],), {}, managers),
+        PageSpec("consultation list", "deliberation:consultation_list", (), {}, everyone),
+        PageSpec(
+            "consultation detail", "deliberation:consultation_detail", (ids["consultation"],), {}, managers
+        ),
+        PageSpec("opinion punctuality", "deliberation:punctuality", (), {}, managers),
     ]
 
 
