@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
@@ -106,15 +107,17 @@ def _latest(column: str, until: datetime.date | None) -> Subquery:
 
 
 def with_latest(
-    obligations: QuerySet[Obligation], until: datetime.date | None = None
+    obligations: QuerySet[Obligation], until: datetime.date | None = None, *, detail: bool = True
 ) -> QuerySet[Obligation]:
-    """Each obligation with its latest submitted report (status, cycle start, id) — on a
-    cycle starting by ``until``, when given — and its reporting cycle (the assignment's, or
-    the directive's)."""
+    """Each obligation with its latest submitted report — on a cycle starting by ``until``,
+    when given — and its reporting cycle (the assignment's, or the directive's). Each column
+    of the report is a correlated subquery: ``detail=False`` reads its status only (the
+    summary's figures), ``True`` its cycle start and id too (the pages link to it)."""
+    latest = {"latest_status": _latest("adoption_status", until)}
+    if detail:
+        latest |= {"latest_period": _latest("period_start", until), "latest_report": _latest("pk", until)}
     return obligations.annotate(
-        latest_status=_latest("adoption_status", until),
-        latest_period=_latest("period_start", until),
-        latest_report=_latest("pk", until),
+        **latest,
         cycle_kind=Coalesce(
             NullIf(F("assignment__reporting_cycle"), Value("")), F("directive__reporting_cycle")
         ),
@@ -145,9 +148,11 @@ def _not_started_since(obligations: QuerySet[Obligation], today: datetime.date) 
     return condition
 
 
-def with_lag(obligations: QuerySet[Obligation], today: datetime.date) -> QuerySet[Obligation]:
+def with_lag(
+    obligations: QuerySet[Obligation], today: datetime.date, *, detail: bool = True
+) -> QuerySet[Obligation]:
     """``with_latest`` (as ``today`` saw it) plus the three laggard flags."""
-    annotated = with_latest(obligations, until=today).annotate(
+    annotated = with_latest(obligations, until=today, detail=detail).annotate(
         last_start=_by_cycle(today, "start"), last_end=_by_cycle(today, "end")
     )
     reported_last = AdoptionReport.objects.filter(
@@ -172,9 +177,11 @@ def laggards(user: User | AnonymousUser, filters: Filters, today: datetime.date)
     return laggards_among(monitored_obligations(user, filters), today)
 
 
-def laggards_among(obligations: QuerySet[Obligation], today: datetime.date) -> QuerySet[Obligation]:
+def laggards_among(
+    obligations: QuerySet[Obligation], today: datetime.date, *, detail: bool = True
+) -> QuerySet[Obligation]:
     return (
-        with_lag(obligations, today)
+        with_lag(obligations, today, detail=detail)
         .filter(Q(missing_last=True) | Q(not_started_long=True) | Q(stopped=True))
         .select_related("unit", "practice", "directive")
         .order_by("unit__code", "practice__name", "pk")
@@ -341,7 +348,7 @@ def summary_data(summary: ReplicationSummary) -> SummaryData:
         period_start__lte=end,
     )
     rows = list(
-        with_latest(obligations, until=end)
+        with_latest(obligations, until=end, detail=False)
         .annotate(reported_in_period=Exists(reported))
         .select_related("practice")
     )
@@ -357,7 +364,7 @@ def summary_data(summary: ReplicationSummary) -> SummaryData:
         )
         for group in sorted(by_practice.values(), key=lambda group: group[0].practice.name)
     ]
-    lagging = list(laggards_among(obligations, end + datetime.timedelta(days=1)))
+    lagging = list(laggards_among(obligations, end + datetime.timedelta(days=1), detail=False))
     return SummaryData(
         committee=committee,
         figures=figures,
@@ -434,23 +441,25 @@ def adoption_rates(user: User | AnonymousUser, filters: Filters, today: datetime
     adopted = Count("pk", filter=Q(latest_status__in=ADOPTED_STATUSES))
     per_practice: dict[int, list[Rate | None]] = {}
     per_group: dict[str, list[Rate | None]] = {}
+
+    def add(rates: dict[Any, list[Rate | None]], key: Any, index: int, total: int, done: int) -> None:
+        row = rates.setdefault(key, [None] * len(cycles))
+        known = row[index]
+        row[index] = Rate((known.obliged if known else 0) + total, (known.adopted if known else 0) + done)
+
     for index, cycle in enumerate(cycles):
-        current = with_latest(
-            base.filter(starts_on__lte=cycle.end).exclude(ended_on__lt=cycle.start), cycle.end
+        # Only the latest status is needed: one correlated subquery per obligation, and both
+        # tables (by practice, by unit group) from one grouped statement.
+        in_force = base.filter(starts_on__lte=cycle.end).exclude(ended_on__lt=cycle.start)
+        current = in_force.annotate(latest_status=_latest("adoption_status", cycle.end))
+        grouped = (
+            current.order_by().values("practice_id", "unit__kind").annotate(total=Count("pk"), done=adopted)
         )
-        for row in current.order_by().values("practice_id").annotate(total=Count("pk"), done=adopted):
-            per_practice.setdefault(row["practice_id"], [None] * len(cycles))[index] = Rate(
-                row["total"], row["done"]
-            )
-        for row in current.order_by().values("unit__kind").annotate(total=Count("pk"), done=adopted):
+        for row in grouped:
+            add(per_practice, row["practice_id"], index, row["total"], row["done"])
             group = _group_of(row["unit__kind"])
-            if group is None:
-                continue
-            rates = per_group.setdefault(group, [None] * len(cycles))
-            known = rates[index]
-            rates[index] = Rate(
-                (known.obliged if known else 0) + row["total"], (known.adopted if known else 0) + row["done"]
-            )
+            if group is not None:
+                add(per_group, group, index, row["total"], row["done"])
     names = dict(Practice.objects.filter(pk__in=list(per_practice)).values_list("pk", "name"))
     return Rates(
         cycles=cycles,
