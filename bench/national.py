@@ -923,6 +923,9 @@ def table_rows(run: dict[str, Any], small: dict[str, Any] | None) -> list[list[s
 
 
 def print_table(rows: list[list[str]], markdown: bool) -> None:
+    if not rows:
+        print("   (no page measured: see --only)")
+        return
     if markdown:
         print("| " + " | ".join(HEADERS) + " |")
         print("|" + "|".join("---" if i < 2 else "---:" for i in range(len(HEADERS))) + "|")

@@ -7,13 +7,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core.forms import BoundedIntegerField, Form
 
-class ShowcaseFilterForm(forms.Form):
+
+class ShowcaseFilterForm(Form):
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=200)
     field = forms.TypedChoiceField(label=_("Lĩnh vực"), required=False, coerce=int, empty_value=None)
     index = forms.TypedChoiceField(label=_("Chỉ số"), required=False, coerce=int, empty_value=None)
     unit = forms.TypedChoiceField(label=_("Đơn vị"), required=False, coerce=int, empty_value=None)
-    year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
+    year = BoundedIntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
 
     def __init__(self, *args: Any, choices: dict[str, list[tuple[int, str]]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
