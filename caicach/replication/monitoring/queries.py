@@ -317,7 +317,8 @@ class PracticeFigures:
 class SummaryData:
     committee: Unit
     figures: list[PracticeFigures]
-    laggards: list[Obligation]
+    laggards: list[Obligation]  # all of them, or the first ``laggard_limit``
+    laggard_count: int
     units_obliged: int
     units_reporting: int
 
@@ -328,7 +329,7 @@ def committee_of(unit: Unit) -> Unit:
     return Unit.objects.get(pk=committee_id) if committee_id is not None else unit
 
 
-def summary_data(summary: ReplicationSummary) -> SummaryData:
+def summary_data(summary: ReplicationSummary, *, laggard_limit: int | None = None) -> SummaryData:
     """What the summary reports for its period, as its last day saw it: per practice, the
     units obliged, those that reported in the period and those applying it; the units that
     do not implement or implement poorly. A fixed number of queries whatever the rows."""
@@ -364,11 +365,15 @@ def summary_data(summary: ReplicationSummary) -> SummaryData:
         )
         for group in sorted(by_practice.values(), key=lambda group: group[0].practice.name)
     ]
-    lagging = list(laggards_among(obligations, end + datetime.timedelta(days=1), detail=False))
+    # The document lists every laggard; a page shows the first few and the count.
+    lagging_rows = laggards_among(obligations, end + datetime.timedelta(days=1), detail=False)
+    lagging = list(lagging_rows if laggard_limit is None else lagging_rows[:laggard_limit])
+    lagging_count = len(lagging) if laggard_limit is None else lagging_rows.count()
     return SummaryData(
         committee=committee,
         figures=figures,
         laggards=lagging,
+        laggard_count=lagging_count,
         units_obliged=len({row.unit_id for row in rows}),
         units_reporting=len({row.unit_id for row in rows if getattr(row, "reported_in_period", False)}),
     )

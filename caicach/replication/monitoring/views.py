@@ -41,6 +41,8 @@ from caicach.replication.monitoring.services import (
     replication_summary_save,
 )
 
+# The summary page lists the first laggards; the document lists them all.
+LAGGARDS_SHOWN = 50
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -213,7 +215,7 @@ def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Đã lưu dự thảo báo cáo."))
                 return redirect(summary)
-    data = queries.summary_data(summary)
+    data = queries.summary_data(summary, laggard_limit=LAGGARDS_SHOWN)
     return render(
         request,
         "replication/monitoring/summary_detail.html",
