@@ -82,7 +82,7 @@ PAR_PCI_GROUP = "Đối với Chỉ số PAR INDEX và Chỉ số PCI"
 PRACTICES = [
     DemoPractice(
         "m1",
-        "Mô hình “Ngày thứ bảy lắng nghe dân nói”",
+        "Ngày thứ bảy lắng nghe dân nói",
         PracticeKind.MODEL,
         "CT-TT",
         ("PAPI",),
@@ -100,7 +100,7 @@ PRACTICES = [
     ),
     DemoPractice(
         "m2",
-        "Mô hình “Ký số Bản đồ khổ lớn”",
+        "Ký số Bản đồ khổ lớn",
         PracticeKind.MODEL,
         "TN-SNNMT",
         ("PAR INDEX", "ICT"),
@@ -118,7 +118,7 @@ PRACTICES = [
     ),
     DemoPractice(
         "m3",
-        "Mô hình “Ngày thứ năm không chờ”",
+        "Ngày thứ năm không chờ",
         PracticeKind.MODEL,
         "X-HAODUOC",
         ("SIPAS",),
@@ -135,7 +135,7 @@ PRACTICES = [
     ),
     DemoPractice(
         "s11",
-        "Giải pháp “Biên tập, xuất bản Tờ gấp tuyên truyền”",
+        "Biên tập, xuất bản Tờ gấp tuyên truyền",
         PracticeKind.SOLUTION,
         "TN-SNV",
         ("PAPI",),
@@ -154,7 +154,7 @@ PRACTICES = [
     ),
     DemoPractice(
         "s12",
-        "Giải pháp “Tổ chức tập huấn phổ biến các nội dung nâng cao Chỉ số PAPI”",
+        "Tổ chức tập huấn phổ biến các nội dung nâng cao Chỉ số PAPI",
         PracticeKind.SOLUTION,
         "TN-SNV",
         ("PAPI",),
@@ -171,7 +171,7 @@ PRACTICES = [
     ),
     DemoPractice(
         "s13",
-        "Giải pháp “Đảng ủy xã, phường ban hành Nghị quyết lãnh đạo, giám sát thực hiện Chỉ số PAPI”",
+        "Đảng ủy xã, phường ban hành Nghị quyết lãnh đạo, giám sát thực hiện Chỉ số PAPI",
         PracticeKind.SOLUTION,
         "X-NINHDIEN",
         ("PAPI",),
@@ -189,7 +189,7 @@ PRACTICES = [
     ),
     DemoPractice(
         "s21",
-        "Giải pháp “Lập nhóm Zalo với người dân, tổ chức đến thực hiện thủ tục hành chính”",
+        "Lập nhóm Zalo với người dân, tổ chức đến thực hiện thủ tục hành chính",
         PracticeKind.SOLUTION,
         "P-TANNINH",
         ("PAR INDEX", "SIPAS"),
@@ -207,8 +207,7 @@ PRACTICES = [
     ),
     DemoPractice(
         "s22",
-        "Giải pháp “Thiết lập Trang thông tin PCI và Fanpage về các hoạt động đầu "
-        "tư, cải thiện môi trường kinh doanh”",
+        "Thiết lập Trang thông tin PCI và Fanpage về các hoạt động đầu tư, cải thiện môi trường kinh doanh",
         PracticeKind.SOLUTION,
         "TN-STC",
         ("PCI",),
@@ -226,7 +225,7 @@ PRACTICES = [
     ),
     DemoPractice(
         "s23",
-        "Giải pháp “Hằng quý các sở, ngành chủ động đối thoại với doanh nghiệp”",
+        "Hằng quý các sở, ngành chủ động đối thoại với doanh nghiệp",
         PracticeKind.SOLUTION,
         "TN-STC",
         ("PCI",),
@@ -398,7 +397,7 @@ def _proposal(units: Mapping[str, Unit], day: datetime.date) -> None:
         practice_propose(
             actor=_user("canbo.xhaoduoc"),
             proposing_unit=units["X-HAODUOC"],
-            name="Cách làm “Cán bộ một cửa đến tận nhà người cao tuổi”",
+            name="Cán bộ một cửa đến tận nhà người cao tuổi",
             kind=PracticeKind.WAY_OF_WORKING,
             summary=(
                 "Công chức Bộ phận Một cửa đến nhà người cao tuổi, người khuyết tật để tiếp nhận "
