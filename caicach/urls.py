@@ -6,7 +6,8 @@ urlpatterns = [
     path("sang-kien/", include("caicach.initiatives.urls")),
     path("chuong-trinh-cong-tac/", include("caicach.workprogram.urls")),
     path("nhan-rong/", include("caicach.replication.urls")),
-    path("y-kien-thanh-vien/", include("caicach.deliberation.urls")),
+    # Members' opinions at /y-kien-thanh-vien/, meetings at /phien-hop/ (one namespace).
+    path("", include("caicach.deliberation.urls")),
     path("mo-hinh-hay/", include("caicach.replication.showcase.urls")),
     path("xac-minh/", include("caicach.initiatives.verification.urls")),
     # The login challenge's image only: no refresh endpoint (it would write on GET) and no
