@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "caicach.workprogram",
     "caicach.replication",
     "caicach.deliberation",
+    "caicach.oversight",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("nhan-rong/", include("caicach.replication.urls")),
     # Members' opinions at /y-kien-thanh-vien/, meetings at /phien-hop/ (one namespace).
     path("", include("caicach.deliberation.urls")),
+    path("nhiem-vu/", include("caicach.oversight.urls")),
     path("mo-hinh-hay/", include("caicach.replication.showcase.urls")),
     path("xac-minh/", include("caicach.initiatives.verification.urls")),
     # The login challenge's image only: no refresh endpoint (it would write on GET) and no

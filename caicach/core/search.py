@@ -255,6 +255,7 @@ SEARCHED_TABLES = (
     "initiatives_initiative",
     "workprogram_programitem",
     "replication_practice",
+    "oversight_task",
 )
 # Where names are searched with ``fuzzy=True``.
 TRIGRAM_TABLES = ("core_unit", "core_user")
