@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 
-from caicach.deliberation.dossiers.queries import dossier_state, entries_of, withdrawal_list
+from caicach.deliberation.dossiers.queries import dossier_state, entries_of, listed, withdrawal_list
 from caicach.deliberation.models import AgendaStatus, DossierPart, MeetingStatus
 from tests.conftest import Org, People, on_day
 from tests.deliberation.dossiers.factories import (
@@ -67,7 +67,7 @@ def test_after_tet_a_dossier_received_on_the_next_working_day_is_late_and_listed
     receive(item, people.office_officer, AFTER_TET_NEXT_WORKING_DAY)
     with on_day(AFTER_TET_NEXT_WORKING_DAY):
         rows = list(withdrawal_list(people.office_officer))
-        state = dossier_state(rows[0], rows[0].required_entries)
+        state = listed(rows)[0].state
     assert [row.title for row in rows] == ["Sau Tết mới gửi"]
     assert state.late and not state.incomplete
     assert state.reasons == ["Hồ sơ đến Văn phòng ngày 23/02/2026, sau hạn 13/02/2026"]
@@ -123,7 +123,7 @@ def test_items_off_the_agenda_and_meetings_held_or_cancelled_are_not_listed(org:
     assert listed_on(people, MAKE_UP_SATURDAY) == ["Không có danh mục"]
     with on_day(MAKE_UP_SATURDAY):
         row = withdrawal_list(people.office_officer).get()
-        assert dossier_state(row, row.required_entries).reasons == ["Chưa nhận hồ sơ"]
+        assert listed([row])[0].state.reasons == ["Chưa nhận hồ sơ"]
 
 
 def test_a_party_committee_dossier_is_due_two_working_days_before(org: Org) -> None:

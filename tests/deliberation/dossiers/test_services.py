@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from caicach.core.models import AuditEvent, User
-from caicach.deliberation.dossiers.queries import dossier_state, withdrawal_list
+from caicach.deliberation.dossiers.queries import listed, withdrawal_list
 from caicach.deliberation.dossiers.services import (
     agenda_item_decide_withdrawal,
     dossier_checklist_ensure,
@@ -166,7 +166,7 @@ def test_the_office_adds_a_required_line_that_then_counts(org: Org, people: Peop
     receive(item, people.office_officer, AFTER_TET_DUE, parts=("submission", "draft", "opinions"))
     with on_day(AFTER_TET_DUE + datetime.timedelta(days=1)):
         row = withdrawal_list(people.office_officer).get()
-    assert dossier_state(row, row.required_entries).reasons == ["Thiếu: Báo cáo đánh giá tác động"]
+    assert listed([row])[0].state.reasons == ["Thiếu: Báo cáo đánh giá tác động"]
     with pytest.raises(ValidationError):
         dossier_entry_add(actor=people.office_officer, agenda_item=item, label="  ")
 
