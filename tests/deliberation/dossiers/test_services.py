@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from caicach.core import rendering
 from caicach.core.models import AuditEvent, User
 from caicach.deliberation.dossiers.queries import listed, withdrawal_list
 from caicach.deliberation.dossiers.services import (
@@ -25,8 +26,16 @@ from caicach.deliberation.models import (
     DossierPart,
     MeetingStatus,
 )
-from caicach.workprogram.models import AdjustmentKind, ItemStatus, ProgramItem, RequestStatus
+from caicach.workprogram.models import (
+    AdjustmentKind,
+    AdjustmentRequest,
+    ItemStatus,
+    ProgramItem,
+    RequestStatus,
+)
+from caicach.workprogram.programs.documents import decision_spec
 from tests.conftest import Org, People, on_day
+from tests.decree30 import assert_passes_decree30
 from tests.deliberation.dossiers.factories import (
     AFTER_TET,
     AFTER_TET_DUE,
@@ -38,6 +47,7 @@ from tests.deliberation.dossiers.factories import (
     receive,
 )
 from tests.deliberation.factories import Committee, make_committee
+from tests.documents import docx_text
 from tests.refusals import assert_refused
 from tests.workprogram.factories import add_item, make_program, month
 
@@ -341,3 +351,29 @@ def test_only_the_chair_or_the_office_decides(
             ),
             lambda: item_state(item),
         )
+
+
+def test_the_notice_of_a_withdrawal_decided_at_the_meeting_passes_decree30_and_its_page_shows_no_tờ_trình(
+    client: Any, org: Org, people: People, committee: Committee, program_item: ProgramItem, tmp_path: Any
+) -> None:
+    item = late_item(org, people, committee, program_item=program_item)
+    with on_day(AFTER_TET_NEXT_WORKING_DAY):
+        withdrawn = agenda_item_decide_withdrawal(
+            actor=people.office_officer,
+            agenda_item=item,
+            decision="withdraw",
+            note="Hồ sơ gửi chậm.",
+            version=item.version,
+            program_action="withdraw",
+        )
+    request = AdjustmentRequest.objects.select_related(
+        "program__issuing_unit", "item", "lead_unit", "leader", "decided_by", "reason", "decision_document"
+    ).get(pk=withdrawn.adjustment_request_id)
+    content = rendering.render_docx(decision_spec(request))
+    assert_passes_decree30(content, tmp_path)
+    text = docx_text(content)
+    assert f"Xét đề nghị của {org.science.name}" in text and "Tờ trình số" not in text
+    client.force_login(people.office_officer)
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert "Người ký Tờ trình" not in page and "Dự thảo Tờ trình" not in page
+    assert "Phiên họp UBND tỉnh tháng 2/2026" in page
