@@ -366,6 +366,7 @@ def test_the_notice_of_a_withdrawal_decided_at_the_meeting_passes_decree30_and_i
             version=item.version,
             program_action="withdraw",
         )
+    assert withdrawn.adjustment_request_id is not None
     request = AdjustmentRequest.objects.select_related(
         "program__issuing_unit", "item", "lead_unit", "leader", "decided_by", "reason", "decision_document"
     ).get(pk=withdrawn.adjustment_request_id)
