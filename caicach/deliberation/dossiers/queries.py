@@ -55,6 +55,8 @@ class DossierState:
     late_received_on: datetime.date | None = None  # the last required part, when after the due day
     received: int = 0
     required: int = 0
+    # Still on the agenda of a meeting ahead, undecided: what the list asks besides the dossier.
+    awaiting_decision: bool = True
 
     @property
     def incomplete(self) -> bool:
@@ -71,7 +73,8 @@ class DossierState:
 
     @property
     def proposed_for_withdrawal(self) -> bool:
-        return self.past_due and (self.late or self.incomplete)
+        """The Python twin of ``proposed_withdrawals_q`` (a test keeps them in step)."""
+        return self.awaiting_decision and self.past_due and (self.late or self.incomplete)
 
     @property
     def reasons(self) -> list[str]:
@@ -102,9 +105,17 @@ def dossier_state(
         and entry.received_on is not None
         and entry.received_on > item.dossier_due
     ]
+    day = today or clock.today()
+    meeting = item.meeting
     return DossierState(
         due=item.dossier_due,
-        today=today or clock.today(),
+        today=day,
+        awaiting_decision=(
+            item.status == AgendaStatus.ON_AGENDA
+            and not item.withdrawal_decision
+            and meeting.status in OPEN_MEETING_STATUSES
+            and meeting.date >= day
+        ),
         has_checklist=bool(entries),
         missing=missing,
         late_received_on=max(late) if late else None,

@@ -130,3 +130,46 @@ def test_a_party_committee_dossier_is_due_two_working_days_before(org: Org) -> N
     item = add_agenda_item(make_meeting(org.province, MAKE_UP, kind="party_committee"), org.science)
     assert item.dossier_due == MAKE_UP_SATURDAY
     assert item.dossier_working_days == 2
+
+
+def test_the_list_query_and_the_state_of_each_item_agree_on_every_day(org: Org, people: People) -> None:
+    """``proposed_withdrawals_q`` (the database) and ``DossierState.proposed_for_withdrawal``
+    (the pages) are twins: over a mix of items and days they pick the same ones."""
+    after_tet = make_meeting(org.province, AFTER_TET)
+    make_up = make_meeting(org.province, MAKE_UP)
+    held = make_meeting(org.province, MAKE_UP, status=MeetingStatus.HELD)
+    items = [
+        add_agenda_item(after_tet, org.science, title="Trống"),
+        add_agenda_item(after_tet, org.science, title="Không danh mục", checklist=False),
+        add_agenda_item(after_tet, org.science, title="Dự kiến", status=AgendaStatus.PROPOSED),
+        add_agenda_item(make_up, org.science, title="QPPL", is_legal_document=True),
+        add_agenda_item(make_up, org.science, title="Đủ"),
+        add_agenda_item(make_up, org.science, title="Trễ"),
+        add_agenda_item(held, org.science, title="Đã họp"),
+    ]
+    receive(items[3], people.office_officer, MAKE_UP_DUE, parts=("submission", "draft", "opinions"))
+    receive(items[4], people.office_officer, MAKE_UP_DUE)
+    receive(items[5], people.office_officer, MAKE_UP_SATURDAY)
+    receive(items[0], people.office_officer, AFTER_TET_DUE, parts=("submission",))
+    kept = add_agenda_item(make_up, org.science, title="Giữ lại")
+    kept.withdrawal_decision = "keep"
+    kept.save(update_fields=["withdrawal_decision"])
+    items.append(kept)
+    days = [
+        MAKE_UP_DUE,
+        MAKE_UP_SATURDAY,
+        MAKE_UP,
+        MAKE_UP + DAY,
+        AFTER_TET_DUE,
+        AFTER_TET_DUE + DAY,
+        AFTER_TET,
+    ]
+    for day in days:
+        with on_day(day):
+            listed_ids = set(withdrawal_list(people.office_officer).values_list("pk", flat=True))
+            stated = {
+                item.pk for item in items if dossier_state(item, entries_of(item)).proposed_for_withdrawal
+            }
+        assert listed_ids == stated, day
+    with on_day(MAKE_UP_SATURDAY):
+        assert set(withdrawal_list(people.office_officer).values_list("title", flat=True)) == {"QPPL", "Trễ"}
