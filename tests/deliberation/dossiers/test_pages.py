@@ -313,3 +313,35 @@ def test_the_pages_and_panels_do_not_grow_with_the_rows(
     many = counts()
     assert many == few
     assert max(few) <= 16, few
+
+
+def test_the_permission_matrix_of_every_write(
+    client: Client, people: People, committee: Committee, meeting: Meeting, late: AgendaItem
+) -> None:
+    """Only the Office writes a checklist: those who see the dossier are sent back to it with
+    a message, everybody else gets 404, and nothing changes for any of them."""
+    row = entry(late, DossierPart.OTHER)
+    posts = {
+        "mark": (
+            reverse("deliberation:dossier_entry_mark", args=[row.pk]),
+            {f"e{row.pk}-status": "missing", f"e{row.pk}-note": "Thiếu", f"e{row.pk}-version": row.version},
+        ),
+        "add": (reverse("deliberation:dossier_entry_add", args=[late.pk]), {"label": "Phụ lục"}),
+        "lay_out": (reverse("deliberation:dossier_checklist_create", args=[late.pk]), {}),
+    }
+    before = list(DossierEntry.objects.order_by("pk").values_list("pk", "status", "version"))
+    for name, user in personas(people, committee).items():
+        if name in ("admin", "office_officer"):
+            continue
+        client.force_login(user)
+        sees = name in ("chairman", "vice", "unit_head", "unit_staff")
+        for action, (url, data) in posts.items():
+            response = client.post(url, data)
+            assert response.status_code == (302 if sees else 404), (name, action)
+            if sees:
+                assert response["Location"] == reverse("deliberation:dossier_detail", args=[late.pk])
+    assert list(DossierEntry.objects.order_by("pk").values_list("pk", "status", "version")) == before
+    client.logout()
+    for url, data in posts.values():
+        assert client.post(url, data).status_code == 302  # to the login page
+    assert list(DossierEntry.objects.order_by("pk").values_list("pk", "status", "version")) == before

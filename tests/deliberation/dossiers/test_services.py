@@ -46,7 +46,7 @@ from tests.deliberation.dossiers.factories import (
     pdf,
     receive,
 )
-from tests.deliberation.factories import Committee, make_committee
+from tests.deliberation.factories import Committee, make_committee, sent
 from tests.documents import docx_text
 from tests.refusals import assert_refused
 from tests.workprogram.factories import add_item, make_program, month
@@ -378,3 +378,14 @@ def test_the_notice_of_a_withdrawal_decided_at_the_meeting_passes_decree30_and_i
     page = client.get(request.get_absolute_url()).content.decode()
     assert "Người ký Tờ trình" not in page and "Dự thảo Tờ trình" not in page
     assert "Phiên họp UBND tỉnh tháng 2/2026" in page
+
+
+def test_the_summary_of_opinions_of_a_consultation_is_marked_without_a_file(org: Org, people: People) -> None:
+    consultation = sent(org, people)
+    item = add_agenda_item(make_meeting(org.province, AFTER_TET), org.science, consultation=consultation)
+    row = entry(item, DossierPart.OPINIONS)
+    with on_day(AFTER_TET_DUE):
+        marked = dossier_entry_mark(
+            actor=people.office_officer, entry=row, status="received", version=row.version
+        )
+    assert marked.status == "received" and not marked.file
