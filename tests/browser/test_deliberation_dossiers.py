@@ -57,6 +57,7 @@ def test_a_late_dossier_is_listed_and_the_chair_withdraws_it_from_the_program(
     page.goto(base + reverse("deliberation:dossier_detail", args=[item.pk]))
     assert f"hạn {short_date(item.dossier_due)}" in page.locator("[data-dossier-due]").first.inner_text()
     for part in ("submission", "draft", "opinions"):
+        page.locator(f"details[data-mark-part={part}] summary").click()
         form = page.locator(f"form[data-mark={part}]")
         form.locator("select").select_option("received")
         form.locator("input[type=file]").set_input_files(str(scan))

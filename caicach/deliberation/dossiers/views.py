@@ -204,7 +204,10 @@ def _committee_of(request: HttpRequest) -> Any:
         committee = home_committee(request.user, committees)
     if committee is None:
         raise Http404
-    return form, get_for_user(request.user, committees, committee.pk, "deliberation.withdrawal_list")
+    committee = get_for_user(request.user, committees, committee.pk, "deliberation.withdrawal_list")
+    if not form.is_bound:
+        form = CommitteeForm(committees=committees, initial={"unit": committee.pk})
+    return form, committee
 
 
 @login_required
