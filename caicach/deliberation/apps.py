@@ -46,3 +46,18 @@ class DeliberationConfig(AppConfig):
         from caicach.deliberation import audit_labels
 
         audit_labels.register()  # the audit trail's labels of keys that are not model fields
+        # Meeting dossiers: the checklist, the proposed withdrawal list and the chair's decision.
+        from caicach.deliberation.dossiers import rules as dossier_rules  # noqa: F401  (the dossier rules)
+        from caicach.deliberation.dossiers.queries import withdrawals_to_put
+        from caicach.deliberation.models import DossierEntry
+
+        register_action_labels(
+            {
+                "dossier_entry.add": _("Thêm thành phần hồ sơ trình"),
+                "dossier_entry.mark": _("Cập nhật hồ sơ trình đã nhận"),
+                "agenda_item.keep": _("Chủ trì giữ lại nội dung trong phiên họp"),
+                "agenda_item.withdraw": _("Chủ trì rút nội dung khỏi phiên họp"),
+            }
+        )
+        register_object_url(DossierEntry, "deliberation:dossier_entry_detail")
+        register_todo_provider("deliberation.withdrawals", withdrawals_to_put, order=57)

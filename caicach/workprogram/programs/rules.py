@@ -122,6 +122,13 @@ def _request_adjustment(who: Principal, item: ProgramItem) -> bool:
     return who.is_admin or item.lead_unit_id in who.units_with_role(*UNIT_ROLES)
 
 
+@rule(ProgramItem, "adjust_at_meeting")
+def _adjust_at_meeting(who: Principal, item: ProgramItem) -> bool:
+    """A postponement or withdrawal decided at a committee meeting, recorded by the Office
+    or by the committee's leader who chaired it (``services.adjustment_from_meeting``)."""
+    return sees_program(who, item.program.issuing_unit_id)
+
+
 # A request the unit head has not yet signed is the unit's own draft: the Office and the
 # leader see it once filed.
 DRAFT_STATUSES = (RequestStatus.AWAITING_HEAD, RequestStatus.RETURNED)

@@ -365,7 +365,9 @@ def item_issue(
 # --- Adjustment requests ------------------------------------------------------------------------------
 
 
-def _validate_request(request: AdjustmentRequest, item: ProgramItem | None) -> None:
+def _validate_request(
+    request: AdjustmentRequest, item: ProgramItem | None, *, leader_required: bool = True
+) -> None:
     errors: dict[str, str] = {}
     if request.kind not in AdjustmentKind.values:
         raise ValidationError({"kind": _("Loại đề nghị không hợp lệ.")})
@@ -408,7 +410,7 @@ def _validate_request(request: AdjustmentRequest, item: ProgramItem | None) -> N
                 _("Chỉ đề nghị điều chỉnh nội dung chưa trình (hiện: %(status)s).")
                 % {"status": item.get_status_display()}
             )
-        if item.supervising_leader_id is None:
+        if leader_required and item.supervising_leader_id is None:
             raise ValidationError(
                 _("Nội dung chưa có lãnh đạo phụ trách; đề nghị Văn phòng cập nhật trước khi gửi đề nghị.")
             )
@@ -740,12 +742,12 @@ def _locked_request(request: AdjustmentRequest, version: int | None) -> Adjustme
     return locked
 
 
-def _apply(request: AdjustmentRequest, actor: User) -> ProgramItem:
+def _apply(request: AdjustmentRequest, actor: User, message: str = "") -> ProgramItem:
     """What approval changes in the program; the item keeps its history (original due month,
     every change in its audit trail)."""
     program = request.program
     reference = request.request_document.reference if request.request_document else ""
-    message = _("Theo đề nghị tại Tờ trình số %(reference)s của %(unit)s, đã được chấp thuận.") % {
+    message = message or _("Theo đề nghị tại Tờ trình số %(reference)s của %(unit)s, đã được chấp thuận.") % {
         "reference": reference,
         "unit": request.lead_unit,
     }
@@ -876,6 +878,75 @@ def adjustment_request_reject(
     )
     _notify_decision(locked)
     return locked
+
+
+@transaction.atomic
+def adjustment_from_meeting(
+    *,
+    actor: User,
+    item: ProgramItem,
+    kind: str,
+    leader: User,
+    explanation: str,
+    necessity: str,
+    impact: str,
+    note: str = "",
+    proposed_month: datetime.date | None = None,
+    reason: AdjustmentReason | None = None,
+    decided_on: datetime.date | None = None,
+) -> AdjustmentRequest:
+    """A postponement or withdrawal decided by the chair of a committee meeting (seed 001:
+    a dossier late or incomplete is withdrawn from the meeting). The lead unit files no Tờ
+    trình: the chair's decision stands for both the request and its approval, so the request
+    is filed and approved by ``leader`` in one step, through the same checks (``_validate_request``),
+    the same change to the item (``_apply``) and the same numbered notice as a unit's request.
+    ``actor`` is who records it (the Office, or the chair in person)."""
+    if kind not in (AdjustmentKind.POSTPONE, AdjustmentKind.WITHDRAW):
+        raise ValidationError({"kind": _("Chỉ lùi thời gian trình hoặc rút khỏi chương trình.")})
+    item = ProgramItem.objects.select_for_update(of=("self",)).select_related("program").get(pk=item.pk)
+    authorize(actor, "adjust_at_meeting", item)
+    if reason is None:
+        reason = AdjustmentReason.objects.filter(code="leader_direction", is_active=True).first()
+    request = AdjustmentRequest(
+        program=item.program,
+        item=item,
+        kind=kind,
+        reason=reason,
+        explanation=_text(explanation),
+        necessity=_text(necessity),
+        impact=_text(impact),
+        proposed_month=first_of_month(proposed_month) if proposed_month else None,
+        lead_unit=item.lead_unit,
+        requested_by=actor,
+        leader=leader,
+        status=RequestStatus.PENDING,
+    )
+    # The chair decides, whoever supervises the item: no supervising leader is needed.
+    _validate_request(request, item, leader_required=False)
+    request.save()
+    audit.record(
+        actor=actor,
+        action="adjustment.file",
+        obj=request,
+        changes={
+            name: [None, value]
+            for name, value in audit.snapshot(request, ("kind", "reason", "proposed_month", "leader")).items()
+            if value not in (None, "")
+        },
+        message=request.explanation,
+    )
+    changed = _apply(request, actor, message=request.explanation)
+    numbering.issue(
+        obj=request, document_field="decision_document", unit=item.program.issuing_unit,
+        document_type=DocumentType.NOTICE,
+        title=f"Thông báo ý kiến chấp thuận {adjustment_subject(request)} của {request.lead_unit}",
+        issued_on=decided_on or clock.today(), actor=actor, action="adjustment.approve",
+        stamp={
+            "item": changed, "status": RequestStatus.APPROVED, "decision_note": _text(note),
+            "decided_by": leader, "decided_at": clock.now(),
+        },
+    )  # fmt: skip
+    return request
 
 
 # --- Settings and the list of reasons ------------------------------------------------------------------
