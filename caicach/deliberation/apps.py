@@ -43,6 +43,12 @@ class DeliberationConfig(AppConfig):
         register_object_url(Opinion, "deliberation:opinion_detail")
         register_todo_provider("deliberation.to_answer", drafts_to_answer, order=45)
         register_todo_provider("deliberation.to_tally", consultations_to_tally, order=56)
+        # --- Meeting notices (invitation, conclusion notice) ---
+        from caicach.deliberation.notices import rules as notice_rules  # noqa: F401  (its rules)
+        from caicach.deliberation.notices.services import AUDIT_LABELS as NOTICE_LABELS
+
+        register_action_labels(NOTICE_LABELS)
+        # --- end meeting notices ---
         from caicach.deliberation import audit_labels
 
         audit_labels.register()  # the audit trail's labels of keys that are not model fields
