@@ -82,7 +82,11 @@ def signer_candidates(committee: Unit) -> list[User]:
     province's habit. One query."""
     held = Membership.objects.filter(is_active=True).filter(
         Q(unit_id=committee.pk, role__in=LEADER_ROLES)
-        | Q(unit__parent_id=committee.pk, unit__kind=UnitKind.OFFICE, role=Role.OFFICE_OFFICER)
+        | Q(
+            unit__parent_id=committee.pk,
+            unit__kind=UnitKind.OFFICE,
+            role__in=(Role.OFFICE_OFFICER, Role.UNIT_HEAD),
+        )
     )
     users = User.objects.filter(pk__in=held.values("user_id"), is_active=True).order_by("full_name", "pk")
     leaders = set(

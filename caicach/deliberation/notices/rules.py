@@ -6,7 +6,8 @@
 - The committee's leaders (CHAIRMAN, LEADER) see the drafts too.
 - Whoever signs approves (as a directive is issued by the leader who signs it): only the
   signer chosen on the draft issues it — the Chairman or a Vice-chairman, or the Chief of
-  the Office signing "TL. CHỦ TỊCH" where that is the province's habit.
+  the Office (its head, or an Office officer so titled) signing "TL. CHỦ TỊCH" where that
+  is the province's habit. The Office's head also sees the drafts.
 - The committee's members, the invited units and the units leading an agenda item see the
   documents once issued; anybody else gets 404.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from caicach.core.models import Role, User
+from caicach.core.models import Role, Unit, UnitKind, User
 from caicach.core.permissions import Principal, principal, rule
 from caicach.deliberation.consultations.rules import (
     LEADER_ROLES,
@@ -34,9 +35,21 @@ def _member_of(who: Principal, committee_id: int) -> bool:
     return committee_id in who.units_with_role(*MEMBER_ROLES)
 
 
-def sees_drafts(who: Principal, meeting: Meeting) -> bool:
+def heads_office(who: Principal, committee_id: int) -> bool:
+    """The head of the committee's Office (its Chief, who signs "TL. CHỦ TỊCH")."""
+    held = who.units_with_role(Role.UNIT_HEAD)
     return (
-        who.is_admin or office_covers(who, meeting.committee_id) or leads_committee(who, meeting.committee_id)
+        bool(held) and Unit.objects.filter(pk__in=held, parent_id=committee_id, kind=UnitKind.OFFICE).exists()
+    )
+
+
+def sees_drafts(who: Principal, meeting: Meeting) -> bool:
+    committee_id = meeting.committee_id
+    return (
+        who.is_admin
+        or office_covers(who, committee_id)
+        or leads_committee(who, committee_id)
+        or heads_office(who, committee_id)
     )
 
 
@@ -69,8 +82,10 @@ def _issue(who: Principal, document: MeetingDocument) -> bool:
     if document.registered_document_id is not None or document.signer_id != who.user.pk:
         return False
     committee_id = document.meeting.committee_id
-    return leads_committee(who, committee_id) or (
-        who.has_role(Role.OFFICE_OFFICER) and office_covers(who, committee_id)
+    return (
+        leads_committee(who, committee_id)
+        or (who.has_role(Role.OFFICE_OFFICER) and office_covers(who, committee_id))
+        or heads_office(who, committee_id)
     )
 
 
@@ -89,6 +104,11 @@ def meetings_with_notices_for(user: User | AnonymousUser) -> QuerySet[Meeting]:
     return meetings.filter(
         Q(committee__in=office_scope)
         | Q(committee__in=who.units_with_role(*LEADER_ROLES, *MEMBER_ROLES))
+        | Q(
+            committee__in=Unit.objects.filter(
+                pk__in=who.units_with_role(Role.UNIT_HEAD), kind=UnitKind.OFFICE
+            ).values("parent_id")
+        )
         | Q(pk__in=Invitee.objects.filter(unit_id__in=units).values("meeting_id"))
         | Q(pk__in=AgendaItem.objects.filter(lead_unit_id__in=units).values("meeting_id"))
     )
