@@ -15,10 +15,16 @@ class DeliberationConfig(AppConfig):
         from caicach.deliberation.consultations import reminders, rules  # noqa: F401  (rules, the daily reminder)
         from caicach.deliberation.consultations.queries import consultations_to_tally, drafts_to_answer
         from caicach.deliberation.demo import load_demo_consultations
+        from caicach.deliberation.notices.demo import load_demo_meetings
+
+        def _load_demo() -> None:
+            load_demo_consultations()
+            load_demo_meetings()  # after the consultations (meetings area: notices' demo)
+
         from caicach.deliberation.models import Consultation, Opinion
 
         # After the work program (order 20): some demo drafts come from its items.
-        register_demo_loader("deliberation", lambda units: load_demo_consultations(), order=40)
+        register_demo_loader("deliberation", lambda units: _load_demo(), order=40)
 
         add_nav_item(
             "deliberation:consultation_list",
