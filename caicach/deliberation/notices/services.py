@@ -423,6 +423,8 @@ def conclusion_problems(meeting: Meeting, document: MeetingDocument | None, day:
     if document is None:
         return [_("Chưa soạn thông báo kết luận.")]
     problems: list[str] = []
+    if meeting.date > day:
+        problems.append(_("Ngày ban hành không được trước ngày họp."))
     if document.signer_id is None:
         problems.append(_("Vui lòng chọn người ký thông báo kết luận."))
     points = ConclusionPoint.objects.filter(meeting=meeting)
