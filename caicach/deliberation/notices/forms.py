@@ -4,6 +4,7 @@ not grow with its rows."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -67,8 +68,12 @@ class PointForm(Form):
     )
 
     def __init__(
-        self, *args: Any, units: list[tuple[int, str]] = (), items: list[tuple[int, str]] = (), **kwargs: Any
-    ) -> None:  # type: ignore[assignment]
+        self,
+        *args: Any,
+        units: Sequence[tuple[int, str]] = (),
+        items: Sequence[tuple[int, str]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].choices = [("", "—"), *units]  # type: ignore[attr-defined]
         self.fields["coordinating_units"].choices = list(units)  # type: ignore[attr-defined]

@@ -168,7 +168,9 @@ def _document_row(
     return {
         "document": document,
         "issued": issued,
-        "reference": document.registered_document.reference if issued and document else "",
+        "reference": document.registered_document.reference
+        if document is not None and document.registered_document is not None
+        else "",
         "edit_url": reverse(f"{base}_edit", args=[meeting.pk]),
         "preview_url": reverse(f"{base}_preview", args=[meeting.pk]),
         "download_url": reverse(f"{base}_download", args=[meeting.pk]) if issued else "",

@@ -86,7 +86,7 @@ def _signers(meeting: Meeting) -> list[tuple[int, str]]:
 
 
 def _document_form(request: HttpRequest, meeting: Meeting, document: MeetingDocument | None) -> DocumentForm:
-    initial = {"version": document.version if document else 0}
+    initial: dict[str, Any] = {"version": document.version if document else 0}
     if document is not None:
         initial |= {
             "summary": document.summary,

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 def frozen(document: MeetingDocument) -> bytes:
     with default_storage.open(document.document_file, "rb") as handle:
-        return handle.read()
+        content: bytes = handle.read()
+    return content
 
 
 def issued_invitation(org: Org, people: People) -> bytes:
