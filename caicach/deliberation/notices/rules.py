@@ -2,7 +2,8 @@
 (Thông báo kết luận).
 
 - The Office covering the committee drafts both documents (text, recipients, the signer,
-  the conclusion's points) while the meeting is not cancelled.
+  the conclusion's points); the services refuse, saying why, once the meeting's state no
+  longer allows it.
 - The committee's leaders (CHAIRMAN, LEADER) see the drafts too.
 - Whoever signs approves (as a directive is issued by the leader who signs it): only the
   signer chosen on the draft issues it — the Chairman or a Vice-chairman, or the Chief of
@@ -28,7 +29,7 @@ from caicach.deliberation.consultations.rules import (
     leads_committee,
     office_covers,
 )
-from caicach.deliberation.models import AgendaItem, Invitee, Meeting, MeetingDocument, MeetingStatus
+from caicach.deliberation.models import AgendaItem, Invitee, Meeting, MeetingDocument
 
 
 def _member_of(who: Principal, committee_id: int) -> bool:
@@ -71,9 +72,9 @@ def _view_drafts(who: Principal, meeting: Meeting) -> bool:
 
 @rule(Meeting, "notices.draft")
 def _draft(who: Principal, meeting: Meeting) -> bool:
-    return meeting.status != MeetingStatus.CANCELLED and (
-        who.is_admin or office_covers(who, meeting.committee_id)
-    )
+    # Whether the meeting's state still allows it (cancelled, already invited…) is the
+    # services' check, so the refusal says why.
+    return who.is_admin or office_covers(who, meeting.committee_id)
 
 
 @rule(MeetingDocument, "notices.issue")

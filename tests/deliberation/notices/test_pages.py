@@ -8,12 +8,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from caicach.core.models import User
+from caicach.core.models import Role, User
 from caicach.core.permissions import can
 from caicach.deliberation.models import ConclusionPoint, MeetingDocument, MeetingStatus
 from caicach.deliberation.notices.queries import meeting_panel
 from caicach.deliberation.notices.rules import meetings_with_notices_for
 from tests.conftest import Org, People, on_day
+from tests.core.factories import person
 from tests.deliberation.notices.factories import (
     AFTER,
     DRAFTED_ON,
@@ -53,7 +54,10 @@ def test_the_view_rule_and_its_list_twin_agree(org: Org, people: People) -> None
     other = make_meeting(org, chair=None, title="Phiên họp khác")
     other.invitees.all().delete()
     other.agenda_items.all().delete()
-    for name, user in {**personas(people, s), "admin": people.admin}.items():
+    office_head = person("truongvp", org.office, Role.UNIT_HEAD, full_name="Phạm Trưởng Văn Phòng")
+    extra = {"admin": people.admin, "office_head": office_head, "chief": s.chief}
+    assert can(office_head, "notices.view_drafts", s.meeting)
+    for name, user in {**personas(people, s), **extra}.items():
         listed = set(meetings_with_notices_for(user).values_list("pk", flat=True))
         allowed = {m.pk for m in (s.meeting, other) if can(user, "notices.view", m)}
         assert listed == allowed, name
@@ -202,3 +206,23 @@ def test_the_points_page_and_the_panel_have_fixed_query_counts(
             points=points(org, s, 12),
         )
     assert count() <= before
+
+
+def test_the_meeting_panel_shows_drafts_only_to_the_office_and_leaders(org: Org, people: People) -> None:
+    from django.template.loader import render_to_string
+
+    s = scene(org, people)
+    concluded_draft(org, people, s, count=2)
+    with on_day(AFTER):
+        office = meeting_panel(s.meeting, people.office_officer)
+        member = meeting_panel(s.meeting, people.committee_member)
+        outsider = meeting_panel(s.meeting, people.outsider)
+        html = render_to_string("deliberation/notices/_meeting_panel.html", office)
+    assert (
+        office["notices"]["invitation"]["issued"]
+        and office["notices"]["invitation"]["reference"] == "01/GM-UBND"
+    )
+    assert len(office["notices"]["points"]) == 2 and office["notices"]["may_draft"]
+    assert member["notices"]["points"] == [] and not member["notices"]["may_draft"]
+    assert outsider == {"notices": None}
+    assert "01/GM-UBND" in html and "Ghi kết luận" in html and "2 nội dung kết luận" in html

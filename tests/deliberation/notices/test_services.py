@@ -199,3 +199,22 @@ def test_a_point_list_saved_again_replaces_and_reorders(org: Org, people: People
     rows = list(ConclusionPoint.objects.order_by("position"))
     assert [row.content[-30:] for row in rows] == [p.content[-30:] for p in reordered]
     assert [row.coordinating_units.count() for row in rows] == [1, 1]
+
+
+def test_a_vice_chairman_signs_for_the_chairman(org: Org, people: People) -> None:
+    s = scene(org, people)
+    drafted_invitation(s, people, signer=people.leader)
+    document = MeetingDocument.objects.get()
+    with on_day(DRAFTED_ON):
+        invitation_issue(actor=people.leader, meeting=s.meeting, version=document.version)
+    document.refresh_from_db()
+    assert document.signer_authority == "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH"
+    assert document.signer_title == "PHÓ CHỦ TỊCH" and document.signer_name == "Hoàng Chủ Tịch"
+
+
+def test_nothing_is_drafted_for_a_cancelled_meeting(org: Org, people: People) -> None:
+    s = scene(org, people, status=MeetingStatus.CANCELLED)
+    with on_day(DRAFTED_ON), pytest.raises(ValidationError) as error:
+        invitation_save(actor=people.office_officer, meeting=s.meeting, version=0)
+    assert "Phiên họp đã hủy." in messages_of(error.value)
+    assert not MeetingDocument.objects.exists()
