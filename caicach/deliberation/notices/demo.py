@@ -58,6 +58,11 @@ POINT_TEXTS = (
 )
 
 
+def _lower_first(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
 def _at(day: datetime.date, hour: int = 9) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
@@ -171,12 +176,13 @@ def _issue_documents(
     for index in range(count):
         row = discussed[index % len(discussed)]
         lead = row.lead_unit
+        task = _lower_first(POINT_TEXTS[index % len(POINT_TEXTS)])
         deadline = calendar.add_working_days(meeting.date, 10 + 5 * index)
         if deadline.year > YEAR:
             deadline = datetime.date(YEAR, 12, 31)
         points.append(
             PointDraft(
-                content=f"{POINT_TEXTS[index % len(POINT_TEXTS)]} (nội dung: {row.title[:80].rstrip()})",
+                content=f"Về {_lower_first(row.title)}: {task}.",
                 lead_unit=lead,
                 deadline=deadline,
                 agenda_item=row,
@@ -189,7 +195,7 @@ def _issue_documents(
             meeting=meeting,
             version=0,
             points=points,
-            summary="Các thành viên UBND tỉnh thống nhất với nội dung các tờ trình; người chủ trì kết luận:",
+            summary="Các thành viên UBND tỉnh thống nhất với nội dung các tờ trình tại phiên họp.",
             recipients="Các cơ quan, đơn vị có tên trên;\nChủ tịch, các PCT UBND tỉnh;\nLưu: VT, VP.",
             signer=signer,
         )

@@ -32,7 +32,9 @@ class DocumentForm(Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Mỗi nơi nhận một dòng; để trống thì in “Như trên; Lưu: VT, VP.”"),
+        help_text=_(
+            "Mỗi nơi nhận một dòng; để trống thì in nơi nhận thường dùng (kết thúc bằng “Lưu: VT, VP.”)."
+        ),
     )
     signer = forms.TypedChoiceField(label=_("Người ký"), coerce=int, required=False, empty_value=None)
     version = VersionField(min_value=0)
