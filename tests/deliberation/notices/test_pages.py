@@ -226,3 +226,39 @@ def test_the_meeting_panel_shows_drafts_only_to_the_office_and_leaders(org: Org,
     assert member["notices"]["points"] == [] and not member["notices"]["may_draft"]
     assert outsider == {"notices": None}
     assert "01/GM-UBND" in html and "Ghi kết luận" in html and "2 nội dung kết luận" in html
+
+
+def test_the_issued_invitation_downloads_for_those_concerned_only(
+    client: Client, org: Org, people: People
+) -> None:
+    s = scene(org, people)
+    invited(s, people)
+    url = reverse("deliberation:invitation_download", args=[s.meeting.pk])
+    for user, status in (
+        (people.committee_member, 200),
+        (people.unit_staff, 200),
+        (people.reform_officer, 200),  # Sở Nội vụ is invited
+        (people.outsider, 404),
+    ):
+        client.force_login(user)
+        assert client.get(url).status_code == status
+    client.force_login(people.committee_member)
+    before = client.get(reverse("deliberation:conclusion_download", args=[s.meeting.pk]), follow=True)
+    assert "Văn bản chưa được ban hành." in before.content.decode()
+
+
+def test_a_stale_draft_shows_the_message_and_changes_nothing(
+    client: Client, org: Org, people: People
+) -> None:
+    s = scene(org, people)
+    with on_day(DRAFTED_ON):
+        from tests.deliberation.notices.factories import drafted_invitation
+
+        drafted_invitation(s, people)
+        client.force_login(people.office_officer)
+        url = reverse("deliberation:invitation_edit", args=[s.meeting.pk])
+        page = client.post(
+            url, {"summary": "Bản cũ", "recipients": "", "signer": "", "version": 0, "action": "save"}
+        )
+    assert page.status_code == 400 and "người khác thay đổi" in page.content.decode()
+    assert MeetingDocument.objects.get().summary == ""
