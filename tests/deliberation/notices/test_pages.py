@@ -262,3 +262,37 @@ def test_a_stale_draft_shows_the_message_and_changes_nothing(
         )
     assert page.status_code == 400 and "người khác thay đổi" in page.content.decode()
     assert MeetingDocument.objects.get().summary == ""
+
+
+def test_rows_ticked_for_removal_go_and_absurd_input_gets_messages(
+    client: Client, org: Org, people: People
+) -> None:
+    s = scene(org, people)
+    concluded_draft(org, people, s, count=2)
+    url = reverse("deliberation:conclusion_edit", args=[s.meeting.pk])
+    client.force_login(people.office_officer)
+    base = {"summary": "", "recipients": "", "signer": s.chief.pk, "kl-INITIAL_FORMS": 0, "action": "save"}
+    rows = {
+        "kl-TOTAL_FORMS": 2,
+        "kl-0-content": "Giữ lại",
+        "kl-0-lead_unit": org.science.pk,
+        "kl-1-content": "Bỏ đi",
+        "kl-1-DELETE": "on",
+    }
+    with on_day(AFTER):
+        assert client.post(url, {**base, **rows, "version": 1}).status_code == 302
+        assert list(ConclusionPoint.objects.values_list("content", flat=True)) == ["Giữ lại"]
+        absurd = {
+            **base,
+            "version": 2,
+            "kl-TOTAL_FORMS": 99999,
+            "kl-0-content": "X",
+            "kl-0-position": 99999999999,
+            "kl-0-deadline": "31/12/9999",
+            "kl-0-lead_unit": 99999999999,
+        }
+        page = client.post(url, absurd)
+        assert page.status_code == 400
+        added = client.post(url, {**absurd, "action": "add_row"})
+        assert added.status_code == 200
+    assert list(ConclusionPoint.objects.values_list("content", flat=True)) == ["Giữ lại"]
