@@ -54,6 +54,9 @@ class DeliberationConfig(AppConfig):
         from caicach.deliberation.notices.services import AUDIT_LABELS as NOTICE_LABELS
 
         register_action_labels(NOTICE_LABELS)
+        from caicach.deliberation.notices.queries import documents_to_sign
+
+        register_todo_provider("deliberation.to_sign", documents_to_sign, order=57)
         # --- end meeting notices ---
         from caicach.deliberation import audit_labels
 

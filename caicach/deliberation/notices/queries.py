@@ -9,11 +9,14 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from caicach.core import clock
 from caicach.core.models import Membership, Role, Unit, UnitKind, User
-from caicach.core.permissions import can, units_answering_to
+from caicach.core.permissions import can, principal, units_answering_to
 from caicach.core.text import fold
+from caicach.core.todos import TodoEntry, TodoItem, count_and_first
 from caicach.deliberation.consultations.queries import committee_members
 from caicach.deliberation.consultations.rules import LEADER_ROLES, UNIT_ROLES
 from caicach.deliberation.models import (
@@ -222,3 +225,36 @@ def meeting_url(meeting: Meeting) -> str:
         return reverse("deliberation:meeting_detail", args=[meeting.pk])
     except NoReverseMatch:
         return invitation_url(meeting)
+
+
+SIGNING_ROLES = (*LEADER_ROLES, Role.OFFICE_OFFICER, Role.UNIT_HEAD)
+
+
+def documents_to_sign(user: User, limit: int) -> TodoEntry | None:
+    """The meeting documents waiting for ``user``'s signature: drafts naming them as signer,
+    of meetings still going on. None without a role that may sign (no query)."""
+    who = principal(user)
+    if who is None or not who.units_with_role(*SIGNING_ROLES):
+        return None
+    documents = (
+        MeetingDocument.objects.filter(signer_id=user.pk, registered_document__isnull=True)
+        .exclude(meeting__status__in=(MeetingStatus.CANCELLED, MeetingStatus.CONCLUDED))
+        .select_related("meeting")
+        .order_by("meeting__date", "pk")
+    )
+    count, rows = count_and_first(documents, limit)
+    if not count:
+        return None
+    items = [
+        TodoItem(
+            label=f"{document.get_kind_display()}: {document.meeting.title}",
+            url=invitation_url(document.meeting)
+            if document.kind == INVITATION
+            else conclusion_url(document.meeting),
+            detail=_("Ngày họp: %(day)s") % {"day": f"{document.meeting.date:%d/%m/%Y}"},
+        )
+        for document in rows
+    ]
+    return TodoEntry(
+        key="deliberation.to_sign", title=gettext_lazy("Văn bản phiên họp chờ ký"), count=count, items=items
+    )

@@ -218,3 +218,17 @@ def test_nothing_is_drafted_for_a_cancelled_meeting(org: Org, people: People) ->
         invitation_save(actor=people.office_officer, meeting=s.meeting, version=0)
     assert "Phiên họp đã hủy." in messages_of(error.value)
     assert not MeetingDocument.objects.exists()
+
+
+def test_the_signer_finds_the_draft_among_their_todos(org: Org, people: People) -> None:
+    from caicach.deliberation.notices.queries import documents_to_sign
+
+    s = scene(org, people)
+    drafted_invitation(s, people)
+    entry = documents_to_sign(s.committee.chairman, 5)
+    assert entry is not None and entry.count == 1 and "Giấy mời" in entry.items[0].label
+    assert documents_to_sign(people.leader, 5) is None  # not their signature
+    assert documents_to_sign(people.unit_staff, 5) is None  # no signing role: no query
+    with on_day(DRAFTED_ON):
+        invitation_issue(actor=s.committee.chairman, meeting=s.meeting, version=1)
+    assert documents_to_sign(s.committee.chairman, 5) is None
