@@ -15,10 +15,16 @@ class DeliberationConfig(AppConfig):
         from caicach.deliberation.consultations import reminders, rules  # noqa: F401  (rules, the daily reminder)
         from caicach.deliberation.consultations.queries import consultations_to_tally, drafts_to_answer
         from caicach.deliberation.demo import load_demo_consultations
+        from caicach.deliberation.notices.demo import load_demo_meetings
+
+        def _load_demo() -> None:
+            load_demo_consultations()
+            load_demo_meetings()  # after the consultations (meetings area: notices' demo)
+
         from caicach.deliberation.models import Consultation, Opinion
 
         # After the work program (order 20): some demo drafts come from its items.
-        register_demo_loader("deliberation", lambda units: load_demo_consultations(), order=40)
+        register_demo_loader("deliberation", lambda units: _load_demo(), order=40)
 
         add_nav_item(
             "deliberation:consultation_list",
@@ -43,6 +49,15 @@ class DeliberationConfig(AppConfig):
         register_object_url(Opinion, "deliberation:opinion_detail")
         register_todo_provider("deliberation.to_answer", drafts_to_answer, order=45)
         register_todo_provider("deliberation.to_tally", consultations_to_tally, order=56)
+        # --- Meeting notices (invitation, conclusion notice) ---
+        from caicach.deliberation.notices import rules as notice_rules  # noqa: F401  (its rules)
+        from caicach.deliberation.notices.services import AUDIT_LABELS as NOTICE_LABELS
+
+        register_action_labels(NOTICE_LABELS)
+        from caicach.deliberation.notices.queries import documents_to_sign
+
+        register_todo_provider("deliberation.to_sign", documents_to_sign, order=57)
+        # --- end meeting notices ---
         from caicach.deliberation import audit_labels
 
         audit_labels.register()  # the audit trail's labels of keys that are not model fields
