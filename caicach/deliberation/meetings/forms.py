@@ -96,7 +96,7 @@ class ProposalChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-
         return f"{obj.title} — {obj.lead_unit.short_name or obj.lead_unit.name}"
 
 
-class ProposalForm(Form):
+class ProposalForm(once.CreateFormMixin, Form):
     program_items = ProposalChoiceField(
         label=_("Nội dung chương trình công tác đến hạn trình trong tháng"),
         queryset=ProgramItem.objects.none(),
@@ -111,7 +111,7 @@ class ProposalForm(Form):
         field.initial = [item.pk for item in proposals]
 
 
-class MatterForm(Form):
+class MatterForm(once.CreateFormMixin, Form):
     title = forms.CharField(label=_("Nội dung"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     lead_unit = UnitChoiceField(label=_("Cơ quan chủ trì"), queryset=Unit.objects.none())
     presenter = forms.CharField(label=_("Người trình bày"), max_length=200, required=False)

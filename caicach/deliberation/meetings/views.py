@@ -259,11 +259,15 @@ def agenda_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProposalForm(request.POST, proposals=proposals(meeting))
     if form.is_valid():
         try:
-            added = agenda_add_program_items(
-                actor=acting_user(request),
-                meeting=meeting,
-                program_items=list(form.cleaned_data["program_items"]),
-            )
+            with once(request, form) as submission:
+                added = agenda_add_program_items(
+                    actor=acting_user(request),
+                    meeting=meeting,
+                    program_items=list(form.cleaned_data["program_items"]),
+                )
+                submission.created(meeting)
+        except AlreadySubmitted as repeat:
+            return repeat.response(request)
         except (ValidationError, PermissionDenied) as error:
             add_service_errors(form, _service_error(error))
         else:
@@ -284,14 +288,18 @@ def agenda_matter_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            agenda_add_matter(
-                actor=acting_user(request),
-                meeting=meeting,
-                title=data["title"],
-                lead_unit=data["lead_unit"],
-                is_legal_document=data["is_legal_document"],
-                presenter=data["presenter"],
-            )
+            with once(request, form) as submission:
+                agenda_add_matter(
+                    actor=acting_user(request),
+                    meeting=meeting,
+                    title=data["title"],
+                    lead_unit=data["lead_unit"],
+                    is_legal_document=data["is_legal_document"],
+                    presenter=data["presenter"],
+                )
+                submission.created(meeting)
+        except AlreadySubmitted as repeat:
+            return repeat.response(request)
         except (ValidationError, PermissionDenied) as error:
             add_service_errors(form, _service_error(error))
         else:

@@ -49,7 +49,8 @@ def test_the_office_schedules_and_builds_the_agenda(client: Client, org: Org, pe
         assert "Phiên họp UBND thường kỳ tháng 10/2026" in page and "Thứ Tư" in page
         assert "Đề án chuyển đổi số" in page and "trước 3 ngày làm việc: hạn 16/10/2026" in page
         response = client.post(
-            reverse("deliberation:agenda_add", args=[meeting.pk]), {"program_items": [first.pk, second.pk]}
+            reverse("deliberation:agenda_add", args=[meeting.pk]),
+            {"program_items": [first.pk, second.pk], FIELD: new_token()},
         )
         assert response.status_code == 302
         assert list(AgendaItem.objects.values_list("program_item", flat=True)) == [first.pk, second.pk]
@@ -191,3 +192,14 @@ def test_the_pages_query_counts_do_not_grow_with_their_rows(client: Client, org:
         after = [_queries(client, url, **params) for url, params in pages]
     assert after == before
     assert max(before) <= 30, before
+
+
+def test_the_office_home_lists_the_meetings_to_prepare(client: Client, org: Org, people: People) -> None:
+    meeting = schedule(people, org, day=datetime.date(2026, 10, 13))
+    client.force_login(people.office_officer)
+    with on_day(TODAY):
+        page = client.get(reverse("home")).content.decode()
+    assert "Phiên họp cần chuẩn bị" in page and meeting.get_absolute_url() in page
+    client.force_login(people.unit_head)
+    with on_day(TODAY):
+        assert "Phiên họp cần chuẩn bị" not in client.get(reverse("home")).content.decode()
