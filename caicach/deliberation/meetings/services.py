@@ -12,14 +12,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from caicach.core import clock
 from caicach.core.audit import services as audit
 from caicach.core.calendar import queries as calendar
 from caicach.core.models import Unit, User
-from caicach.core.permissions import COMMITTEE_KINDS, authorize, jurisdiction_subtree
+from caicach.core.permissions import COMMITTEE_KINDS, authorize, units_answering_to
 from caicach.core.text import nfc
 from caicach.core.versioning import check_version
 from caicach.deliberation.meetings.queries import agenda_deadlines, chairs_of, default_title, proposals
@@ -276,9 +276,7 @@ def agenda_add_matter(
         errors["title"] = _("Tối đa %(max)s ký tự.") % {"max": 2000}
     if lead_unit is None:
         errors["lead_unit"] = _("Vui lòng chọn cơ quan chủ trì.")
-    elif not Unit.objects.filter(
-        pk=lead_unit.pk, pk__in=jurisdiction_subtree([locked.committee_id])
-    ).exists():
+    elif not invitable_units(locked).filter(pk=lead_unit.pk).exists():
         errors["lead_unit"] = _("Cơ quan chủ trì phải thuộc UBND này.")
     if len(presenter) > 200:
         errors["presenter"] = _("Tối đa %(max)s ký tự.") % {"max": 200}
@@ -398,8 +396,18 @@ def agenda_item_move(*, actor: User, item: AgendaItem, up: bool, version: int) -
 
 
 def invitable_units(meeting: Meeting) -> Any:
-    """The units the Office may invite: those within the committee's jurisdiction."""
-    return Unit.objects.active().filter(pk__in=jurisdiction_subtree([meeting.committee_id])).order_by("code")
+    """The units the Office may invite or name to lead a matter: those answering to the
+    committee (its departments, its Office) and the committees right under it — not the
+    thousands of divisions and communes further down, which answer to their own committee."""
+    return (
+        Unit.objects.active()
+        .filter(
+            Q(pk__in=units_answering_to(meeting.committee_id))
+            | Q(parent_id=meeting.committee_id, kind__in=COMMITTEE_KINDS)
+        )
+        .exclude(pk=meeting.committee_id)
+        .order_by("code")
+    )
 
 
 @transaction.atomic

@@ -67,6 +67,7 @@ from caicach.deliberation.meetings.services import (
     meeting_create,
     meeting_mark_held,
     meeting_update,
+    wrong_level,
 )
 from caicach.deliberation.models import Invitee, Meeting
 from caicach.deliberation.notices import queries as notices
@@ -417,6 +418,15 @@ def agenda_item_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{meeting.get_absolute_url()}#chuong-trinh")
 
 
+def _wrong_level_choice(invitee: Invitee) -> str:
+    """ "auto" while the flag is what the levels give; the Office's own judgement otherwise."""
+    if invitee.attended is not True or invitee.is_wrong_level == wrong_level(
+        invitee.expected_level, invitee.attendee_level
+    ):
+        return "auto"
+    return "yes" if invitee.is_wrong_level else "no"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitees_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -450,7 +460,7 @@ def invitees_view(request: HttpRequest, pk: int) -> HttpResponse:
                     "attendee_name": invitee.attendee_name,
                     "attendee_title": invitee.attendee_title,
                     "attendee_level": invitee.attendee_level,
-                    "wrong_level": "yes" if invitee.is_wrong_level else "auto",
+                    "wrong_level": _wrong_level_choice(invitee),
                     "note": invitee.note,
                 },
             ),

@@ -345,6 +345,13 @@ def test_editing_an_item_links_only_a_consultation_of_the_same_committee(org: Or
 def test_invitees_and_whom_they_sent(org: Org, people: People) -> None:
     meeting = schedule(people, org)
     state = lambda: meeting_state(meeting)  # noqa: E731
+    # A district's division answers to the district's committee: the district is invited.
+    refused(
+        lambda: invitees_set(actor=people.office_officer, meeting=meeting, units=[org.district_home_affairs]),
+        state,
+        "Chỉ mời được đơn vị thuộc phạm vi của UBND này",
+    )
+    invitees_set(actor=people.office_officer, meeting=meeting, units=[org.science, org.district])
     invitees_set(actor=people.office_officer, meeting=meeting, units=[org.science, org.home_affairs])
     science = Invitee.objects.get(unit=org.science)
     home = Invitee.objects.get(unit=org.home_affairs)
