@@ -69,6 +69,11 @@ class DeliberationConfig(AppConfig):
                 "invitee.record": _("Ghi nhận thành phần dự họp"),
             }
         )
+        from caicach.core.audit.queries import register_change_labels
+
+        register_change_labels(
+            Meeting, {"agenda_items": _("Nội dung phiên họp"), "invitees": _("Số đơn vị được mời")}
+        )
         register_object_url(Meeting, "deliberation:meeting_detail")
         register_object_url(AgendaItem, "deliberation:agenda_item_detail")
         register_todo_provider("deliberation.meetings_to_prepare", meetings_to_prepare, order=57)

@@ -13,7 +13,7 @@ from caicach.core.forms import BoundedIntegerField, Form, VietnameseDateField
 from caicach.core.models import Unit, User
 from caicach.core.units.forms import UnitChoiceField
 from caicach.deliberation.consultations.forms import VersionedForm
-from caicach.deliberation.consultations.queries import committees_for_office
+from caicach.deliberation.consultations.queries import committees_for_office, home_committee
 from caicach.deliberation.meetings.queries import chairs_for_committees, chairs_of
 from caicach.deliberation.models import AttendeeLevel, Consultation, Meeting, MeetingKind
 from caicach.workprogram.models import ProgramItem
@@ -56,6 +56,8 @@ class MeetingForm(once.CreateFormMixin, MeetingFields):
         committee = self.fields["committee"]
         assert isinstance(committee, UnitChoiceField)
         committee.queryset = committees
+        if not self.is_bound:
+            committee.initial = home_committee(user, committees)
         chair = self.fields["chair"]
         assert isinstance(chair, ChairChoiceField)
         chair.queryset = chairs_for_committees(committees)
