@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class DeliberationConfig(AppConfig):
     name = "caicach.deliberation"
     label = "deliberation"
-    verbose_name = _("Lấy ý kiến thành viên UBND")
+    verbose_name = _("Lấy ý kiến thành viên UBND, phiên họp")
 
     def ready(self) -> None:
         from caicach.core.audit.queries import register_action_labels, register_object_url
@@ -58,6 +58,41 @@ class DeliberationConfig(AppConfig):
 
         register_todo_provider("deliberation.to_sign", documents_to_sign, order=57)
         # --- end meeting notices ---
+        # --- Meetings (the meetings area) ---
+        from caicach.deliberation.meetings import rules as meeting_rules  # noqa: F401  (the rules)
+        from caicach.deliberation.meetings.queries import meetings_to_prepare
+        from caicach.deliberation.models import AgendaItem, Meeting
+
+        add_nav_item(
+            "deliberation:meeting_list",
+            _("Phiên họp UBND"),
+            _("Lịch họp, nội dung phiên họp từ chương trình công tác, hạn hồ sơ và thành phần dự họp"),
+            "deliberation.view_meetings",
+            before="unit_list",
+        )
+        register_action_labels(
+            {
+                "meeting.create": _("Lên lịch phiên họp"),
+                "meeting.update": _("Sửa phiên họp"),
+                "meeting.cancel": _("Hủy phiên họp"),
+                "meeting.hold": _("Ghi nhận đã họp"),
+                "meeting.invite": _("Cập nhật đơn vị được mời họp"),
+                "agenda_item.add": _("Thêm nội dung phiên họp"),
+                "agenda_item.update": _("Sửa nội dung phiên họp"),
+                "agenda_item.remove": _("Xóa nội dung khỏi phiên họp"),
+                "agenda_item.move": _("Sắp xếp nội dung phiên họp"),
+                "invitee.record": _("Ghi nhận thành phần dự họp"),
+            }
+        )
+        from caicach.core.audit.queries import register_change_labels
+
+        register_change_labels(
+            Meeting, {"agenda_items": _("Nội dung phiên họp"), "invitees": _("Số đơn vị được mời")}
+        )
+        register_object_url(Meeting, "deliberation:meeting_detail")
+        register_object_url(AgendaItem, "deliberation:agenda_item_detail")
+        register_todo_provider("deliberation.meetings_to_prepare", meetings_to_prepare, order=57)
+        # --- end meetings ---
         from caicach.deliberation import audit_labels
 
         audit_labels.register()  # the audit trail's labels of keys that are not model fields

@@ -183,12 +183,35 @@ class SettingsForm(VersionedForm):
         label=_("Khi số ý kiến ngang nhau, theo ý kiến của Chủ tịch"), required=False
     )
 
+    # Meetings (seed 001): the deadlines of the agenda items' dossiers.
+    consult_by_day = BoundedIntegerField(
+        label=_("Cơ quan chủ trì xin ý kiến Chủ tịch, Phó Chủ tịch chậm nhất ngày (của tháng họp)"),
+        min_value=1,
+        max_value=28,
+        help_text=_("Mặc định: ngày 10."),
+    )
+    committee_dossier_working_days = BoundedIntegerField(
+        label=_("Hồ sơ phiên họp UBND, phiên làm việc của lãnh đạo gửi Văn phòng trước (ngày làm việc)"),
+        min_value=1,
+        max_value=20,
+        help_text=_("Mặc định: 3 ngày làm việc."),
+    )
+    party_dossier_working_days = BoundedIntegerField(
+        label=_("Hồ sơ họp Ban cán sự đảng gửi Văn phòng trước (ngày làm việc)"),
+        min_value=1,
+        max_value=20,
+        help_text=_("Mặc định: 2 ngày làm việc."),
+    )
+
     FIELDS = (
         "reply_working_days",
         "reminder_working_days",
         "pass_rule",
         "comments_count_in_favour",
         "tie_follows_chairman",
+        "consult_by_day",
+        "committee_dossier_working_days",
+        "party_dossier_working_days",
     )
 
     def __init__(self, *args: Any, current: DeliberationSettings, **kwargs: Any) -> None:

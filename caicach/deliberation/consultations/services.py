@@ -368,8 +368,17 @@ SETTINGS_FIELDS = (
     "pass_rule",
     "comments_count_in_favour",
     "tie_follows_chairman",
+    "consult_by_day",
+    "committee_dossier_working_days",
+    "party_dossier_working_days",
 )
-SETTINGS_LIMITS = {"reply_working_days": (1, 30), "reminder_working_days": (0, 10)}
+SETTINGS_LIMITS = {
+    "reply_working_days": (1, 30),
+    "reminder_working_days": (0, 10),
+    "consult_by_day": (1, 28),
+    "committee_dossier_working_days": (1, 20),
+    "party_dossier_working_days": (1, 20),
+}
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -220,11 +220,7 @@ def conclusion_url(meeting: Meeting) -> str:
 
 
 def meeting_url(meeting: Meeting) -> str:
-    """The meeting's own page (the meetings area's); the invitation page until it exists."""
-    try:
-        return reverse("deliberation:meeting_detail", args=[meeting.pk])
-    except NoReverseMatch:
-        return invitation_url(meeting)
+    return meeting.get_absolute_url()
 
 
 SIGNING_ROLES = (*LEADER_ROLES, Role.OFFICE_OFFICER, Role.UNIT_HEAD)

@@ -65,6 +65,9 @@ def test_the_settings_page_saves_through_the_service(client: Client, org: Org, p
             "reminder_working_days": "2",
             "pass_rule": "majority_of_answers",
             "comments_count_in_favour": "on",
+            "consult_by_day": "12",
+            "committee_dossier_working_days": "4",
+            "party_dossier_working_days": "2",
         },
     )
     assert response.status_code == 302
@@ -74,6 +77,7 @@ def test_the_settings_page_saves_through_the_service(client: Client, org: Org, p
         "majority_of_answers",
         False,
     )
+    assert (saved.consult_by_day, saved.committee_dossier_working_days) == (12, 4)
     for stranger in (people.committee_member, people.unit_head, people.outsider):
         client.force_login(stranger)
         assert client.get(url).status_code == 404
