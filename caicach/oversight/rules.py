@@ -21,7 +21,16 @@ from django.db.models import Q, QuerySet
 
 from caicach.core.models import Role, Unit, User
 from caicach.core.permissions import COMMITTEE_KINDS, Principal, global_rule, principal, rule
-from caicach.oversight.models import OPEN_STATUSES, DeadlineKind, Extension, ExtensionStatus, Task, TaskStatus
+from caicach.deliberation.models import Meeting
+from caicach.oversight.models import (
+    OPEN_STATUSES,
+    DeadlineKind,
+    Extension,
+    ExtensionStatus,
+    Task,
+    TaskProgress,
+    TaskStatus,
+)
 
 LEADER_ROLES = (Role.CHAIRMAN, Role.LEADER)
 UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
@@ -72,6 +81,22 @@ def _view_task(who: Principal, task: Task) -> bool:
     if task.lead_unit_id in who.unit_ids:
         return True
     return coordinates(who, task)
+
+
+@rule(Extension, "view_task")
+def _view_extension(who: Principal, extension: Extension) -> bool:
+    return _view_task(who, extension.task)
+
+
+@rule(TaskProgress, "view")
+def _view_progress(who: Principal, note: TaskProgress) -> bool:
+    return _view_task(who, note.task)
+
+
+@rule(Meeting, "oversight.assign_from")
+def _assign_from(who: Principal, meeting: Meeting) -> bool:
+    """Tasks from a meeting's conclusion: the Office covering its committee."""
+    return office_covers(who, meeting.committee_id)
 
 
 @rule(Task, "change")

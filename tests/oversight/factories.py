@@ -148,3 +148,35 @@ def add_point(
     if coordinating:
         point.coordinating_units.set(coordinating)
     return point
+
+
+def task_data(org: Org, people: People, **overrides: Any) -> dict[str, Any]:
+    """What the Office types to assign a task (through ``task_create``)."""
+    data: dict[str, Any] = {
+        "source": TaskSource.DOCUMENT,
+        "source_reference": f"{next(_numbers)}/UBND-VP",
+        "source_date": SOURCE_DATE,
+        "source_title": "Về việc triển khai chuyển đổi số",
+        "content": "Xây dựng kế hoạch chuyển đổi số năm 2024",
+        "assigned_by": people.leader,
+        "lead_unit": org.science,
+        "coordinating_units": [org.home_affairs],
+        "deadline_kind": "date",
+        "deadline": DEADLINE,
+        "expected_result_kind": "document",
+        "expected_result": "Kế hoạch trình UBND tỉnh",
+        "monitoring_officer": people.office_officer,
+    }
+    data.update(overrides)
+    return data
+
+
+def assign_task(org: Org, people: People, day: datetime.date = SOURCE_DATE, **overrides: Any) -> Task:
+    """A task assigned by the Office through the service, on ``day``."""
+    from caicach.oversight.followup.services import task_create
+    from tests.conftest import on_day
+
+    with on_day(day):
+        return task_create(
+            actor=people.office_officer, committee=org.province, data=task_data(org, people, **overrides)
+        )

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from caicach.core import search as fulltext
 from caicach.core.calendar import queries as calendar
 from caicach.core.models import Membership, Role, Unit, User
 from caicach.core.permissions import COMMITTEE_KINDS, principal, subtree_ids, units_answering_to
+from caicach.core.todos import TodoEntry, TodoItem, count_and_first
 from caicach.oversight.models import (
     DeadlineKind,
     Extension,
@@ -23,7 +25,7 @@ from caicach.oversight.models import (
     Task,
     TaskSource,
 )
-from caicach.oversight.rules import LEADER_ROLES, tasks_for
+from caicach.oversight.rules import LEADER_ROLES, pending_extensions_for, tasks_for
 from caicach.oversight.timeliness import Timeliness, timeliness_expression, timeliness_of
 
 # --- Deadlines ------------------------------------------------------------------------------------
@@ -219,3 +221,36 @@ def conclusion_points_open(meeting_id: int) -> QuerySet:  # type: ignore[type-ar
 
 
 SOURCE_LABELS = dict(TaskSource.choices)
+
+
+# --- The home page's to-do ---------------------------------------------------------------------------
+
+
+def extensions_to_decide(user: User, limit: int) -> TodoEntry | None:
+    """ "N đề nghị gia hạn chờ quyết định": the requests waiting for ``user`` as the assigning
+    leader (or, for the Office, those of its committees, on delegation). None, without a
+    query, for anyone who decides none."""
+    pending = pending_extensions_for(user)
+    if pending is None:
+        return None
+    rows = pending.select_related("task__lead_unit").order_by("requested_at", "pk")
+    count, first = count_and_first(rows, limit)
+    items = [
+        TodoItem(
+            label=extension.task.content[:120],
+            url=reverse("oversight:task_detail", args=[extension.task_id]),
+            detail=_("%(unit)s đề nghị gia hạn đến %(day)s")
+            % {
+                "unit": extension.task.lead_unit.short_name or extension.task.lead_unit.name,
+                "day": f"{extension.proposed_deadline:%d/%m/%Y}",
+            },
+        )
+        for extension in first
+    ]
+    return TodoEntry(
+        key="oversight.extensions_to_decide",
+        title=gettext_lazy("Đề nghị gia hạn nhiệm vụ chờ quyết định"),
+        count=count,
+        items=items,
+        more_url=reverse("oversight:task_list"),
+    )

@@ -217,6 +217,25 @@ def tasks_create_many(*, actor: User, committee: Unit, rows: Sequence[dict[str, 
     return tasks
 
 
+def tasks_check(committee: Unit, rows: Sequence[dict[str, Any]]) -> list[tuple[int, str]]:
+    """The service's own checks of rows not yet written (the import reports them all)."""
+    problems: list[tuple[int, str]] = []
+    for number, data in enumerate(rows, start=1):
+        try:
+            _build_checked(committee, data)
+        except ValidationError as error:
+            problems.extend((int(data.get("_row", number)), message) for message in error.messages)
+    return problems
+
+
+def _build_checked(committee: Unit, data: dict[str, Any]) -> None:
+    errors: dict[str, str] = {}
+    values = _clean_task(committee, data, errors)
+    _clean_deadline(data, values["source_date"], errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 class RowErrors(ValidationError):
     """Errors of several rows: (row number, Vietnamese message)."""
 
@@ -268,6 +287,10 @@ def tasks_from_conclusion(
         if point.lead_unit_id is None:
             raise ValidationError(
                 _("Nội dung kết luận số %(n)s chưa có cơ quan chủ trì.") % {"n": point.position}
+            )
+        if Task.objects.filter(conclusion_point=point).exists():
+            raise ValidationError(
+                _("Nội dung kết luận số %(n)s đã được giao thành nhiệm vụ.") % {"n": point.position}
             )
         deadline = point.deadline or default_deadline
         if deadline is None:
