@@ -301,7 +301,10 @@ def task_import_xlsx(
         return result
     rows, errors = _parse(committee, raw_rows, progress)
     # The service's checks too, so the Office sees every mistake of every row at once.
-    errors += [RowError(row, message) for row, message in tasks_check(committee, rows)]
+    # Rows whose cells could not be read are reported once, for the cell.
+    unread = {error.row for error in errors}
+    readable = [data for data in rows if data["_row"] not in unread]
+    errors += [RowError(row, message) for row, message in tasks_check(committee, readable)]
     if errors:
         result.errors = sorted(errors, key=lambda error: error.row or 0)
         return result
