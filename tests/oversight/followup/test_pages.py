@@ -177,6 +177,8 @@ def test_from_a_conclusion_through_the_page(client: Client, org: Org, people: Pe
         first,
     )
     assert task.source_reference == notice.reference and task.source_date == datetime.date(2024, 3, 6)
+    detail = client.get(task.get_absolute_url()).content.decode()
+    assert "nội dung kết luận số 1" in detail and meeting.title in detail
     client.force_login(people.unit_head)
     assert client.get(url).status_code == 404
 
