@@ -10,4 +10,9 @@ class OversightConfig(AppConfig):
     def ready(self) -> None:
         # Each area registers its rules, nav entries, to-do providers, reminders and demo
         # loaders here, in its own block (areas: followup, urging, statistics).
-        pass
+        from caicach.oversight import rules  # noqa: F401  (the app's access rules, every area's)
+
+        # --- followup ---
+        from caicach.oversight.followup import setup as followup_setup
+
+        followup_setup.register()
