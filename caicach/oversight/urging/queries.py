@@ -106,7 +106,7 @@ def repeatedly_overdue_q(today: datetime.date) -> Q:
     times, or overdue again after an approved extension. Needs the ``repeated_after``
     annotation (``with_repeated``)."""
     extended = Extension.objects.filter(task_id=OuterRef("pk"), status=ExtensionStatus.APPROVED)
-    return overdue_q(today) & (Q(urge_count__gte=F("repeated_after")) | Exists(extended))
+    return overdue_q(today) & (Q(urge_count__gte=F("repeated_after")) | Q(Exists(extended)))
 
 
 def with_repeated(tasks: QuerySet[Task], today: datetime.date) -> QuerySet[Task]:
@@ -299,7 +299,3 @@ def unit_tasks(user: User, limit: int) -> TodoEntry | None:
         items=items,
         late_count=late,
     )
-
-
-def reminders_of(task: Task) -> QuerySet[object]:
-    return task.reminders.order_by("-sent_on", "kind")  # type: ignore[return-value]

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,12 +47,11 @@ def _notice(request: HttpRequest, pk: int, action: str = "view") -> UrgingNotice
     )
 
 
-def _committee(request: HttpRequest, committees: object) -> Unit:
-    assert hasattr(committees, "filter")
+def _committee(request: HttpRequest, committees: QuerySet[Unit]) -> Unit:
     chosen = request.GET.get("committee") or getattr(
         queries.home_committee(request.user, committees), "pk", None
     )
-    return get_for_user(request.user, committees, chosen, "oversight.urge_in")  # type: ignore[arg-type]
+    return get_for_user(request.user, committees, chosen, "oversight.urge_in")
 
 
 @login_required
