@@ -16,3 +16,25 @@ class OversightConfig(AppConfig):
         from caicach.oversight.followup import setup as followup_setup
 
         followup_setup.register()
+        self._ready_urging()
+
+    def _ready_urging(self) -> None:
+        # urging -----------------------------------------------------------------------------
+        from caicach.core.audit.queries import register_action_labels, register_object_url
+        from caicach.core.context_processors import add_nav_item
+        from caicach.core.todos import register_todo_provider
+        from caicach.oversight.models import UrgingNotice
+        from caicach.oversight.urging import reminders, rules  # noqa: F401  (rules, the daily reminders)
+        from caicach.oversight.urging.queries import unit_tasks
+        from caicach.oversight.urging.services import AUDIT_LABELS
+
+        add_nav_item(
+            "oversight:notice_list",
+            _("Đôn đốc nhiệm vụ"),
+            _("Văn bản đôn đốc đơn vị có nhiệm vụ quá hạn, nhiệm vụ chậm trễ nhiều lần"),
+            "oversight.view_notices",
+            before="unit_list",
+        )
+        register_action_labels(AUDIT_LABELS)
+        register_object_url(UrgingNotice, "oversight:notice_detail")
+        register_todo_provider("oversight.unit_tasks", unit_tasks, order=72)
