@@ -10,4 +10,30 @@ class OversightConfig(AppConfig):
     def ready(self) -> None:
         # Each area registers its rules, nav entries, to-do providers, reminders and demo
         # loaders here, in its own block (areas: followup, urging, statistics).
-        pass
+
+        # statistics
+        from caicach.core.audit.queries import register_action_labels, register_object_url
+        from caicach.core.context_processors import add_nav_item
+        from caicach.core.demo import register_demo_loader
+        from caicach.oversight import demo
+        from caicach.oversight.models import TaskReport
+        from caicach.oversight.statistics import rules as statistics_rules  # noqa: F401  (the rules)
+
+        add_nav_item(
+            "oversight:statistics",
+            _("Thống kê nhiệm vụ"),
+            _("Nhiệm vụ được giao: đúng hạn, quá hạn, xếp hạng đơn vị, báo cáo định kỳ"),
+            "oversight.view_statistics",
+            before="unit_list",
+        )
+        register_action_labels(
+            {
+                "task_report.create": _("Soạn báo cáo tình hình thực hiện nhiệm vụ"),
+                "task_report.update": _("Sửa báo cáo tình hình thực hiện nhiệm vụ"),
+                "task_report.issue": _("Ban hành báo cáo tình hình thực hiện nhiệm vụ"),
+            }
+        )
+        register_object_url(TaskReport, "oversight:task_report_detail")
+        # After deliberation's (40): the tasks come from its meetings' conclusion points.
+        register_demo_loader("oversight", lambda units: demo.load_demo_tasks(), order=50)
+        # end statistics
