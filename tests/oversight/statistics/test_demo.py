@@ -1,0 +1,57 @@
+"""The demo's tasks: about 150, deterministic, with every class of the statistics present on
+the day the story is told, and a statistics page that tells it."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from caicach.core.models import Unit, User
+from caicach.oversight.demo import DEMO_DAY
+from caicach.oversight.models import Extension, ExtensionStatus, Task, TaskStatus
+from tests.conftest import load_demo, on_day
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    load_demo()
+
+
+def test_demo_tasks_tell_a_story(demo: None, client: Client) -> None:
+    province = Unit.objects.get(code="TN")
+    tasks = Task.objects.filter(committee=province)
+    assert 130 <= tasks.count() <= 160
+    assert Task.objects.filter(committee__code="CT").exists()  # the legacy district's own
+    assert tasks.filter(lead_unit__code="CT").exists()
+    assert tasks.filter(status=TaskStatus.CANCELLED).exists()
+    assert Extension.objects.filter(status=ExtensionStatus.APPROVED).count() >= 5
+    assert Extension.objects.filter(status=ExtensionStatus.PENDING).exists()
+    assert Extension.objects.filter(status=ExtensionStatus.REFUSED).exists()
+
+    client.force_login(User.objects.get(username="vanphong"))
+    with on_day(DEMO_DAY):
+        response = client.get(reverse("oversight:statistics"), {"committee": province.pk, "year": 2024})
+    assert response.status_code == 200
+    total = response.context["total"]
+    for name in ("done_on_time", "done_late", "overdue", "not_yet_due", "extended", "cancelled"):
+        assert getattr(total, name) > 0, name
+    units = [line["row"] for line in response.context["units"]]
+    best, worst = units[0], [row for row in units if row.rank][-1]
+    assert best.on_time_rate is not None and worst.on_time_rate is not None
+    assert best.on_time_rate - worst.on_time_rate >= 20  # a story: leaders and laggards
+    assert len(response.context["leaders"]) == 3
+    assert "Thống kê nhiệm vụ" in response.content.decode()
+
+
+def test_demo_loader_is_deterministic_and_runs_once(demo: None) -> None:
+    from caicach.oversight.demo import load_demo_tasks
+
+    before = list(Task.objects.order_by("pk").values_list("original_deadline", "status", "done_on"))
+    load_demo_tasks()  # a second run adds nothing
+    assert list(Task.objects.order_by("pk").values_list("original_deadline", "status", "done_on")) == before
+    Task.objects.all().delete()
+    Extension.objects.all().delete()
+    load_demo_tasks()
+    again = list(Task.objects.order_by("pk").values_list("original_deadline", "status", "done_on"))
+    assert again == before
