@@ -114,14 +114,14 @@ def load_demo_tasks() -> None:
         """Status, completion and extension of one task, as it stood on DEMO_DAY."""
         due = task.original_deadline
         roll = rng.random()
-        if roll < 0.04:
+        if roll < 0.06:
             task.status = TaskStatus.CANCELLED
             task.cancel_reason = (
                 "Nội dung đã được lồng ghép vào nhiệm vụ khác theo chỉ đạo của lãnh đạo UBND tỉnh."
             )
             task.cancelled_by = task.assigned_by
             return
-        extended = 0.04 <= roll < 0.16
+        extended = 0.06 <= roll < 0.18
         if extended:
             new = _working(due, rng.choice((10, 15, 20)))
             task.deadline = new

@@ -88,7 +88,7 @@ def _committee_for(request: HttpRequest, user: User, wanted: Any) -> tuple[Unit 
     require(user, "oversight.view_statistics")
     committees = list(statistics_committees(user))
     if not committees:
-        if not headed_unit_ids(user):
+        if wanted or not headed_unit_ids(user):  # a committee's whole figures: not theirs
             raise Http404
         return None, []
     chosen = next((c for c in committees if str(c.pk) == str(wanted)), None) if wanted else committees[0]
