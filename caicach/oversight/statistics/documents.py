@@ -30,7 +30,7 @@ from caicach.workprogram.reports.documents import percent_text
 
 FIGURE_HEADER = ("Giao", "Đúng hạn", "Quá hạn (đã xong)", "Quá hạn (chưa xong)", "Chưa đến hạn", "Gia hạn",
                  "Tỷ lệ đúng hạn")  # fmt: skip
-WIDTHS = (10, 43, 14, 16, 17, 17, 16, 14, 18)  # 165 mm: the text width
+WIDTHS = (12, 39, 14, 16, 17, 17, 16, 14, 20)  # 165 mm: the text width
 
 
 def _in_sentence(label: str) -> str:
@@ -141,7 +141,7 @@ def _program(data: ReportData) -> list[Block]:
         Table(
             header=("STT", "Nội dung, đề án", "Cơ quan chủ trì", "Thời hạn trình", "Tình trạng"),
             rows=tuple(rows),
-            widths_mm=(12, 72, 39, 24, 18),
+            widths_mm=(12, 70, 39, 24, 20),
         )
     )
     return blocks

@@ -48,12 +48,12 @@ class StatisticsFilterForm(forms.Form):
         )
         self.fields["to"] = VietnameseDateField(label=_("Đến ngày"), span=chronology.RECORDED, required=False)
         if len(committees) > 1:
-            self.fields["committee"].choices = list(committees)
+            self.fields["committee"].choices = list(committees)  # type: ignore[attr-defined]
         else:
             del self.fields["committee"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("from"), data.get("to")
         if bool(start) != bool(end):
             raise forms.ValidationError(_("Vui lòng nhập cả từ ngày và đến ngày, hoặc bỏ trống cả hai."))

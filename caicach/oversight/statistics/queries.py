@@ -202,8 +202,15 @@ def _aggregates() -> dict[str, Count]:
     }
 
 
-def _figures(row: dict[str, Any]) -> dict[str, int]:
+def _figures(row: dict[str, Any]) -> dict[str, Any]:
     return {name: row[name] for name in FIGURE_NAMES}
+
+
+def _row(values: dict[str, Any], *, key: Any, label: str, code: str = "") -> Row:
+    row = Row(key=key, label=label, code=code)
+    for name in FIGURE_NAMES:
+        setattr(row, name, values[name])
+    return row
 
 
 def rank_key(row: Figures) -> tuple[Decimal, int, int]:
@@ -232,8 +239,7 @@ def unit_rows(scope: Q, period: StatPeriod, *, today: datetime.date) -> list[Row
         .annotate(**_aggregates())
     )
     return rank_rows(
-        Row(key=r["lead_unit_id"], label=r["lead_unit__name"], code=r["lead_unit__code"], **_figures(r))
-        for r in rows
+        _row(r, key=r["lead_unit_id"], label=r["lead_unit__name"], code=r["lead_unit__code"]) for r in rows
     )
 
 
@@ -247,11 +253,7 @@ def leader_rows(scope: Q, period: StatPeriod, *, today: datetime.date) -> list[R
         .annotate(**_aggregates())
     )
     out = [
-        Row(
-            key=r["assigned_by_id"],
-            label=r["assigned_by__full_name"] or r["assigned_by__username"],
-            **_figures(r),
-        )
+        _row(r, key=r["assigned_by_id"], label=r["assigned_by__full_name"] or r["assigned_by__username"])
         for r in rows
     ]
     return sorted(out, key=lambda r: (r.label, r.key))
@@ -268,7 +270,7 @@ def source_rows(scope: Q, period: StatPeriod, *, today: datetime.date) -> list[R
         .annotate(**_aggregates())
     }
     return [
-        Row(key=value, label=str(label), **_figures(found[value]))
+        _row(found[value], key=value, label=str(label))
         for value, label in TaskSource.choices
         if value in found
     ]

@@ -39,7 +39,7 @@ from caicach.oversight.statistics.rules import (
     statistics_scope,
     task_reports_for,
 )
-from caicach.oversight.timeliness import Timeliness
+from caicach.oversight.timeliness import Against, Timeliness
 
 DRILL_PAGE_SIZE = 50
 RECENT_REPORTS = 10
@@ -99,7 +99,7 @@ def _committee_for(request: HttpRequest, user: User, wanted: Any) -> tuple[Unit 
 
 @login_required
 @require_GET
-def statistics(request: HttpRequest) -> HttpResponse:
+def statistics(request: HttpRequest) -> HttpResponse | FileResponse:
     user = acting_user(request)
     today = clock.today()
     committee, committees = _committee_for(request, user, request.GET.get("committee"))
@@ -184,7 +184,7 @@ def drill_down(request: HttpRequest) -> HttpResponse:
     lead_unit, assigned_by = _int(params.get("lead_unit")), _int(params.get("assigned_by"))
     source = params.get("source", "") if params.get("source") in TaskSource.values else ""
     cell = params.get("timeliness", "") if params.get("timeliness") in queries.CELLS else ""
-    against = "original_deadline" if params.get("kpi") == "1" else "deadline"
+    against: Against = "original_deadline" if params.get("kpi") == "1" else "deadline"
     scope = statistics_scope(user, committee)
     if committee is None and lead_unit is not None and lead_unit not in headed_unit_ids(user):
         raise Http404
@@ -225,7 +225,9 @@ def drill_down(request: HttpRequest) -> HttpResponse:
 def task_report(request: HttpRequest) -> HttpResponse:
     """A new report for ``committee`` and the period chosen on the statistics page."""
     user = acting_user(request)
-    committee = Unit.objects.filter(pk=_int(request.GET.get("committee")), kind__in=COMMITTEE_KINDS).first()
+    committee = Unit.objects.filter(
+        pk=_int(request.GET.get("committee")) or 0, kind__in=COMMITTEE_KINDS
+    ).first()
     if committee is None:
         raise Http404
     require(user, "oversight.draft_task_report", committee)

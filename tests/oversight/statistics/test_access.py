@@ -81,7 +81,7 @@ def test_a_unit_head_sees_only_their_unit(client: Client, org: Org, people: Peop
         assert client.get(url, {"lead_unit": org.home_affairs.pk}).status_code == 404
         assert client.get(url, {"committee": org.province.pk}).status_code == 404
         assert client.get(reverse("oversight:statistics"), {"committee": org.province.pk}).status_code == 404
-        own = client.get(url, {"lead_unit": org.science.pk, "from": "2024-01-01", "to": "2024-12-31"})
+        own = client.get(url, {"lead_unit": str(org.science.pk), "from": "2024-01-01", "to": "2024-12-31"})
         assert own.status_code == 200
         assert {task.lead_unit_id for task in own.context["page_obj"]} == {org.science.pk}
 

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from caicach.oversight.models import Extension, ExtensionStatus, Task
 from caicach.oversight.statistics import queries
-from caicach.oversight.timeliness import timeliness_expression, timeliness_of
+from caicach.oversight.timeliness import Against, timeliness_expression, timeliness_of
 from tests.conftest import Org, People, on_day
 from tests.oversight.statistics.factories import TODAY, mixed_dataset
 
@@ -113,9 +113,10 @@ def test_page_and_workbook_match_an_independent_recount(
     expected_rows = {names[key]: figures for key, figures in by_unit.items()}
     found: dict[str, tuple[int, ...]] = {}
     for row in sheet.iter_rows(min_row=6, values_only=True):
-        if row[1] in expected_rows:
-            found[row[1]] = tuple(row[2:9])
-            figures = expected_rows[row[1]]
+        name = str(row[1])
+        if name in expected_rows:
+            found[name] = tuple(int(value) for value in row[2:9])  # type: ignore[arg-type]
+            figures = expected_rows[name]
             base = figures[1] + figures[2] + figures[3]
             assert row[9] == (pytest.approx(figures[1] / base, rel=1e-12) if base else None)
         elif row[1] == "Tổng cộng":
@@ -149,12 +150,13 @@ def test_ranking_breaks_ties() -> None:
 def test_timeliness_of_and_expression_agree_on_every_case(org: Org, people: People) -> None:
     mixed_dataset(org, people)
     soon = TODAY + datetime.timedelta(days=45)  # so that "due soon" happens too
-    for against in ("deadline", "original_deadline"):
+    againsts: tuple[Against, ...] = ("deadline", "original_deadline")
+    for against in againsts:
         for today in (TODAY, datetime.date(2024, 1, 1), datetime.date(2025, 2, 1)):
-            expression = timeliness_expression(today=today, due_soon_until=soon, against=against)  # type: ignore[arg-type]
+            expression = timeliness_expression(today=today, due_soon_until=soon, against=against)
             seen = set()
             for task in Task.objects.annotate(sql_class=expression):
-                python = timeliness_of(task, today=today, due_soon_until=soon, against=against)  # type: ignore[arg-type]
+                python = timeliness_of(task, today=today, due_soon_until=soon, against=against)
                 assert task.sql_class == python.value, (task.pk, against, today)
                 seen.add(python.value)
             if today == TODAY:
