@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from caicach.core.models import DocumentType, Unit, User
 from caicach.core.once import AlreadySubmitted, once
 from caicach.core.permissions import COMMITTEE_KINDS, can, get_for_user, require
 from caicach.core.web import acting_user, document_response, file_response, stale_action
-from caicach.oversight.models import TaskSource
+from caicach.oversight.models import Task, TaskSource
 from caicach.oversight.statistics import exports, queries
 from caicach.oversight.statistics import services as report_services
 from caicach.oversight.statistics.charts import trend_chart
@@ -43,6 +44,7 @@ from caicach.oversight.timeliness import Against, Timeliness
 
 DRILL_PAGE_SIZE = 50
 RECENT_REPORTS = 10
+MAX_COMMITTEE_CHOICES = 300
 
 CHART_LABELS = {
     "assigned": gettext_lazy("Được giao"),
@@ -83,18 +85,28 @@ def _table(rows: list[queries.Row], drill: str, key: str) -> list[dict[str, Any]
 
 
 def _committee_for(request: HttpRequest, user: User, wanted: Any) -> tuple[Unit | None, list[Unit]]:
-    """The committee whose statistics are shown whole (the chosen one, else the first the
-    user sees), with the list of them; (None, []) for a unit head who sees only their unit."""
+    """The committee whose statistics are shown whole (the chosen one, else the first with
+    tasks the user sees), with the committees to choose from — those with tasks, so that a
+    national Office is not offered every commune; (None, []) for a unit head who sees only
+    their unit."""
     require(user, "oversight.view_statistics")
-    committees = list(statistics_committees(user))
-    if not committees:
-        if wanted or not headed_unit_ids(user):  # a committee's whole figures: not theirs
+    committees = statistics_committees(user)
+    with_tasks = list(
+        committees.filter(Exists(Task.objects.filter(committee=OuterRef("pk"))))[:MAX_COMMITTEE_CHOICES]
+    )
+    if wanted:
+        chosen = next((c for c in with_tasks if str(c.pk) == str(wanted)), None)
+        if chosen is None:
+            chosen = committees.filter(pk=_int(str(wanted)) or 0).first()
+        if chosen is None:  # not a committee they see whole: 404
+            raise Http404
+    else:
+        chosen = with_tasks[0] if with_tasks else committees.first()
+    if chosen is None:
+        if not headed_unit_ids(user):
             raise Http404
         return None, []
-    chosen = next((c for c in committees if str(c.pk) == str(wanted)), None) if wanted else committees[0]
-    if chosen is None:
-        raise Http404
-    return chosen, committees
+    return chosen, with_tasks if chosen in with_tasks else [chosen, *with_tasks]
 
 
 @login_required
