@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from caicach.core.calendar.queries import add_working_days
 from caicach.core.models import Unit, User
-from caicach.deliberation.models import ConclusionPoint
+from caicach.deliberation.models import ConclusionPoint, MeetingStatus
 from caicach.oversight.models import (
     DeadlineKind,
     Extension,
@@ -172,6 +172,7 @@ def load_demo_tasks() -> None:
         ConclusionPoint.objects.filter(
             meeting__committee=committee,
             meeting__date__year=2024,
+            meeting__status__in=(MeetingStatus.HELD, MeetingStatus.CONCLUDED),
             lead_unit__isnull=False,
             deadline__isnull=False,
             task__isnull=True,

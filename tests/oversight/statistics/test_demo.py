@@ -3,13 +3,16 @@ the day the story is told, and a statistics page that tells it."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from caicach.core.models import Unit, User
+from caicach.deliberation.models import ConclusionPoint, Meeting, MeetingKind, MeetingStatus
 from caicach.oversight.demo import DEMO_DAY
-from caicach.oversight.models import Extension, ExtensionStatus, Task, TaskStatus
+from caicach.oversight.models import Extension, ExtensionStatus, Task, TaskSource, TaskStatus
 from tests.conftest import load_demo, on_day
 
 
@@ -55,3 +58,31 @@ def test_demo_loader_is_deterministic_and_runs_once(demo: None) -> None:
     load_demo_tasks()
     again = list(Task.objects.order_by("pk").values_list("original_deadline", "status", "done_on"))
     assert again == before
+
+
+def test_demo_tasks_come_from_the_meetings_conclusion_points_when_there_are_some(demo: None) -> None:
+    from caicach.oversight.demo import TARGET, load_demo_tasks
+
+    province = Unit.objects.get(code="TN")
+    Task.objects.all().delete()
+    meeting = Meeting.objects.create(
+        committee=province,
+        kind=MeetingKind.REGULAR,
+        title="Phiên họp UBND tỉnh thường kỳ tháng 3 năm 2024",
+        date=datetime.date(2024, 3, 28),
+        chair=User.objects.get(username="chutich"),
+        status=MeetingStatus.CONCLUDED,
+    )
+    for position, code in enumerate(("TN-SXD", "TN-STC", "CT"), start=1):
+        ConclusionPoint.objects.create(
+            meeting=meeting,
+            position=position,
+            content=f"Kết luận số {position}: hoàn thành hồ sơ trình UBND tỉnh.",
+            lead_unit=Unit.objects.get(code=code),
+            deadline=datetime.date(2024, 5, 15),
+        )
+    load_demo_tasks()
+    from_points = Task.objects.filter(source=TaskSource.CONCLUSION, conclusion_point__meeting=meeting)
+    assert from_points.count() == 3
+    assert set(from_points.values_list("assigned_by__username", flat=True)) == {"chutich"}
+    assert Task.objects.count() == TARGET
