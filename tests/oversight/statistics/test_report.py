@@ -21,7 +21,7 @@ from caicach.workprogram.models import ItemStatus, WorkProgram
 from caicach.workprogram.reports import kpis
 from tests.conftest import Org, People, on_day
 from tests.decree30 import assert_passes_decree30
-from tests.documents import docx_text
+from tests.documents import assert_clean_text, assert_signature_with_body, docx_text, printed
 from tests.issuing import confirm_issue
 from tests.oversight.statistics.factories import TODAY, Dataset, mixed_dataset
 from tests.workprogram.factories import make_bare_program, make_item
@@ -106,6 +106,14 @@ def test_office_drafts_leader_issues_and_the_file_passes(
     assert f"có {figures.due} nội dung phải trình; đã trình {figures.submitted} nội dung" in text
     assert "Đề án chuyển đổi số ngành khoa học" in text and "Đề án vị trí việc làm" in text
     assert "Lưu: VT, VP." in text and people.leader.full_name in text
+    assert_clean_text(content)
+    # Printed: the signer's block stays on the page with the end of the body.
+    assert_signature_with_body(
+        printed(content),
+        heading=["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"],
+        name=people.leader.full_name,
+        closing="được giao của UBND tỉnh",
+    )
     # Issued: no more edits, no second number.
     client.force_login(people.office_officer)
     with on_day(TODAY):
