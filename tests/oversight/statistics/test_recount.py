@@ -168,3 +168,34 @@ def test_timeliness_of_and_expression_agree_on_every_case(org: Org, people: Peop
                     "not_yet_due",
                     "cancelled",
                 }
+
+
+def test_every_number_leads_to_as_many_tasks(client: Client, org: Org, people: People) -> None:
+    """The drill-down behind each number of the unit, leader and source tables lists exactly
+    that many tasks."""
+    mixed_dataset(org, people)
+    client.force_login(people.office_officer)
+    with on_day(TODAY):
+        page = client.get(reverse("oversight:statistics"), {"committee": org.province.pk, "year": 2024})
+        checked = 0
+        for table in ("units", "leaders", "sources"):
+            for line in page.context[table]:
+                for cell in line["cells"]:
+                    if not cell["url"]:
+                        assert cell["value"] == 0
+                        continue
+                    listed = client.get(cell["url"])
+                    assert listed.context["page_obj"].paginator.count == cell["value"], (table, cell)
+                    checked += 1
+    assert checked > 40
+
+
+def test_a_unit_heads_workbook_holds_only_their_unit(client: Client, org: Org, people: People) -> None:
+    mixed_dataset(org, people)
+    client.force_login(people.unit_head)
+    with on_day(TODAY):
+        response = client.get(reverse("oversight:statistics"), {"year": 2024, "format": "xlsx"})
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
+    assert book.sheetnames == ["Theo cơ quan chủ trì", "Theo tháng"]
+    names = {row[1] for row in book["Theo cơ quan chủ trì"].iter_rows(min_row=6, values_only=True)}
+    assert names == {org.science.name, "Tổng cộng"}
