@@ -194,7 +194,7 @@ def test_a_unit_heads_workbook_holds_only_their_unit(client: Client, org: Org, p
     mixed_dataset(org, people)
     client.force_login(people.unit_head)
     with on_day(TODAY):
-        response = client.get(reverse("oversight:statistics"), {"year": 2024, "format": "xlsx"})
+        response = client.get(reverse("oversight:statistics"), {"year": "2024", "format": "xlsx"})
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
     assert book.sheetnames == ["Theo cơ quan chủ trì", "Theo tháng"]
     names = {row[1] for row in book["Theo cơ quan chủ trì"].iter_rows(min_row=6, values_only=True)}
