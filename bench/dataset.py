@@ -64,6 +64,7 @@ from caicach.initiatives.models import (
     RoundStatus,
 )
 from caicach.initiatives.review.rubrics import ensure_demo_rubrics
+from caicach.oversight.models import Task, TaskSource, TaskStatus
 from caicach.replication.cycles import Cycle, cycle_of
 from caicach.replication.models import (
     AdoptionReport,
@@ -124,6 +125,7 @@ class Sizes:
     notifications: int
     practices: int  # in all, shared among provinces; each directive lists up to 9 of its own
     consultations: int
+    tasks: int = 0  # assigned tasks (oversight), shared among provinces
 
     def describe(self) -> str:
         return ", ".join(f"{name}={value:,}" for name, value in self.__dict__.items())
@@ -145,6 +147,7 @@ PRESETS: dict[str, Sizes] = {
         notifications=100_000,
         practices=408,
         consultations=1_360,
+        tasks=34_000,
     ),
     "province": Sizes(
         units=1000,
@@ -161,6 +164,7 @@ PRESETS: dict[str, Sizes] = {
         notifications=10_000,
         practices=12,
         consultations=40,
+        tasks=1_500,
     ),
     "small": Sizes(
         units=120,
@@ -177,6 +181,7 @@ PRESETS: dict[str, Sizes] = {
         notifications=1_000,
         practices=12,
         consultations=10,
+        tasks=150,
     ),
 }
 
@@ -358,6 +363,7 @@ class Builder:
             ("work programs, items, reports, requests", self.work_programs),
             ("replication: practices, directives, reports", self.replication),
             ("deliberation: consultations, opinions", self.deliberation),
+            ("oversight: assigned tasks", self.oversight),
             ("audit events", self.audit_events),
             ("notifications", self.notifications),
             ("number sequences", self.number_sequences),
@@ -1244,6 +1250,56 @@ class Builder:
                 first_id = saved[0][0] if saved else 0
         self.built.ids["consultation"] = first_id
 
+    def oversight(self) -> None:
+        """Per province, its share of ``tasks`` assigned by its leader to its departments over
+        the last year: most done (a quarter of them late), some overdue, the rest not yet
+        due, a few extended or cancelled — the statistics page's GROUP BY reads them all."""
+        per_province = _split(self.sizes.tasks, [1.0] * len(self.province_ids))
+        for province, count in zip(self.province_ids, per_province, strict=True):
+            leader = self.leaders.get(province)
+            departments = self.department_ids[province]
+            if leader is None or not departments or not count:
+                continue
+            clerk = (self.users_by_unit.get(departments[0]) or [leader])[0]
+            rows = []
+            for i in range(count):
+                source_date = self.today - datetime.timedelta(days=365 * (count - i) // count + 20)
+                due = source_date + datetime.timedelta(days=self.rng.choice((15, 30, 45, 60)))
+                roll = self.rng.random()
+                kind = self.rng.choice(ITEM_KINDS)
+                status, done_on, deadline = TaskStatus.IN_PROGRESS, None, due
+                if roll < 0.04:
+                    status = TaskStatus.CANCELLED
+                elif due < self.today and roll < 0.85:
+                    late = self.rng.random() < 0.25
+                    status = TaskStatus.DONE
+                    done_on = (
+                        min(due + datetime.timedelta(days=self.rng.randint(1, 20)), self.today)
+                        if late
+                        else due
+                    )
+                if 0.85 <= roll < 0.92:
+                    deadline = due + datetime.timedelta(days=20)
+                rows.append(
+                    Task(
+                        committee_id=province,
+                        source=TaskSource.DOCUMENT if i % 4 else TaskSource.ORAL,
+                        source_reference=f"{i + 1}/UBND-VP" if i % 4 else "",
+                        source_date=source_date,
+                        content=f"Tham mưu {kind.lower()} về {self.rng.choice(INITIATIVE_OBJECTS)}",
+                        assigned_by_id=leader,
+                        lead_unit_id=self.rng.choice(departments),
+                        original_deadline=due,
+                        deadline=deadline,
+                        status=status,
+                        done_on=done_on,
+                        cancel_reason="Không còn phù hợp" if status == TaskStatus.CANCELLED else "",
+                        created_by_id=clerk,
+                        created_at=_aware(source_date),
+                    )
+                )
+            _insert(Task, rows)
+
     ADOPTION_WEIGHTS: ClassVar[list[tuple[str, float]]] = [
         (AdoptionStatus.NOT_STARTED, 3.0),
         (AdoptionStatus.STUDYING, 2.0),
@@ -1482,6 +1538,7 @@ def table_sizes() -> dict[str, int]:
         ("adoption reports", AdoptionReport),
         ("consultations", Consultation),
         ("opinions", Opinion),
+        ("assigned tasks", Task),
         ("audit events", AuditEvent),
         ("notifications", Notification),
     ]

@@ -89,6 +89,7 @@ SIZE_OPTIONS = (
     "notifications",
     "practices",
     "consultations",
+    "tasks",
 )
 
 
@@ -510,6 +511,14 @@ def page_specs(ids: dict[str, int], year: int) -> list[PageSpec]:
             "consultation detail", "deliberation:consultation_detail", (ids["consultation"],), {}, managers
         ),
         PageSpec("opinion punctuality", "deliberation:punctuality", (), {}, managers),
+        PageSpec("task statistics", "oversight:statistics", (), {}, managers),
+        PageSpec(
+            "task statistics, overdue drill-down",
+            "oversight:statistics_drill_down",
+            (),
+            {"timeliness": "overdue", "kpi": "1"},
+            managers,
+        ),
     ]
 
 

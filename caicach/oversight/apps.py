@@ -17,6 +17,7 @@ class OversightConfig(AppConfig):
 
         followup_setup.register()
         self._ready_urging()
+        self._ready_statistics()
 
     def _ready_urging(self) -> None:
         # urging -----------------------------------------------------------------------------
@@ -38,3 +39,31 @@ class OversightConfig(AppConfig):
         register_action_labels(AUDIT_LABELS)
         register_object_url(UrgingNotice, "oversight:notice_detail")
         register_todo_provider("oversight.unit_tasks", unit_tasks, order=72)
+
+    def _ready_statistics(self) -> None:
+        # statistics -------------------------------------------------------------------------
+        from caicach.core.audit.queries import register_action_labels, register_object_url
+        from caicach.core.context_processors import add_nav_item
+        from caicach.core.demo import register_demo_loader
+        from caicach.oversight import demo
+        from caicach.oversight.models import TaskReport
+        from caicach.oversight.statistics import rules as statistics_rules  # noqa: F401  (the rules)
+
+        add_nav_item(
+            "oversight:statistics",
+            _("Thống kê nhiệm vụ"),
+            _("Nhiệm vụ được giao: đúng hạn, quá hạn, xếp hạng đơn vị, báo cáo định kỳ"),
+            "oversight.view_statistics",
+            before="unit_list",
+        )
+        register_action_labels(
+            {
+                "task_report.create": _("Soạn báo cáo tình hình thực hiện nhiệm vụ"),
+                "task_report.update": _("Sửa báo cáo tình hình thực hiện nhiệm vụ"),
+                "task_report.issue": _("Ban hành báo cáo tình hình thực hiện nhiệm vụ"),
+            }
+        )
+        register_object_url(TaskReport, "oversight:task_report_detail")
+        # After deliberation's (40): the tasks come from its meetings' conclusion points.
+        register_demo_loader("oversight", lambda units: demo.load_demo_tasks(), order=50)
+        # end statistics

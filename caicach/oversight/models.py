@@ -12,7 +12,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -347,3 +347,65 @@ class UrgingNotice(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("oversight:notice_detail", args=[self.pk])
+
+
+# --- statistics: the periodic report on task performance ------------------------------------------
+
+
+class TaskReport(models.Model):
+    """The report on task performance for the committee's regular meeting (Báo cáo tình hình
+    thực hiện nhiệm vụ được giao), for a period: drafted by the Office, signed and issued in the
+    committee's name by one of its leaders (whoever signs approves), numbered, and frozen
+    as a DOCX when issued."""
+
+    committee = models.ForeignKey(Unit, verbose_name=_("UBND"), on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField(_("từ ngày"))
+    period_end = models.DateField(_("đến ngày"))
+    assessment = models.TextField(_("đánh giá chung, kiến nghị"), blank=True)
+    recipients = models.TextField(_("nơi nhận"), blank=True)
+    registered_document = models.OneToOneField(
+        RegisteredDocument,
+        verbose_name=_("số văn bản"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ký"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signer_authority = models.CharField(_("thẩm quyền ký"), max_length=100, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
+    signer_name = models.CharField(_("họ tên người ký"), max_length=150, blank=True)
+    document_file = models.CharField(_("tệp báo cáo đã ban hành"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-period_end", "-id"]
+        verbose_name = _("báo cáo tình hình thực hiện nhiệm vụ")
+        verbose_name_plural = _("báo cáo tình hình thực hiện nhiệm vụ")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=Q(period_start__lte=F("period_end")), name="task_report_period_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(
+            _("Báo cáo tình hình thực hiện nhiệm vụ được giao từ %(start)s đến %(end)s")
+            % {"start": self.period_start.strftime("%d/%m/%Y"), "end": self.period_end.strftime("%d/%m/%Y")}
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("oversight:task_report_detail", args=[self.pk])
