@@ -4,8 +4,12 @@ every read goes through the app's query twins and every write through its servic
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from ninja import NinjaAPI
+from ninja.openapi.views import openapi_json
+from ninja.renderers import JSONRenderer
 
 from caicach.api import errors
 from caicach.api.routers import core, initiatives, replication, workprogram
@@ -21,13 +25,28 @@ DESCRIPTION = """API của hệ thống Cải cách cho các hệ thống khác 
 - Lỗi luôn có dạng `{code, message, fields}`, thông báo tiếng Việt.
 """
 
+class Utf8Renderer(JSONRenderer):
+    """Vietnamese as text, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+def _docs_for_staff(view: Any) -> Any:
+    """The documentation page is for signed-in officials; the schema itself stays public
+    (it describes shapes, holds no data), so an integration's tooling can read it."""
+    if getattr(view, "func", None) is openapi_json:
+        return view
+    return login_required(view)
+
+
 api = NinjaAPI(
     title="Cải cách API",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api-v1",
+    renderer=Utf8Renderer(),
     docs_url="/docs",
-    docs_decorator=login_required,
+    docs_decorator=_docs_for_staff,
 )
 errors.install(api)
 api.add_router("/core", core.router)

@@ -54,4 +54,5 @@ class TokenForm(CreateFormMixin, Form):
 
     def owner(self, actor: User) -> User:
         chosen = self.cleaned_data.get("user")
-        return chosen if isinstance(chosen, User) else actor
+        # The signed-in user comes wrapped (request.user); the rules want the model itself.
+        return chosen if isinstance(chosen, User) else User.objects.get(pk=actor.pk)
