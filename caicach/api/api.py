@@ -25,6 +25,7 @@ DESCRIPTION = """API của hệ thống Cải cách cho các hệ thống khác 
 - Lỗi luôn có dạng `{code, message, fields}`, thông báo tiếng Việt.
 """
 
+
 class Utf8Renderer(JSONRenderer):
     """Vietnamese as text, not as \\u escapes."""
 

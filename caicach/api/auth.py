@@ -29,10 +29,15 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WINDOW_SECONDS = 60
 
 
+def seconds() -> float:
+    """The wall clock of the throttle's windows (not ``core.clock``, which tests move by days)."""
+    return time.time()
+
+
 def _throttle(kind: str, ident: int, limit: int) -> None:
     """A fixed one-minute window counted in the cache (shared by every process in
     production: Redis). Past ``limit``: 429, retry when the window turns."""
-    now = time.time()
+    now = seconds()
     window = int(now // WINDOW_SECONDS)
     key = f"api:throttle:{kind}:{ident}:{window}"
     cache.add(key, 0, WINDOW_SECONDS + 5)
@@ -82,7 +87,9 @@ class TokenAuth(HttpBearer):
                 request=request,
                 prefix=found.prefix if found is not None else token.strip()[3:11],
             )
-            raise ApiError(401, "unauthenticated", _("Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi."))
+            raise ApiError(
+                401, "unauthenticated", _("Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
+            )
         user = found.user
         request.user = user
         request.api_token = found  # type: ignore[attr-defined]

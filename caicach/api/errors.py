@@ -56,7 +56,14 @@ class ApiError(Exception):
 
 # The responses every operation may give besides its own (listed in the schema, so a client
 # and the schemathesis suite know them).
-COMMON_ERRORS: dict[int, type[Error]] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
+COMMON_ERRORS: dict[int, type[Error]] = {
+    400: Error,
+    401: Error,
+    403: Error,
+    404: Error,
+    422: Error,
+    429: Error,
+}
 WRITE_ERRORS: dict[int, type[Error]] = {**COMMON_ERRORS, 409: Error}
 
 
@@ -165,4 +172,8 @@ def install(api: NinjaAPI) -> None:
 
 
 def error_examples() -> dict[str, Any]:
-    return {"code": "not_found", "message": "Không tìm thấy dữ liệu, hoặc bạn không có quyền xem.", "fields": {}}
+    return {
+        "code": "not_found",
+        "message": "Không tìm thấy dữ liệu, hoặc bạn không có quyền xem.",
+        "fields": {},
+    }

@@ -50,7 +50,9 @@ class TokenForm(CreateFormMixin, Form):
     def expires_at(self) -> datetime.datetime:
         day: datetime.date = self.cleaned_data["expires_on"]
         # The end of that day in Vietnam (the site's time zone).
-        return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+        return timezone.make_aware(
+            datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+        )
 
     def owner(self, actor: User) -> User:
         chosen = self.cleaned_data.get("user")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -28,7 +29,7 @@ def fetch(request: HttpRequest, queryset: QuerySet[M], pk: Any, action: str = "v
     asked too (``require``), as a page of the site asks it."""
     try:
         obj = queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
         raise not_found() from None
     require(caller(request), action, obj)
     return obj

@@ -72,7 +72,9 @@ def run_once(
             # and answer are committed and visible now.
             first = IdempotencyKey.objects.filter(user=user, key=key).first()
             if first is None:  # the first one failed and rolled back: the caller may retry
-                raise ApiError(409, "idempotency_conflict", _("Yêu cầu đang được xử lý. Vui lòng thử lại.")) from None
+                raise ApiError(
+                    409, "idempotency_conflict", _("Yêu cầu đang được xử lý. Vui lòng thử lại.")
+                ) from None
             return _replay(first, digest)
         status, body = write()
         row.status_code = status

@@ -18,7 +18,10 @@ from caicach.core import clock
 
 class ApiToken(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
     )
     name = models.CharField(_("tên gợi nhớ"), max_length=100)
     prefix = models.CharField(_("tiền tố"), max_length=16, unique=True)
@@ -63,7 +66,9 @@ class IdempotencyKey(models.Model):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_key_unique")
         ]
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["expires_at"], name="api_idem_expires_idx")]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["expires_at"], name="api_idem_expires_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.key}"

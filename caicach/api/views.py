@@ -49,7 +49,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         owner = form.owner(actor)
         try:
             with once(request, form) as submission:
-                token, secret = services.token_create(
+                _token, secret = services.token_create(
                     actor=actor,
                     user=owner,
                     name=form.cleaned_data["name"],

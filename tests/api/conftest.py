@@ -54,7 +54,10 @@ def scene(org: Org, people: People) -> Scene:
     home_affairs_item = make_item(program, org.home_affairs, MARCH)
     outsider_item = make_item(program, org.other_commune, datetime.date(2024, 2, 1))
     outsider_report = MonthlyReport.objects.create(
-        program=program, unit=org.other_commune, period=datetime.date(2024, 2, 1), due_date=datetime.date(2024, 2, 14)
+        program=program,
+        unit=org.other_commune,
+        period=datetime.date(2024, 2, 1),
+        due_date=datetime.date(2024, 2, 14),
     )
     science_report = MonthlyReport.objects.create(
         program=program,

@@ -171,7 +171,9 @@ def test_a_role_requiring_mfa_makes_tokens_only_after_the_second_step(people: Pe
         ({"expires_at": "far"}, "expires_at"),
     ],
 )
-def test_bad_token_requests_are_refused_and_make_nothing(people: People, fields: dict[str, Any], field: str) -> None:
+def test_bad_token_requests_are_refused_and_make_nothing(
+    people: People, fields: dict[str, Any], field: str
+) -> None:
     values: dict[str, Any] = {
         "name": "Báo cáo",
         "scopes": ["core:read"],
@@ -183,8 +185,6 @@ def test_bad_token_requests_are_refused_and_make_nothing(people: People, fields:
     if values["expires_at"] == "far":
         values["expires_at"] = clock.now() + datetime.timedelta(days=4000)
     with pytest.raises(ValidationError) as refused:
-        services.token_create(
-            actor=people.unit_staff, user=people.unit_staff, mfa_verified=True, **values
-        )
+        services.token_create(actor=people.unit_staff, user=people.unit_staff, mfa_verified=True, **values)
     assert field in refused.value.message_dict
     assert not ApiToken.objects.exists()

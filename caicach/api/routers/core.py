@@ -74,9 +74,7 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.get("/units", response={200: Page[UnitOut], **COMMON_ERRORS}, summary="Danh sách đơn vị")
-def unit_list(
-    request: HttpRequest, filters: Query[UnitFilters], page: Query[PageParams]
-) -> Page[UnitOut]:
+def unit_list(request: HttpRequest, filters: Query[UnitFilters], page: Query[PageParams]) -> Page[UnitOut]:
     rows = units_for(request)
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
@@ -84,7 +82,9 @@ def unit_list(
         rows = rows.filter(parent_id=filters.parent_id)
     rows = search.search(rows, filters.q)
     shown, cursor = page_of(rows, page)
-    return Page[UnitOut](items=[UnitOut.model_validate(u, from_attributes=True) for u in shown], next_cursor=cursor)
+    return Page[UnitOut](
+        items=[UnitOut.model_validate(u, from_attributes=True) for u in shown], next_cursor=cursor
+    )
 
 
 @router.get("/units/{unit_id}", response={200: UnitOut, **COMMON_ERRORS}, summary="Một đơn vị")

@@ -60,7 +60,7 @@ class AuthorOut(Schema):
 
 class InitiativeOut(Schema):
     id: int
-    campaign_id: int
+    campaign_id: int | None
     unit_id: int
     kind: InitiativeKind
     status: InitiativeStatus
@@ -108,7 +108,9 @@ class InitiativeFilters(Schema):
     unit_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
-@router.get("/campaigns", response={200: Page[CampaignOut], **COMMON_ERRORS}, summary="Danh sách đợt phát động")
+@router.get(
+    "/campaigns", response={200: Page[CampaignOut], **COMMON_ERRORS}, summary="Danh sách đợt phát động"
+)
 def campaign_list(
     request: HttpRequest, filters: Query[CampaignFilters], page: Query[PageParams]
 ) -> Page[CampaignOut]:
@@ -121,12 +123,16 @@ def campaign_list(
     return Page[CampaignOut](items=[CampaignOut.of(c) for c in shown], next_cursor=cursor)
 
 
-@router.get("/campaigns/{campaign_id}", response={200: CampaignOut, **COMMON_ERRORS}, summary="Một đợt phát động")
+@router.get(
+    "/campaigns/{campaign_id}", response={200: CampaignOut, **COMMON_ERRORS}, summary="Một đợt phát động"
+)
 def campaign_detail(request: HttpRequest, campaign_id: int) -> CampaignOut:
     return CampaignOut.of(fetch(request, campaigns_for(caller(request)), campaign_id))
 
 
-@router.get("/initiatives", response={200: Page[InitiativeOut], **COMMON_ERRORS}, summary="Danh sách sáng kiến")
+@router.get(
+    "/initiatives", response={200: Page[InitiativeOut], **COMMON_ERRORS}, summary="Danh sách sáng kiến"
+)
 def initiative_list(
     request: HttpRequest, filters: Query[InitiativeFilters], page: Query[PageParams]
 ) -> Page[InitiativeOut]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
+from ninja.params.functions import Header as HeaderParam
 
 from caicach.api.auth import auth_for
 from caicach.api.errors import COMMON_ERRORS, WRITE_ERRORS
@@ -16,7 +17,12 @@ from caicach.api.http import caller, fetch, if_match
 from caicach.api.idempotency import run_once
 from caicach.api.pagination import MAX_ID, Page, PageParams, page_of
 from caicach.replication.adoption import services as adoption_services
-from caicach.replication.adoption.queries import ReportContent, ResultInput, obligation_queryset, report_queryset
+from caicach.replication.adoption.queries import (
+    ReportContent,
+    ResultInput,
+    obligation_queryset,
+    report_queryset,
+)
 from caicach.replication.adoption.rules import visible_obligations_q, visible_reports_q
 from caicach.replication.directives.queries import directives_for
 from caicach.replication.models import (
@@ -91,7 +97,9 @@ class ObligationFilters(Schema):
     current: bool | None = Field(None, description="true: chỉ nhiệm vụ còn hiệu lực.")
 
 
-@router.get("/directives", response={200: Page[DirectiveOut], **COMMON_ERRORS}, summary="Văn bản chỉ đạo nhân rộng")
+@router.get(
+    "/directives", response={200: Page[DirectiveOut], **COMMON_ERRORS}, summary="Văn bản chỉ đạo nhân rộng"
+)
 def directive_list(
     request: HttpRequest, filters: Query[DirectiveFilters], page: Query[PageParams]
 ) -> Page[DirectiveOut]:
@@ -104,7 +112,9 @@ def directive_list(
     )
 
 
-@router.get("/directives/{directive_id}", response={200: DirectiveOut, **COMMON_ERRORS}, summary="Một văn bản chỉ đạo")
+@router.get(
+    "/directives/{directive_id}", response={200: DirectiveOut, **COMMON_ERRORS}, summary="Một văn bản chỉ đạo"
+)
 def directive_detail(request: HttpRequest, directive_id: int) -> DirectiveOut:
     directive = fetch(request, directives_for(caller(request)), directive_id)
     return DirectiveOut.model_validate(directive, from_attributes=True)
@@ -114,7 +124,11 @@ def obligations_for(request: HttpRequest) -> Any:
     return obligation_queryset().filter(visible_obligations_q(caller(request)))
 
 
-@router.get("/obligations", response={200: Page[ObligationOut], **COMMON_ERRORS}, summary="Nhiệm vụ nhân rộng của đơn vị")
+@router.get(
+    "/obligations",
+    response={200: Page[ObligationOut], **COMMON_ERRORS},
+    summary="Nhiệm vụ nhân rộng của đơn vị",
+)
 def obligation_list(
     request: HttpRequest, filters: Query[ObligationFilters], page: Query[PageParams]
 ) -> Page[ObligationOut]:
@@ -129,7 +143,9 @@ def obligation_list(
     return Page[ObligationOut](items=[ObligationOut.of(o) for o in shown], next_cursor=cursor)
 
 
-@router.get("/obligations/{obligation_id}", response={200: ObligationOut, **COMMON_ERRORS}, summary="Một nhiệm vụ")
+@router.get(
+    "/obligations/{obligation_id}", response={200: ObligationOut, **COMMON_ERRORS}, summary="Một nhiệm vụ"
+)
 def obligation_detail(request: HttpRequest, obligation_id: int) -> ObligationOut:
     return ObligationOut.of(fetch(request, obligations_for(request), obligation_id, "adoption.view"))
 
@@ -237,7 +253,7 @@ class AdoptionReportIn(Schema):
     }
 
 
-def _with_results() -> Prefetch[AdoptionResult]:
+def _with_results() -> Any:
     return Prefetch("results", queryset=AdoptionResult.objects.order_by("position", "pk"))
 
 
@@ -246,7 +262,9 @@ def reports_for(request: HttpRequest) -> Any:
 
 
 @router.get(
-    "/adoption-reports", response={200: Page[AdoptionReportOut], **COMMON_ERRORS}, summary="Báo cáo kết quả nhân rộng"
+    "/adoption-reports",
+    response={200: Page[AdoptionReportOut], **COMMON_ERRORS},
+    summary="Báo cáo kết quả nhân rộng",
 )
 def adoption_report_list(
     request: HttpRequest, filters: Query[AdoptionReportFilters], page: Query[PageParams]
@@ -284,9 +302,13 @@ def adoption_report_file(
     request: HttpRequest,
     obligation_id: int,
     payload: AdoptionReportIn,
-    if_match_header: str | None = Header(None, alias="If-Match", description="version của báo cáo khi sửa"),
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
-) -> tuple[int, Any]:
+    if_match_header: Annotated[
+        str | None, HeaderParam(alias="If-Match", description="version của báo cáo khi sửa")
+    ] = None,
+    idempotency_key: Annotated[
+        str | None, HeaderParam(alias="Idempotency-Key", max_length=255, description="khóa gửi lại an toàn")
+    ] = None,
+) -> Status[Any]:
     user = caller(request)
     obligation = fetch(request, obligations_for(request), obligation_id, "adoption.view")
     version = if_match(request)
@@ -299,7 +321,11 @@ def adoption_report_file(
         proposals=payload.proposals,
         results=tuple(
             ResultInput(
-                indicator=r.indicator, measure_unit=r.measure_unit, baseline=r.baseline, current=r.current, note=r.note
+                indicator=r.indicator,
+                measure_unit=r.measure_unit,
+                baseline=r.baseline,
+                current=r.current,
+                note=r.note,
             )
             for r in payload.results
         ),
@@ -308,13 +334,21 @@ def adoption_report_file(
     def write() -> tuple[int, Any]:
         if payload.submit:
             report = adoption_services.adoption_report_submit(
-                actor=user, obligation=obligation, period_start=payload.period_start, content=content, version=version
+                actor=user,
+                obligation=obligation,
+                period_start=payload.period_start,
+                content=content,
+                version=version,
             )
         else:
             report = adoption_services.adoption_report_save(
-                actor=user, obligation=obligation, period_start=payload.period_start, content=content, version=version
+                actor=user,
+                obligation=obligation,
+                period_start=payload.period_start,
+                content=content,
+                version=version,
             )
         fresh = report_queryset().prefetch_related(_with_results()).get(pk=report.pk)
         return 200, AdoptionReportOut.of(fresh).model_dump(mode="json")
 
-    return run_once(request, user, idempotency_key, payload.model_dump(mode="json"), write)
+    return Status(*run_once(request, user, idempotency_key, payload.model_dump(mode="json"), write))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
+from ninja.params.functions import Header as HeaderParam
+from ninja.params.functions import Query as QueryParam
 
 from caicach.api.auth import auth_for
 from caicach.api.errors import COMMON_ERRORS, WRITE_ERRORS, not_found
@@ -35,6 +37,7 @@ from caicach.workprogram.reports.rules import kpi_scope, monthly_reports_for
 router = Router(tags=["workprogram"], auth=auth_for("workprogram"))
 
 TEXT_MAX = 10_000
+PERIOD_PATTERN = r"^(y|q[1-4]|m([1-9]|1[0-2]))$"
 
 
 def rate(value: Decimal | None) -> float | None:
@@ -95,12 +98,16 @@ def program_list(
     if filters.issuing_unit_id:
         rows = rows.filter(issuing_unit_id=filters.issuing_unit_id)
     shown, cursor = page_of(rows, page)
-    return Page[ProgramOut](items=[ProgramOut.model_validate(p, from_attributes=True) for p in shown], next_cursor=cursor)
+    return Page[ProgramOut](
+        items=[ProgramOut.model_validate(p, from_attributes=True) for p in shown], next_cursor=cursor
+    )
 
 
 @router.get("/programs/{program_id}", response={200: ProgramOut, **COMMON_ERRORS}, summary="Một chương trình")
 def program_detail(request: HttpRequest, program_id: int) -> ProgramOut:
-    return ProgramOut.model_validate(fetch(request, programs_for(caller(request)), program_id), from_attributes=True)
+    return ProgramOut.model_validate(
+        fetch(request, programs_for(caller(request)), program_id), from_attributes=True
+    )
 
 
 @router.get("/items", response={200: Page[ItemOut], **COMMON_ERRORS}, summary="Nội dung, đề án trình")
@@ -116,7 +123,9 @@ def item_list(request: HttpRequest, filters: Query[ItemFilters], page: Query[Pag
         rows = rows.filter(due_month=filters.due_month.replace(day=1))
     rows = search.search(rows, filters.q)
     shown, cursor = page_of(rows, page)
-    return Page[ItemOut](items=[ItemOut.model_validate(i, from_attributes=True) for i in shown], next_cursor=cursor)
+    return Page[ItemOut](
+        items=[ItemOut.model_validate(i, from_attributes=True) for i in shown], next_cursor=cursor
+    )
 
 
 @router.get("/items/{item_id}", response={200: ItemOut, **COMMON_ERRORS}, summary="Một nội dung")
@@ -234,7 +243,9 @@ def report_list(
 
 
 @router.get(
-    "/monthly-reports/{report_id}", response={200: MonthlyReportOut, **COMMON_ERRORS}, summary="Một báo cáo tháng"
+    "/monthly-reports/{report_id}",
+    response={200: MonthlyReportOut, **COMMON_ERRORS},
+    summary="Một báo cáo tháng",
 )
 def report_detail(request: HttpRequest, report_id: int) -> MonthlyReportOut:
     rows = monthly_reports_for(caller(request)).prefetch_related(_reports())
@@ -253,9 +264,13 @@ def report_detail(request: HttpRequest, report_id: int) -> MonthlyReportOut:
 def report_file(
     request: HttpRequest,
     payload: MonthlyReportIn,
-    if_match_header: str | None = Header(None, alias="If-Match", description="version của báo cáo khi sửa"),
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
-) -> tuple[int, Any]:
+    if_match_header: Annotated[
+        str | None, HeaderParam(alias="If-Match", description="version của báo cáo khi sửa")
+    ] = None,
+    idempotency_key: Annotated[
+        str | None, HeaderParam(alias="Idempotency-Key", max_length=255, description="khóa gửi lại an toàn")
+    ] = None,
+) -> Status[Any]:
     user = caller(request)
     program = fetch(request, programs_for(user), payload.program_id)
     unit = Unit.objects.filter(pk=payload.unit_id).first()
@@ -280,12 +295,18 @@ def report_file(
     period = payload.period.replace(day=1)
 
     def write() -> tuple[int, Any]:
-        service = report_services.monthly_report_submit if payload.submit else report_services.monthly_report_save_draft
-        report = service(actor=user, program=program, unit=unit, period=period, content=content, version=version)
+        service = (
+            report_services.monthly_report_submit
+            if payload.submit
+            else report_services.monthly_report_save_draft
+        )
+        report = service(
+            actor=user, program=program, unit=unit, period=period, content=content, version=version
+        )
         fresh = MonthlyReport.objects.prefetch_related(_reports()).get(pk=report.pk)
         return 200, MonthlyReportOut.of(fresh).model_dump(mode="json")
 
-    return run_once(request, user, idempotency_key, payload.model_dump(mode="json"), write)
+    return Status(*run_once(request, user, idempotency_key, payload.model_dump(mode="json"), write))
 
 
 # --- KPIs -----------------------------------------------------------------------------------------
@@ -335,14 +356,19 @@ def _figures(row: kpis.Figures) -> dict[str, Any]:
 
 
 @router.get(
-    "/programs/{program_id}/kpis", response={200: KpiOut, **COMMON_ERRORS}, summary="Chỉ số theo đơn vị chủ trì"
+    "/programs/{program_id}/kpis",
+    response={200: KpiOut, **COMMON_ERRORS},
+    summary="Chỉ số theo đơn vị chủ trì",
 )
 def program_kpis(
     request: HttpRequest,
     program_id: int,
-    period: str = Query(
-        "y", pattern=r"^(y|q[1-4]|m([1-9]|1[0-2]))$", description="y: cả năm; q1..q4: quý; m1..m12: tháng."
-    ),
+    period: Annotated[
+        str,
+        QueryParam(
+            pattern=r"^(y|q[1-4]|m([1-9]|1[0-2]))$", description="y: cả năm; q1..q4: quý; m1..m12: tháng."
+        ),
+    ] = "y",
 ) -> KpiOut:
     user = caller(request)
     program: WorkProgram = fetch(request, programs_for(user), program_id, "view_kpis")
@@ -357,10 +383,13 @@ def program_kpis(
         as_of=today,
         units=[
             UnitFiguresOut(
-                unit_id=row.unit_id, unit_code=row.unit_code, unit_name=row.unit_name, rank=row.rank, **_figures(row)
+                unit_id=row.unit_id,
+                unit_code=row.unit_code,
+                unit_name=row.unit_name,
+                rank=row.rank,
+                **_figures(row),
             )
             for row in rows
         ],
         total=FiguresOut(**_figures(kpis.total_of(rows))),
     )
-

@@ -21,7 +21,13 @@ from django.db.models import Q, QuerySet
 from caicach.core.models import Role, Unit, User
 from caicach.core.permissions import Principal, may_act_for, principal, rule
 from caicach.workprogram.models import ItemStatus, MonthlyReport, MonthlySummary, ProgramItem, WorkProgram
-from caicach.workprogram.programs.rules import LEADER_ROLES, UNIT_ROLES, leads_committee, office_covers, sees_program
+from caicach.workprogram.programs.rules import (
+    LEADER_ROLES,
+    UNIT_ROLES,
+    leads_committee,
+    office_covers,
+    sees_program,
+)
 
 
 @rule(Unit, "workprogram.file_report")
