@@ -10,6 +10,14 @@ class ApiConfig(AppConfig):
     def ready(self) -> None:
         from caicach.api import rules, tasks  # noqa: F401  (the permission rules, the daily purge)
         from caicach.core.audit.queries import register_action_labels
+        from caicach.core.context_processors import add_nav_item
+
+        add_nav_item(
+            "api_tokens",
+            _("Mã truy cập API"),
+            _("Mã cho các hệ thống khác đọc và gửi dữ liệu qua API"),
+            "api.manage_own_tokens",
+        )
 
         register_action_labels(
             {
