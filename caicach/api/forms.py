@@ -37,12 +37,16 @@ class TokenForm(CreateFormMixin, Form):
         label=_("Hết hạn sau ngày"), span=chronology.PLANNED, help_text=_("Mã hết hiệu lực cuối ngày này.")
     )
 
-    def __init__(self, *args: Any, accounts: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, for_others: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if accounts is not None:
-            # An administrator makes a token for a service account (or any account).
-            self.fields["user"] = forms.ModelChoiceField(
-                label=_("Cho tài khoản"), queryset=accounts, required=False, empty_label=_("— Chính tôi —")
+        if for_others:
+            # An administrator makes a token for a service account (or any account), named by
+            # its user name: a list of every account would not fit a country's directory.
+            self.fields["user"] = forms.CharField(
+                label=_("Cho tài khoản (tên đăng nhập)"),
+                max_length=150,
+                required=False,
+                help_text=_("Để trống: mã của chính bạn."),
             )
         if not self.is_bound:
             self.initial.setdefault("expires_on", clock.today() + datetime.timedelta(days=90))
@@ -53,6 +57,15 @@ class TokenForm(CreateFormMixin, Form):
         return timezone.make_aware(
             datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
         )
+
+    def clean_user(self) -> User | None:
+        username = (self.cleaned_data.get("user") or "").strip()
+        if not username:
+            return None
+        found = User.objects.filter(username=username, is_active=True).first()
+        if found is None:
+            raise forms.ValidationError(_("Không có tài khoản đang hoạt động với tên đăng nhập này."))
+        return found
 
     def owner(self, actor: User) -> User:
         chosen = self.cleaned_data.get("user")

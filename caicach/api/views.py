@@ -18,7 +18,6 @@ from caicach.api import services
 from caicach.api.forms import TokenForm
 from caicach.api.rules import tokens_for
 from caicach.core.mfa.views import is_verified
-from caicach.core.models import User
 from caicach.core.once import AlreadySubmitted, once
 from caicach.core.permissions import get_for_user, principal, require
 from caicach.core.web import acting_user, add_service_errors
@@ -26,10 +25,10 @@ from caicach.core.web import acting_user, add_service_errors
 LIST_LIMIT = 200
 
 
-def _form(request: HttpRequest) -> TokenForm:
+def _form(request: HttpRequest, *, bound: bool = True) -> TokenForm:
+    """The create form; an administrator's also offers the other accounts (service accounts)."""
     who = principal(request.user)
-    accounts = User.objects.filter(is_active=True).order_by("username") if who and who.is_admin else None
-    return TokenForm(request.POST or None, accounts=accounts)
+    return TokenForm((request.POST or None) if bound else None, for_others=bool(who and who.is_admin))
 
 
 def _page(request: HttpRequest, form: TokenForm, *, secret: str = "", status: int = 200) -> HttpResponse:
@@ -64,14 +63,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             # The one time the secret is shown: on this answer, never stored, never again.
-            return _page(request, _form_fresh(request), secret=secret, status=201)
+            return _page(request, _form(request, bound=False), secret=secret, status=201)
     return _page(request, form)
-
-
-def _form_fresh(request: HttpRequest) -> TokenForm:
-    who = principal(request.user)
-    accounts = User.objects.filter(is_active=True).order_by("username") if who and who.is_admin else None
-    return TokenForm(accounts=accounts)
 
 
 @login_required

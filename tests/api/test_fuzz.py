@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.db.models import QuerySet
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
@@ -119,13 +121,27 @@ def fuzz(schema: Any, user: User, token: str) -> int:
     return count
 
 
+@pytest.fixture
+def wsgi_app() -> Iterator[Any]:
+    """The project's WSGI application, which would close the database connection after each
+    request (``close_old_connections``) and with it the test's transaction on PostgreSQL:
+    detached for the test, as Django's own test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("role", ["reform_officer", "unit_staff", "outsider"])
 def test_every_operation_for_three_callers(
-    role: str, scene: Scene, people: People, settings: Any, capsys: pytest.CaptureFixture[str]
+    role: str, scene: Scene, people: People, settings: Any, wsgi_app: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings.API_THROTTLE_TOKEN_PER_MINUTE = 10**9
     settings.API_THROTTLE_USER_PER_MINUTE = 10**9
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
     user: User = getattr(people, role)
     started = time.monotonic()
     cases = fuzz(schema, user, make_token(user))

@@ -129,7 +129,10 @@ def test_an_administrator_makes_a_token_for_a_service_account(people: People, or
     assert not can(people.unit_staff, "api.create_token", robot)
     client = Client()
     client.force_login(people.admin)
-    assert create_on_page(client, user=str(robot.pk)).status_code == 201
+    unknown = create_on_page(client, user="khong-co-ai")
+    assert unknown.status_code == 200 and "Không có tài khoản" in unknown.content.decode()
+    assert not ApiToken.objects.exists()
+    assert create_on_page(client, user="he-thong-qlvb").status_code == 201
     token = ApiToken.objects.get()
     assert token.user == robot and token.created_by == people.admin
     with pytest.raises(PermissionDenied):
