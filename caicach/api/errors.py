@@ -6,12 +6,12 @@ object outside one's scope or absent (404), a stale version or a reused idempote
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -84,9 +84,9 @@ def _field_messages(error: DjangoValidationError) -> tuple[str, dict[str, list[s
 
 
 _PYDANTIC_MESSAGES = {
-    "missing": "Thiếu giá trị bắt buộc.",
-    "extra_forbidden": "Trường không được phép.",
-    "json_invalid": "Nội dung JSON không hợp lệ.",
+    "missing": gettext_lazy("Thiếu giá trị bắt buộc."),
+    "extra_forbidden": gettext_lazy("Trường không được phép."),
+    "json_invalid": gettext_lazy("Nội dung JSON không hợp lệ."),
 }
 
 
@@ -119,8 +119,8 @@ def install(api: NinjaAPI) -> None:
                 loc = loc[1:]
             name = ".".join(loc) or "_"
             kind = str(item.get("type", ""))
-            text = _PYDANTIC_MESSAGES.get(kind, "Giá trị không hợp lệ.")
-            fields.setdefault(name, []).append(_(text))
+            text = _PYDANTIC_MESSAGES.get(kind) or _("Giá trị không hợp lệ.")
+            fields.setdefault(name, []).append(str(text))
         return render(request, api, ApiError(422, "invalid", _("Dữ liệu gửi lên không hợp lệ."), fields))
 
     @api.exception_handler(DjangoValidationError)
@@ -169,11 +169,3 @@ def install(api: NinjaAPI) -> None:
     def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.error("API error: %s", request.path, exc_info=exc)
         return render(request, api, ApiError(500, "server_error", _("Lỗi hệ thống. Vui lòng thử lại sau.")))
-
-
-def error_examples() -> dict[str, Any]:
-    return {
-        "code": "not_found",
-        "message": "Không tìm thấy dữ liệu, hoặc bạn không có quyền xem.",
-        "fields": {},
-    }
