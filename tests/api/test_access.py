@@ -4,6 +4,7 @@ the schema and the staff-only documentation page, and fixed query counts per lis
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from django.test import Client
 
 from caicach.workprogram.models import MonthlyReport
 from tests.api.conftest import Api, Scene
-from tests.conftest import Org, People
+from tests.conftest import Org, People, on_day
 from tests.workprogram.factories import make_item
 
 ERROR_KEYS = {"code", "message", "fields"}
@@ -149,6 +150,22 @@ def test_the_browser_session_works_with_csrf_on_writes(scene: Scene, people: Peo
     response = client.post("/api/v1/workprogram/monthly-reports", {}, content_type="application/json")
     assert response.status_code == 403
     assert response.json()["code"] == "csrf"
+    # With the token the site's pages carry, the session writes as the person.
+    client.get("/ma-truy-cap-api/")
+    csrf = client.cookies["csrftoken"].value
+    with on_day(datetime.date(2024, 3, 10)):
+        filed = client.post(
+            "/api/v1/workprogram/monthly-reports",
+            {
+                "program_id": scene.program.pk,
+                "unit_id": scene.science_march.lead_unit_id,
+                "period": "2024-03-01",
+            },
+            content_type="application/json",
+            headers={"X-CSRFToken": csrf},
+        )
+    assert filed.status_code == 200, filed.content
+    assert MonthlyReport.objects.get(pk=filed.json()["id"]).status == "draft"
 
 
 def test_the_schema_is_public_and_the_docs_page_for_signed_in_officials(people: People) -> None:
