@@ -519,6 +519,21 @@ def page_specs(ids: dict[str, int], year: int) -> list[PageSpec]:
             {"timeliness": "overdue", "kpi": "1"},
             managers,
         ),
+        # The REST API's lists (caicach.api), as the session of each persona reads them.
+        PageSpec("API units", "api-v1:unit_list", (), {}, everyone),
+        PageSpec("API units, search", "api-v1:unit_list", (), {"q": "phuong an binh"}, everyone),
+        PageSpec("API campaigns", "api-v1:campaign_list", (), {}, everyone),
+        PageSpec("API initiatives", "api-v1:initiative_list", (), {}, everyone),
+        PageSpec(
+            "API initiatives, search", "api-v1:initiative_list", (), {"q": "nang cao hieu qua"}, everyone
+        ),
+        PageSpec("API programs", "api-v1:program_list", (), {}, everyone),
+        PageSpec("API program items", "api-v1:item_list", (), {}, everyone),
+        PageSpec("API monthly reports", "api-v1:report_list", (), {}, everyone),
+        PageSpec("API KPIs", "api-v1:program_kpis", (program,), {}, managers),
+        PageSpec("API directives", "api-v1:directive_list", (), {}, everyone),
+        PageSpec("API obligations", "api-v1:obligation_list", (), {}, everyone),
+        PageSpec("API adoption reports", "api-v1:adoption_report_list", (), {}, everyone),
     ]
 
 

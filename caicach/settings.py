@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "caicach.replication",
     "caicach.deliberation",
     "caicach.oversight",
+    # The REST API (django-ninja; "ninja" serves its documentation page's assets locally).
+    "ninja",
+    "caicach.api",
 ]
 
 MIDDLEWARE = [
@@ -420,6 +423,18 @@ PERMISSIONS_POLICY = (
 
 # Client IP: trust X-Forwarded-For only behind a proxy we run (count of trusted hops).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
+
+# --- REST API (caicach.api) -----------------------------------------------------------------
+# Requests per minute, counted in the cache: per token, and per user across their tokens and
+# their browser session. Past it: 429 with Retry-After.
+API_THROTTLE_TOKEN_PER_MINUTE = env_int("API_THROTTLE_TOKEN_PER_MINUTE", 120)
+API_THROTTLE_USER_PER_MINUTE = env_int("API_THROTTLE_USER_PER_MINUTE", 300)
+# A list page holds at most this many rows, whatever the client asks for.
+API_PAGE_SIZE_MAX = env_int("API_PAGE_SIZE_MAX", 100)
+# How long a POST's Idempotency-Key and its first answer are remembered.
+API_IDEMPOTENCY_HOURS = env_int("API_IDEMPOTENCY_HOURS", 24)
+# A new token's longest life (days); a token never lives forever.
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 
 # --- Documents ------------------------------------------------------------------------------
 SOFFICE_BINARY = env_str("SOFFICE_BINARY", "soffice")

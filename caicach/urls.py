@@ -1,8 +1,13 @@
 from captcha import views as captcha_views
 from django.urls import include, path
 
+from caicach.api.api import api as api_v1
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The REST API (caicach.api) and the page of one's API tokens.
+    path("api/v1/", api_v1.urls),
+    path("ma-truy-cap-api/", include("caicach.api.urls")),
     path("sang-kien/", include("caicach.initiatives.urls")),
     path("chuong-trinh-cong-tac/", include("caicach.workprogram.urls")),
     path("nhan-rong/", include("caicach.replication.urls")),

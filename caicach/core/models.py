@@ -585,6 +585,10 @@ class SecurityKind(models.TextChoices):
     MFA_FAILED = "mfa.failed", _("Xác thực hai bước thất bại")
     MFA_RECOVERY_USED = "mfa.recovery_used", _("Dùng mã khôi phục")
     MFA_RESET = "mfa.reset", _("Đặt lại xác thực hai bước")
+    API_TOKEN_CREATED = "api.token_created", _("Tạo mã truy cập API")
+    API_TOKEN_REVOKED = "api.token_revoked", _("Thu hồi mã truy cập API")
+    API_TOKEN_USED = "api.token_used", _("Dùng mã truy cập API")
+    API_TOKEN_REFUSED = "api.token_refused", _("Mã truy cập API bị từ chối")
 
 
 class SecurityEventQuerySet(models.QuerySet["SecurityEvent"]):

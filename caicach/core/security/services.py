@@ -40,6 +40,7 @@ WARNING_KINDS = frozenset(
         SecurityKind.ACCESS_DENIED,
         SecurityKind.ACTION_DENIED,
         SecurityKind.MFA_FAILED,
+        SecurityKind.API_TOKEN_REFUSED,
     }
 )
 

@@ -21,7 +21,13 @@ from django.db.models import Q, QuerySet
 from caicach.core.models import Role, Unit, User
 from caicach.core.permissions import Principal, may_act_for, principal, rule
 from caicach.workprogram.models import ItemStatus, MonthlyReport, MonthlySummary, ProgramItem, WorkProgram
-from caicach.workprogram.programs.rules import UNIT_ROLES, leads_committee, office_covers, sees_program
+from caicach.workprogram.programs.rules import (
+    LEADER_ROLES,
+    UNIT_ROLES,
+    leads_committee,
+    office_covers,
+    sees_program,
+)
 
 
 @rule(Unit, "workprogram.file_report")
@@ -92,6 +98,24 @@ def register_report_labels() -> None:
         }
     )
     register_object_url(MonthlyReport, "workprogram:report_detail")
+
+
+def monthly_reports_for(user: User | AnonymousUser) -> QuerySet[MonthlyReport]:
+    """The reports ``user`` may read: the database-side twin of MonthlyReport's ``view`` rule
+    (the programs their Office role covers or their committee issues as its leader, and
+    their own units' reports)."""
+    who = principal(user)
+    reports = MonthlyReport.objects.select_related("program", "unit")
+    if who is None:
+        return reports.none()
+    office_scope = who.scope_units(Role.OFFICE_OFFICER)
+    if office_scope is None:  # an administrator
+        return reports
+    return reports.filter(
+        Q(program__issuing_unit__in=office_scope)
+        | Q(program__issuing_unit__in=who.units_with_role(*LEADER_ROLES))
+        | Q(unit__in=who.unit_ids)
+    )
 
 
 def kpi_scope(user: User | AnonymousUser, program: WorkProgram) -> Q:

@@ -1,0 +1,65 @@
+"""Cursor pagination of the API's lists: newest row first (by id), the next page after the
+last id shown. The cursor is opaque to clients (URL-safe base64 of a small JSON object), so
+its form may change; a page costs the same wherever it is, and nothing counts the table."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any, Generic, TypeVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+
+from caicach.api.errors import ApiError
+
+M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+# The largest id a filter or cursor may name (a 32-bit key; larger is no row of ours).
+MAX_ID = 2**31 - 1
+
+
+class PageParams(Schema):
+    cursor: str | None = Field(None, description="Con trỏ trang tiếp theo (next_cursor của trang trước).")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=1000, description="Số dòng mỗi trang (tối đa 100).")
+
+
+class Page(Schema, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(None, description="Null ở trang cuối.")
+
+
+def encode(last_id: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"a": last_id}).encode()).decode().rstrip("=")
+
+
+def decode(cursor: str) -> int:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value: Any = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        after = value["a"]
+        if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= MAX_ID + 1:
+            raise ValueError
+        return after
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise ApiError(
+            400, "cursor", _("Con trỏ trang không hợp lệ."), {"cursor": [_("Con trỏ trang không hợp lệ.")]}
+        ) from exc
+
+
+def page_of(queryset: QuerySet[M], params: PageParams) -> tuple[list[M], str | None]:
+    """One page of ``queryset``: at most API_PAGE_SIZE_MAX rows, one query (a row more than
+    the page tells whether another follows)."""
+    size = min(params.limit, settings.API_PAGE_SIZE_MAX)
+    rows = queryset.order_by("-pk")
+    if params.cursor:
+        rows = rows.filter(pk__lt=decode(params.cursor))
+    found = list(rows[: size + 1])
+    shown = found[:size]
+    return shown, encode(shown[-1].pk) if len(found) > size and shown else None

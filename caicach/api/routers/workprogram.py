@@ -1,0 +1,395 @@
+"""Work programs, their items, the units' monthly reports (read and filed) and the KPIs."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.params.functions import Header as HeaderParam
+from ninja.params.functions import Query as QueryParam
+
+from caicach.api.auth import auth_for
+from caicach.api.errors import COMMON_ERRORS, WRITE_ERRORS, not_found
+from caicach.api.http import caller, fetch, if_match
+from caicach.api.idempotency import run_once
+from caicach.api.pagination import MAX_ID, Page, PageParams, page_of
+from caicach.core import clock, search
+from caicach.core.models import Unit
+from caicach.workprogram.models import (
+    ItemStatus,
+    LineStatus,
+    MonthlyReport,
+    MonthlyReportLine,
+    ReportStatus,
+    SubmissionKind,
+    WorkProgram,
+)
+from caicach.workprogram.programs.rules import items_for, programs_for
+from caicach.workprogram.reports import kpis
+from caicach.workprogram.reports import services as report_services
+from caicach.workprogram.reports.queries import LineInput, ReportContent
+from caicach.workprogram.reports.rules import kpi_scope, monthly_reports_for
+
+router = Router(tags=["workprogram"], auth=auth_for("workprogram"))
+
+TEXT_MAX = 10_000
+PERIOD_PATTERN = r"^(y|q[1-4]|m([1-9]|1[0-2]))$"
+
+
+def rate(value: Decimal | None) -> float | None:
+    """A percentage of the KPI module (85.7) as the API's decimal fraction (0.857)."""
+    return None if value is None else float(value / 100)
+
+
+# --- Programs and items ---------------------------------------------------------------------------
+
+
+class ProgramOut(Schema):
+    id: int
+    issuing_unit_id: int
+    year: int
+    title: str
+    decision_number: str
+    decision_date: datetime.date | None
+    version: int
+
+
+class ProgramFilters(Schema):
+    year: int | None = Field(None, ge=2000, le=2100)
+    issuing_unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class ItemOut(Schema):
+    id: int
+    program_id: int
+    position: int
+    title: str
+    submission_kind: SubmissionKind
+    is_legal_document: bool
+    lead_unit_id: int
+    supervising_leader_id: int | None
+    due_month: datetime.date = Field(..., description="Tháng trình (ngày đầu tháng).")
+    original_due_month: datetime.date
+    status: ItemStatus
+    submitted_on: datetime.date | None
+    issued_on: datetime.date | None
+    version: int
+
+
+class ItemFilters(Schema):
+    q: str = Field("", max_length=200, description="Tìm theo nội dung (không dấu cũng được).")
+    program_id: int | None = Field(None, ge=1, le=MAX_ID)
+    status: ItemStatus | None = None
+    lead_unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+    due_month: datetime.date | None = None
+
+
+@router.get("/programs", response={200: Page[ProgramOut], **COMMON_ERRORS}, summary="Danh sách chương trình")
+def program_list(
+    request: HttpRequest, filters: Query[ProgramFilters], page: Query[PageParams]
+) -> Page[ProgramOut]:
+    rows = programs_for(caller(request))
+    if filters.year:
+        rows = rows.filter(year=filters.year)
+    if filters.issuing_unit_id:
+        rows = rows.filter(issuing_unit_id=filters.issuing_unit_id)
+    shown, cursor = page_of(rows, page)
+    return Page[ProgramOut](
+        items=[ProgramOut.model_validate(p, from_attributes=True) for p in shown], next_cursor=cursor
+    )
+
+
+@router.get("/programs/{program_id}", response={200: ProgramOut, **COMMON_ERRORS}, summary="Một chương trình")
+def program_detail(request: HttpRequest, program_id: int) -> ProgramOut:
+    return ProgramOut.model_validate(
+        fetch(request, programs_for(caller(request)), program_id), from_attributes=True
+    )
+
+
+@router.get("/items", response={200: Page[ItemOut], **COMMON_ERRORS}, summary="Nội dung, đề án trình")
+def item_list(request: HttpRequest, filters: Query[ItemFilters], page: Query[PageParams]) -> Page[ItemOut]:
+    rows = items_for(caller(request))
+    if filters.program_id:
+        rows = rows.filter(program_id=filters.program_id)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.lead_unit_id:
+        rows = rows.filter(lead_unit_id=filters.lead_unit_id)
+    if filters.due_month:
+        rows = rows.filter(due_month=filters.due_month.replace(day=1))
+    rows = search.search(rows, filters.q)
+    shown, cursor = page_of(rows, page)
+    return Page[ItemOut](
+        items=[ItemOut.model_validate(i, from_attributes=True) for i in shown], next_cursor=cursor
+    )
+
+
+@router.get("/items/{item_id}", response={200: ItemOut, **COMMON_ERRORS}, summary="Một nội dung")
+def item_detail(request: HttpRequest, item_id: int) -> ItemOut:
+    return ItemOut.model_validate(fetch(request, items_for(caller(request)), item_id), from_attributes=True)
+
+
+# --- Monthly reports ------------------------------------------------------------------------------
+
+
+class LineOut(Schema):
+    item_id: int
+    status: LineStatus
+    progress_note: str
+    delay_cause: str
+    remedy: str
+    expected_date: datetime.date | None
+
+
+class MonthlyReportOut(Schema):
+    id: int
+    program_id: int
+    unit_id: int
+    period: datetime.date = Field(..., description="Tháng báo cáo (ngày đầu tháng).")
+    due_date: datetime.date
+    status: ReportStatus
+    submitted_at: datetime.datetime | None
+    is_late: bool
+    difficulties: str
+    recommendations: str
+    version: int = Field(..., description="Gửi lại trong If-Match khi sửa báo cáo.")
+    lines: list[LineOut]
+
+    @staticmethod
+    def of(report: MonthlyReport) -> MonthlyReportOut:
+        return MonthlyReportOut(
+            id=report.pk,
+            program_id=report.program_id,
+            unit_id=report.unit_id,
+            period=report.period,
+            due_date=report.due_date,
+            status=ReportStatus(report.status),
+            submitted_at=report.submitted_at,
+            is_late=report.is_late,
+            difficulties=report.difficulties,
+            recommendations=report.recommendations,
+            version=report.version,
+            lines=[LineOut.model_validate(line, from_attributes=True) for line in report.lines.all()],
+        )
+
+
+class ReportFilters(Schema):
+    program_id: int | None = Field(None, ge=1, le=MAX_ID)
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+    period: datetime.date | None = None
+    status: ReportStatus | None = None
+
+
+class LineIn(Schema):
+    item_id: int = Field(..., ge=1, le=MAX_ID)
+    status: LineStatus
+    progress_note: str = Field("", max_length=TEXT_MAX)
+    delay_cause: str = Field("", max_length=TEXT_MAX)
+    remedy: str = Field("", max_length=TEXT_MAX)
+    expected_date: datetime.date | None = None
+
+
+class MonthlyReportIn(Schema):
+    program_id: int = Field(..., ge=1, le=MAX_ID)
+    unit_id: int = Field(..., ge=1, le=MAX_ID, description="Đơn vị chủ trì báo cáo.")
+    period: datetime.date = Field(..., description="Tháng báo cáo (ngày nào trong tháng cũng được).")
+    submit: bool = Field(False, description="true: gửi Văn phòng; false: lưu nháp.")
+    difficulties: str = Field("", max_length=TEXT_MAX)
+    recommendations: str = Field("", max_length=TEXT_MAX)
+    lines: list[LineIn] = Field(default_factory=list, max_length=500)
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "program_id": 1,
+                    "unit_id": 4,
+                    "period": "2024-03-01",
+                    "submit": True,
+                    "difficulties": "Thiếu nhân lực chuyên trách.",
+                    "recommendations": "",
+                    "lines": [{"item_id": 12, "status": "on_track", "progress_note": "Đang lấy ý kiến"}],
+                }
+            ]
+        }
+    }
+
+
+def _reports() -> Any:
+    return Prefetch("lines", queryset=MonthlyReportLine.objects.order_by("pk"))
+
+
+@router.get(
+    "/monthly-reports", response={200: Page[MonthlyReportOut], **COMMON_ERRORS}, summary="Báo cáo tháng"
+)
+def report_list(
+    request: HttpRequest, filters: Query[ReportFilters], page: Query[PageParams]
+) -> Page[MonthlyReportOut]:
+    rows = monthly_reports_for(caller(request)).prefetch_related(_reports())
+    if filters.program_id:
+        rows = rows.filter(program_id=filters.program_id)
+    if filters.unit_id:
+        rows = rows.filter(unit_id=filters.unit_id)
+    if filters.period:
+        rows = rows.filter(period=filters.period.replace(day=1))
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    shown, cursor = page_of(rows, page)
+    return Page[MonthlyReportOut](items=[MonthlyReportOut.of(r) for r in shown], next_cursor=cursor)
+
+
+@router.get(
+    "/monthly-reports/{report_id}",
+    response={200: MonthlyReportOut, **COMMON_ERRORS},
+    summary="Một báo cáo tháng",
+)
+def report_detail(request: HttpRequest, report_id: int) -> MonthlyReportOut:
+    rows = monthly_reports_for(caller(request)).prefetch_related(_reports())
+    return MonthlyReportOut.of(fetch(request, rows, report_id))
+
+
+@router.post(
+    "/monthly-reports",
+    response={200: MonthlyReportOut, **WRITE_ERRORS},
+    summary="Đơn vị lưu hoặc gửi báo cáo tháng",
+    description=(
+        "Tạo (không gửi If-Match) hoặc sửa (If-Match: version hiện tại) báo cáo tháng của đơn vị "
+        "chủ trì. Phiên bản cũ: 409. Idempotency-Key: gửi lại cùng khóa không tạo thêm."
+    ),
+)
+def report_file(
+    request: HttpRequest,
+    payload: MonthlyReportIn,
+    if_match_header: Annotated[
+        str | None, HeaderParam(alias="If-Match", description="version của báo cáo khi sửa")
+    ] = None,
+    idempotency_key: Annotated[
+        str | None, HeaderParam(alias="Idempotency-Key", max_length=255, description="khóa gửi lại an toàn")
+    ] = None,
+) -> Status[Any]:
+    user = caller(request)
+    program = fetch(request, programs_for(user), payload.program_id)
+    unit = Unit.objects.filter(pk=payload.unit_id).first()
+    if unit is None:
+        raise not_found()
+    version = if_match(request)
+    content = ReportContent(
+        difficulties=payload.difficulties,
+        recommendations=payload.recommendations,
+        lines=tuple(
+            LineInput(
+                item_id=line.item_id,
+                status=line.status,
+                progress_note=line.progress_note,
+                delay_cause=line.delay_cause,
+                remedy=line.remedy,
+                expected_date=line.expected_date,
+            )
+            for line in payload.lines
+        ),
+    )
+    period = payload.period.replace(day=1)
+
+    def write() -> tuple[int, Any]:
+        service = (
+            report_services.monthly_report_submit
+            if payload.submit
+            else report_services.monthly_report_save_draft
+        )
+        report = service(
+            actor=user, program=program, unit=unit, period=period, content=content, version=version
+        )
+        fresh = MonthlyReport.objects.prefetch_related(_reports()).get(pk=report.pk)
+        return 200, MonthlyReportOut.of(fresh).model_dump(mode="json")
+
+    return Status(*run_once(request, user, idempotency_key, payload.model_dump(mode="json"), write))
+
+
+# --- KPIs -----------------------------------------------------------------------------------------
+
+
+class FiguresOut(Schema):
+    due: int = Field(..., description="Số nội dung đến hạn trình trong kỳ.")
+    submitted: int
+    issued: int
+    not_submitted: int
+    overdue: int
+    on_time: int
+    submitted_rate: float | None = Field(..., description="Tỷ lệ đã trình, số thập phân (0.857).")
+    issued_rate: float | None
+    on_time_rate: float | None
+
+
+class UnitFiguresOut(FiguresOut):
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    rank: int | None
+
+
+class KpiOut(Schema):
+    program_id: int
+    period: str
+    start: datetime.date
+    end: datetime.date
+    as_of: datetime.date
+    units: list[UnitFiguresOut]
+    total: FiguresOut
+
+
+def _figures(row: kpis.Figures) -> dict[str, Any]:
+    return {
+        "due": row.due,
+        "submitted": row.submitted,
+        "issued": row.issued,
+        "not_submitted": row.not_submitted,
+        "overdue": row.overdue,
+        "on_time": row.on_time,
+        "submitted_rate": rate(row.submitted_percent),
+        "issued_rate": rate(row.issued_percent),
+        "on_time_rate": rate(row.on_time_percent),
+    }
+
+
+@router.get(
+    "/programs/{program_id}/kpis",
+    response={200: KpiOut, **COMMON_ERRORS},
+    summary="Chỉ số theo đơn vị chủ trì",
+)
+def program_kpis(
+    request: HttpRequest,
+    program_id: int,
+    period: Annotated[
+        str,
+        QueryParam(
+            pattern=r"^(y|q[1-4]|m([1-9]|1[0-2]))$", description="y: cả năm; q1..q4: quý; m1..m12: tháng."
+        ),
+    ] = "y",
+) -> KpiOut:
+    user = caller(request)
+    program: WorkProgram = fetch(request, programs_for(user), program_id, "view_kpis")
+    chosen = kpis.make_period(program.year, period)
+    today = clock.today()
+    rows = kpis.unit_figures(program, chosen, kpi_scope(user, program), today=today)
+    return KpiOut(
+        program_id=program.pk,
+        period=chosen.key,
+        start=chosen.start,
+        end=chosen.last_day,
+        as_of=today,
+        units=[
+            UnitFiguresOut(
+                unit_id=row.unit_id,
+                unit_code=row.unit_code,
+                unit_name=row.unit_name,
+                rank=row.rank,
+                **_figures(row),
+            )
+            for row in rows
+        ],
+        total=FiguresOut(**_figures(kpis.total_of(rows))),
+    )
