@@ -21,7 +21,7 @@ from caicach.core.rendering import short_date
 from caicach.deliberation.models import AgendaItem, AgendaStatus
 from caicach.workprogram.models import ItemStatus
 from tests.browser.test_navigation import log_in
-from tests.browser.test_workprogram import log_out
+from tests.browser.test_workprogram import _adjustment_reasons, log_out  # noqa: F401  (autouse: the reasons)
 from tests.conftest import Org, People
 from tests.deliberation.dossiers.factories import PDF, add_agenda_item, make_meeting
 from tests.deliberation.factories import make_committee

@@ -26,7 +26,8 @@ def test_the_office_follows_an_overdue_number_to_its_tasks(
     page.get_by_role("button", name="Xem").click()
     page.wait_for_load_state()
     assert "Năm 2024" in page.locator("h1").inner_text()
-    assert page.locator("figure.kpi-chart svg[role=img] g.chart-bars rect").count() == 36  # 12 months × 3 bars
+    bars = page.locator("figure.kpi-chart svg[role=img] g.chart-bars rect")
+    assert bars.count() == 36  # 12 months × 3 bars
     page.screenshot(path=str(tmp_path / "statistics.png"), full_page=True)
     cell = page.locator("#by-unit tbody td[data-figure=overdue] a").first
     number = int(cell.inner_text())
