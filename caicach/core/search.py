@@ -207,18 +207,19 @@ class Tiered(Generic[M]):
     fill the page. One query per tier reached (ids only), one for the rows shown;
     ``matches`` is every match, unordered, for a (capped) count.
 
-    Two plans, chosen by one capped count of ``rows`` (PostgreSQL): a wide list (more than
-    ``WIDE`` rows: a national officer's, an administrator's) walks the index of ``then``
-    and the full-text index, which find a page after a few rows; a narrow one (a province's
-    6,000 dossiers among 200,000) reads its own rows through their indexes, checks the words
-    on them and sorts (``sorted_not_walked``): walking the newest-first index read 52,000
-    rows to find 25 of the province's, and ANDing the full-text index's 110,000 matches of a
-    common phrase cost 0.3 s.
+    Two plans, chosen by one probe of ``rows`` among the newest rows of the table
+    (``caicach.core.pagination.walkable``; PostgreSQL): a wide list (a national officer's,
+    an administrator's) walks the index of ``then`` and the full-text index, which find a
+    page after a few rows; a narrow one (a province's 6,000 dossiers among 200,000) reads
+    its own rows through their indexes, checks the words on them and sorts
+    (``sorted_not_walked``): walking the newest-first index read 52,000 rows to find 25 of
+    the province's, and ANDing the full-text index's 110,000 matches of a common phrase
+    cost 0.3 s.
 
     The export and the short lists keep ``ranked(search(...))``: one query, relevance inside
     the tiers."""
 
-    WIDE = 10_000
+    wide: bool | None = None  # None: ask the rows (walkable); tests force either plan
 
     def __init__(
         self, rows: QuerySet[M], text: str, *, exact_fields: Iterable[str] = (), then: tuple[str, ...]
@@ -232,9 +233,11 @@ class Tiered(Generic[M]):
 
     @cached_property
     def narrow(self) -> bool:
-        if connection.vendor != "postgresql":
-            return False
-        return self.rows.order_by().values("pk")[: self.WIDE + 1].count() <= self.WIDE
+        from caicach.core.pagination import walkable
+
+        if self.wide is not None:
+            return not self.wide
+        return not walkable(self.rows, self.then)
 
     @cached_property
     def matches(self) -> QuerySet[M]:
