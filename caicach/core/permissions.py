@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -111,6 +111,28 @@ class Principal:
     @cached_property
     def _scopes(self) -> dict[frozenset[int], frozenset[int]]:  # by the units holding the roles
         return {}
+
+
+class _AmongIds(Lookup):  # type: ignore[type-arg]
+    lookup_name = "among_ids"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)  # "(SELECT ...)"
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+
+
+def among(field: str, ids: QuerySet[Any]) -> Q:
+    """``Q(**{f"{field}__in": ids})`` for a scope's subquery of ids, written so that
+    PostgreSQL answers it from ``field``'s index: ``field = ANY(ARRAY(SELECT ...))`` is run
+    once (an InitPlan) and its array looked up in the index, so several such conditions
+    ORed together become one bitmap of the rows in scope. ``field IN (SELECT ...)`` is a
+    hashed SubPlan that can only filter rows some other path read: the province officer's
+    6,000 dossiers were found by reading all 200,000 (0.6 s a count, 0.7 s a search page)."""
+    return Q(_AmongIds(F(field), ids))
 
 
 def subtree_ids(roots: Iterable[int] | UnitIds) -> UnitIds:

@@ -45,10 +45,15 @@ def search(initiatives: QuerySet[Initiative], text: str) -> QuerySet[Initiative]
     ignored ("nang cao hieu qua" finds "Nâng cao hiệu quả"): ``caicach.core.search`` over
     the folded ``search_text`` the dossier services keep; a title typed with its own
     diacritics ranks first."""
-    return fulltext.search(initiatives, text, exact_fields=("title",))
+    return fulltext.search(initiatives, text, exact_fields=EXACT_FIELDS)
 
 
 def apply_filters(initiatives: QuerySet[Initiative], filters: InitiativeFilters) -> QuerySet[Initiative]:
+    return search(_narrowed(initiatives, filters), filters.text)
+
+
+def _narrowed(initiatives: QuerySet[Initiative], filters: InitiativeFilters) -> QuerySet[Initiative]:
+    """``filters`` but the search text."""
     if filters.campaign_id is not None:
         initiatives = initiatives.filter(campaign_id=filters.campaign_id)
     if filters.unit_id is not None:
@@ -67,7 +72,7 @@ def apply_filters(initiatives: QuerySet[Initiative], filters: InitiativeFilters)
         )
     if filters.level:
         initiatives = initiatives.filter(recognition__recognised=True, recognition__level=filters.level)
-    return search(initiatives, filters.text)
+    return initiatives
 
 
 # The columns the list and the export show: a dossier's thirty text fields stay on disk
@@ -89,11 +94,34 @@ ROW_COLUMNS = (
 def initiative_rows(user: User | AnonymousUser, filters: InitiativeFilters) -> QuerySet[Initiative]:
     """The dossiers ``user`` may see (``initiatives_for``, the twin of the view rule),
     narrowed by ``filters``, newest first, with what the list and the export show."""
-    visible = initiatives_for(user).select_related(None).select_related("unit", "campaign", "recognition")
-    rows = apply_filters(visible.only(*ROW_COLUMNS), filters)
+    rows = apply_filters(_visible_rows(user), filters)
     if fulltext.terms(filters.text):
-        return fulltext.ranked(rows, "-created_at", "-pk")
-    return rows.order_by("-created_at", "-pk")
+        return fulltext.ranked(rows, *NEWEST_FIRST)
+    return rows.order_by(*NEWEST_FIRST)
+
+
+NEWEST_FIRST = ("-created_at", "-pk")  # initiative_newest_idx
+
+
+def _visible_rows(user: User | AnonymousUser) -> QuerySet[Initiative]:
+    visible = initiatives_for(user).select_related(None).select_related("unit", "campaign", "recognition")
+    return visible.only(*ROW_COLUMNS)
+
+
+def initiative_page_rows(
+    user: User | AnonymousUser, filters: InitiativeFilters
+) -> QuerySet[Initiative] | fulltext.Tiered[Initiative]:
+    """What the list pages through: ``initiative_rows``, but a search as its tiers (the title
+    as typed, the phrase, every word), each newest first and each its own LIMITed query
+    (``caicach.core.search.Tiered``), so a common phrase's first page does not rank every
+    match. The export keeps ``initiative_rows``: relevance inside the tiers, one query."""
+    if not fulltext.terms(filters.text):
+        return initiative_rows(user, filters)
+    rows = _narrowed(_visible_rows(user), filters)
+    return fulltext.Tiered(rows, filters.text, exact_fields=EXACT_FIELDS, then=NEWEST_FIRST)
+
+
+EXACT_FIELDS = ("title",)  # a title typed with its own diacritics ranks first
 
 
 def _percent(share: Decimal) -> str:
