@@ -15,11 +15,12 @@ class DeliberationConfig(AppConfig):
         from caicach.deliberation.consultations import reminders, rules  # noqa: F401  (rules, the daily reminder)
         from caicach.deliberation.consultations.queries import consultations_to_tally, drafts_to_answer
         from caicach.deliberation.demo import load_demo_consultations
-        from caicach.deliberation.notices.demo import load_demo_meetings
+        from caicach.deliberation.notices.demo import load_demo_meetings, load_demo_upcoming_meeting
 
         def _load_demo() -> None:
             load_demo_consultations()
             load_demo_meetings()  # after the consultations (meetings area: notices' demo)
+            load_demo_upcoming_meeting()  # the one meeting still ahead, with its withdrawal list
 
         from caicach.deliberation.models import Consultation, Opinion
 

@@ -5,12 +5,18 @@ item withdrawn by the chair (linked to the program's own adjustment request), a 
 a Party-committee meeting, attendance with two "wrong level" units, and the invitations and
 conclusion notices issued through the services on their days. Deterministic (fixed 2024
 dates, rows in a fixed order); the agenda and attendance rows are made through the ORM (the
-meetings area owns their services), the documents through ``notices.services``."""
+meetings area owns their services), the documents through ``notices.services``.
+
+The 2024 meetings are all past, so the proposed withdrawal list (which only holds items of
+meetings still ahead) would be empty on any later day: one more regular meeting is placed two
+working days after the day the demo is loaded, with one dossier on time, one received after
+its deadline and one legal draft still missing its appraisal report — the list shows two."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from caicach.core import clock
@@ -283,3 +289,76 @@ def load_demo_meetings() -> None:
         rows = _agenda(meeting, due, 0)
         _invite(meeting, rows, units, 0)
         _issue_documents(meeting, rows, office=office, chair=chair, chief=chief, conclude=True, month=month)
+
+
+UPCOMING_MATTERS = (
+    # (title, legal document, how its dossier stands)
+    ("Dự thảo Kế hoạch kiểm soát thủ tục hành chính năm tới", False, "on_time"),
+    ("Báo cáo kết quả thực hiện Chỉ số cải cách hành chính (PAR INDEX) năm nay", False, "late"),
+    (
+        "Dự thảo Quyết định ban hành Quy chế phối hợp giải quyết thủ tục hành chính liên thông",
+        True,
+        "no_appraisal",
+    ),
+)
+
+
+@transaction.atomic
+def load_demo_upcoming_meeting() -> None:
+    """The meeting ahead of the load day, with its proposed withdrawals (see the module's note)."""
+    from caicach.deliberation.dossiers.services import dossier_checklist_ensure
+
+    committee = Unit.objects.filter(code="TN").first()
+    people = {user.username: user for user in User.objects.filter(username__in=["vanphong", "chutich"])}
+    office, chair = people.get("vanphong"), people.get("chutich")
+    if committee is None or office is None or chair is None:
+        return
+    today = clock.today()
+    if Meeting.objects.filter(committee=committee, date__gt=today).exists():
+        return
+    leads = list(
+        ProgramItem.objects.filter(program__issuing_unit=committee)
+        .order_by("lead_unit_id")
+        .values_list("lead_unit_id", flat=True)
+        .distinct()[: len(UPCOMING_MATTERS)]
+    )
+    if len(leads) < len(UPCOMING_MATTERS):
+        return
+    day = calendar.add_working_days(today, 2)
+    meeting = _meeting(
+        committee,
+        MeetingKind.REGULAR,
+        f"Phiên họp UBND tỉnh thường kỳ tháng {day.month} năm {day.year}",
+        day,
+        chair,
+        office,
+    )
+    dates = deadlines_for(kind=meeting.kind, date=day, settings=settings_for(committee))
+    rows = []
+    for position, ((title, legal, state), lead) in enumerate(zip(UPCOMING_MATTERS, leads, strict=True), 1):
+        row = AgendaItem.objects.create(
+            meeting=meeting,
+            position=position,
+            title=title,
+            lead_unit_id=lead,
+            is_legal_document=legal,
+            consult_by=dates.consult_by,
+            dossier_due=dates.dossier_due,
+            dossier_working_days=dates.dossier_working_days,
+        )
+        dossier_checklist_ensure(row)
+        on_time = calendar.working_day_before(dates.dossier_due, 1)
+        received = today if state == "late" else on_time
+        marked = row.dossier_entries.filter(is_required=True)
+        if state == "no_appraisal":
+            marked = marked.exclude(part=DossierPart.APPRAISAL)
+        marked.update(
+            status=DossierEntryStatus.RECEIVED,
+            received_on=received,
+            marked_by=office,
+            marked_at=_at(received, 15),
+            note="Gửi sau hạn" if state == "late" else "",
+        )
+        rows.append(row)
+    # Invited, attendance not yet known.
+    Invitee.objects.bulk_create(Invitee(meeting=meeting, unit_id=lead) for lead in dict.fromkeys(leads))
