@@ -466,6 +466,35 @@ class RegisteredDocument(models.Model):
         return reference(self.number, self.symbol)
 
 
+class IssuedDocumentFields(models.Model):
+    """What every record issued as a numbered, signed document keeps (a meeting's invitation,
+    an urging notice, a periodic report…): its number in the register, the day, who signed
+    and how the signature block read, the recipients, and the DOCX frozen when issued (a path
+    in default storage). Whoever signs approves: ``signer`` is the person, the three texts
+    are the block as printed."""
+
+    registered_document = models.OneToOneField(
+        RegisteredDocument,
+        verbose_name=_("số văn bản"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    signer = models.ForeignKey(
+        User, verbose_name=_("người ký"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signer_authority = models.CharField(_("thẩm quyền ký"), max_length=100, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
+    signer_name = models.CharField(_("họ tên người ký"), max_length=150, blank=True)
+    recipients = models.TextField(_("nơi nhận"), blank=True)
+    document_file = models.CharField(_("tệp văn bản đã ban hành"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Đang chờ")
     RUNNING = "running", _("Đang xử lý")

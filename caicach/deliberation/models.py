@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import clock
-from caicach.core.models import RegisteredDocument, Unit
+from caicach.core.models import IssuedDocumentFields, Unit
 
 
 class PassRule(models.TextChoices):
@@ -551,37 +551,13 @@ class MeetingDocumentKind(models.TextChoices):
     CONCLUSION = "conclusion", _("Thông báo kết luận")
 
 
-class MeetingDocument(models.Model):
+class MeetingDocument(IssuedDocumentFields):
     """The invitation (GM) before the meeting and the conclusion notice (TB) after it: a
     draft the Office edits and previews, then numbered, signed and frozen when issued."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("loại văn bản"), max_length=16, choices=MeetingDocumentKind.choices)
     summary = models.TextField(_("nội dung chính"), blank=True)
-    registered_document = models.OneToOneField(
-        RegisteredDocument,
-        verbose_name=_("số văn bản"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
-    # Whoever signs approves.
-    signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người ký"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    signer_authority = models.CharField(_("thẩm quyền ký"), max_length=100, blank=True)
-    signer_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
-    signer_name = models.CharField(_("họ tên người ký"), max_length=150, blank=True)
-    recipients = models.TextField(_("nơi nhận"), blank=True)
-    # The DOCX frozen when issued (a path in default storage).
-    document_file = models.CharField(_("tệp văn bản đã ban hành"), max_length=500, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

@@ -25,6 +25,7 @@ from caicach.oversight.models import (
     ExtensionStatus,
     ResultKind,
     Task,
+    TaskProgress,
     TaskSource,
     TaskStatus,
 )
@@ -81,6 +82,14 @@ SUBJECTS = (
     "Chuẩn bị nội dung trình phiên họp UBND tỉnh thường kỳ",
 )
 ORAL_PREFIX = "Theo chỉ đạo tại buổi làm việc: "
+
+
+PROGRESS_NOTES = (
+    "Đã xây dựng dự thảo, đang lấy ý kiến các cơ quan liên quan.",
+    "Đã tổ chức họp triển khai, phân công bộ phận thực hiện.",
+    "Đang tổng hợp số liệu, hoàn thiện báo cáo.",
+)
+DONE_NOTE = "Đã hoàn thành, báo cáo kết quả gửi UBND tỉnh."
 
 
 def _working(day: datetime.date, n: int) -> datetime.date:
@@ -239,6 +248,17 @@ def load_demo_tasks() -> None:
     for task in tasks:
         task.search_text = ""
     Task.objects.bulk_create(tasks)
+    # The progress the lead units reported, so a task's percentage has its note behind it.
+    TaskProgress.objects.bulk_create(
+        TaskProgress(
+            task=task,
+            percent=task.progress_percent,
+            note=PROGRESS_NOTES[index % len(PROGRESS_NOTES)] if task.progress_percent < 100 else DONE_NOTE,
+            reported_on=max(task.source_date, min(task.done_on or DEMO_DAY, DEMO_DAY)),
+        )
+        for index, task in enumerate(tasks)
+        if task.progress_percent > 0
+    )
     rows = []
     for index, extension in extensions:
         extension.task = tasks[index]

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import clock
-from caicach.core.models import FoldedSearchMixin, RegisteredDocument, Unit
+from caicach.core.models import FoldedSearchMixin, IssuedDocumentFields, Unit
 
 
 class OversightSettings(models.Model):
@@ -299,7 +299,7 @@ class TaskReminder(models.Model):
         return f"{self.task_id} {self.kind} {self.sent_on}"
 
 
-class UrgingNotice(models.Model):
+class UrgingNotice(IssuedDocumentFields):
     """The Office's urging notice (văn bản đôn đốc) to one unit about its overdue tasks: an
     official letter, numbered and frozen when issued."""
 
@@ -309,28 +309,6 @@ class UrgingNotice(models.Model):
     )
     tasks = models.ManyToManyField(Task, verbose_name=_("nhiệm vụ"), related_name="urging_notices")
     body = models.TextField(_("nội dung"), blank=True)
-    registered_document = models.OneToOneField(
-        RegisteredDocument,
-        verbose_name=_("số văn bản"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
-    signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người ký"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    signer_authority = models.CharField(_("thẩm quyền ký"), max_length=100, blank=True)
-    signer_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
-    signer_name = models.CharField(_("họ tên người ký"), max_length=150, blank=True)
-    recipients = models.TextField(_("nơi nhận"), blank=True)
-    document_file = models.CharField(_("tệp văn bản đã ban hành"), max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -352,7 +330,7 @@ class UrgingNotice(models.Model):
 # --- statistics: the periodic report on task performance ------------------------------------------
 
 
-class TaskReport(models.Model):
+class TaskReport(IssuedDocumentFields):
     """The report on task performance for the committee's regular meeting (Báo cáo tình hình
     thực hiện nhiệm vụ được giao), for a period: drafted by the Office, signed and issued in the
     committee's name by one of its leaders (whoever signs approves), numbered, and frozen
@@ -362,28 +340,6 @@ class TaskReport(models.Model):
     period_start = models.DateField(_("từ ngày"))
     period_end = models.DateField(_("đến ngày"))
     assessment = models.TextField(_("đánh giá chung, kiến nghị"), blank=True)
-    recipients = models.TextField(_("nơi nhận"), blank=True)
-    registered_document = models.OneToOneField(
-        RegisteredDocument,
-        verbose_name=_("số văn bản"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
-    signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người ký"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    signer_authority = models.CharField(_("thẩm quyền ký"), max_length=100, blank=True)
-    signer_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
-    signer_name = models.CharField(_("họ tên người ký"), max_length=150, blank=True)
-    document_file = models.CharField(_("tệp báo cáo đã ban hành"), max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('signer_authority', models.CharField(blank=True, max_length=100, verbose_name='thẩm quyền ký')),
                 ('signer_title', models.CharField(blank=True, max_length=100, verbose_name='chức vụ người ký')),
                 ('signer_name', models.CharField(blank=True, max_length=150, verbose_name='họ tên người ký')),
-                ('document_file', models.CharField(blank=True, max_length=500, verbose_name='tệp báo cáo đã ban hành')),
+                ('document_file', models.CharField(blank=True, max_length=500, verbose_name='tệp văn bản đã ban hành')),
                 ('created_at', models.DateTimeField(default=caicach.core.clock.now, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
