@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core.audit.queries import register_change_labels
-from caicach.deliberation.models import Consultation, Opinion
+from caicach.deliberation.models import Consultation, MeetingDocument, Opinion
 
 
 def register() -> None:
@@ -14,3 +14,4 @@ def register() -> None:
         Consultation, {"files": _("Tệp dự thảo"), "members": _("Số thành viên được lấy ý kiến")}
     )
     register_change_labels(Opinion, {"response": _("Tiếp thu, giải trình")})
+    register_change_labels(MeetingDocument, {"points": _("Số nội dung kết luận")})
