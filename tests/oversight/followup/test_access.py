@@ -93,7 +93,8 @@ def test_who_decides_an_extension(org: Org, people: People, tasks: list[Task]) -
     for name, user in who.items():
         pending = pending_extensions_for(user)
         # The admin may decide but gets no to-do of it (the home page lists one's roles' work).
-        if name in ("admin", "unit_head", "unit_staff", "coordinator", "reform_officer", "member", "outsider"):
+        no_todo = ("admin", "unit_head", "unit_staff", "coordinator", "reform_officer", "member", "outsider")
+        if name in no_todo:
             assert pending is None, name
         elif name == "other_leader":
             assert pending is not None and not pending.exists()
