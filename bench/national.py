@@ -511,6 +511,15 @@ def page_specs(ids: dict[str, int], year: int) -> list[PageSpec]:
             "consultation detail", "deliberation:consultation_detail", (ids["consultation"],), {}, managers
         ),
         PageSpec("opinion punctuality", "deliberation:punctuality", (), {}, managers),
+        # Meetings (the national dataset holds none: these measure the empty-scope cost).
+        PageSpec("meeting list", "deliberation:meeting_list", (), {}, everyone),
+        PageSpec("proposed withdrawals", "deliberation:withdrawal_list", (), {}, managers),
+        PageSpec("wrong-level attendance", "deliberation:attendance_stats", (), {}, managers),
+        # Assigned tasks.
+        PageSpec("task list", "oversight:task_list", (), {}, everyone),
+        PageSpec("task list, overdue", "oversight:task_list", (), {"timeliness": "overdue"}, everyone),
+        PageSpec("urging notices", "oversight:notice_list", (), {}, managers),
+        PageSpec("repeatedly overdue tasks", "oversight:laggards", (), {}, managers),
         PageSpec("task statistics", "oversight:statistics", (), {}, managers),
         PageSpec(
             "task statistics, overdue drill-down",
