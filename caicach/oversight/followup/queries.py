@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Exists, OuterRef, QuerySet, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -97,6 +97,27 @@ def remaining_words(deadline: datetime.date, today: datetime.date) -> str:
     return ngettext("còn %(n)s ngày làm việc", "còn %(n)s ngày làm việc", days) % {"n": days}
 
 
+def timeliness_by_committee(today: datetime.date) -> Case:
+    """The timeliness of each row by its own committee's "due soon" setting: the list mixes
+    committees, and a task that reads "due soon" on its own page must read the same in the list.
+    One query for the few committees that changed the default, then one CASE branch each."""
+    default_days = OversightSettings().due_soon_working_days
+    changed = (
+        OversightSettings.objects.exclude(due_soon_working_days=default_days)
+        .order_by("unit_id")
+        .values_list("unit_id", "due_soon_working_days")
+    )
+    fallback = timeliness_expression(today=today, due_soon_until=due_soon_until(today, default_days))
+    branches = [
+        When(
+            committee_id=unit_id,
+            then=timeliness_expression(today=today, due_soon_until=due_soon_until(today, days)),
+        )
+        for unit_id, days in changed
+    ]
+    return Case(*branches, default=fallback) if branches else fallback
+
+
 def timeliness_now(task: Task, today: datetime.date) -> Timeliness:
     return timeliness_of(
         task,
@@ -171,10 +192,7 @@ def task_rows(user: User | AnonymousUser, filters: TaskFilters, *, today: dateti
         tasks = tasks.filter(source=filters.source)
     if filters.year:
         tasks = tasks.filter(source_date__year=filters.year)
-    # "Due soon" by the default setting: the list mixes committees, one threshold reads plainly.
-    tasks = tasks.annotate(
-        timeliness=timeliness_expression(today=today, due_soon_until=due_soon_until(today))
-    )
+    tasks = tasks.annotate(timeliness=timeliness_by_committee(today))
     if filters.timeliness:
         tasks = tasks.filter(timeliness=filters.timeliness)
     tasks = fulltext.search(tasks, filters.search)
