@@ -30,8 +30,8 @@ def test_the_list_uses_the_committees_due_soon_setting(
     )
     if days is not None:
         OversightSettings.objects.create(unit=org.province, due_soon_working_days=days)
-    listed = task_rows(people.admin, TaskFilters(), today=TODAY).values_list("pk", "timeliness")
-    rows = dict(listed)
+    listed = task_rows(people.admin, TaskFilters(), today=TODAY)
+    rows = {row.pk: row.timeliness for row in listed}  # type: ignore[attr-defined]  # an annotation
     assert rows[task.pk] == expected == timeliness_now(task, TODAY)
     # The district kept the default: its task is not "due soon" because the province changed.
     assert rows[other.pk] == Timeliness.NOT_YET_DUE == timeliness_now(other, TODAY)
