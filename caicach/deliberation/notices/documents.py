@@ -141,6 +141,16 @@ def _draft_mark(document: MeetingDocument) -> list[Block]:
     return [para(Run(DRAFT_MARK, bold=True), align="center", indent=False)]
 
 
+# Who a meeting of each kind invites as a body, before the invited units: the whole committee,
+# or the Party committee's members. A leaders' working session invites only the units concerned.
+WHOLE_BODY_INVITED: dict[str, tuple[str, ...]] = {
+    MeetingKind.REGULAR: ("Các thành viên Ủy ban nhân dân;",),
+    MeetingKind.THEMATIC: ("Các thành viên Ủy ban nhân dân;",),
+    MeetingKind.PARTY_COMMITTEE: ("Các đồng chí Ủy viên Ban cán sự đảng Ủy ban nhân dân;",),
+}
+NO_INVITEE_LINE = "Lãnh đạo các cơ quan có nội dung tại buổi làm việc;"
+
+
 def invitation_spec(
     meeting: Meeting,
     document: MeetingDocument,
@@ -157,12 +167,9 @@ def invitation_spec(
     what = MEETING_WORDS.get(meeting.kind, "phiên họp")
     body: list[Block] = _draft_mark(document)
     body.append(para(f"{short} trân trọng kính mời:"))
-    invited = (
-        ["Các thành viên Ủy ban nhân dân;"]
-        if meeting.kind != MeetingKind.PARTY_COMMITTEE
-        else ["Các đồng chí Ủy viên Ban cán sự đảng Ủy ban nhân dân;"]
-    )
-    invited += [_invitee_line(invitee) for invitee in invitees]
+    invited = [*WHOLE_BODY_INVITED.get(meeting.kind, ()), *(_invitee_line(invitee) for invitee in invitees)]
+    if not invited:  # a leaders' working session with no unit ticked yet
+        invited = [NO_INVITEE_LINE]
     invited[-1] = invited[-1].rstrip(";") + "."
     body += [para(f"- {line}") for line in invited]
     body.append(para(Run("Dự: ", bold=True), f"{meeting.title}."))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage
 
-from caicach.deliberation.models import MeetingDocument
+from caicach.deliberation.models import MeetingDocument, MeetingKind
 from caicach.deliberation.notices.services import conclusion_issue
 from tests.conftest import Org, People, on_day
 from tests.decree30 import assert_passes_decree30
@@ -56,6 +56,26 @@ def test_the_invitation_says_who_when_where_and_what(org: Org, people: People) -
     assert "2. Dự thảo Nghị quyết số 3" in text
     assert "đúng thành phần" in text
     assert "DỰ THẢO" not in text
+
+
+def test_a_working_session_invites_the_units_not_the_whole_committee(org: Org, people: People) -> None:
+    s = scene(org, people)
+    s.meeting.kind = MeetingKind.WORKING_SESSION
+    s.meeting.save()
+    invited(s, people)
+    text = docx_text(frozen(s.meeting.documents.get(kind="invitation")))
+    assert "Các thành viên Ủy ban nhân dân" not in text
+    assert "Thủ trưởng Sở Khoa học và Công nghệ;" in text
+
+
+def test_a_working_session_without_invitees_still_says_who_is_invited(org: Org, people: People) -> None:
+    s = scene(org, people)
+    s.meeting.kind = MeetingKind.WORKING_SESSION
+    s.meeting.save()
+    s.meeting.invitees.all().delete()
+    invited(s, people)
+    text = docx_text(frozen(s.meeting.documents.get(kind="invitation")))
+    assert "- Lãnh đạo các cơ quan có nội dung tại buổi làm việc." in text
 
 
 def test_the_invitation_passes_decree30(org: Org, people: People, tmp_path: Path) -> None:
