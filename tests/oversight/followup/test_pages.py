@@ -270,3 +270,23 @@ def test_the_to_do_costs_nothing_for_those_who_decide_none(
     principal(user)  # the grants, loaded once per request anyway
     with django_assert_num_queries(0):
         assert extensions_to_decide(user, 5) is None
+
+
+def test_a_done_task_from_a_conclusion_reads_plainly(client: Client, org: Org, people: People) -> None:
+    """No action is left on a done task: the panel says so rather than standing empty; a
+    conclusion's source names its meeting once."""
+    meeting = make_meeting(org, people, title="Phiên họp thường kỳ tháng 3")
+    point = add_point(meeting, "Hoàn thiện dự thảo", lead_unit=org.science)
+    task = make_task(
+        org,
+        people,
+        status="done",
+        source=TaskSource.CONCLUSION,
+        source_title=meeting.title,
+        conclusion_point=point,
+    )
+    client.force_login(people.office_officer)
+    with on_day(DURING):
+        page = client.get(task.get_absolute_url()).content.decode()
+    assert "Nhiệm vụ đã hoàn thành; kết quả ở mục" in page
+    assert page.count("Phiên họp thường kỳ tháng 3") == 1
