@@ -4,7 +4,7 @@ document numbering and background jobs."""
 from __future__ import annotations
 
 import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
@@ -699,3 +699,21 @@ class FormToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.used_at:%d/%m/%Y %H:%M}"
+
+
+class CommitteeSettings(models.Model):
+    """What a committee sets differently for one app: one row per committee (each subclass
+    declares its own ``unit`` one-to-one and its fields with their defaults); a committee that
+    has set nothing reads the defaults from an unsaved row (``of``), so no reader ever needs
+    the row to exist."""
+
+    unit_id: int
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def of(cls, unit: Unit | int) -> Self:
+        unit_id = unit if isinstance(unit, int) else unit.pk
+        found = cls._default_manager.filter(unit_id=unit_id).first()
+        return found if found is not None else cls(unit_id=unit_id)

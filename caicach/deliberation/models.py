@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import clock
-from caicach.core.models import IssuedDocumentFields, Unit
+from caicach.core.models import CommitteeSettings, IssuedDocumentFields, Unit
 
 
 class PassRule(models.TextChoices):
@@ -28,7 +28,7 @@ class PassRule(models.TextChoices):
     MAJORITY_OF_ANSWERS = "majority_of_answers", _("Quá nửa số thành viên đã cho ý kiến đồng ý")
 
 
-class DeliberationSettings(models.Model):
+class DeliberationSettings(CommitteeSettings):
     """What a province sets differently for members' opinions; one row per committee, a
     committee without a row uses the defaults (``queries.settings_for``)."""
 

@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import clock
-from caicach.core.models import FoldedSearchMixin, IssuedDocumentFields, Unit
+from caicach.core.models import CommitteeSettings, FoldedSearchMixin, IssuedDocumentFields, Unit
 
 
-class OversightSettings(models.Model):
+class OversightSettings(CommitteeSettings):
     """What a province sets differently for task follow-up; one row per committee, the
     defaults apply without one."""
 

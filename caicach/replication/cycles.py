@@ -79,9 +79,7 @@ def last_closed_cycle(today: datetime.date, kind: str) -> Cycle:
 def settings_for(committee: Unit | int) -> ReplicationSettings:
     """The committee's replication settings; an unsaved instance with the defaults when the
     committee has set nothing."""
-    unit_id = committee if isinstance(committee, int) else committee.pk
-    found = ReplicationSettings.objects.filter(unit_id=unit_id).first()
-    return found if found is not None else ReplicationSettings(unit_id=unit_id)
+    return ReplicationSettings.of(committee)
 
 
 def report_due_on(cycle: Cycle, settings: ReplicationSettings) -> datetime.date:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caicach.core import clock
 from caicach.core.models import (
+    CommitteeSettings,
     DocumentType,
     FoldedSearchMixin,
     ReformField,
@@ -37,7 +38,7 @@ class ReportingCycle(models.TextChoices):
     YEARLY = "yearly", _("Hằng năm")
 
 
-class ReplicationSettings(models.Model):
+class ReplicationSettings(CommitteeSettings):
     """What a province sets differently; a committee without a row uses the defaults
     (seed 004 asks Home Affairs to set the reporting regime: quarterly by default)."""
 

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import clock
-from caicach.core.models import FoldedSearchMixin, RegisteredDocument, Unit
+from caicach.core.models import CommitteeSettings, FoldedSearchMixin, RegisteredDocument, Unit
 from caicach.core.months import month_label
 
 
-class WorkProgramSettings(models.Model):
+class WorkProgramSettings(CommitteeSettings):
     """What a province sets differently (seed 001's values are the defaults). One row per
     committee; a committee without a row uses the defaults (``settings_for``)."""
 

@@ -36,9 +36,7 @@ from caicach.deliberation.models import (
 
 def settings_for(unit: Unit | int) -> DeliberationSettings:
     """The committee's settings; an unsaved instance with the defaults when it set nothing."""
-    unit_id = unit if isinstance(unit, int) else unit.pk
-    found = DeliberationSettings.objects.filter(unit_id=unit_id).first()
-    return found if found is not None else DeliberationSettings(unit_id=unit_id)
+    return DeliberationSettings.of(unit)
 
 
 def deadline_for(sent_on: datetime.date, working_days: int) -> datetime.date:

@@ -75,11 +75,6 @@ def compute_deadline(
     return None
 
 
-def settings_for(committee_id: int) -> OversightSettings:
-    found = OversightSettings.objects.filter(unit_id=committee_id).first()
-    return found if found is not None else OversightSettings(unit_id=committee_id)
-
-
 def due_soon_until(today: datetime.date, working_days: int | None = None) -> datetime.date:
     days = working_days if working_days is not None else OversightSettings().due_soon_working_days
     return calendar.add_working_days(today, days)
@@ -122,7 +117,7 @@ def timeliness_now(task: Task, today: datetime.date) -> Timeliness:
     return timeliness_of(
         task,
         today=today,
-        due_soon_until=due_soon_until(today, settings_for(task.committee_id).due_soon_working_days),
+        due_soon_until=due_soon_until(today, OversightSettings.of(task.committee_id).due_soon_working_days),
     )
 
 

@@ -34,9 +34,7 @@ DEFAULT_REPEATED_AFTER = OversightSettings._meta.get_field("repeated_overdue_aft
 
 def settings_for(unit: Unit | int) -> OversightSettings:
     """The committee's settings; an unsaved instance with the defaults when it set nothing."""
-    unit_id = unit if isinstance(unit, int) else unit.pk
-    found = OversightSettings.objects.filter(unit_id=unit_id).first()
-    return found if found is not None else OversightSettings(unit_id=unit_id)
+    return OversightSettings.of(unit)
 
 
 # --- When reminders go out ----------------------------------------------------------------------

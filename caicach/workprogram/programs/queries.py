@@ -53,9 +53,7 @@ OVERDUE = "overdue"
 def settings_for(unit: Unit | int) -> WorkProgramSettings:
     """The committee's work-program settings; an unsaved instance with seed 001's defaults
     when the committee has set nothing."""
-    unit_id = unit if isinstance(unit, int) else unit.pk
-    found = WorkProgramSettings.objects.filter(unit_id=unit_id).first()
-    return found if found is not None else WorkProgramSettings(unit_id=unit_id)
+    return WorkProgramSettings.of(unit)
 
 
 def overdue_q(today: datetime.date, grace_days: int = 0) -> Q:
