@@ -429,6 +429,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
 # their browser session. Past it: 429 with Retry-After.
 API_THROTTLE_TOKEN_PER_MINUTE = env_int("API_THROTTLE_TOKEN_PER_MINUTE", 120)
 API_THROTTLE_USER_PER_MINUTE = env_int("API_THROTTLE_USER_PER_MINUTE", 300)
+# The public data (the showcase), per client address: a portal polling, not a crawler.
+API_THROTTLE_ANON_PER_MINUTE = env_int("API_THROTTLE_ANON_PER_MINUTE", 60)
 # A list page holds at most this many rows, whatever the client asks for.
 API_PAGE_SIZE_MAX = env_int("API_PAGE_SIZE_MAX", 100)
 # How long a POST's Idempotency-Key and its first answer are remembered.

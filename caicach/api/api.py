@@ -12,7 +12,7 @@ from ninja.openapi.views import openapi_json
 from ninja.renderers import JSONRenderer
 
 from caicach.api import errors
-from caicach.api.routers import core, initiatives, replication, workprogram
+from caicach.api.routers import core, initiatives, replication, showcase, workprogram
 
 DESCRIPTION = """API của hệ thống Cải cách cho các hệ thống khác của tỉnh (QLVB&ĐH, báo cáo...).
 
@@ -22,6 +22,8 @@ DESCRIPTION = """API của hệ thống Cải cách cho các hệ thống khác 
 - Danh sách: phân trang bằng con trỏ (`next_cursor`), tối đa 100 dòng mỗi trang.
 - Ngày theo ISO 8601; tỷ lệ là số thập phân (0.857 = 85,7%).
 - Ghi: `If-Match: <version>` khi sửa (409 khi dữ liệu đã đổi); `Idempotency-Key` để gửi lại an toàn.
+- Dữ liệu công khai (`/showcase/`: mô hình được công khai, sáng kiến được công nhận) không cần
+  xác thực; giới hạn số yêu cầu mỗi phút theo địa chỉ máy gọi.
 - Lỗi luôn có dạng `{code, message, fields}`, thông báo tiếng Việt.
 """
 
@@ -54,3 +56,4 @@ api.add_router("/core", core.router)
 api.add_router("/initiatives", initiatives.router)
 api.add_router("/workprogram", workprogram.router)
 api.add_router("/replication", replication.router)
+api.add_router("/showcase", showcase.router)

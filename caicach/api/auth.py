@@ -7,6 +7,7 @@ its write scope for anything else. Both paths count the request against the thro
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from typing import Any
@@ -22,6 +23,7 @@ from caicach.api import services
 from caicach.api.errors import ApiError
 from caicach.api.models import ApiToken
 from caicach.api.scopes import allows
+from caicach.core.middleware import client_ip
 from caicach.core.models import SecurityKind, User
 from caicach.core.security import services as security_log
 
@@ -34,7 +36,7 @@ def seconds() -> float:
     return time.time()
 
 
-def _throttle(kind: str, ident: int, limit: int) -> None:
+def _throttle(kind: str, ident: int | str, limit: int) -> None:
     """A fixed one-minute window counted in the cache (shared by every process in
     production: Redis). Past ``limit``: 429, retry when the window turns."""
     now = seconds()
@@ -121,3 +123,17 @@ class SessionUser(APIKeyCookie):
 
 def auth_for(app: str) -> list[Any]:
     return [TokenAuth(app), SessionUser()]
+
+
+class PublicAccess:
+    """The public data (the showcase): no credentials asked, every request let through, but
+    counted per client address (a signed-in caller or a token holder is counted per address
+    too: nothing here is theirs alone). Kept as the router's ``auth`` so that a public
+    operation added later cannot forget the throttle."""
+
+    def __call__(self, request: HttpRequest) -> bool:
+        address = client_ip(request) or "unknown"
+        # Hashed: an IPv6 address's colons and a proxy's odd strings stay out of cache keys.
+        ident = hashlib.sha256(address.encode()).hexdigest()[:24]
+        _throttle("anon", ident, settings.API_THROTTLE_ANON_PER_MINUTE)
+        return True

@@ -25,7 +25,7 @@ from django.db.models.expressions import Expression
 from django.db.models.functions import Cast
 from django.utils.functional import cached_property
 
-from caicach.core.text import search_words
+from caicach.core.text import nfc, search_words
 
 M = TypeVar("M", bound=models.Model)
 
@@ -150,7 +150,9 @@ def search(
 def _exact(text: str, exact_fields: Iterable[str]) -> Q:
     """One of ``exact_fields`` holds ``text`` as typed (case aside, diacritics as typed)."""
     exact = Q()
-    typed = " ".join(text.split())
+    # As typed but composed (a Mac's decomposed "Hòa" is the stored "Hòa"), and without NUL,
+    # which no stored text holds and PostgreSQL refuses in a parameter.
+    typed = " ".join(nfc(text).replace("\x00", " ").split())
     for name in exact_fields:
         exact |= Q(**{f"{name}__icontains": typed})
     return exact
@@ -176,6 +178,9 @@ def _finish(found: QuerySet[M], text: str, words: list[str], exact_fields: Itera
 def ranked(queryset: QuerySet[M], *then: str | Any) -> QuerySet[M]:
     """``search()``'s rows best first — as typed, then the phrase, then relevance — and
     ``then`` to break ties."""
+    if "search_exact" not in queryset.query.annotations:
+        # ``search()`` found no word to look for ("?!") and left the rows as they were.
+        return queryset.order_by(*then)
     # By name: on SQLite the rank is an extra() column, which F() does not reach.
     return queryset.order_by("-search_exact", "-search_phrase", "-search_rank", *then)
 

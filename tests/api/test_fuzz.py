@@ -8,7 +8,7 @@ outsider from another commune — over every operation:
   holds is one the app's query twin gives that caller.
 
 The number of generated cases per caller is printed. EXAMPLES per operation (60: 1,320
-cases per caller, 22 operations) keeps the three runs near 65 s on SQLite on an idle
+cases per caller, 26 operations) keeps the three runs near 65 s on SQLite on an idle
 two-CPU machine (about 20 s a caller; PostgreSQL is similar); API_FUZZ_EXAMPLES=100 gives
 2,200 per caller for a nightly run."""
 
@@ -35,9 +35,11 @@ from caicach.initiatives.dossiers.rules import campaigns_for
 from caicach.replication.adoption.queries import obligation_queryset, report_queryset
 from caicach.replication.adoption.rules import visible_obligations_q, visible_reports_q
 from caicach.replication.directives.queries import directives_for
+from caicach.replication.showcase.queries import published_practices, recognised_initiatives
 from caicach.workprogram.programs.rules import items_for, programs_for
 from caicach.workprogram.reports.rules import monthly_reports_for
 from tests.api.conftest import Scene, make_token
+from tests.api.scene_showcase import ShowcaseScene
 from tests.conftest import People
 
 # Examples per operation and caller (see the module docstring for the time it takes).
@@ -61,6 +63,9 @@ TWINS: dict[str, Callable[[User], QuerySet[Any]] | None] = {
     "/api/v1/replication/directives": directives_for,
     "/api/v1/replication/obligations": lambda user: obligation_queryset().filter(visible_obligations_q(user)),
     "/api/v1/replication/adoption-reports": lambda user: report_queryset().filter(visible_reports_q(user)),
+    # The public data: the same rows for every caller, and only those.
+    "/api/v1/showcase/practices": lambda user: published_practices(),
+    "/api/v1/showcase/initiatives": lambda user: recognised_initiatives(),
 }
 
 
@@ -139,10 +144,17 @@ def wsgi_app() -> Iterator[Any]:
 
 @pytest.mark.parametrize("role", ["reform_officer", "unit_staff", "outsider"])
 def test_every_operation_for_three_callers(
-    role: str, scene: Scene, people: People, settings: Any, wsgi_app: Any, capsys: pytest.CaptureFixture[str]
+    role: str,
+    scene: Scene,
+    showcase_scene: ShowcaseScene,
+    people: People,
+    settings: Any,
+    wsgi_app: Any,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     settings.API_THROTTLE_TOKEN_PER_MINUTE = 10**9
     settings.API_THROTTLE_USER_PER_MINUTE = 10**9
+    settings.API_THROTTLE_ANON_PER_MINUTE = 10**9
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
     user: User = getattr(people, role)
     started = time.monotonic()

@@ -4,6 +4,8 @@ first, the index kept in step with every write, and no way for text to become sy
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from django.db import connection
 
@@ -54,6 +56,23 @@ def test_the_phrase_and_the_typed_diacritics_come_first(units: None) -> None:
     assert names(rows) == ["Ủy ban nhân dân xã Đức Hòa", "Trung tâm Hòa Đức"]
     rows = fulltext.ranked(fulltext.search(Unit.objects.filter(code__startswith="S"), "hoa duc"), "code")
     assert names(rows)[0] == "Trung tâm Hòa Đức"  # the words side by side, in the order typed
+
+
+def test_text_without_a_word_ranks_as_the_fallback_order(units: None) -> None:
+    # "?!" holds no word: search() leaves the rows as they were, and ranked() falls back to
+    # its tie-breakers rather than ordering by annotations search() did not add.
+    rows = fulltext.ranked(fulltext.search(Unit.objects.filter(code__startswith="S"), "?!"), "-code")
+    assert list(rows.values_list("code", flat=True)) == ["S3", "S2", "S1", "S0"]
+
+
+def test_the_typed_text_is_compared_composed_and_without_nul(units: None) -> None:
+    decomposed = unicodedata.normalize("NFD", "Đức Hòa")
+    rows = fulltext.ranked(
+        fulltext.search(Unit.objects.filter(code__startswith="S"), decomposed, exact_fields=("name",)), "code"
+    )
+    assert rows.first().search_exact == 1  # type: ignore[union-attr]
+    rows = fulltext.search(Unit.objects.filter(code__startswith="S"), "Đức\x00Hòa", exact_fields=("name",))
+    assert sorted(names(rows)) == ["Trung tâm Hòa Đức", "Ủy ban nhân dân xã Đức Hòa"]
 
 
 def test_text_that_looks_like_query_syntax_is_only_words(units: None) -> None:

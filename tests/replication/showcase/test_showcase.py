@@ -303,3 +303,10 @@ def test_a_recognised_initiative_is_found_by_its_title_without_accents_never_by_
     assert initiative.title in found
     probed = client.get(INDEX, {"q": "hong hac"}).content.decode()
     assert initiative.title not in probed
+
+
+def test_a_search_of_punctuation_alone_lists_every_practice(client: Client, seed_practice: Practice) -> None:
+    # No word to look for: the list as without a search, not a server error.
+    response = client.get(INDEX, {"q": "?!"})
+    assert response.status_code == 200
+    assert SEED_NAME in response.content.decode()
