@@ -543,6 +543,12 @@ def page_specs(ids: dict[str, int], year: int) -> list[PageSpec]:
         PageSpec("API directives", "api-v1:directive_list", (), {}, everyone),
         PageSpec("API obligations", "api-v1:obligation_list", (), {}, everyone),
         PageSpec("API adoption reports", "api-v1:adoption_report_list", (), {}, everyone),
+        # The public showcase's data (no login needed; the same for every persona).
+        PageSpec("API showcase practices", "api-v1:showcase_practice_list", (), {}, admin),
+        PageSpec(
+            "API showcase practices, search", "api-v1:showcase_practice_list", (), {"q": "so hoa"}, admin
+        ),
+        PageSpec("API showcase initiatives", "api-v1:showcase_initiative_list", (), {}, admin),
     ]
 
 

@@ -188,7 +188,7 @@ class PublicPracticeFilters(Schema):
     response={200: Page[PublicPracticeOut], **PUBLIC_ERRORS},
     summary="Mô hình, giải pháp được công khai",
 )
-def practice_list(
+def showcase_practice_list(
     request: HttpRequest, filters: Query[PublicPracticeFilters], page: Query[PageParams]
 ) -> Page[PublicPracticeOut]:
     rows = queries.showcase_practices(
@@ -207,7 +207,7 @@ def practice_list(
     response={200: PublicPracticeDetailOut, **PUBLIC_ERRORS},
     summary="Một mô hình được công khai, với các đơn vị đã áp dụng",
 )
-def practice_detail(request: HttpRequest, practice_id: int) -> PublicPracticeDetailOut:
+def showcase_practice_detail(request: HttpRequest, practice_id: int) -> PublicPracticeDetailOut:
     practice = queries.practice_for_showcase(practice_id) if 0 < practice_id <= MAX_ID else None
     if practice is None:
         raise not_found()
@@ -318,7 +318,7 @@ class PublicInitiativeFilters(Schema):
     response={200: Page[PublicInitiativeOut], **PUBLIC_ERRORS},
     summary="Sáng kiến được công nhận",
 )
-def initiative_list(
+def showcase_initiative_list(
     request: HttpRequest, filters: Query[PublicInitiativeFilters], page: Query[PageParams]
 ) -> Page[PublicInitiativeOut]:
     rows = queries.showcase_initiatives(text=filters.q, unit=filters.unit_id, year=filters.year)
@@ -331,7 +331,7 @@ def initiative_list(
     response={200: PublicInitiativeDetailOut, **PUBLIC_ERRORS},
     summary="Một sáng kiến được công nhận",
 )
-def initiative_detail(request: HttpRequest, initiative_id: int) -> PublicInitiativeDetailOut:
+def showcase_initiative_detail(request: HttpRequest, initiative_id: int) -> PublicInitiativeDetailOut:
     initiative = queries.initiative_for_showcase(initiative_id) if 0 < initiative_id <= MAX_ID else None
     if initiative is None:
         raise not_found()

@@ -8,12 +8,13 @@ from typing import Annotated, Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.params.functions import Header as HeaderParam
 from ninja.params.functions import Query as QueryParam
 
 from caicach.api.auth import auth_for
-from caicach.api.errors import COMMON_ERRORS, WRITE_ERRORS, not_found
+from caicach.api.errors import COMMON_ERRORS, WRITE_ERRORS, ApiError, not_found
 from caicach.api.http import caller, fetch, if_match
 from caicach.api.idempotency import run_once
 from caicach.api.pagination import MAX_ID, Page, PageParams, page_of
@@ -28,6 +29,7 @@ from caicach.workprogram.models import (
     SubmissionKind,
     WorkProgram,
 )
+from caicach.workprogram.programs import imports
 from caicach.workprogram.programs.rules import items_for, programs_for
 from caicach.workprogram.reports import kpis
 from caicach.workprogram.reports import services as report_services
@@ -37,6 +39,8 @@ from caicach.workprogram.reports.rules import kpi_scope, monthly_reports_for
 router = Router(tags=["workprogram"], auth=auth_for("workprogram"))
 
 TEXT_MAX = 10_000
+# Rows of one import request: a year's program is a few hundred items.
+ITEM_IMPORT_MAX_ROWS = 1000
 PERIOD_PATTERN = r"^(y|q[1-4]|m([1-9]|1[0-2]))$"
 
 
@@ -131,6 +135,106 @@ def item_list(request: HttpRequest, filters: Query[ItemFilters], page: Query[Pag
 @router.get("/items/{item_id}", response={200: ItemOut, **COMMON_ERRORS}, summary="Một nội dung")
 def item_detail(request: HttpRequest, item_id: int) -> ItemOut:
     return ItemOut.model_validate(fetch(request, items_for(caller(request)), item_id), from_attributes=True)
+
+
+class ItemImportRow(Schema):
+    position: int | None = Field(None, ge=1, le=10_000, description="Số thứ tự; trống: nối tiếp.")
+    title: str = Field(..., min_length=1, max_length=TEXT_MAX)
+    submission_kind: SubmissionKind
+    is_legal_document: bool = False
+    lead_unit: str = Field(..., min_length=1, max_length=255, description="Mã (hoặc tên) cơ quan chủ trì.")
+    coordinating_units: list[str] = Field(
+        default_factory=list, max_length=50, description="Mã (hoặc tên) các cơ quan phối hợp."
+    )
+    supervising_leader: str = Field("", max_length=255, description="Tên đăng nhập (hoặc họ tên) lãnh đạo.")
+    due_month: datetime.date = Field(..., description="Tháng trình (ngày nào trong tháng cũng được).")
+    monitoring_officer: str = Field("", max_length=255, description="Tên đăng nhập chuyên viên theo dõi.")
+    notes: str = Field("", max_length=TEXT_MAX)
+
+
+class ItemImportIn(Schema):
+    rows: list[ItemImportRow] = Field(..., min_length=1, max_length=ITEM_IMPORT_MAX_ROWS)
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "rows": [
+                        {
+                            "title": "Đề án nâng cao chất lượng dịch vụ công trực tuyến",
+                            "submission_kind": "committee",
+                            "is_legal_document": False,
+                            "lead_unit": "STTTT",
+                            "coordinating_units": ["SNV", "VP"],
+                            "supervising_leader": "pct.vanhoa",
+                            "due_month": "2024-06-01",
+                            "notes": "",
+                        }
+                    ]
+                }
+            ]
+        }
+    }
+
+
+class ItemImportOut(Schema):
+    created: int
+    item_ids: list[int]
+
+    model_config = {"json_schema_extra": {"examples": [{"created": 2, "item_ids": [118, 119]}]}}
+
+
+@router.post(
+    "/programs/{program_id}/items/import",
+    response={200: ItemImportOut, **WRITE_ERRORS},
+    summary="Văn phòng nhập các nội dung vào chương trình",
+    description=(
+        "Tất cả hoặc không: một dòng sai thì không nhập dòng nào, lỗi từng dòng trong `fields` "
+        "(`rows.3`: dòng thứ 3). Cùng kiểm tra như khi nhập từ tệp Excel. Idempotency-Key: gửi lại "
+        "cùng khóa không nhập thêm."
+    ),
+)
+def item_import(
+    request: HttpRequest,
+    program_id: int,
+    payload: ItemImportIn,
+    idempotency_key: Annotated[
+        str | None, HeaderParam(alias="Idempotency-Key", max_length=255, description="khóa gửi lại an toàn")
+    ] = None,
+) -> Status[Any]:
+    user = caller(request)
+    # Seen (else 404); whether the caller may import is the service's own check (403).
+    program = fetch(request, programs_for(user), program_id)
+    # The sheet's values by field, numbered as the client numbered its rows (from 1).
+    rows = [
+        (
+            number,
+            {
+                **row.model_dump(exclude={"coordinating_units"}),
+                "coordinating_units": ";".join(row.coordinating_units),
+            },
+        )
+        for number, row in enumerate(payload.rows, start=1)
+    ]
+
+    def write() -> tuple[int, Any]:
+        result = imports.program_import_rows(actor=user, program=program, rows=rows, source=_("Nhập qua API"))
+        if result.errors:
+            fields: dict[str, list[str]] = {}
+            for error in result.errors:
+                fields.setdefault(f"rows.{error.row}" if error.row else "rows", []).append(error.message)
+            # Refused inside the write: the idempotency claim rolls back with it, so the corrected
+            # request may reuse the key.
+            raise ApiError(
+                400,
+                "import_rows",
+                _("Chưa nhập nội dung nào: %(count)s lỗi. Sửa các dòng được nêu rồi gửi lại.")
+                % {"count": len(result.errors)},
+                fields,
+            )
+        return 200, ItemImportOut(created=result.created, item_ids=result.item_ids).model_dump(mode="json")
+
+    return Status(*run_once(request, user, idempotency_key, payload.model_dump(mode="json"), write))
 
 
 # --- Monthly reports ------------------------------------------------------------------------------

@@ -30,7 +30,14 @@ from caicach.workprogram.programs.queries import jurisdiction_units, leaders_of,
 if TYPE_CHECKING:
     from caicach.core.jobs.services import Progress
 
-__all__ = ["COLUMNS", "ImportResult", "RowError", "import_template_xlsx", "program_import_xlsx"]
+__all__ = [
+    "COLUMNS",
+    "ImportResult",
+    "RowError",
+    "import_template_xlsx",
+    "program_import_rows",
+    "program_import_xlsx",
+]
 
 # (field, column title): the template's order. The import finds columns by title (accents
 # and case ignored), so a sheet with the columns in another order or with a title block
@@ -63,6 +70,7 @@ _DAY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 class ImportResult:
     created: int = 0
     errors: list[RowError] = field(default_factory=list)
+    item_ids: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -353,27 +361,40 @@ def program_import_xlsx(
     filename: str = "",
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Adds the sheet's items to ``program``. Every row is checked before anything is written;
-    one bad row and nothing is imported. One audit event per item, and a summary on the
-    program. ``progress(done, total)`` hears of the rows checked (the background job's bar)."""
+    """Adds the sheet's items to ``program`` (see ``program_import_rows``)."""
     authorize(actor, "import", program)
-    result = ImportResult()
     raw_rows, file_errors = _read(file)
     if file_errors:
-        result.errors = file_errors
-        return result
+        return ImportResult(errors=file_errors)
+    source = _("Nhập từ tệp Excel %(file)s") % {"file": filename} if filename else _("Nhập từ tệp Excel")
+    return program_import_rows(actor=actor, program=program, rows=raw_rows, source=source, progress=progress)
+
+
+def program_import_rows(
+    *,
+    actor: User,
+    program: WorkProgram,
+    rows: list[tuple[int, dict[str, Any]]],
+    source: str,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Adds ``rows`` (row number, values by field as the sheet holds them: unit codes or
+    names, people's usernames or names, "03/2024") to ``program``: the sheet's import and
+    the API's. Every row is checked before anything is written; one bad row and nothing is
+    imported. One audit event per item, and a summary (``source``) on the program.
+    ``progress(done, total)`` hears of the rows checked (the background job's bar)."""
+    authorize(actor, "import", program)
     # The first check runs outside the transaction, so the job's progress is visible while
     # it runs; the write checks again under the program's lock.
-    _rows, errors = _parse(program, raw_rows, progress)
+    _rows, errors = _parse(program, rows, progress)
     if errors:
-        result.errors = errors
-        return result
-    return _write(actor, program, raw_rows, filename)
+        return ImportResult(errors=errors)
+    return _write(actor, program, rows, source)
 
 
 @transaction.atomic
 def _write(
-    actor: User, program: WorkProgram, raw_rows: list[tuple[int, dict[str, Any]]], filename: str
+    actor: User, program: WorkProgram, raw_rows: list[tuple[int, dict[str, Any]]], source: str
 ) -> ImportResult:
     result = ImportResult()
     # Lock the program: two imports at once would both pass the duplicate-title check.
@@ -404,7 +425,6 @@ def _write(
             for unit in row.coordinating
         ]
     )
-    source = _("Nhập từ tệp Excel %(file)s") % {"file": filename} if filename else _("Nhập từ tệp Excel")
     for item in created:
         changes = {
             name: [None, value]
@@ -414,6 +434,7 @@ def _write(
         }
         audit.record(actor=actor, action="item.create", obj=item, changes=changes, message=source)
     result.created = len(created)
+    result.item_ids = [item.pk for item in created]
     audit.record(
         actor=actor,
         action="program.import",
