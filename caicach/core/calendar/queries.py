@@ -83,6 +83,25 @@ class _Override:
 class _Year:
     holidays: dict[datetime.date, str]
     overrides: dict[datetime.date, _Override]
+    # working_through[i]: the working days from 1 January to the year's (i+1)-th day, both
+    # included, so that a count between two dates costs two look-ups, not a walk over the days
+    # (the task list counts "N working days left" for every row, some deadlines years away).
+    working_through: tuple[int, ...]
+
+
+def _working_through(year: int, overrides: dict[datetime.date, _Override]) -> tuple[int, ...]:
+    counts: list[int] = []
+    total = 0
+    current = datetime.date(year, 1, 1)
+    while current.year == year:
+        override = overrides.get(current)
+        if override is not None:
+            total += override.kind == CalendarDayKind.WORKING_DAY
+        else:
+            total += base_day(current).is_working
+        counts.append(total)
+        current += datetime.timedelta(days=1)
+    return tuple(counts)
 
 
 def _check_year(year: int) -> None:
@@ -171,12 +190,13 @@ class _Calendar:
             rows = CalendarDay.objects.filter(
                 date__gte=datetime.date(year, 1, 1), date__lte=datetime.date(year, 12, 31)
             ).values_list("date", "kind", "description", "source", "pk")
+            overrides = {
+                row[0]: _Override(kind=row[1], description=row[2], source=row[3], pk=row[4]) for row in rows
+            }
             data = _Year(
                 holidays=statutory_holidays(year),
-                overrides={
-                    row[0]: _Override(kind=row[1], description=row[2], source=row[3], pk=row[4])
-                    for row in rows
-                },
+                overrides=overrides,
+                working_through=_working_through(year, overrides),
             )
             with _lock:
                 _years[year] = (self.version, data)
@@ -193,6 +213,10 @@ class _Calendar:
 
     def is_working(self, date: datetime.date) -> bool:
         return self.day(date).is_working
+
+    def working_through(self, date: datetime.date) -> int:
+        """The working days from 1 January of ``date``'s year to ``date``, both included."""
+        return self.year(date.year).working_through[date.timetuple().tm_yday - 1]
 
 
 def base_day(date: datetime.date) -> Day:
@@ -262,13 +286,8 @@ def working_days_between(a: datetime.date, b: datetime.date) -> int:
     if b < a:
         return -working_days_between(b, a)
     cal = _Calendar()
-    count = 0
-    current = a
-    while current < b:
-        current += datetime.timedelta(days=1)
-        if cal.is_working(current):
-            count += 1
-    return count
+    whole_years = sum(cal.year(year).working_through[-1] for year in range(a.year, b.year))
+    return whole_years + cal.working_through(b) - cal.working_through(a)
 
 
 # --- The year page ---------------------------------------------------------------------------

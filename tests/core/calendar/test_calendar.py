@@ -618,3 +618,20 @@ def test_admin_loads_the_official_schedule_from_the_page(client: Client, db: Non
     client.force_login(people.admin)
     assert client.post(reverse("calendar_load_official")).status_code == 302
     assert CalendarDay.objects.count() == 8
+
+
+def test_working_days_between_agrees_with_counting_day_by_day(official: None) -> None:
+    # Over notice days off, make-up Saturdays, holidays and year ends, both directions.
+    def walked(a: datetime.date, b: datetime.date) -> int:
+        count, current = 0, a
+        while current < b:
+            current += ONE
+            count += workcal.is_working_day(current)
+        return count
+
+    starts = [D(2024, 12, 20), D(2025, 1, 24), D(2025, 4, 25), D(2025, 8, 29), D(2026, 2, 13)]
+    for start in starts:
+        for length in (1, 6, 40, 200, 500):
+            end = start + datetime.timedelta(days=length)
+            assert workcal.working_days_between(start, end) == walked(start, end), (start, length)
+            assert workcal.working_days_between(end, start) == -walked(start, end), (start, length)
