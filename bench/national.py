@@ -543,6 +543,8 @@ def page_specs(ids: dict[str, int], year: int) -> list[PageSpec]:
         PageSpec("API directives", "api-v1:directive_list", (), {}, everyone),
         PageSpec("API obligations", "api-v1:obligation_list", (), {}, everyone),
         PageSpec("API adoption reports", "api-v1:adoption_report_list", (), {}, everyone),
+        PageSpec("API tasks", "api-v1:task_list", (), {}, everyone),
+        PageSpec("API tasks, overdue", "api-v1:task_list", (), {"timeliness": "overdue"}, everyone),
         # The public showcase's data (no login needed; the same for every persona).
         PageSpec("API showcase practices", "api-v1:showcase_practice_list", (), {}, admin),
         PageSpec(

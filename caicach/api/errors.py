@@ -6,6 +6,7 @@ object outside one's scope or absent (404), a stale version or a reused idempote
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from caicach.core.units.services import RowError
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +68,15 @@ COMMON_ERRORS: dict[int, type[Error]] = {
     429: Error,
 }
 WRITE_ERRORS: dict[int, type[Error]] = {**COMMON_ERRORS, 409: Error}
+
+
+def rows_refused(errors: Iterable[RowError], message: str) -> ApiError:
+    """An import refused for its rows: each row's messages under ``rows.N`` (N as the client
+    numbered its rows, from 1), a file-level one under ``rows``."""
+    fields: dict[str, list[str]] = {}
+    for error in errors:
+        fields.setdefault(f"rows.{error.row}" if error.row else "rows", []).append(error.message)
+    return ApiError(400, "import_rows", message, fields)
 
 
 def not_found() -> ApiError:

@@ -47,3 +47,17 @@ def if_match(request: HttpRequest) -> int | None:
             409, "stale", _("Phiên bản trong If-Match không hợp lệ. Vui lòng đọc lại dữ liệu rồi gửi lại.")
         )
     return int(text)
+
+
+def required_version(request: HttpRequest) -> int:
+    """The version an edit of an existing object must name: without it, a change written on
+    a stale copy would land silently."""
+    version = if_match(request)
+    if version is None:
+        raise ApiError(
+            400,
+            "if_match_required",
+            _("Vui lòng gửi If-Match với version của dữ liệu vừa đọc."),
+            {"If-Match": [_("Thiếu giá trị bắt buộc.")]},
+        )
+    return version

@@ -14,6 +14,7 @@ APPS: dict[str, str | Promise] = {
     "initiatives": _("Sáng kiến"),
     "workprogram": _("Chương trình công tác"),
     "replication": _("Nhân rộng mô hình"),
+    "oversight": _("Nhiệm vụ được giao"),
 }
 
 ALL_SCOPES = tuple(f"{app}:{level}" for app in APPS for level in (READ, WRITE))

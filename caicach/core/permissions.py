@@ -106,10 +106,21 @@ class Principal:
         unrestricted (an administrator)."""
         if self.is_admin:
             return None
-        return jurisdiction_subtree(self.units_with_role(*roles))
+        held = frozenset(self.units_with_role(*roles))
+        # Kept for the request: a list page asks its rows, its counts and its filter choices
+        # for the same scope, and building the subquery costs more Python than the join costs
+        # the database. A queryset used as a subquery is cloned by each query that uses it.
+        subquery = self._subtrees.get(held)
+        if subquery is None:
+            subquery = self._subtrees[held] = jurisdiction_subtree(held)
+        return subquery
 
     @cached_property
     def _scopes(self) -> dict[frozenset[int], frozenset[int]]:  # by the units holding the roles
+        return {}
+
+    @cached_property
+    def _subtrees(self) -> dict[frozenset[int], UnitIds]:  # by the units holding the roles
         return {}
 
 

@@ -14,7 +14,7 @@ from ninja.params.functions import Header as HeaderParam
 from ninja.params.functions import Query as QueryParam
 
 from caicach.api.auth import auth_for
-from caicach.api.errors import COMMON_ERRORS, WRITE_ERRORS, ApiError, not_found
+from caicach.api.errors import COMMON_ERRORS, WRITE_ERRORS, not_found, rows_refused
 from caicach.api.http import caller, fetch, if_match
 from caicach.api.idempotency import run_once
 from caicach.api.pagination import MAX_ID, Page, PageParams, page_of
@@ -220,18 +220,10 @@ def item_import(
     def write() -> tuple[int, Any]:
         result = imports.program_import_rows(actor=user, program=program, rows=rows, source=_("Nhập qua API"))
         if result.errors:
-            fields: dict[str, list[str]] = {}
-            for error in result.errors:
-                fields.setdefault(f"rows.{error.row}" if error.row else "rows", []).append(error.message)
             # Refused inside the write: the idempotency claim rolls back with it, so the corrected
             # request may reuse the key.
-            raise ApiError(
-                400,
-                "import_rows",
-                _("Chưa nhập nội dung nào: %(count)s lỗi. Sửa các dòng được nêu rồi gửi lại.")
-                % {"count": len(result.errors)},
-                fields,
-            )
+            message = _("Chưa nhập nội dung nào: %(count)s lỗi. Sửa các dòng được nêu rồi gửi lại.")
+            raise rows_refused(result.errors, message % {"count": len(result.errors)})
         return 200, ItemImportOut(created=result.created, item_ids=result.item_ids).model_dump(mode="json")
 
     return Status(*run_once(request, user, idempotency_key, payload.model_dump(mode="json"), write))

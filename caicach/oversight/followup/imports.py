@@ -61,6 +61,7 @@ QUARTERLY_WORDS = frozenset({"hang quy", "dinh ky hang quy", "quarterly"})
 class ImportResult:
     created: int = 0
     errors: list[RowError] = field(default_factory=list)
+    task_ids: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -291,29 +292,45 @@ def _parse(
 def task_import_xlsx(
     *, actor: User, committee: Unit, file: IO[bytes], filename: str = "", progress: Progress | None = None
 ) -> ImportResult:
-    """The sheet's tasks for ``committee``: every row checked (cells, then the service's
-    rules) before anything is written; one bad row and nothing is imported."""
+    """The sheet's tasks for ``committee`` (see ``task_import_rows``)."""
     authorize(actor, "oversight.assign", committee)
-    result = ImportResult()
     raw_rows, file_errors = _read(file)
     if file_errors:
-        result.errors = file_errors
-        return result
-    rows, errors = _parse(committee, raw_rows, progress)
+        return ImportResult(errors=file_errors)
+    source = _("Nhập từ tệp Excel %(file)s") % {"file": filename} if filename else _("Nhập từ tệp Excel")
+    return task_import_rows(actor=actor, committee=committee, rows=raw_rows, source=source, progress=progress)
+
+
+def task_import_rows(
+    *,
+    actor: User,
+    committee: Unit,
+    rows: list[tuple[int, dict[str, Any]]],
+    source: str,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """``rows`` (row number, values by field as the sheet holds them: unit codes or names,
+    people's usernames or names, "10 ngày làm việc") as tasks of ``committee``: the sheet's
+    import and the API's. Every row is checked (cells, then the service's rules) before
+    anything is written; one bad row and nothing is imported."""
+    authorize(actor, "oversight.assign", committee)
+    result = ImportResult()
+    parsed, errors = _parse(committee, rows, progress)
     # The service's checks too, so the Office sees every mistake of every row at once.
     # Rows whose cells could not be read are reported once, for the cell.
     unread = {error.row for error in errors}
-    readable = [data for data in rows if data["_row"] not in unread]
+    readable = [data for data in parsed if data["_row"] not in unread]
     errors += [RowError(row, message) for row, message in tasks_check(committee, readable)]
     if errors:
         result.errors = sorted(errors, key=lambda error: error.row or 0)
         return result
     try:
-        tasks = tasks_create_many(actor=actor, committee=committee, rows=rows)
+        tasks = tasks_create_many(actor=actor, committee=committee, rows=parsed, source=source)
     except RowErrors as refused:
         result.errors = [RowError(row, message) for row, message in refused.rows]
         return result
     result.created = len(tasks)
+    result.task_ids = [task.pk for task in tasks]
     return result
 
 

@@ -196,9 +196,12 @@ def task_create(*, actor: User, committee: Unit, data: dict[str, Any]) -> Task:
 
 
 @transaction.atomic
-def tasks_create_many(*, actor: User, committee: Unit, rows: Sequence[dict[str, Any]]) -> list[Task]:
-    """All or nothing (the spreadsheet import): every row checked first; any error and
-    nothing is written. Raises ``RowErrors`` listing them by row number."""
+def tasks_create_many(
+    *, actor: User, committee: Unit, rows: Sequence[dict[str, Any]], source: str = ""
+) -> list[Task]:
+    """All or nothing (the spreadsheet import, the API's): every row checked first; any
+    error and nothing is written. Raises ``RowErrors`` listing them by row number.
+    ``source``: where the rows came from, for the audit trail."""
     authorize(actor, "oversight.assign", committee)
     checked: list[tuple[dict[str, Any], list[Unit]]] = []
     problems: list[tuple[int, str]] = []
@@ -212,7 +215,7 @@ def tasks_create_many(*, actor: User, committee: Unit, rows: Sequence[dict[str, 
         raise RowErrors(problems)
     tasks = [_create(actor, committee, values, coordinating) for values, coordinating in checked]
     for task in tasks:
-        audit.record(actor=actor, action="task.create", obj=task, message=_("Nhập từ tệp Excel"))
+        audit.record(actor=actor, action="task.create", obj=task, message=source or _("Nhập từ tệp Excel"))
     _notify_assigned(tasks)
     return tasks
 
