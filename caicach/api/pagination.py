@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, get_args
 
 from django.conf import settings
 from django.db import models
@@ -29,10 +29,25 @@ class PageParams(Schema):
     cursor: str | None = Field(None, description="Con trỏ trang tiếp theo (next_cursor của trang trước).")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=1000, description="Số dòng mỗi trang (tối đa 100).")
 
+    model_config = {"json_schema_extra": {"examples": [{"cursor": "eyJhIjogMTIwfQ", "limit": 50}]}}
+
+
+def _page_example(schema: dict[str, Any], cls: type) -> None:
+    """A page's example: one row, the row's own example (``Page[UnitOut]`` shows a unit)."""
+    fields = getattr(cls, "model_fields", {})
+    rows = get_args(fields["items"].annotation) if "items" in fields else ()
+    config = getattr(rows[0], "model_config", {}) if rows else {}
+    extra = config.get("json_schema_extra")
+    examples = extra.get("examples") if isinstance(extra, dict) else None
+    if examples:
+        schema["examples"] = [{"items": [examples[0]], "next_cursor": encode(examples[0].get("id", 1))}]
+
 
 class Page(Schema, Generic[T]):
     items: list[T]
     next_cursor: str | None = Field(None, description="Null ở trang cuối.")
+
+    model_config = {"json_schema_extra": _page_example}
 
 
 def encode(last_id: int) -> str:

@@ -31,16 +31,43 @@ class UnitOut(Schema):
     valid_to: datetime.date | None
     version: int
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "id": 3,
+                    "code": "SNV",
+                    "name": "Sở Nội vụ",
+                    "short_name": "SNV",
+                    "kind": "department",
+                    "parent_id": 1,
+                    "successor_id": None,
+                    "valid_from": "2025-07-01",
+                    "valid_to": None,
+                    "version": 2,
+                }
+            ]
+        }
+    }
+
 
 class UnitFilters(Schema):
     q: str = Field("", max_length=200, description="Tìm theo tên, mã (không dấu cũng được).")
     kind: UnitKind | None = None
     parent_id: int | None = Field(None, ge=1, le=MAX_ID)
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"q": "phuong an binh", "kind": "commune_committee", "parent_id": 1}]
+        }
+    }
+
 
 class Grant(Schema):
     role: str
     unit_id: int
+
+    model_config = {"json_schema_extra": {"examples": [{"role": "reform_officer", "unit_id": 3}]}}
 
 
 class MeOut(Schema):
@@ -50,6 +77,21 @@ class MeOut(Schema):
     unit_id: int | None
     roles: list[Grant]
     scopes: list[str] | None = Field(None, description="Phạm vi của mã truy cập; null với phiên đăng nhập.")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "id": 12,
+                    "username": "cchc.snv",
+                    "full_name": "Lê Thị Hồng Nhung",
+                    "unit_id": 3,
+                    "roles": [{"role": "reform_officer", "unit_id": 3}],
+                    "scopes": ["workprogram:write", "replication:read"],
+                }
+            ]
+        }
+    }
 
 
 def units_for(request: HttpRequest) -> QuerySet[Unit]:

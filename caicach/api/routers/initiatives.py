@@ -31,6 +31,25 @@ class CampaignOut(Schema):
     eligible_unit_count: int = Field(..., description="Số đơn vị được mời tham gia.")
     version: int
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "id": 4,
+                    "title": "Phát động phong trào thi đua đề xuất sáng kiến năm 2024",
+                    "status": "published",
+                    "issuing_unit_id": 1,
+                    "receiving_unit_id": 3,
+                    "window_start": "2024-03-01",
+                    "window_end": "2024-09-30",
+                    "issued_on": "2024-02-20",
+                    "eligible_unit_count": 64,
+                    "version": 3,
+                }
+            ]
+        }
+    }
+
     @staticmethod
     def of(campaign: Campaign) -> CampaignOut:
         return CampaignOut(
@@ -51,11 +70,17 @@ class CampaignFilters(Schema):
     status: CampaignStatus | None = None
     year: int | None = Field(None, ge=2000, le=2100, description="Năm của ngày bắt đầu nhận sáng kiến.")
 
+    model_config = {"json_schema_extra": {"examples": [{"status": "published", "year": 2024}]}}
+
 
 class AuthorOut(Schema):
     full_name: str
     share: float = Field(..., description="Tỷ lệ đóng góp, số thập phân (0.5 = 50%).", examples=[0.5])
     is_lead: bool
+
+    model_config = {
+        "json_schema_extra": {"examples": [{"full_name": "Nguyễn Thị Lan", "share": 0.6, "is_lead": True}]}
+    }
 
 
 class InitiativeOut(Schema):
@@ -73,6 +98,32 @@ class InitiativeOut(Schema):
     revision: int
     version: int
     authors: list[AuthorOut]
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "id": 15,
+                    "campaign_id": 4,
+                    "unit_id": 31,
+                    "kind": "solution",
+                    "status": "submitted",
+                    "title": "Số hóa hồ sơ hộ tịch tại bộ phận một cửa",
+                    "application_field": "Cải cách thủ tục hành chính",
+                    "first_applied_on": "2024-01-15",
+                    "submitted_at": "2024-05-20T08:30:00+07:00",
+                    "accepted_on": None,
+                    "result_due_on": None,
+                    "revision": 0,
+                    "version": 5,
+                    "authors": [
+                        {"full_name": "Nguyễn Thị Lan", "share": 0.6, "is_lead": True},
+                        {"full_name": "Trần Văn Minh", "share": 0.4, "is_lead": False},
+                    ],
+                }
+            ]
+        }
+    }
 
     @staticmethod
     def of(initiative: Initiative) -> InitiativeOut:
@@ -106,6 +157,12 @@ class InitiativeFilters(Schema):
     status: InitiativeStatus | None = None
     campaign_id: int | None = Field(None, ge=1, le=MAX_ID)
     unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"q": "ho tich mot cua", "status": "submitted", "campaign_id": 4, "unit_id": 31}]
+        }
+    }
 
 
 @router.get(

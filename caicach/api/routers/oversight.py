@@ -184,6 +184,22 @@ class TaskFilters(Schema):
     deadline_from: datetime.date | None = None
     deadline_to: datetime.date | None = None
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "q": "ke hoach cai cach",
+                    "committee_id": 1,
+                    "lead_unit_id": 3,
+                    "status": "in_progress",
+                    "timeliness": "due_soon",
+                    "deadline_from": "2024-04-01",
+                    "deadline_to": "2024-06-30",
+                }
+            ]
+        }
+    }
+
 
 def _tasks(user: User, filters: TaskFilters | None = None) -> QuerySet[Task]:
     """The list page's rows (``task_rows``: the caller's tasks, timeliness annotated by each
@@ -320,6 +336,30 @@ class TaskImportRow(Schema):
     expected_result: str = Field("", max_length=task_services.MAX_RESULT)
     monitoring_officer: str = Field("", max_length=255, description="Tên đăng nhập chuyên viên theo dõi.")
     notes: str = Field("", max_length=TEXT_MAX)
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "content": "Tham mưu Kế hoạch cải cách hành chính năm 2025",
+                    "source": "document",
+                    "source_reference": "125/TB-UBND",
+                    "source_date": "2024-03-04",
+                    "source_title": "",
+                    "assigned_by": "lanhdao",
+                    "lead_unit": "SNV",
+                    "coordinating_units": ["STC"],
+                    "deadline_kind": "working_days",
+                    "deadline": None,
+                    "deadline_working_days": 15,
+                    "expected_result_kind": "document",
+                    "expected_result": "Kế hoạch của UBND tỉnh",
+                    "monitoring_officer": "",
+                    "notes": "",
+                }
+            ]
+        }
+    }
 
     def sheet_values(self) -> dict[str, Any]:
         """The row as the spreadsheet import reads it (the same checks, the same messages)."""

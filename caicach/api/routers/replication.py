@@ -59,10 +59,30 @@ class DirectiveOut(Schema):
     issued_on: datetime.date | None
     version: int
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "id": 3,
+                    "issuing_unit_id": 1,
+                    "document_type": "KH",
+                    "title": "Kế hoạch nhân rộng mô hình “Ngày thứ bảy lắng nghe dân nói” năm 2024",
+                    "status": "issued",
+                    "coordinator_unit_id": 3,
+                    "reporting_cycle": "quarterly",
+                    "issued_on": "2024-02-05",
+                    "version": 2,
+                }
+            ]
+        }
+    }
+
 
 class DirectiveFilters(Schema):
     status: DirectiveStatus | None = None
     issuing_unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+    model_config = {"json_schema_extra": {"examples": [{"status": "issued", "issuing_unit_id": 1}]}}
 
 
 class ObligationOut(Schema):
@@ -75,6 +95,24 @@ class ObligationOut(Schema):
     starts_on: datetime.date
     due_on: datetime.date | None
     ended_on: datetime.date | None
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "id": 21,
+                    "directive_id": 3,
+                    "unit_id": 31,
+                    "practice_id": 10,
+                    "practice_name": "Ngày thứ bảy lắng nghe dân nói",
+                    "role": "apply",
+                    "starts_on": "2024-02-05",
+                    "due_on": "2024-12-31",
+                    "ended_on": None,
+                }
+            ]
+        }
+    }
 
     @staticmethod
     def of(obligation: Obligation) -> ObligationOut:
@@ -95,6 +133,8 @@ class ObligationFilters(Schema):
     directive_id: int | None = Field(None, ge=1, le=MAX_ID)
     unit_id: int | None = Field(None, ge=1, le=MAX_ID)
     current: bool | None = Field(None, description="true: chỉ nhiệm vụ còn hiệu lực.")
+
+    model_config = {"json_schema_extra": {"examples": [{"directive_id": 3, "unit_id": 31, "current": True}]}}
 
 
 @router.get(
@@ -160,6 +200,20 @@ class ResultOut(Schema):
     current: float | None
     note: str
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "indicator": "Số buổi đối thoại",
+                    "measure_unit": "buổi",
+                    "baseline": 0.0,
+                    "current": 6.0,
+                    "note": "",
+                }
+            ]
+        }
+    }
+
 
 class AdoptionReportOut(Schema):
     id: int
@@ -179,6 +233,40 @@ class AdoptionReportOut(Schema):
     is_late: bool
     version: int = Field(..., description="Gửi lại trong If-Match khi sửa báo cáo.")
     results: list[ResultOut]
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "id": 55,
+                    "obligation_id": 21,
+                    "unit_id": 31,
+                    "period_start": "2024-01-01",
+                    "period_end": "2024-03-31",
+                    "due_on": "2024-04-05",
+                    "status": "submitted",
+                    "adoption_status": "applied",
+                    "reason": "",
+                    "started_on": "2024-02-01",
+                    "scope": "Bộ phận một cửa",
+                    "difficulties": "",
+                    "proposals": "",
+                    "submitted_at": "2024-04-03T10:20:00+07:00",
+                    "is_late": False,
+                    "version": 3,
+                    "results": [
+                        {
+                            "indicator": "Số buổi đối thoại",
+                            "measure_unit": "buổi",
+                            "baseline": 0.0,
+                            "current": 6.0,
+                            "note": "",
+                        }
+                    ],
+                }
+            ]
+        }
+    }
 
     @staticmethod
     def of(report: AdoptionReport) -> AdoptionReportOut:
@@ -217,6 +305,12 @@ class AdoptionReportFilters(Schema):
     status: AdoptionReportStatus | None = None
     period_start: datetime.date | None = None
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"obligation_id": 21, "status": "submitted", "period_start": "2024-01-01"}]
+        }
+    }
+
 
 class ResultIn(Schema):
     indicator: str = Field(..., max_length=255)
@@ -224,6 +318,20 @@ class ResultIn(Schema):
     baseline: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     current: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     note: str = Field("", max_length=500)
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "indicator": "Số buổi đối thoại",
+                    "measure_unit": "buổi",
+                    "baseline": "0",
+                    "current": "6",
+                    "note": "",
+                }
+            ]
+        }
+    }
 
 
 class AdoptionReportIn(Schema):

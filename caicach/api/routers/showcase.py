@@ -182,6 +182,20 @@ class PublicPracticeFilters(Schema):
     origin_unit_id: int | None = Field(None, ge=1, le=MAX_ID)
     year: int | None = Field(None, ge=2000, le=2100, description="Năm công khai.")
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "q": "lang nghe dan noi",
+                    "reform_field_id": 2,
+                    "index_id": 1,
+                    "origin_unit_id": 31,
+                    "year": 2024,
+                }
+            ]
+        }
+    }
+
 
 @router.get(
     "/practices",
@@ -311,6 +325,8 @@ class PublicInitiativeFilters(Schema):
     q: str = Field("", max_length=200, description="Tìm theo tên sáng kiến (không dấu cũng được).")
     unit_id: int | None = Field(None, ge=1, le=MAX_ID)
     year: int | None = Field(None, ge=2000, le=2100, description="Năm của quyết định công nhận.")
+
+    model_config = {"json_schema_extra": {"examples": [{"q": "ho tich", "unit_id": 31, "year": 2024}]}}
 
 
 @router.get(

@@ -61,10 +61,28 @@ class ProgramOut(Schema):
     decision_date: datetime.date | None
     version: int
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "id": 2,
+                    "issuing_unit_id": 1,
+                    "year": 2024,
+                    "title": "Chương trình công tác năm 2024 của UBND tỉnh",
+                    "decision_number": "123/QĐ-UBND",
+                    "decision_date": "2023-12-28",
+                    "version": 4,
+                }
+            ]
+        }
+    }
+
 
 class ProgramFilters(Schema):
     year: int | None = Field(None, ge=2000, le=2100)
     issuing_unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+    model_config = {"json_schema_extra": {"examples": [{"year": 2024, "issuing_unit_id": 1}]}}
 
 
 class ItemOut(Schema):
@@ -83,6 +101,29 @@ class ItemOut(Schema):
     issued_on: datetime.date | None
     version: int
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "id": 118,
+                    "program_id": 2,
+                    "position": 12,
+                    "title": "Đề án nâng cao chất lượng dịch vụ công trực tuyến",
+                    "submission_kind": "committee",
+                    "is_legal_document": False,
+                    "lead_unit_id": 7,
+                    "supervising_leader_id": 5,
+                    "due_month": "2024-06-01",
+                    "original_due_month": "2024-05-01",
+                    "status": "planned",
+                    "submitted_on": None,
+                    "issued_on": None,
+                    "version": 3,
+                }
+            ]
+        }
+    }
+
 
 class ItemFilters(Schema):
     q: str = Field("", max_length=200, description="Tìm theo nội dung (không dấu cũng được).")
@@ -90,6 +131,20 @@ class ItemFilters(Schema):
     status: ItemStatus | None = None
     lead_unit_id: int | None = Field(None, ge=1, le=MAX_ID)
     due_month: datetime.date | None = None
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "q": "dich vu cong",
+                    "program_id": 2,
+                    "status": "planned",
+                    "lead_unit_id": 7,
+                    "due_month": "2024-06-01",
+                }
+            ]
+        }
+    }
 
 
 @router.get("/programs", response={200: Page[ProgramOut], **COMMON_ERRORS}, summary="Danh sách chương trình")
@@ -150,6 +205,24 @@ class ItemImportRow(Schema):
     due_month: datetime.date = Field(..., description="Tháng trình (ngày nào trong tháng cũng được).")
     monitoring_officer: str = Field("", max_length=255, description="Tên đăng nhập chuyên viên theo dõi.")
     notes: str = Field("", max_length=TEXT_MAX)
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "title": "Đề án nâng cao chất lượng dịch vụ công trực tuyến",
+                    "submission_kind": "committee",
+                    "is_legal_document": False,
+                    "lead_unit": "STTTT",
+                    "coordinating_units": ["SNV"],
+                    "supervising_leader": "pct.vanhoa",
+                    "due_month": "2024-06-01",
+                    "monitoring_officer": "",
+                    "notes": "",
+                }
+            ]
+        }
+    }
 
 
 class ItemImportIn(Schema):
@@ -240,6 +313,21 @@ class LineOut(Schema):
     remedy: str
     expected_date: datetime.date | None
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "item_id": 118,
+                    "status": "delayed",
+                    "progress_note": "",
+                    "delay_cause": "Chờ ý kiến thẩm định của Sở Tư pháp",
+                    "remedy": "Đôn đốc cơ quan thẩm định",
+                    "expected_date": "2024-07-15",
+                }
+            ]
+        }
+    }
+
 
 class MonthlyReportOut(Schema):
     id: int
@@ -254,6 +342,36 @@ class MonthlyReportOut(Schema):
     recommendations: str
     version: int = Field(..., description="Gửi lại trong If-Match khi sửa báo cáo.")
     lines: list[LineOut]
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "id": 40,
+                    "program_id": 2,
+                    "unit_id": 7,
+                    "period": "2024-06-01",
+                    "due_date": "2024-06-14",
+                    "status": "submitted",
+                    "submitted_at": "2024-06-12T16:05:00+07:00",
+                    "is_late": False,
+                    "difficulties": "Thiếu nhân lực chuyên trách.",
+                    "recommendations": "",
+                    "version": 2,
+                    "lines": [
+                        {
+                            "item_id": 118,
+                            "status": "delayed",
+                            "progress_note": "",
+                            "delay_cause": "Chờ ý kiến thẩm định của Sở Tư pháp",
+                            "remedy": "Đôn đốc cơ quan thẩm định",
+                            "expected_date": "2024-07-15",
+                        }
+                    ],
+                }
+            ]
+        }
+    }
 
     @staticmethod
     def of(report: MonthlyReport) -> MonthlyReportOut:
@@ -279,6 +397,12 @@ class ReportFilters(Schema):
     period: datetime.date | None = None
     status: ReportStatus | None = None
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"program_id": 2, "unit_id": 7, "period": "2024-06-01", "status": "submitted"}]
+        }
+    }
+
 
 class LineIn(Schema):
     item_id: int = Field(..., ge=1, le=MAX_ID)
@@ -287,6 +411,21 @@ class LineIn(Schema):
     delay_cause: str = Field("", max_length=TEXT_MAX)
     remedy: str = Field("", max_length=TEXT_MAX)
     expected_date: datetime.date | None = None
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "item_id": 118,
+                    "status": "on_track",
+                    "progress_note": "Đang lấy ý kiến các sở",
+                    "delay_cause": "",
+                    "remedy": "",
+                    "expected_date": None,
+                }
+            ]
+        }
+    }
 
 
 class MonthlyReportIn(Schema):
@@ -419,12 +558,52 @@ class FiguresOut(Schema):
     issued_rate: float | None
     on_time_rate: float | None
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "due": 14,
+                    "submitted": 12,
+                    "issued": 9,
+                    "not_submitted": 2,
+                    "overdue": 1,
+                    "on_time": 11,
+                    "submitted_rate": 0.857,
+                    "issued_rate": 0.643,
+                    "on_time_rate": 0.786,
+                }
+            ]
+        }
+    }
+
 
 class UnitFiguresOut(FiguresOut):
     unit_id: int
     unit_code: str
     unit_name: str
     rank: int | None
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "unit_id": 7,
+                    "unit_code": "STTTT",
+                    "unit_name": "Sở Thông tin và Truyền thông",
+                    "rank": 2,
+                    "due": 5,
+                    "submitted": 5,
+                    "issued": 4,
+                    "not_submitted": 0,
+                    "overdue": 0,
+                    "on_time": 5,
+                    "submitted_rate": 1.0,
+                    "issued_rate": 0.8,
+                    "on_time_rate": 1.0,
+                }
+            ]
+        }
+    }
 
 
 class KpiOut(Schema):
@@ -435,6 +614,48 @@ class KpiOut(Schema):
     as_of: datetime.date
     units: list[UnitFiguresOut]
     total: FiguresOut
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "program_id": 2,
+                    "period": "q2",
+                    "start": "2024-04-01",
+                    "end": "2024-06-30",
+                    "as_of": "2024-07-05",
+                    "units": [
+                        {
+                            "unit_id": 7,
+                            "unit_code": "STTTT",
+                            "unit_name": "Sở Thông tin và Truyền thông",
+                            "rank": 2,
+                            "due": 5,
+                            "submitted": 5,
+                            "issued": 4,
+                            "not_submitted": 0,
+                            "overdue": 0,
+                            "on_time": 5,
+                            "submitted_rate": 1.0,
+                            "issued_rate": 0.8,
+                            "on_time_rate": 1.0,
+                        }
+                    ],
+                    "total": {
+                        "due": 14,
+                        "submitted": 12,
+                        "issued": 9,
+                        "not_submitted": 2,
+                        "overdue": 1,
+                        "on_time": 11,
+                        "submitted_rate": 0.857,
+                        "issued_rate": 0.643,
+                        "on_time_rate": 0.786,
+                    },
+                }
+            ]
+        }
+    }
 
 
 def _figures(row: kpis.Figures) -> dict[str, Any]:
