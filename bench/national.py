@@ -545,6 +545,9 @@ def page_specs(ids: dict[str, int], year: int) -> list[PageSpec]:
         PageSpec("API adoption reports", "api-v1:adoption_report_list", (), {}, everyone),
         PageSpec("API tasks", "api-v1:task_list", (), {}, everyone),
         PageSpec("API tasks, overdue", "api-v1:task_list", (), {"timeliness": "overdue"}, everyone),
+        PageSpec("API consultations", "api-v1:consultation_list", (), {}, everyone),
+        PageSpec("API my opinions", "api-v1:opinion_list", (), {}, everyone),
+        PageSpec("API meetings", "api-v1:meeting_list", (), {}, everyone),
         # The public showcase's data (no login needed; the same for every persona).
         PageSpec("API showcase practices", "api-v1:showcase_practice_list", (), {}, admin),
         PageSpec(

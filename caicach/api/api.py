@@ -12,7 +12,15 @@ from ninja.openapi.views import openapi_json
 from ninja.renderers import JSONRenderer
 
 from caicach.api import errors
-from caicach.api.routers import core, initiatives, oversight, replication, showcase, workprogram
+from caicach.api.routers import (
+    core,
+    deliberation,
+    initiatives,
+    oversight,
+    replication,
+    showcase,
+    workprogram,
+)
 
 DESCRIPTION = """API của hệ thống Cải cách cho các hệ thống khác của tỉnh (QLVB&ĐH, báo cáo...).
 
@@ -56,5 +64,6 @@ api.add_router("/core", core.router)
 api.add_router("/initiatives", initiatives.router)
 api.add_router("/workprogram", workprogram.router)
 api.add_router("/replication", replication.router)
+api.add_router("/deliberation", deliberation.router)
 api.add_router("/oversight", oversight.router)
 api.add_router("/showcase", showcase.router)

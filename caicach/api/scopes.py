@@ -14,6 +14,7 @@ APPS: dict[str, str | Promise] = {
     "initiatives": _("Sáng kiến"),
     "workprogram": _("Chương trình công tác"),
     "replication": _("Nhân rộng mô hình"),
+    "deliberation": _("Ý kiến thành viên và phiên họp"),
     "oversight": _("Nhiệm vụ được giao"),
 }
 

@@ -412,6 +412,7 @@ SEARCHED_TABLES = (
     "workprogram_programitem",
     "replication_practice",
     "oversight_task",
+    "deliberation_consultation",
 )
 # Where names are searched with ``fuzzy=True``.
 TRIGRAM_TABLES = ("core_unit", "core_user")

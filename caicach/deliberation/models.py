@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import clock
-from caicach.core.models import CommitteeSettings, IssuedDocumentFields, Unit
+from caicach.core.models import CommitteeSettings, FoldedSearchMixin, IssuedDocumentFields, Unit
 
 
 class PassRule(models.TextChoices):
@@ -101,7 +101,7 @@ class Result(models.TextChoices):
     NOT_PASSED = "not_passed", _("Không được thông qua")
 
 
-class Consultation(models.Model):
+class Consultation(FoldedSearchMixin, models.Model):
     """A draft sent by the committee's Office, for a lead unit, to the committee's members."""
 
     committee = models.ForeignKey(
@@ -151,7 +151,10 @@ class Consultation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=clock.now, editable=False)
+    search_text = models.TextField(default="", blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    SEARCH_SOURCE_FIELDS: ClassVar[tuple[str, ...]] = ("title",)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]

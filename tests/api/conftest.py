@@ -19,6 +19,7 @@ from caicach.core.models import User
 from caicach.initiatives.models import Campaign, Initiative
 from caicach.replication.models import AdoptionReport, Directive, Obligation
 from caicach.workprogram.models import MonthlyReport, ProgramItem, ReportStatus, WorkProgram
+from tests.api.scene_deliberation import deliberation_scene  # noqa: F401  (a fixture, shared)
 from tests.api.scene_oversight import oversight_scene  # noqa: F401  (a fixture, shared)
 from tests.api.scene_showcase import showcase_scene  # noqa: F401  (a fixture, shared)
 from tests.conftest import Org, People
