@@ -6,6 +6,7 @@ import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic.config import JsonDict
 
 from caicach.api.auth import auth_for
 from caicach.api.errors import COMMON_ERRORS
@@ -73,14 +74,15 @@ class CampaignFilters(Schema):
     model_config = {"json_schema_extra": {"examples": [{"status": "published", "year": 2024}]}}
 
 
+AUTHOR_EXAMPLE: JsonDict = {"full_name": "Nguyễn Thị Lan", "share": 0.6, "is_lead": True}
+
+
 class AuthorOut(Schema):
     full_name: str
     share: float = Field(..., description="Tỷ lệ đóng góp, số thập phân (0.5 = 50%).", examples=[0.5])
     is_lead: bool
 
-    model_config = {
-        "json_schema_extra": {"examples": [{"full_name": "Nguyễn Thị Lan", "share": 0.6, "is_lead": True}]}
-    }
+    model_config = {"json_schema_extra": {"examples": [AUTHOR_EXAMPLE]}}
 
 
 class InitiativeOut(Schema):
@@ -117,7 +119,7 @@ class InitiativeOut(Schema):
                     "revision": 0,
                     "version": 5,
                     "authors": [
-                        {"full_name": "Nguyễn Thị Lan", "share": 0.6, "is_lead": True},
+                        AUTHOR_EXAMPLE,
                         {"full_name": "Trần Văn Minh", "share": 0.4, "is_lead": False},
                     ],
                 }

@@ -125,6 +125,16 @@ class TaskOut(Schema):
         )
 
 
+PROGRESS_EXAMPLE: JsonDict = {
+    "id": 9,
+    "percent": 60,
+    "note": "Đã xin ý kiến các sở, ngành; đang tổng hợp.",
+    "reported_on": "2024-04-10",
+    "reported_by_name": "Nguyễn Thị Cán Bộ",
+    "file_name": "",
+}
+
+
 class ProgressOut(Schema):
     id: int
     percent: int
@@ -133,20 +143,7 @@ class ProgressOut(Schema):
     reported_by_name: str | None
     file_name: str
 
-    model_config = {
-        "json_schema_extra": {
-            "examples": [
-                {
-                    "id": 9,
-                    "percent": 60,
-                    "note": "Đã xin ý kiến các sở, ngành; đang tổng hợp.",
-                    "reported_on": "2024-04-10",
-                    "reported_by_name": "Nguyễn Thị Cán Bộ",
-                    "file_name": "",
-                }
-            ]
-        }
-    }
+    model_config = {"json_schema_extra": {"examples": [PROGRESS_EXAMPLE]}}
 
 
 class TaskDetailOut(TaskOut):
@@ -159,16 +156,7 @@ class TaskDetailOut(TaskOut):
                 {
                     **TASK_EXAMPLE,
                     "notes": "",
-                    "progress": [
-                        {
-                            "id": 9,
-                            "percent": 60,
-                            "note": "Đã xin ý kiến các sở, ngành; đang tổng hợp.",
-                            "reported_on": "2024-04-10",
-                            "reported_by_name": "Nguyễn Thị Cán Bộ",
-                            "file_name": "",
-                        }
-                    ],
+                    "progress": [PROGRESS_EXAMPLE],
                 }
             ]
         }

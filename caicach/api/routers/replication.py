@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.params.functions import Header as HeaderParam
+from pydantic.config import JsonDict
 
 from caicach.api.auth import auth_for
 from caicach.api.errors import COMMON_ERRORS, WRITE_ERRORS
@@ -193,6 +194,15 @@ def obligation_detail(request: HttpRequest, obligation_id: int) -> ObligationOut
 # --- Adoption reports -----------------------------------------------------------------------------
 
 
+RESULT_EXAMPLE: JsonDict = {
+    "indicator": "Số buổi đối thoại",
+    "measure_unit": "buổi",
+    "baseline": 0.0,
+    "current": 6.0,
+    "note": "",
+}
+
+
 class ResultOut(Schema):
     indicator: str
     measure_unit: str
@@ -200,19 +210,7 @@ class ResultOut(Schema):
     current: float | None
     note: str
 
-    model_config = {
-        "json_schema_extra": {
-            "examples": [
-                {
-                    "indicator": "Số buổi đối thoại",
-                    "measure_unit": "buổi",
-                    "baseline": 0.0,
-                    "current": 6.0,
-                    "note": "",
-                }
-            ]
-        }
-    }
+    model_config = {"json_schema_extra": {"examples": [RESULT_EXAMPLE]}}
 
 
 class AdoptionReportOut(Schema):
@@ -254,15 +252,7 @@ class AdoptionReportOut(Schema):
                     "submitted_at": "2024-04-03T10:20:00+07:00",
                     "is_late": False,
                     "version": 3,
-                    "results": [
-                        {
-                            "indicator": "Số buổi đối thoại",
-                            "measure_unit": "buổi",
-                            "baseline": 0.0,
-                            "current": 6.0,
-                            "note": "",
-                        }
-                    ],
+                    "results": [RESULT_EXAMPLE],
                 }
             ]
         }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.params.functions import Header as HeaderParam
 from ninja.params.functions import Query as QueryParam
+from pydantic.config import JsonDict
 
 from caicach.api.auth import auth_for
 from caicach.api.errors import COMMON_ERRORS, WRITE_ERRORS, not_found, rows_refused
@@ -305,6 +306,16 @@ def item_import(
 # --- Monthly reports ------------------------------------------------------------------------------
 
 
+LINE_EXAMPLE: JsonDict = {
+    "item_id": 118,
+    "status": "delayed",
+    "progress_note": "",
+    "delay_cause": "Chờ ý kiến thẩm định của Sở Tư pháp",
+    "remedy": "Đôn đốc cơ quan thẩm định",
+    "expected_date": "2024-07-15",
+}
+
+
 class LineOut(Schema):
     item_id: int
     status: LineStatus
@@ -313,20 +324,7 @@ class LineOut(Schema):
     remedy: str
     expected_date: datetime.date | None
 
-    model_config = {
-        "json_schema_extra": {
-            "examples": [
-                {
-                    "item_id": 118,
-                    "status": "delayed",
-                    "progress_note": "",
-                    "delay_cause": "Chờ ý kiến thẩm định của Sở Tư pháp",
-                    "remedy": "Đôn đốc cơ quan thẩm định",
-                    "expected_date": "2024-07-15",
-                }
-            ]
-        }
-    }
+    model_config = {"json_schema_extra": {"examples": [LINE_EXAMPLE]}}
 
 
 class MonthlyReportOut(Schema):
@@ -358,16 +356,7 @@ class MonthlyReportOut(Schema):
                     "difficulties": "Thiếu nhân lực chuyên trách.",
                     "recommendations": "",
                     "version": 2,
-                    "lines": [
-                        {
-                            "item_id": 118,
-                            "status": "delayed",
-                            "progress_note": "",
-                            "delay_cause": "Chờ ý kiến thẩm định của Sở Tư pháp",
-                            "remedy": "Đôn đốc cơ quan thẩm định",
-                            "expected_date": "2024-07-15",
-                        }
-                    ],
+                    "lines": [LINE_EXAMPLE],
                 }
             ]
         }
@@ -547,6 +536,19 @@ def report_file(
 # --- KPIs -----------------------------------------------------------------------------------------
 
 
+FIGURES_EXAMPLE: JsonDict = {
+    "due": 14,
+    "submitted": 12,
+    "issued": 9,
+    "not_submitted": 2,
+    "overdue": 1,
+    "on_time": 11,
+    "submitted_rate": 0.857,
+    "issued_rate": 0.643,
+    "on_time_rate": 0.786,
+}
+
+
 class FiguresOut(Schema):
     due: int = Field(..., description="Số nội dung đến hạn trình trong kỳ.")
     submitted: int
@@ -558,23 +560,24 @@ class FiguresOut(Schema):
     issued_rate: float | None
     on_time_rate: float | None
 
-    model_config = {
-        "json_schema_extra": {
-            "examples": [
-                {
-                    "due": 14,
-                    "submitted": 12,
-                    "issued": 9,
-                    "not_submitted": 2,
-                    "overdue": 1,
-                    "on_time": 11,
-                    "submitted_rate": 0.857,
-                    "issued_rate": 0.643,
-                    "on_time_rate": 0.786,
-                }
-            ]
-        }
-    }
+    model_config = {"json_schema_extra": {"examples": [FIGURES_EXAMPLE]}}
+
+
+UNIT_FIGURES_EXAMPLE: JsonDict = {
+    "unit_id": 7,
+    "unit_code": "STTTT",
+    "unit_name": "Sở Thông tin và Truyền thông",
+    "rank": 2,
+    "due": 5,
+    "submitted": 5,
+    "issued": 4,
+    "not_submitted": 0,
+    "overdue": 0,
+    "on_time": 5,
+    "submitted_rate": 1.0,
+    "issued_rate": 0.8,
+    "on_time_rate": 1.0,
+}
 
 
 class UnitFiguresOut(FiguresOut):
@@ -583,27 +586,7 @@ class UnitFiguresOut(FiguresOut):
     unit_name: str
     rank: int | None
 
-    model_config = {
-        "json_schema_extra": {
-            "examples": [
-                {
-                    "unit_id": 7,
-                    "unit_code": "STTTT",
-                    "unit_name": "Sở Thông tin và Truyền thông",
-                    "rank": 2,
-                    "due": 5,
-                    "submitted": 5,
-                    "issued": 4,
-                    "not_submitted": 0,
-                    "overdue": 0,
-                    "on_time": 5,
-                    "submitted_rate": 1.0,
-                    "issued_rate": 0.8,
-                    "on_time_rate": 1.0,
-                }
-            ]
-        }
-    }
+    model_config = {"json_schema_extra": {"examples": [UNIT_FIGURES_EXAMPLE]}}
 
 
 class KpiOut(Schema):
@@ -624,34 +607,8 @@ class KpiOut(Schema):
                     "start": "2024-04-01",
                     "end": "2024-06-30",
                     "as_of": "2024-07-05",
-                    "units": [
-                        {
-                            "unit_id": 7,
-                            "unit_code": "STTTT",
-                            "unit_name": "Sở Thông tin và Truyền thông",
-                            "rank": 2,
-                            "due": 5,
-                            "submitted": 5,
-                            "issued": 4,
-                            "not_submitted": 0,
-                            "overdue": 0,
-                            "on_time": 5,
-                            "submitted_rate": 1.0,
-                            "issued_rate": 0.8,
-                            "on_time_rate": 1.0,
-                        }
-                    ],
-                    "total": {
-                        "due": 14,
-                        "submitted": 12,
-                        "issued": 9,
-                        "not_submitted": 2,
-                        "overdue": 1,
-                        "on_time": 11,
-                        "submitted_rate": 0.857,
-                        "issued_rate": 0.643,
-                        "on_time_rate": 0.786,
-                    },
+                    "units": [UNIT_FIGURES_EXAMPLE],
+                    "total": FIGURES_EXAMPLE,
                 }
             ]
         }
