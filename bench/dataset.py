@@ -1238,6 +1238,7 @@ class Builder:
                         created_at=_aware(sent - datetime.timedelta(days=2)),
                     )
                 )
+                rows[-1].search_text = rows[-1].build_search_text()
             _insert(Consultation, rows)
             saved = list(
                 Consultation.objects.filter(committee_id=province).values_list(
