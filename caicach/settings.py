@@ -144,6 +144,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's widget templates, except the common widgets, written in Python (see the module).
+FORM_RENDERER = "caicach.core.form_renderer.FastRenderer"
+
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
