@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
@@ -89,7 +89,12 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         rows: QuerySet[Any] = self.rows
         if self.ordering and not walkable(rows, self.ordering):
             self.object_list = rows.order_by(*sorted_not_walked(*self.ordering))
-        return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return Page(ids_first(self.object_list, bottom, top, total=self.count), number, self)
 
     def _count_found(self) -> int:
         if self._found is None:
@@ -106,6 +111,28 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
     def capped(self) -> bool:
         """More rows match than the pages reach."""
         return self._count_found() > self.cap
+
+
+# Up to this many rows, sorting the wide joined rows costs less than a second query.
+WIDE_SORT_ROWS = 1000
+
+
+def ids_first(rows: QuerySet[M] | Any, bottom: int, top: int, *, total: int) -> list[M] | Any:
+    """Rows ``bottom`` to ``top`` of ``rows`` (``total`` of them): for a long queryset that
+    joins its related rows (``select_related``), the page's primary keys first — sorted
+    through the joins the filters and the order need, not the wide rows — and then those
+    rows with their relations, by primary key. Sorting every wide joined row to keep 50 of
+    them cost 0.7 s on a national officer's 126,000 adoption reports; sorting their keys
+    0.1 s. One query more, so only past ``WIDE_SORT_ROWS``; a DISTINCT list or anything
+    else is sliced as it is."""
+    joined = isinstance(rows, QuerySet) and rows.query.select_related and not rows.query.distinct
+    if not joined or total <= WIDE_SORT_ROWS:
+        return rows[bottom:top]
+    ids = list(rows.values_list("pk", flat=True)[bottom:top])
+    if not ids:
+        return []
+    by_pk = {row.pk: row for row in rows.order_by().filter(pk__in=ids)}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 WALK_SAMPLE = 2000  # the newest rows of the table a probe reads

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from caicach.core import pagination
 from caicach.core.models import Unit, UnitKind
 from caicach.core.pagination import CappedPaginator
 
@@ -33,3 +35,33 @@ def test_past_the_cap_it_stops_counting_and_says_more(db: None, settings: Any) -
     assert "LIMIT 21" in ctx.captured_queries[0]["sql"]
     page = paginator.get_page(99)  # past the cap: the last page it reaches
     assert page.number == 4 and [u.code for u in page][-1] == "P019"
+
+
+def test_a_long_joined_list_sorts_its_keys_first_then_reads_the_page_rows_with_their_relations(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pagination, "WIDE_SORT_ROWS", 6)  # seven rows: a long list
+    province = Unit.objects.create(code="T01", name="Tỉnh", kind=UnitKind.PROVINCE_COMMITTEE)
+    for i in range(7):
+        Unit.objects.create(code=f"S{i}", name=f"Sở {6 - i}", kind=UnitKind.DEPARTMENT, parent=province)
+    rows = Unit.objects.filter(parent=province).select_related("parent").order_by("name", "pk")
+    paginator = CappedPaginator(rows, 3)
+    with CaptureQueriesContext(connection) as ctx:
+        page = paginator.get_page(2)
+        assert [u.name for u in page] == ["Sở 3", "Sở 4", "Sở 5"]  # the list's order, not the keys'
+        assert all(u.parent.code == "T01" for u in page)  # related rows came with the page
+    keys, wide = ctx.captured_queries[1]["sql"], ctx.captured_queries[2]["sql"]
+    assert len(ctx.captured_queries) == 3  # count, the page's keys, its rows
+    assert "JOIN" not in keys and "ORDER BY" in keys and "LIMIT 3 OFFSET 3" in keys
+    assert "JOIN" in wide and "ORDER BY" not in wide
+
+
+@pytest.mark.parametrize("long", [True, False], ids=["long, no joins", "joined, short"])
+def test_other_lists_are_sliced_in_one_query(db: None, monkeypatch: pytest.MonkeyPatch, long: bool) -> None:
+    monkeypatch.setattr(pagination, "WIDE_SORT_ROWS", 3 if long else 1000)
+    units(4)
+    rows = Unit.objects.order_by("code")
+    with CaptureQueriesContext(connection) as ctx:
+        page = CappedPaginator(rows if long else rows.select_related("parent"), 3).get_page(2)
+        assert [u.code for u in page] == ["P003"]
+    assert len(ctx.captured_queries) == 2  # count, the page
