@@ -10,12 +10,13 @@ import json
 from typing import Any, Generic, TypeVar, get_args
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from caicach.api.errors import ApiError
+from caicach.core.pagination import sorted_not_walked
 
 M = TypeVar("M", bound=models.Model)
 T = TypeVar("T")
@@ -68,13 +69,38 @@ def decode(cursor: str) -> int:
         ) from exc
 
 
+# The newest rows of a table a page first looks among (see _newest).
+WALK_WINDOW = 2000
+
+
 def page_of(queryset: QuerySet[M], params: PageParams) -> tuple[list[M], str | None]:
-    """One page of ``queryset``: at most API_PAGE_SIZE_MAX rows, one query (a row more than
-    the page tells whether another follows)."""
+    """One page of ``queryset``, newest first: at most API_PAGE_SIZE_MAX rows (a row more
+    than the page tells whether another follows)."""
     size = min(params.limit, settings.API_PAGE_SIZE_MAX)
-    rows = queryset.order_by("-pk")
-    if params.cursor:
-        rows = rows.filter(pk__lt=decode(params.cursor))
-    found = list(rows[: size + 1])
+    before = decode(params.cursor) if params.cursor else None
+    found = _newest(queryset, size + 1, before=before)
     shown = found[:size]
     return shown, encode(shown[-1].pk) if len(found) > size and shown else None
+
+
+def _newest(rows: QuerySet[M], limit: int, *, before: int | None) -> list[M]:
+    """The ``limit`` newest of ``rows`` (by id, below ``before``). On PostgreSQL, first
+    among the table's ``WALK_WINDOW`` newest rows, a range of the id index; if they hold too
+    few of ``rows`` (a province's items among a country's, a unit's few), the rest from
+    ``rows``' own indexes, sorted. Why: asked at once, the planner walked the id index down
+    expecting the caller's rows spread evenly, and read 280,000 items for a province's page
+    of 50 (27 s). One query (SQLite, or a table no longer than the window), two when the
+    window fills the page, three otherwise."""
+    table = rows.model._default_manager.all()
+    if before is not None:
+        rows, table = rows.filter(pk__lt=before), table.filter(pk__lt=before)
+    if connection.vendor != "postgresql":
+        return list(rows.order_by("-pk")[:limit])
+    floor = list(table.order_by("-pk").values_list("pk", flat=True)[WALK_WINDOW - 1 : WALK_WINDOW])
+    if not floor:
+        return list(rows.order_by("-pk")[:limit])
+    found = list(rows.filter(pk__gte=floor[0]).order_by("-pk")[:limit])
+    if len(found) == limit:
+        return found
+    older = rows.filter(pk__lt=floor[0]).order_by(*sorted_not_walked("-pk"))
+    return found + list(older[: limit - len(found)])

@@ -22,7 +22,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from caicach.core.models import Role, Unit, UnitAncestry, UnitKind, User
-from caicach.core.permissions import Principal, global_rule, jurisdiction_subtree, principal, rule
+from caicach.core.permissions import Principal, among, global_rule, jurisdiction_subtree, principal, rule
 from caicach.core.todos import NOTHING
 from caicach.workprogram.models import AdjustmentRequest, ProgramItem, RequestStatus, WorkProgram
 
@@ -209,11 +209,17 @@ def items_for(user: User | AnonymousUser) -> QuerySet[ProgramItem]:
     coordinated = ProgramItem.coordinating_units.through.objects.filter(unit_id__in=units).values(
         "programitem_id"
     )
+    programs = WorkProgram.objects.filter(
+        Q(issuing_unit__in=office_scope) | Q(issuing_unit__in=who.units_with_role(*LEADER_ROLES))
+    ).values("pk")
+    # Through among(), the programs and the coordinated items, not a join nor "IN
+    # (subquery)": each branch is then an index lookup ORed into one bitmap. Joined, a page
+    # of a province's items newest first walked the 300,000 items testing each against
+    # every program (90 s).
     return items.filter(
-        Q(program__issuing_unit__in=office_scope)
-        | Q(program__issuing_unit__in=who.units_with_role(*LEADER_ROLES))
+        among("program_id", programs)
         | Q(lead_unit__in=units)
-        | Q(pk__in=coordinated)
+        | among("pk", coordinated)
         | Q(supervising_leader=who.user)
     )
 
@@ -313,7 +319,9 @@ def pending_in_office(user: User | AnonymousUser) -> Q:
     if not held:
         return NOTHING
     programs = WorkProgram.objects.filter(issuing_unit__in=jurisdiction_subtree(held)).values("pk")
-    return Q(status=RequestStatus.PENDING, program_id__in=programs)
+    # among(): the programs' ids found once; as "IN (subquery)" the planner walked the
+    # newest-first requests testing each against every program (256 ms, national Office).
+    return Q(status=RequestStatus.PENDING) & among("program_id", programs)
 
 
 def led_by_units_of(user: User | AnonymousUser) -> Q:
