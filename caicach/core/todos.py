@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Count, F, Func, Q, QuerySet, Subquery, Window
 from django.utils.functional import Promise
 
 from caicach.core.models import User
@@ -79,10 +79,18 @@ def todos_for(user: User, *, limit: int = FIRST_ROWS) -> list[TodoEntry]:
 
 
 def count_and_first(queryset: QuerySet[M, R], limit: int) -> tuple[int, list[R]]:
-    """The number of rows of ``queryset`` and its first ``limit`` rows, in one query: the
-    total is a window over the whole result (after any grouping), computed before the
-    LIMIT applies. Works on model rows and on ``values()`` rows alike."""
-    rows = list(queryset.annotate(todo_total=Window(Count("*")))[:limit])
+    """The number of rows of ``queryset`` and its first ``limit`` rows, in one query.
+
+    Model rows: the total is a subquery the database runs once (COUNT of the same filter,
+    no joins, no columns: an index may answer it alone), and the rows stop at ``limit``. A
+    window over the result instead read every matching row in full before the LIMIT: 0.1 s
+    for the 24,000 dossiers waiting for a national office. ``values()`` rows (grouped) and
+    DISTINCT rows keep the window, which counts what is left after grouping."""
+    if queryset.query.values_select or queryset.query.distinct or queryset.query.group_by is not None:
+        total: Any = Window(Count("*"))
+    else:
+        total = Subquery(queryset.order_by().values(n=Func(F("pk"), function="COUNT")))
+    rows = list(queryset.annotate(todo_total=total)[:limit])
     if not rows:
         return 0, rows
     first = rows[0]

@@ -341,6 +341,14 @@ class Initiative(models.Model):
             # A reform officer's scope: the managed campaigns' dossiers in the statuses an
             # office sees, one index scan (rules.initiatives_visible_to).
             models.Index(fields=["campaign", "status"], name="initiative_campaign_status_idx"),
+            # The to-dos "to receive" and "to confirm": the oldest sent first, and their
+            # count read from the index alone (the scope's columns are in it): 24,000 dossiers
+            # waiting for a national office were 19,000 pages of the table to count.
+            models.Index(
+                fields=["status", "submitted_at", "id"],
+                include=["campaign", "unit"],
+                name="initiative_waiting_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -441,15 +441,16 @@ def reports_to_send(user: User, limit: int) -> TodoEntry | None:
         by_kind = Q(assignment__reporting_cycle=kind) | Q(
             assignment__reporting_cycle="", directive__reporting_cycle=kind
         )
-        sent = Q(
-            reports__period_start=cycle.start,
-            reports__status=AdoptionReportStatus.SUBMITTED,
+        # Correlated: each of the units' few obligations looks up its own reports; "NOT IN"
+        # the obligations with a sent report read every report of the cycle in the country.
+        sent = AdoptionReport.objects.filter(
+            obligation=OuterRef("pk"), period_start=cycle.start, status=AdoptionReportStatus.SUBMITTED
         )
         condition |= (
             by_kind
             & Q(starts_on__lte=cycle.end)
             & (Q(ended_on__isnull=True) | Q(ended_on__gte=cycle.start))
-            & ~Q(pk__in=Obligation.objects.filter(sent).values("pk"))
+            & Q(~Exists(sent))
         )
     queryset = (
         obligation_queryset()
