@@ -93,7 +93,7 @@ def practice_list(request: HttpRequest) -> HttpResponse:
             "statuses": PracticeStatus.choices,
             "fields": queries.field_choices(),
             "indices": queries.index_choices(),
-            "units": queries.unit_choices(request.user),
+            "units": queries.origin_unit_choices(request.user),
             "can_create": can(request.user, "replication.create_practice"),
             "can_propose": can(request.user, "replication.propose_practice"),
         },

@@ -106,6 +106,24 @@ def test_the_list_shows_what_the_user_may_see_and_filters(
     assert catalogue.accepted.name not in page
 
 
+def _origin_options(page: str) -> set[int]:
+    found = re.search(r'<select name="origin_unit".*?</select>', page, re.S)
+    assert found is not None
+    return {int(pk) for pk in re.findall(r'<option value="(\d+)"', found.group(0))}
+
+
+def test_the_unit_filter_offers_the_units_behind_the_practices_the_user_sees(
+    client: Client, org: Org, people: People, catalogue: Catalogue
+) -> None:
+    make_practice(org, committee=org.district, name="Hộp thư góp ý điện tử", origin_unit=org.other_commune)
+    client.force_login(people.outsider)
+    assert _origin_options(client.get(_url("practice_list")).content.decode()) == {org.district.pk}
+    client.force_login(people.reform_officer)
+    offered = _origin_options(client.get(_url("practice_list")).content.decode())
+    # Not every unit of the jurisdiction (the Department of Science built nothing).
+    assert offered == {org.district.pk, org.other_commune.pk}
+
+
 def test_the_list_finds_a_practice_without_accents(
     client: Client, people: People, catalogue: Catalogue
 ) -> None:
