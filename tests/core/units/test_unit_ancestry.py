@@ -120,6 +120,27 @@ def test_the_scope_subquery_agrees_with_the_tree_in_memory(org: Org, people: Peo
         assert ids(me.scope_units(*roles)) == expected == me.scope_unit_ids(*roles)
 
 
+def test_the_scope_written_once_follows_the_tree_as_it_changes(org: Org) -> None:
+    """jurisdiction_subtree keeps its SQL for a set of units across requests: the SQL holds
+    the units' ids, never what the tree held when it was written."""
+    desk = Unit.objects.create(
+        code="XA-MC", name="Bộ phận một cửa", kind=UnitKind.COMMUNE_DIVISION, parent=org.commune
+    )
+
+    def expected() -> set[int]:
+        tree = UnitTree.load()
+        committee = tree.jurisdiction(desk.pk)
+        assert committee is not None
+        return tree.subtree([committee])
+
+    first = ids(jurisdiction_subtree([desk.pk]))
+    assert first == expected() and org.commune.pk in first
+    Unit.objects.filter(pk=desk.pk).update(parent=org.other_commune)  # moved to another commune
+    moved = ids(jurisdiction_subtree([desk.pk]))  # the same SQL, run again
+    assert moved == expected() and org.other_commune.pk in moved and org.commune.pk not in moved
+    assert ids(jurisdiction_subtree([])) == set()
+
+
 def test_a_free_standing_unit_is_its_own_jurisdiction(org: Org) -> None:
     lonely = Unit.objects.create(code="LE", name="Đơn vị độc lập", kind=UnitKind.DEPARTMENT)
     child = Unit.objects.create(code="LE-1", name="Phòng", kind=UnitKind.DEPARTMENT, parent=lonely)
