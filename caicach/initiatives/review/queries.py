@@ -355,6 +355,63 @@ def dossier_aggregates(council: Council, rubric: Rubric | None = None) -> list[D
     return _rank(_aggregate_rows(list(dossiers), council, rubric, every=True))
 
 
+class RankedDossiers:
+    """``dossier_aggregates`` for a page of the results: every dossier ranked from its
+    sheets' sums (numbers and titles, not dossiers), and the full aggregates — the dossier,
+    its unit, its criteria's means — built only for the rows a page shows. Loading every
+    dossier of a national council (1,500 of them, with their units) to show fifty cost
+    0.2 s a page. Empty while the round is open, as ``dossier_aggregates``."""
+
+    def __init__(self, council: Council, rubric: Rubric | None) -> None:
+        self.council = council
+        self.rubric = rubric
+        if council.round_status != RoundStatus.CLOSED:
+            self.order: list[int] = []
+            self.ranks: dict[int, int | None] = {}
+            return
+        means: dict[int, Decimal] = {
+            row["initiative_id"]: quantize(Decimal(row["s"]) / row["n"])
+            for row in ReviewAssignment.objects.filter(_counted(), member__council=council)
+            .values("initiative_id")
+            .annotate(n=Count("id"), s=Sum("total"))
+            .order_by()
+            if row["n"]
+        }
+        titles = council_dossiers(council).prefetch_related(None).values_list("pk", "title")
+        ordered = sorted(
+            titles, key=lambda row: (row[0] not in means, -means.get(row[0], Decimal(0)), row[1], row[0])
+        )
+        self.order = [pk for pk, _title in ordered]
+        # The rank as _rank gives it: equal means share the first one's position.
+        self.ranks = {}
+        previous: tuple[Decimal, int] | None = None
+        for position, pk in enumerate(self.order, start=1):
+            mean = means.get(pk)
+            if mean is None:
+                self.ranks[pk] = None
+                continue
+            if previous is None or mean != previous[0]:
+                previous = (mean, position)
+            self.ranks[pk] = previous[1]
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def count(self) -> int:  # what Paginator asks first
+        return len(self.order)
+
+    def __getitem__(self, index: slice) -> list[DossierAggregate]:
+        assert isinstance(index, slice), "pages are slices"
+        shown = self.order[index]
+        texts = [f.name for f in Initiative._meta.concrete_fields if isinstance(f, TextField)]
+        dossiers = council_dossiers(self.council).prefetch_related(None).defer(*texts).filter(pk__in=shown)
+        by_pk = {dossier.pk: dossier for dossier in dossiers}
+        aggregates = _aggregate_rows([by_pk[pk] for pk in shown], self.council, self.rubric)
+        for aggregate in aggregates:
+            aggregate.rank = self.ranks[aggregate.initiative.pk]
+        return aggregates
+
+
 def dossier_aggregate(council: Council, initiative: Initiative) -> DossierAggregate | None:
     """One dossier's aggregates (closed rounds only)."""
     if council.round_status != RoundStatus.CLOSED:

@@ -49,6 +49,8 @@ from caicach.initiatives.review.forms import (
     criteria_initial,
 )
 from caicach.initiatives.review.queries import (
+    DossierAggregate,
+    RankedDossiers,
     assignable_dossiers,
     assignment_table,
     assignments_of,
@@ -398,11 +400,10 @@ def council_close(request: HttpRequest, pk: int) -> HttpResponse:
 def council_results(request: HttpRequest, pk: int) -> HttpResponse:
     council, _members = _council(request, pk, "results")
     rubric = rubric_with_criteria(council.campaign.rubric_id)
-    # Ranking needs every dossier's aggregates (computed in a fixed number of queries); the
-    # page shows fifty of them with their sheets.
-    page_obj = Paginator(dossier_aggregates(council, rubric), RESULTS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # Ranking reads every dossier's sums (a fixed number of queries); the page shows fifty
+    # of them with their sheets.
+    ranked: Any = RankedDossiers(council, rubric)  # a sequence Paginator slices (not a list)
+    page_obj = Paginator[DossierAggregate](ranked, RESULTS_PAGE_SIZE).get_page(request.GET.get("page"))
     sheets: dict[int, list[ReviewAssignment]] = {}
     for sheet in visible_assignments(request.user, council).filter(
         excluded=False,

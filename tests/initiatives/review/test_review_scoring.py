@@ -21,7 +21,13 @@ from caicach.initiatives.models import (
     ReviewScore,
     RoundStatus,
 )
-from caicach.initiatives.review.queries import dossier_aggregates, member_progress, visible_assignments
+from caicach.initiatives.review.queries import (
+    DossierAggregate,
+    RankedDossiers,
+    dossier_aggregates,
+    member_progress,
+    visible_assignments,
+)
 from caicach.initiatives.review.services import (
     council_member_add,
     recognition_record,
@@ -269,6 +275,15 @@ def test_the_aggregates_match_a_plain_python_recount(org: Org, people: People, b
     means = [a.mean for a in aggregates]
     assert means == sorted((m for m in means if m is not None), reverse=True)
     assert next(a.rank for a in aggregates) == 1
+    # The results page's pages, built row by row, are the same list cut in pieces.
+    ranked = RankedDossiers(council, board.rubric)
+    pages = [ranked[start : start + 4] for start in range(0, len(ranked), 4)]
+    assert len(ranked) == 6 and [len(page) for page in pages] == [4, 2]
+    assert [_row(a) for page in pages for a in page] == [_row(a) for a in aggregates]
+
+
+def _row(a: DossierAggregate) -> tuple[object, ...]:
+    return (a.initiative.pk, a.rank, a.count, a.mean, a.minimum, a.maximum, a.passed, a.criterion_means)
 
 
 def test_equal_means_share_a_rank(org: Org, people: People, board: Board) -> None:
@@ -281,11 +296,10 @@ def test_equal_means_share_a_rank(org: Org, people: People, board: Board) -> Non
             score(board, seat, dossier, values)
     round_close(council=board.council, actor=board.chair)
     council = Council.objects.select_related("campaign").get(pk=board.council.pk)
-    assert [(a.initiative.title, a.rank) for a in dossier_aggregates(council)] == [
-        ("B", 1),
-        ("A", 2),
-        ("C", 2),
-    ]
+    expected = [("B", 1), ("A", 2), ("C", 2)]
+    assert [(a.initiative.title, a.rank) for a in dossier_aggregates(council)] == expected
+    ranked = RankedDossiers(council, board.rubric)
+    assert [(a.initiative.title, a.rank) for a in ranked[1:3]] == expected[1:]  # a page past the first
 
 
 # --- The vote ------------------------------------------------------------------------------
