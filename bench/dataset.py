@@ -65,6 +65,7 @@ from caicach.initiatives.models import (
 )
 from caicach.initiatives.review.rubrics import ensure_demo_rubrics
 from caicach.oversight.models import Task, TaskSource, TaskStatus
+from caicach.replication.adoption.services import refresh_latest_reports
 from caicach.replication.cycles import Cycle, cycle_of
 from caicach.replication.models import (
     AdoptionReport,
@@ -1165,6 +1166,8 @@ class Builder:
             obligations = list(Obligation.objects.filter(directive=directive).values_list("pk", "unit_id"))
 
             _insert(AdoptionReport, self._adoption_reports(obligations, quarters, officer))
+            # Bulk inserts skip the report services, which keep each obligation's latest.
+            refresh_latest_reports(Obligation.objects.filter(directive=directive))
             summaries = [
                 ReplicationSummary(
                     issuing_unit_id=home_affairs,

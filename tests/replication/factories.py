@@ -9,6 +9,7 @@ import itertools
 from typing import Any
 
 from caicach.core.models import Unit
+from caicach.replication.adoption.services import refresh_latest_reports
 from caicach.replication.models import (
     AdoptionReport,
     AdoptionReportStatus,
@@ -94,7 +95,7 @@ def make_report(
         else "",
     }
     values.update(fields)
-    return AdoptionReport.objects.create(
+    report = AdoptionReport.objects.create(
         obligation=obligation,
         period_start=period_start,
         period_end=period_end,
@@ -102,3 +103,6 @@ def make_report(
         status=status,
         **values,
     )
+    # What the report services keep on every sending and return.
+    refresh_latest_reports(Obligation.objects.filter(pk=obligation.pk))
+    return report

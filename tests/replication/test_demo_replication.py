@@ -84,3 +84,26 @@ def test_the_demo_replication_tells_seed_004s_story() -> None:
     assert {"TN-STP", "TN-SYT", "TN-SXD"} <= codes
     assert "TN-SNNMT" not in codes
     assert any(queries.reasons(o) == ["Đã dừng triển khai"] for o in laggards)
+
+    # Every obligation keeps its latest sent report (the returned one does not count) and
+    # every report the next one sent, as the report services left them.
+    sent = sorted(
+        reports.filter(status=AdoptionReportStatus.SUBMITTED).values_list(
+            "obligation_id", "period_start", "pk", "adoption_status"
+        )
+    )
+    newest = {obligation: (start, pk, status) for obligation, start, pk, status in sent}
+    for obligation in obligations:
+        start, pk, status = newest.get(obligation.pk, (None, None, ""))
+        kept = (
+            obligation.last_submitted_period,
+            obligation.last_submitted_id,
+            obligation.last_submitted_status,
+        )
+        assert kept == (start, pk, status)
+    following = {
+        pk: next((later for o, later, _, _ in sent if o == obligation and later > start), None)
+        for obligation, start, pk, _ in sent
+    }
+    assert dict(reports.filter(pk__in=following).values_list("pk", "superseded_from")) == following
+    assert any(following.values()) and any(value is None for value in following.values())

@@ -13,9 +13,11 @@ Rules kept here:
 - A draft may be saved incomplete. Sending requires a reason for "stopped" and "not
   applicable", and a start date for a practice being piloted or applied.
 - A sent report is closed; Home Affairs returns it with a note for completion and the unit
-  sends it again. It keeps the time and lateness of its first sending: a completion Home
-  Affairs asked for does not turn an on-time report late. Late means sent after the due
-  date, by the calendar day in Vietnam.
+  sends it again. Each sending and return re-points the obligation at its latest sent
+  report (``Obligation.last_submitted``), which the monitoring pages read. It keeps the
+  time and lateness of its first sending: a completion Home Affairs asked for does not turn
+  an on-time report late. Late means sent after the due date, by the calendar day in
+  Vietnam.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -185,6 +189,24 @@ def _validate(
 
 
 # --- Fetching and locking -------------------------------------------------------------------------
+
+
+def refresh_latest_reports(obligations: QuerySet[Obligation]) -> None:
+    """Point each obligation at its latest submitted report (by cycle), copying what the
+    report says, and each of its reports at the next submitted one (``superseded_from``):
+    two statements, whatever the number of obligations. The obligations' lock is the
+    caller's."""
+    sent = AdoptionReport.objects.filter(status=AdoptionReportStatus.SUBMITTED)
+    latest = sent.filter(obligation=OuterRef("pk")).order_by("-period_start")
+    obligations.update(
+        last_submitted=Subquery(latest.values("pk")[:1]),
+        last_submitted_period=Subquery(latest.values("period_start")[:1]),
+        last_submitted_status=Coalesce(Subquery(latest.values("adoption_status")[:1]), Value("")),
+    )
+    following = sent.filter(obligation=OuterRef("obligation"), period_start__gt=OuterRef("period_start"))
+    AdoptionReport.objects.filter(obligation__in=obligations.values("pk")).update(
+        superseded_from=Subquery(following.order_by("period_start").values("period_start")[:1])
+    )
 
 
 def _locked_obligation(obligation: Obligation) -> Obligation:
@@ -395,6 +417,7 @@ def adoption_report_submit(
         changes["is_late"] = [None, report.is_late]
     report.version += 1
     report.save(update_fields=fields)
+    refresh_latest_reports(Obligation.objects.filter(pk=locked.pk))
     cycle = cycle_for(locked, report.period_start)
     audit.record(
         actor=actor,
@@ -457,6 +480,7 @@ def adoption_report_return(
     locked.save(
         update_fields=["status", "returned_at", "returned_by", "return_note", "version", "updated_at"]
     )
+    refresh_latest_reports(Obligation.objects.filter(pk=obligation.pk))
     audit.record(
         actor=actor,
         action="adoption_report.return",

@@ -24,11 +24,14 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     DateField,
     Exists,
     ExpressionWrapper,
     F,
+    Field,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -99,20 +102,45 @@ def monitored_obligations(user: User | AnonymousUser, filters: Filters = Filters
     return found
 
 
-def _latest(column: str, until: datetime.date | None) -> Subquery:
-    reports = AdoptionReport.objects.filter(obligation=OuterRef("pk"), status=AdoptionReportStatus.SUBMITTED)
-    if until is not None:
-        reports = reports.filter(period_start__lte=until)
-    return Subquery(reports.order_by("-period_start").values(column)[:1])
+# The latest submitted report's columns, as the obligation keeps them (``last_submitted``).
+_KEPT = {
+    "adoption_status": "last_submitted_status",
+    "period_start": "last_submitted_period",
+    "pk": "last_submitted",
+}
+_OUTPUT: dict[str, type[Field[Any, Any]]] = {
+    "adoption_status": CharField,
+    "period_start": DateField,
+    "pk": IntegerField,
+}
+
+
+def _latest(column: str, until: datetime.date | None) -> Case | F | NullIf:
+    """A column of the obligation's latest submitted report — on a cycle starting by
+    ``until``, when given. The obligation keeps its latest report's columns, so the database
+    reads a column per row; only an obligation whose latest report is on a cycle after
+    ``until`` (a past period's view) looks its older reports up."""
+    kept = NullIf(F(_KEPT[column]), Value("")) if column == "adoption_status" else F(_KEPT[column])
+    if until is None:
+        return kept
+    older = AdoptionReport.objects.filter(
+        obligation=OuterRef("pk"), status=AdoptionReportStatus.SUBMITTED, period_start__lte=until
+    )
+    return Case(
+        When(last_submitted_period__isnull=True, then=Value(None)),
+        When(last_submitted_period__lte=until, then=kept),
+        default=Subquery(older.order_by("-period_start").values(column)[:1]),
+        output_field=_OUTPUT[column](),
+    )
 
 
 def with_latest(
     obligations: QuerySet[Obligation], until: datetime.date | None = None, *, detail: bool = True
 ) -> QuerySet[Obligation]:
     """Each obligation with its latest submitted report — on a cycle starting by ``until``,
-    when given — and its reporting cycle (the assignment's, or the directive's). Each column
-    of the report is a correlated subquery: ``detail=False`` reads its status only (the
-    summary's figures), ``True`` its cycle start and id too (the pages link to it)."""
+    when given — and its reporting cycle (the assignment's, or the directive's):
+    ``detail=False`` reads the report's status only (the summary's figures), ``True`` its
+    cycle start and id too (the pages link to it)."""
     latest = {"latest_status": _latest("adoption_status", until)}
     if detail:
         latest |= {"latest_period": _latest("period_start", until), "latest_report": _latest("pk", until)}
@@ -155,12 +183,20 @@ def with_lag(
     annotated = with_latest(obligations, until=today, detail=detail).annotate(
         last_start=_by_cycle(today, "start"), last_end=_by_cycle(today, "end")
     )
-    reported_last = AdoptionReport.objects.filter(
+    on_last = AdoptionReport.objects.filter(
         obligation=OuterRef("pk"), status=AdoptionReportStatus.SUBMITTED, period_start=OuterRef("last_start")
+    )
+    # Sent on the last closed cycle: certainly when the latest sent report is on it, never
+    # when that report is older (or there is none); looked up when a later cycle was sent.
+    reported_last = Case(
+        When(last_submitted_period=F("last_start"), then=Value(True)),
+        When(last_submitted_period__gt=F("last_start"), then=Exists(on_last)),
+        default=Value(False),
+        output_field=BooleanField(),
     )
     not_started = Q(latest_status__isnull=True) | Q(latest_status=AdoptionStatus.NOT_STARTED)
     return annotated.annotate(
-        reported_last=Exists(reported_last),
+        reported_last=reported_last,
     ).annotate(
         missing_last=ExpressionWrapper(
             Q(starts_on__lte=F("last_end"), reported_last=False), output_field=BooleanField()
@@ -257,14 +293,17 @@ def _newer(a: Cell, b: Cell) -> Cell:
 def matrix(
     user: User | AnonymousUser, filters: Filters, today: datetime.date, page_number: str | int | None
 ) -> Matrix:
-    """Units (a page of them) × the practices they are obliged to apply or study."""
+    """Units (a page of them) × the practices they are obliged to apply or study: the
+    columns are the page's practices (a country follows hundreds of practices, a page of
+    units a few of them)."""
     obligations = monitored_obligations(user, filters)
     units = Unit.objects.filter(pk__in=obligations.values("unit_id")).order_by("code")
     page = Paginator(units, UNITS_PER_PAGE).get_page(page_number)
-    practices = list(Practice.objects.filter(pk__in=obligations.values("practice_id")).order_by("name", "pk"))
+    on_page = obligations.filter(unit_id__in=[unit.pk for unit in page.object_list])
+    practices = list(Practice.objects.filter(pk__in=on_page.values("practice_id")).order_by("name", "pk"))
     column = {practice.pk: index for index, practice in enumerate(practices)}
     rows = {unit.pk: MatrixRow(unit=unit, cells=[None] * len(practices)) for unit in page.object_list}
-    for obligation in with_latest(obligations.filter(unit_id__in=list(rows))):
+    for obligation in with_latest(on_page, until=today):
         row = rows[obligation.unit_id]
         index = column[obligation.practice_id]
         found = cell_of(obligation, today)
@@ -426,10 +465,20 @@ def _group_of(kind: str) -> str | None:
     return next((group for group, kinds in GROUPS.items() if kind in kinds), None)
 
 
+def _in_force(cycle: Cycle, prefix: str = "") -> Q:
+    """Obligations in force during some of the cycle (begun by its end, not ended before it)."""
+    return Q(**{f"{prefix}starts_on__lte": cycle.end}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": cycle.start})
+    )
+
+
 def adoption_rates(user: User | AnonymousUser, filters: Filters, today: datetime.date) -> Rates:
     """Per closed quarter, the share of the units obliged then whose latest report by that
-    quarter says applied or applied widely, per practice and per unit group: two grouped
-    queries per quarter, whatever the number of obligations."""
+    quarter says applied or applied widely, per practice and per unit group. Two grouped
+    statements for all the quarters, whatever the number of obligations: one counts the
+    obligations in force in each quarter, the other the sent reports that were each one's
+    latest word at the quarter's end (begun by then, superseded after it, if at all) and say
+    it is applied."""
     last = last_closed_cycle(today, ReportingCycle.QUARTERLY)
     cycles = [last]
     while len(cycles) < RATE_CYCLES:
@@ -443,28 +492,51 @@ def adoption_rates(user: User | AnonymousUser, filters: Filters, today: datetime
         base = base.filter(practice__indices=filters.index)
     if filters.area is not None:
         base = base.filter(unit_id__in=subtree_ids([filters.area.pk]))
-    adopted = Count("pk", filter=Q(latest_status__in=ADOPTED_STATUSES))
+    obliged = (
+        base.order_by()
+        .values("practice_id", "unit__kind")
+        .annotate(**{f"q{index}": Count("pk", filter=_in_force(cycle)) for index, cycle in enumerate(cycles)})
+    )
+    latest_word = {
+        f"q{index}": Count(
+            "pk",
+            filter=_in_force(cycle, "obligation__")
+            & Q(period_start__lte=cycle.end)
+            & (Q(superseded_from__isnull=True) | Q(superseded_from__gt=cycle.end)),
+        )
+        for index, cycle in enumerate(cycles)
+    }
+    applied = (
+        AdoptionReport.objects.filter(
+            obligation__in=base.values("pk"),
+            status=AdoptionReportStatus.SUBMITTED,
+            adoption_status__in=ADOPTED_STATUSES,
+            period_start__lte=last.end,
+        )
+        .order_by()
+        .values("obligation__practice_id", "obligation__unit__kind")
+        .annotate(**latest_word)
+    )
+    done = {(row["obligation__practice_id"], row["obligation__unit__kind"]): row for row in applied}
     per_practice: dict[int, list[Rate | None]] = {}
     per_group: dict[str, list[Rate | None]] = {}
 
-    def add(rates: dict[Any, list[Rate | None]], key: Any, index: int, total: int, done: int) -> None:
+    def add(rates: dict[Any, list[Rate | None]], key: Any, index: int, total: int, adopted: int) -> None:
         row = rates.setdefault(key, [None] * len(cycles))
         known = row[index]
-        row[index] = Rate((known.obliged if known else 0) + total, (known.adopted if known else 0) + done)
+        row[index] = Rate((known.obliged if known else 0) + total, (known.adopted if known else 0) + adopted)
 
-    for index, cycle in enumerate(cycles):
-        # Only the latest status is needed: one correlated subquery per obligation, and both
-        # tables (by practice, by unit group) from one grouped statement.
-        in_force = base.filter(starts_on__lte=cycle.end).exclude(ended_on__lt=cycle.start)
-        current = in_force.annotate(latest_status=_latest("adoption_status", cycle.end))
-        grouped = (
-            current.order_by().values("practice_id", "unit__kind").annotate(total=Count("pk"), done=adopted)
-        )
-        for row in grouped:
-            add(per_practice, row["practice_id"], index, row["total"], row["done"])
-            group = _group_of(row["unit__kind"])
+    for row in obliged:
+        reported = done.get((row["practice_id"], row["unit__kind"]), {})
+        group = _group_of(row["unit__kind"])
+        for index in range(len(cycles)):
+            total = row[f"q{index}"]
+            if not total:
+                continue
+            adopted = reported.get(f"q{index}", 0)
+            add(per_practice, row["practice_id"], index, total, adopted)
             if group is not None:
-                add(per_group, group, index, row["total"], row["done"])
+                add(per_group, group, index, total, adopted)
     names = dict(Practice.objects.filter(pk__in=list(per_practice)).values_list("pk", "name"))
     return Rates(
         cycles=cycles,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 
 from caicach.core.search import ranked, search, terms
 from caicach.initiatives.models import Authorship, Certificate, Initiative
@@ -15,7 +15,6 @@ from caicach.replication.models import (
     ADOPTED_STATUSES,
     AdoptionEvidence,
     AdoptionReport,
-    AdoptionReportStatus,
     AdoptionResult,
     Obligation,
     Practice,
@@ -166,17 +165,9 @@ class AppliedUnit:
 
 
 def _applied_units(practice_id: int) -> list[AppliedUnit]:
-    latest = (
-        AdoptionReport.objects.filter(obligation=OuterRef("pk"), status=AdoptionReportStatus.SUBMITTED)
-        .order_by("-period_end", "-submitted_at", "-id")
-        .values("pk")[:1]
-    )
-    obligations = (
-        Obligation.objects.filter(practice_id=practice_id)
-        .annotate(latest_report=Subquery(latest))
-        .filter(latest_report__isnull=False)
-        .values_list("latest_report", flat=True)
-    )
+    # Each obligation's latest sent report, where the unit applies the practice.
+    latest = Obligation.objects.filter(practice_id=practice_id, last_submitted__isnull=False)
+    obligations = latest.values_list("last_submitted", flat=True)
     reports = (
         AdoptionReport.objects.filter(pk__in=list(obligations), adoption_status__in=ADOPTED_STATUSES)
         .select_related("obligation__unit")

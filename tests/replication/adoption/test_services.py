@@ -433,3 +433,45 @@ def test_evidence_comes_off_a_draft_but_not_off_a_sent_report(obligation: Obliga
             adoption_evidence_remove(actor=people.unit_staff, evidence=second)
     assert [e.name for e in report.evidence.all()] == ["b.pdf"]
     assert AuditEvent.objects.filter(action="adoption_report.evidence_remove").count() == 1
+
+
+def test_the_obligation_keeps_its_latest_sent_report_through_sendings_and_returns(
+    obligation: Obligation, people: People
+) -> None:
+    def kept() -> tuple[int | None, datetime.date | None, str]:
+        row = Obligation.objects.get(pk=obligation.pk)
+        return row.last_submitted_id, row.last_submitted_period, row.last_submitted_status
+
+    assert kept() == (None, None, "")
+    q1 = submitted_q1(obligation, people)
+    assert kept() == (q1.pk, Q1, AdoptionStatus.APPLIED)
+    stopped = ReportContent(adoption_status=AdoptionStatus.STOPPED, reason="Thiếu kinh phí duy trì")
+    with on_day(IN_Q2):
+        draft = adoption_report_save(
+            actor=people.unit_staff, obligation=obligation, period_start=Q2, content=stopped, version=None
+        )
+        assert kept() == (q1.pk, Q1, AdoptionStatus.APPLIED)  # a draft says nothing yet
+        q2 = adoption_report_submit(
+            actor=people.unit_staff,
+            obligation=obligation,
+            period_start=Q2,
+            content=stopped,
+            version=draft.version,
+        )
+        assert kept() == (q2.pk, Q2, AdoptionStatus.STOPPED)
+        returned = adoption_report_return(
+            actor=people.reform_officer, report=q2, note="Nêu rõ thời điểm dừng", version=q2.version
+        )
+        assert kept() == (q1.pk, Q1, AdoptionStatus.APPLIED)  # back to the last word still sent
+        adoption_report_return(
+            actor=people.reform_officer, report=fresh(q1), note="Bổ sung", version=q1.version
+        )
+        assert kept() == (None, None, "")
+        adoption_report_submit(
+            actor=people.unit_staff,
+            obligation=obligation,
+            period_start=Q2,
+            content=stopped,
+            version=returned.version,
+        )
+    assert kept() == (q2.pk, Q2, AdoptionStatus.STOPPED)

@@ -111,8 +111,11 @@ def _recount(
         if obligation.ended_on is not None:
             continue
         kind = obligation.assignment.reporting_cycle or obligation.assignment.directive.reporting_cycle
+        # What ``today`` saw: the reports sent on cycles that had begun.
         submitted = [
-            r for r in AdoptionReport.objects.filter(obligation=obligation) if r.status == "submitted"
+            r
+            for r in AdoptionReport.objects.filter(obligation=obligation)
+            if r.status == "submitted" and r.period_start <= today
         ]
         latest = max(submitted, key=lambda r: r.period_start, default=None)
         last = last_closed_cycle(today, kind)
@@ -136,16 +139,20 @@ def _recount(
     return cells, lag
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+# A past day sees fewer reports than the obligations keep (``last_submitted``): the queries
+# then look the older ones up.
+@pytest.mark.parametrize(
+    ("seed", "today"), [(1, TODAY), (2, TODAY), (3, TODAY), (5, d(2024, 8, 20)), (6, d(2024, 11, 4))]
+)
 def test_the_matrix_and_the_laggards_match_a_recount_from_the_raw_reports(
-    org: Org, people: People, seed: int
+    org: Org, people: People, seed: int, today: datetime.date
 ) -> None:
     _scene(org, seed)
     if seed == 3:  # a committee that sets its own "not started" limit
         ReplicationSettings.objects.create(unit=org.province, laggard_not_started_months=2)
-    with on_day(TODAY):
-        cells, lag = _recount(TODAY)
-        table = queries.matrix(people.reform_officer, Filters(), TODAY, 1)
+    with on_day(today):
+        cells, lag = _recount(today)
+        table = queries.matrix(people.reform_officer, Filters(), today, 1)
         shown = {
             (row.unit.pk, practice.pk): (cell.status, cell.freshness)
             for row in table.rows
@@ -162,12 +169,18 @@ def test_the_matrix_and_the_laggards_match_a_recount_from_the_raw_reports(
                 )
                 if flag
             }
-            for o in queries.laggards(people.reform_officer, Filters(), TODAY)
+            for o in queries.laggards(people.reform_officer, Filters(), today)
         }
     assert shown == cells
     assert found == lag
     assert lag, "the scene holds laggards"
-    assert {status for status, _ in cells.values()} >= {None, "applied", "stopped"}
+    statuses = {status for status, _ in cells.values()}
+    if today == TODAY:
+        assert statuses >= {None, "applied", "stopped"}
+    else:
+        assert statuses >= {None, "applied"}
+        kept = Obligation.objects.filter(last_submitted_period__gt=today)
+        assert kept.exists(), "some obligations keep a report sent after the day looked at"
 
 
 def test_filters_narrow_by_group_and_directive(org: Org, people: People) -> None:
@@ -178,6 +191,21 @@ def test_filters_narrow_by_group_and_directive(org: Org, people: People) -> None
         only_other = queries.matrix(people.reform_officer, Filters(directive=other), TODAY, 1)
     assert departments.rows and all(row.unit.kind == UnitKind.DEPARTMENT for row in departments.rows)
     assert only_other.rows == []
+
+
+def test_the_matrix_shows_the_practices_of_its_page_of_units(
+    org: Org, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    obligations = _scene(org, 7)
+    monkeypatch.setattr(queries, "UNITS_PER_PAGE", 3)
+    with on_day(TODAY):
+        pages = [queries.matrix(people.reform_officer, Filters(), TODAY, n) for n in (1, 2, 3, 4, 5)]
+    for table in pages:
+        units = {row.unit.pk for row in table.rows}
+        obliged = {o.practice_id for o in obligations if o.unit_id in units and o.ended_on is None}
+        assert {practice.pk for practice in table.practices} == obliged
+        assert all(any(cell is not None for cell in row.cells) for row in table.rows)
+    assert len({len(table.practices) for table in pages}) > 1, "pages differ in their columns"
 
 
 @pytest.mark.parametrize(
@@ -257,14 +285,16 @@ def test_an_obliged_unit_in_a_district_shows_under_its_area(org: Org, people: Pe
     assert choices == [org.district]
 
 
-def test_adoption_rates_per_quarter_match_a_recount(org: Org, people: People) -> None:
-    _scene(org, 9)
+@pytest.mark.parametrize("seed", [9, 10, 11])
+def test_adoption_rates_per_quarter_match_a_recount(org: Org, people: People, seed: int) -> None:
+    _scene(org, seed)
     with on_day(TODAY):
         rates = queries.adoption_rates(people.reform_officer, Filters(), TODAY)
     names = {p.pk: p.name for p in Practice.objects.all()}
     for index, cycle in enumerate(rates.cycles):
         expected: dict[str, tuple[int, int]] = {}
-        for obligation in Obligation.objects.all():
+        by_group: dict[str, tuple[int, int]] = {}
+        for obligation in Obligation.objects.select_related("unit"):
             if obligation.starts_on > cycle.end or (
                 obligation.ended_on and obligation.ended_on < cycle.start
             ):
@@ -278,8 +308,14 @@ def test_adoption_rates_per_quarter_match_a_recount(org: Org, people: People) ->
             done = latest is not None and latest.adoption_status in ("applied", "applied_widely")
             total, adopted = expected.get(names[obligation.practice_id], (0, 0))
             expected[names[obligation.practice_id]] = (total + 1, adopted + int(done))
+            group = str(queries.GROUP_LABELS[queries._group_of(obligation.unit.kind) or ""])
+            total, adopted = by_group.get(group, (0, 0))
+            by_group[group] = (total + 1, adopted + int(done))
         shown = {row.label: row.rates[index] for row in rates.practices if row.rates[index] is not None}
         assert {label: (rate.obliged, rate.adopted) for label, rate in shown.items() if rate} == expected
+        groups = {row.label: row.rates[index] for row in rates.groups if row.rates[index] is not None}
+        assert {label: (rate.obliged, rate.adopted) for label, rate in groups.items() if rate} == by_group
+    assert any(rate and rate.adopted for row in rates.practices for rate in row.rates)
 
 
 def test_the_rates_page_has_a_query_ceiling(
