@@ -12,7 +12,8 @@ from __future__ import annotations
 from django.db.models import Q
 
 from caicach.core.models import Role
-from caicach.core.permissions import Principal
+from caicach.core.permissions import Principal, among
+from caicach.replication.models import Directive
 
 LEADER_ROLES = (Role.CHAIRMAN, Role.LEADER)
 UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
@@ -46,3 +47,15 @@ def overseen_q(who: Principal, field: str) -> Q | None:
     if managed is None:
         return None
     return managed | Q(**{f"{field}__in": sorted(who.units_with_role(*LEADER_ROLES))})
+
+
+def directives_among(field: str, committees: Q | None) -> Q | None:
+    """Rows whose directive (``field``) was issued by the committees ``committees`` picks on
+    the directive (``overseen_q`` or ``managed_q`` of ``"issuing_unit"``; None: unrestricted,
+    returned as it is). An index lookup among those directives' ids: a row (an obligation)
+    is never joined to its directive only to be filtered, and the OR with a unit's own rows
+    stays an index lookup too. A province's adoption reports were found by sorting the
+    country's (0.5 s)."""
+    if committees is None:
+        return None
+    return among(field, Directive.objects.filter(committees).values("pk"))

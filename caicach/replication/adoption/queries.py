@@ -25,6 +25,7 @@ from caicach.core.todos import TodoEntry, TodoItem, count_and_first
 from caicach.replication.adoption.rules import (
     filing_unit_ids,
     reports_to_review_q,
+    reviewed_directives_q,
     visible_obligations_q,
     visible_reports_q,
 )
@@ -388,8 +389,12 @@ def reports_to_review(user: User, filters: ReviewFilters) -> QuerySet[AdoptionRe
 
 def review_directives(user: User) -> QuerySet[Directive]:
     """The directives the review list's filter offers: those with a report ``user`` reviews."""
-    with_reports = AdoptionReport.objects.filter(reports_to_review_q(user)).values("obligation__directive_id")
-    return Directive.objects.filter(pk__in=with_reports).order_by("-issued_on", "-pk")
+    with_reports = AdoptionReport.objects.filter(obligation__directive_id=OuterRef("pk"))
+    return (
+        Directive.objects.filter(reviewed_directives_q(user))
+        .filter(Exists(with_reports))
+        .order_by("-issued_on", "-pk")
+    )
 
 
 def period_label(start: datetime.date, end: datetime.date) -> str:

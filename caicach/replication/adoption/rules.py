@@ -16,10 +16,17 @@ from django.db.models import Q
 from caicach.core.models import Role, User
 from caicach.core.permissions import Principal, global_rule, principal, rule
 from caicach.replication.models import AdoptionReport, Obligation
-from caicach.replication.rules import LEADER_ROLES, UNIT_ROLES, managed_q, manages, overseen_q, oversees
+from caicach.replication.rules import (
+    LEADER_ROLES,
+    UNIT_ROLES,
+    directives_among,
+    managed_q,
+    manages,
+    overseen_q,
+    oversees,
+)
 
 NOTHING = Q(pk__in=[])
-_COMMITTEE = "directive__issuing_unit"
 
 
 def _sees_unit(who: Principal, committee_id: int, unit_id: int) -> bool:
@@ -73,6 +80,20 @@ def _file_reports(who: Principal) -> bool:
 # --- List twins -------------------------------------------------------------------------------------
 
 
+def _overseen(who: Principal) -> Q | None:
+    """Obligations under the directives of the committees ``who`` oversees."""
+    return directives_among("directive_id", overseen_q(who, "issuing_unit"))
+
+
+def _reports_of(obligations: Q) -> Q:
+    """The reports on the obligations ``obligations`` picks (a report carries neither unit
+    nor committee), by those obligations' ids: a hashed subquery that filters the reports as
+    they are read, before any join. Written across the join, the scope's OR of a committee
+    and a unit could only be tested on joined rows: a province's reports were found by
+    joining the country's."""
+    return Q(obligation_id__in=Obligation.objects.filter(obligations).values("pk"))
+
+
 def visible_obligations_q(user: User | AnonymousUser, *, own_units_only: bool = False) -> Q:
     """The twin of ``adoption.view`` on obligations; ``own_units_only`` keeps the branch of
     the units the user works in (the "my unit" page)."""
@@ -82,7 +103,7 @@ def visible_obligations_q(user: User | AnonymousUser, *, own_units_only: bool = 
     own = Q(unit_id__in=sorted(who.unit_ids))
     if own_units_only:
         return own
-    overseen = overseen_q(who, _COMMITTEE)
+    overseen = _overseen(who)
     return Q() if overseen is None else overseen | own
 
 
@@ -91,10 +112,19 @@ def visible_reports_q(user: User | AnonymousUser) -> Q:
     who = principal(user)
     if who is None:
         return NOTHING
-    overseen = overseen_q(who, f"obligation__{_COMMITTEE}")
+    overseen = _overseen(who)
     if overseen is None:
         return Q()
-    return overseen | Q(obligation__unit_id__in=sorted(who.unit_ids))
+    return _reports_of(overseen | Q(unit_id__in=sorted(who.unit_ids)))
+
+
+def reviewed_directives_q(user: User | AnonymousUser) -> Q:
+    """The directives whose reports ``user`` reviews (on ``Directive``): those of the
+    committees they oversee."""
+    who = principal(user)
+    if who is None:
+        return NOTHING
+    return overseen_q(who, "issuing_unit") or Q()
 
 
 def reports_to_review_q(user: User | AnonymousUser) -> Q:
@@ -103,8 +133,8 @@ def reports_to_review_q(user: User | AnonymousUser) -> Q:
     who = principal(user)
     if who is None:
         return NOTHING
-    overseen = overseen_q(who, f"obligation__{_COMMITTEE}")
-    return Q() if overseen is None else overseen
+    overseen = _overseen(who)
+    return Q() if overseen is None else _reports_of(overseen)
 
 
 def returnable_q(user: User | AnonymousUser) -> Q:
@@ -112,8 +142,8 @@ def returnable_q(user: User | AnonymousUser) -> Q:
     who = principal(user)
     if who is None:
         return NOTHING
-    managed = managed_q(who, f"obligation__{_COMMITTEE}")
-    return Q() if managed is None else managed
+    managed = directives_among("directive_id", managed_q(who, "issuing_unit"))
+    return Q() if managed is None else _reports_of(managed)
 
 
 def managed_reports_q(user: User | AnonymousUser) -> Q | None:

@@ -13,7 +13,15 @@ from django.db.models import Q
 from caicach.core.models import Role, Unit, User
 from caicach.core.permissions import Principal, global_rule, principal, rule
 from caicach.replication.models import Obligation, ReplicationSummary
-from caicach.replication.rules import LEADER_ROLES, leads, managed_q, manages, overseen_q, oversees
+from caicach.replication.rules import (
+    LEADER_ROLES,
+    directives_among,
+    leads,
+    managed_q,
+    manages,
+    overseen_q,
+    oversees,
+)
 
 NOTHING = Q(pk__in=[])
 
@@ -33,7 +41,7 @@ def monitored_obligations_q(user: User | AnonymousUser) -> Q:
     who = principal(user)
     if who is None:
         return NOTHING
-    overseen = overseen_q(who, "directive__issuing_unit")
+    overseen = directives_among("directive_id", overseen_q(who, "issuing_unit"))
     return Q() if overseen is None else overseen
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from caicach.core.models import Role, User
 from caicach.core.permissions import can, principal
+from caicach.replication.adoption.queries import review_directives
 from caicach.replication.adoption.rules import (
     reports_to_review_q,
     returnable_q,
@@ -79,6 +80,11 @@ def test_the_review_list_holds_exactly_the_reports_of_the_committees_the_user_ov
         for report in reports:
             expected = oversees(who, report.obligation.directive.issuing_unit_id)
             assert (report.pk in listed) is expected, (user, report)
+        # The list's filter offers the directives of those reports, and only them.
+        offered = set(review_directives(user).values_list("pk", flat=True))
+        assert offered == set(
+            AdoptionReport.objects.filter(pk__in=listed).values_list("obligation__directive_id", flat=True)
+        ), user
 
 
 def test_seeing_obligations_agrees_with_its_list_query(
