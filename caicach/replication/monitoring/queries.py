@@ -75,6 +75,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
 
 UNITS_PER_PAGE = 50
 LAGGARDS_PER_PAGE = 50
+RATE_PRACTICES_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -86,20 +87,26 @@ class Filters:
     area: Unit | None = None
 
 
-def monitored_obligations(user: User | AnonymousUser, filters: Filters = Filters()) -> QuerySet[Obligation]:
-    """The obligations in force the user follows, narrowed by ``filters``."""
-    found = Obligation.objects.filter(
-        monitored_obligations_q(user), ended_on__isnull=True, directive__status=DirectiveStatus.ISSUED
+def _filtered_q(user: User | AnonymousUser, filters: Filters, prefix: str = "") -> Q:
+    """The obligations of issued directives ``user`` follows, narrowed by ``filters``; with
+    ``prefix``, on rows pointing at an obligation (its reports)."""
+    found = monitored_obligations_q(user, prefix) & Q(
+        **{f"{prefix}directive__status": DirectiveStatus.ISSUED}
     )
     if filters.directive is not None:
-        found = found.filter(directive=filters.directive)
+        found &= Q(**{f"{prefix}directive": filters.directive})
     if filters.group:
-        found = found.filter(unit__kind__in=GROUPS[filters.group])
+        found &= Q(**{f"{prefix}unit__kind__in": GROUPS[filters.group]})
     if filters.index is not None:
-        found = found.filter(practice__indices=filters.index)
+        found &= Q(**{f"{prefix}practice__indices": filters.index})
     if filters.area is not None:
-        found = found.filter(unit_id__in=subtree_ids([filters.area.pk]))
+        found &= Q(**{f"{prefix}unit_id__in": subtree_ids([filters.area.pk])})
     return found
+
+
+def monitored_obligations(user: User | AnonymousUser, filters: Filters = Filters()) -> QuerySet[Obligation]:
+    """The obligations in force the user follows, narrowed by ``filters``."""
+    return Obligation.objects.filter(_filtered_q(user, filters), ended_on__isnull=True)
 
 
 # The latest submitted report's columns, as the obligation keeps them (``last_submitted``).
@@ -483,15 +490,7 @@ def adoption_rates(user: User | AnonymousUser, filters: Filters, today: datetime
     cycles = [last]
     while len(cycles) < RATE_CYCLES:
         cycles.insert(0, cycles[0].previous())
-    base = Obligation.objects.filter(monitored_obligations_q(user), directive__status=DirectiveStatus.ISSUED)
-    if filters.directive is not None:
-        base = base.filter(directive=filters.directive)
-    if filters.group:
-        base = base.filter(unit__kind__in=GROUPS[filters.group])
-    if filters.index is not None:
-        base = base.filter(practice__indices=filters.index)
-    if filters.area is not None:
-        base = base.filter(unit_id__in=subtree_ids([filters.area.pk]))
+    base = Obligation.objects.filter(_filtered_q(user, filters))
     obliged = (
         base.order_by()
         .values("practice_id", "unit__kind")
@@ -507,8 +506,10 @@ def adoption_rates(user: User | AnonymousUser, filters: Filters, today: datetime
         for index, cycle in enumerate(cycles)
     }
     applied = (
+        # The reports are filtered on their own join to the obligations: ``obligation__in``
+        # (the obligations' ids) made the planner look up each obligation's reports in turn.
         AdoptionReport.objects.filter(
-            obligation__in=base.values("pk"),
+            _filtered_q(user, filters, "obligation__"),
             status=AdoptionReportStatus.SUBMITTED,
             adoption_status__in=ADOPTED_STATUSES,
             period_start__lte=last.end,

@@ -36,12 +36,13 @@ def _monitor_obligation(who: Principal, obligation: Obligation) -> bool:
     return oversees(who, obligation.directive.issuing_unit_id)
 
 
-def monitored_obligations_q(user: User | AnonymousUser) -> Q:
-    """The twin of ``monitor`` on obligations."""
+def monitored_obligations_q(user: User | AnonymousUser, prefix: str = "") -> Q:
+    """The twin of ``monitor`` on obligations; with ``prefix`` (``"obligation__"``), on rows
+    that point at one, filtered on their own join rather than through a subquery of ids."""
     who = principal(user)
     if who is None:
         return NOTHING
-    overseen = directives_among("directive_id", overseen_q(who, "issuing_unit"))
+    overseen = directives_among(f"{prefix}directive_id", overseen_q(who, "issuing_unit"))
     return Q() if overseen is None else overseen
 
 

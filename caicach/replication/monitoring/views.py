@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -326,12 +327,16 @@ def replication_settings(request: HttpRequest) -> HttpResponse:
 def monitoring_rates(request: HttpRequest) -> HttpResponse:
     form = _filters(request)
     rates = queries.adoption_rates(acting_user(request), form.filters(), clock.today())
+    # A country has hundreds of practices: their table comes a page at a time (the chart and
+    # the groups' table summarise them all).
+    practices = Paginator(rates.practices, queries.RATE_PRACTICES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "replication/monitoring/rates.html",
         {
             "form": form,
             "rates": rates,
+            "page_obj": practices,
             "chart": queries.rate_chart(rates),
             "query": _query_without_page(request),
         },

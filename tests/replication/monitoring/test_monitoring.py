@@ -21,6 +21,7 @@ from caicach.replication.models import (
     AdoptionReportStatus,
     AdoptionStatus,
     Assignment,
+    Directive,
     Obligation,
     Practice,
     ReplicationSettings,
@@ -285,37 +286,74 @@ def test_an_obliged_unit_in_a_district_shows_under_its_area(org: Org, people: Pe
     assert choices == [org.district]
 
 
+def _recount(
+    cycle: Any, obligations: list[Obligation]
+) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
+    """Per practice and per unit group, (obliged, adopted) in ``cycle``, from the raw reports."""
+    names = {p.pk: p.name for p in Practice.objects.all()}
+    expected: dict[str, tuple[int, int]] = {}
+    by_group: dict[str, tuple[int, int]] = {}
+    for obligation in obligations:
+        if obligation.starts_on > cycle.end or (obligation.ended_on and obligation.ended_on < cycle.start):
+            continue
+        reports = [
+            r
+            for r in AdoptionReport.objects.filter(obligation=obligation)
+            if r.status == "submitted" and r.period_start <= cycle.end
+        ]
+        latest = max(reports, key=lambda r: r.period_start, default=None)
+        done = latest is not None and latest.adoption_status in ("applied", "applied_widely")
+        total, adopted = expected.get(names[obligation.practice_id], (0, 0))
+        expected[names[obligation.practice_id]] = (total + 1, adopted + int(done))
+        group = str(queries.GROUP_LABELS[queries._group_of(obligation.unit.kind) or ""])
+        total, adopted = by_group.get(group, (0, 0))
+        by_group[group] = (total + 1, adopted + int(done))
+    return expected, by_group
+
+
+def _shown(rows: list[Any], index: int) -> dict[str, tuple[int, int]]:
+    return {
+        row.label: (row.rates[index].obliged, row.rates[index].adopted) for row in rows if row.rates[index]
+    }
+
+
 @pytest.mark.parametrize("seed", [9, 10, 11])
 def test_adoption_rates_per_quarter_match_a_recount(org: Org, people: People, seed: int) -> None:
     _scene(org, seed)
     with on_day(TODAY):
         rates = queries.adoption_rates(people.reform_officer, Filters(), TODAY)
-    names = {p.pk: p.name for p in Practice.objects.all()}
+    obligations = list(Obligation.objects.select_related("unit"))
     for index, cycle in enumerate(rates.cycles):
-        expected: dict[str, tuple[int, int]] = {}
-        by_group: dict[str, tuple[int, int]] = {}
-        for obligation in Obligation.objects.select_related("unit"):
-            if obligation.starts_on > cycle.end or (
-                obligation.ended_on and obligation.ended_on < cycle.start
-            ):
-                continue
-            reports = [
-                r
-                for r in AdoptionReport.objects.filter(obligation=obligation)
-                if r.status == "submitted" and r.period_start <= cycle.end
-            ]
-            latest = max(reports, key=lambda r: r.period_start, default=None)
-            done = latest is not None and latest.adoption_status in ("applied", "applied_widely")
-            total, adopted = expected.get(names[obligation.practice_id], (0, 0))
-            expected[names[obligation.practice_id]] = (total + 1, adopted + int(done))
-            group = str(queries.GROUP_LABELS[queries._group_of(obligation.unit.kind) or ""])
-            total, adopted = by_group.get(group, (0, 0))
-            by_group[group] = (total + 1, adopted + int(done))
-        shown = {row.label: row.rates[index] for row in rates.practices if row.rates[index] is not None}
-        assert {label: (rate.obliged, rate.adopted) for label, rate in shown.items() if rate} == expected
-        groups = {row.label: row.rates[index] for row in rates.groups if row.rates[index] is not None}
-        assert {label: (rate.obliged, rate.adopted) for label, rate in groups.items() if rate} == by_group
+        expected, by_group = _recount(cycle, obligations)
+        assert _shown(rates.practices, index) == expected
+        assert _shown(rates.groups, index) == by_group
     assert any(rate and rate.adopted for row in rates.practices for rate in row.rates)
+
+
+@pytest.mark.parametrize("seed", [12, 13])
+def test_filtered_adoption_rates_count_only_the_filtered_units_reports(
+    org: Org, people: People, seed: int
+) -> None:
+    """Both statements apply the filters: the reports' own (on their join to the obligations)
+    must not count a commune's report under a filter for the departments, nor another
+    directive's under a filter for one."""
+    _scene(org, seed)
+    other = make_directive(org, issued_on=d(2024, 2, 1))
+    extra = make_unit(f"RX{seed}", name="Sở kiểm đếm thêm", kind=UnitKind.DEPARTMENT, parent=org.province)
+    stray = make_obligation(other, extra, Practice.objects.order_by("pk").first(), starts_on=d(2024, 2, 1))
+    make_report(stray, d(2024, 1, 1), d(2024, 3, 31))
+    first = Obligation.objects.exclude(directive=other).values_list("directive", flat=True).first()
+    directive = Directive.objects.get(pk=first)
+    obligations = list(Obligation.objects.select_related("unit"))
+    departments = [o for o in obligations if o.unit.kind in queries.GROUPS["departments"]]
+    own = [o for o in obligations if o.directive_id == directive.pk]
+    with on_day(TODAY):
+        by_group = queries.adoption_rates(people.reform_officer, Filters(group="departments"), TODAY)
+        by_directive = queries.adoption_rates(people.reform_officer, Filters(directive=directive), TODAY)
+    for index, cycle in enumerate(by_group.cycles):
+        assert _shown(by_group.practices, index) == _recount(cycle, departments)[0]
+        assert _shown(by_directive.practices, index) == _recount(cycle, own)[0]
+    assert any(rate and rate.adopted for row in by_group.practices for rate in row.rates)
 
 
 def test_the_rates_page_has_a_query_ceiling(
@@ -326,3 +364,18 @@ def test_the_rates_page_has_a_query_ceiling(
     with on_day(TODAY), django_assert_max_num_queries(30):
         page = client.get(reverse("replication:monitoring_rates")).content.decode()
     assert "Mô hình số 0" in page and "<polyline" in page
+
+
+def test_the_rates_page_shows_its_practices_a_page_at_a_time(
+    client: Client, org: Org, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _scene(org, 10, units=20)
+    monkeypatch.setattr(queries, "RATE_PRACTICES_PER_PAGE", 2)
+    login(client, people.reform_officer)
+    url = reverse("replication:monitoring_rates")
+    with on_day(TODAY):
+        first = client.get(url).content.decode()
+        second = client.get(url, {"page": 2}).content.decode()
+    assert "Mô hình số 0" in first and "Mô hình số 1" in first and "Mô hình số 2" not in first
+    assert "Mô hình số 2" in second and "Mô hình số 0" not in second
+    assert "Trang 1/2" in first and "Trang 2/2" in second
