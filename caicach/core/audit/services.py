@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from caicach.core import choices
 from caicach.core.middleware import current_client_ip
 from caicach.core.models import AuditEvent, User
 
@@ -65,6 +66,9 @@ def record(
     content_type = (
         ContentType.objects.get_for_model(obj, for_concrete_model=True) if obj is not None else None
     )
+    # A write may change what a picker offers (a new unit, a task's lead unit, a renamed
+    # person): the kept option lists are forgotten when it commits.
+    choices.renew_on_commit()
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=str(actor) if actor is not None and actor.pk else "",

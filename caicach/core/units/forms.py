@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology, once, spreadsheets
 from caicach.core import search as fulltext
+from caicach.core.choices import cached_rows
 from caicach.core.forms import Form, ModelForm, VietnameseDateField
 from caicach.core.models import Unit, UnitKind
 from caicach.core.units.queries import STATUS_ACTIVE, STATUS_ALL, STATUS_INACTIVE
@@ -147,7 +148,9 @@ class UnitSelect(forms.Select):
         choices = self.choices
         rows: list[tuple[Any, str]] | None = None
         if self.allow_lookup and isinstance(choices, _UnitChoices):
-            units = list(choices.queryset.values_list("pk", "code", "name")[: LOOKUP_THRESHOLD + 1])
+            units = cached_rows(
+                choices.queryset.values_list("pk", "code", "name")[: LOOKUP_THRESHOLD + 1], list
+            )
             if len(units) > LOOKUP_THRESHOLD:
                 return self._render_lookup(name, value, final_attrs, choices.queryset)
             rows = [("", str(choices.field.empty_label))] if choices.field.empty_label is not None else []

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology, once, spreadsheets
+from caicach.core.choices import CachedModelChoiceIterator
 from caicach.core.forms import BoundedIntegerField, Form, VietnameseDateField
 from caicach.core.models import Membership, Role, Unit, User
 from caicach.core.permissions import subtree_ids
@@ -28,6 +29,8 @@ from caicach.oversight.timeliness import Timeliness
 
 
 class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    iterator = CachedModelChoiceIterator
+
     def label_from_instance(self, obj: Any) -> str:
         position = f" — {obj.position}" if obj.position else ""
         return f"{obj.full_name or obj.username}{position}"

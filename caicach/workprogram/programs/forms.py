@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology, once, spreadsheets
+from caicach.core.choices import CachedModelChoiceIterator
 from caicach.core.forms import BoundedIntegerField, Form, VietnameseDateField
 from caicach.core.models import Unit, User
 from caicach.core.months import month_label
@@ -86,6 +87,8 @@ class MonthField(forms.Field):
 
 
 class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    iterator = CachedModelChoiceIterator
+
     def label_from_instance(self, obj: Any) -> str:
         position = f" — {obj.position}" if obj.position else ""
         return f"{obj.full_name or obj.username}{position}"

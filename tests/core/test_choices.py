@@ -1,0 +1,75 @@
+"""The pickers' kept option lists (caicach.core.choices): a list is read once and kept under
+its SQL, a different scope never reads another's entry, and an audited write forgets every
+list when it commits, so a page shows what the write changed at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from caicach.core import choices
+from caicach.core.audit.services import record
+from caicach.core.models import Unit
+from tests.conftest import Org, People, on_day
+from tests.core.factories import make_unit
+from tests.oversight.factories import SOURCE_DATE, assign_task
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(queryset: Any) -> list[str]:
+    return choices.cached_rows(queryset, lambda rows: [unit.name for unit in rows])
+
+
+def test_a_kept_list_is_read_once_and_a_different_query_has_its_own(
+    org: Org, django_assert_num_queries: Any
+) -> None:
+    provinces = Unit.objects.filter(pk=org.province.pk)
+    first = _names(provinces)
+    with django_assert_num_queries(0):
+        assert _names(Unit.objects.filter(pk=org.province.pk)) == first
+    # Another scope is another query: it never reads the first one's rows.
+    assert _names(Unit.objects.filter(pk=org.science.pk)) == [org.science.name]
+
+
+def test_an_audited_write_forgets_the_lists_when_it_commits(
+    org: Org, people: People, django_capture_on_commit_callbacks: Any
+) -> None:
+    everyone = Unit.objects.filter(code__startswith="ZZ").order_by("code")
+    assert _names(everyone) == []
+    unit = make_unit("ZZ1", name="Đơn vị mới lập")
+    assert _names(everyone) == []  # written without a service: kept until it expires
+    with django_capture_on_commit_callbacks(execute=False) as pending, transaction.atomic():
+        record(actor=people.admin, action="unit.create", obj=unit)
+    assert _names(everyone) == []  # not committed yet: the old list stands
+    assert pending, "the write asked to forget the lists on commit"
+    for callback in pending:
+        callback()
+    assert _names(everyone) == ["Đơn vị mới lập"]
+
+
+def test_a_rolled_back_write_keeps_the_lists(org: Org, people: People) -> None:
+    before = choices.generation()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record(actor=people.admin, action="unit.create", obj=org.science)
+        raise RuntimeError("the service failed")
+    assert choices.generation() == before
+
+
+def test_a_task_assigned_through_the_service_shows_its_lead_unit_in_the_filter_at_once(
+    client: Client, org: Org, people: People, django_capture_on_commit_callbacks: Any
+) -> None:
+    assign_task(org, people)
+    newcomer = make_unit("ZZ-NN", name="Sở Nông nghiệp và Môi trường", parent=org.province)
+    client.force_login(people.office_officer)
+    url = reverse("oversight:task_list")
+    with on_day(SOURCE_DATE):
+        assert newcomer.name not in client.get(url).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            assign_task(org, people, lead_unit=newcomer)
+        page = client.get(url).content.decode()
+    assert f">{newcomer.code} — {newcomer.name}<" in page
