@@ -2,26 +2,30 @@
 
 A filter's options are a scoped aggregate ("the lead units of the tasks I may see"): at
 national scale each costs a scan of the scope (10–20 ms), and a list page offers two or
-three of them on every request, while they change only when something is written. So the
-rows are kept under the query's own SQL and parameters, which carry the asker's scope (two
-people with the same scope share an entry; two with different scopes never do), and a
-generation that every audited write renews when its transaction commits
-(``caicach.core.audit.services.record``). Every write of the product is a service that
-records an audit event, so a picker never shows a list older than the last write; the
-entries also expire after ``CHOICES_SECONDS``, which bounds what a write made outside the
-services (a migration, a shell) leaves behind.
+three of them on every request, while they change only when those tables are written. So
+the rows are kept under the query's own SQL and parameters, which carry the asker's scope
+(two people with the same scope share an entry; two with different scopes never do), and
+the generations of the tables the query reads. An audited write renews the generation of
+its object's table when its transaction commits (``caicach.core.audit.services.record``):
+every write of the product is a service that records an audit event on what it changed,
+so a picker shows a new task's lead unit, a renamed unit or a new person at once, while
+writes elsewhere in the country (a report filed, a dossier scored) leave the lists kept.
+Entries also expire after ``CHOICES_SECONDS``, which bounds what a write to a second table
+of a service, or one made outside the services (a migration, a shell), leaves behind.
 
 Validation never reads the cache: the chosen row is still looked up in the queryset."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils import translation
@@ -29,26 +33,35 @@ from django.utils import translation
 T = TypeVar("T")
 
 CHOICES_SECONDS = 300
-_GENERATION_KEY = "choices:generation"
+_GENERATION = "choices:generation:"
+# The tables a query reads, as Django's compiler quotes them on SQLite and PostgreSQL.
+_TABLE = re.compile(r'(?:FROM|JOIN)\s+"([^"]+)"')
 
 
-def generation() -> str:
-    value = cache.get(_GENERATION_KEY)
-    if value is None:
-        cache.add(_GENERATION_KEY, uuid.uuid4().hex, None)
-        value = cache.get(_GENERATION_KEY) or "0"
-    return str(value)
+def tables_read(sql: str) -> list[str]:
+    return sorted(set(_TABLE.findall(sql)))
 
 
-def renew() -> None:
-    """Forget every kept option list (in every process: the generation is in the shared cache)."""
-    cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
+def generations(tables: list[str]) -> list[str]:
+    keys = [_GENERATION + table for table in tables]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, uuid.uuid4().hex, None)
+            found[key] = cache.get(key) or "0"
+    return [str(found[key]) for key in keys]
 
 
-def renew_on_commit() -> None:
-    """For a write: the lists are forgotten once it is committed (not before: a reader in
-    between would keep the old rows under the new generation)."""
-    transaction.on_commit(renew)
+def renew(table: str) -> None:
+    """Forget every kept list that reads ``table`` (in every process: the generation is in
+    the shared cache)."""
+    cache.set(_GENERATION + table, uuid.uuid4().hex, None)
+
+
+def renew_on_commit(model: type[models.Model]) -> None:
+    """For a write to ``model``: its lists are forgotten once the write is committed (not
+    before: a reader in between would keep the old rows under the new generation)."""
+    transaction.on_commit(functools.partial(renew, model._meta.db_table))
 
 
 def cached_rows(queryset: QuerySet[Any, Any], build: Callable[[QuerySet[Any, Any]], list[T]]) -> list[T]:
@@ -56,8 +69,8 @@ def cached_rows(queryset: QuerySet[Any, Any], build: Callable[[QuerySet[Any, Any
     sql, params = queryset.query.sql_with_params()
     # The labels may be translated (a person's position is not, a kind's name is): the
     # language is part of the key.
-    source = repr((queryset.db, translation.get_language(), sql, params))
-    key = f"choices:{generation()}:{hashlib.sha256(source.encode()).hexdigest()}"
+    source = repr((queryset.db, translation.get_language(), generations(tables_read(sql)), sql, params))
+    key = f"choices:{hashlib.sha256(source.encode()).hexdigest()}"
     rows: list[T] | None = cache.get(key)
     if rows is None:
         rows = build(queryset.all())  # a fresh clone: never a result the queryset itself holds

@@ -52,12 +52,24 @@ def test_an_audited_write_forgets_the_lists_when_it_commits(
     assert _names(everyone) == ["Đơn vị mới lập"]
 
 
+def test_a_write_to_another_table_keeps_the_lists(
+    org: Org, people: People, django_capture_on_commit_callbacks: Any, django_assert_num_queries: Any
+) -> None:
+    units = Unit.objects.filter(pk=org.science.pk)
+    _names(units)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        record(actor=people.admin, action="user.update", obj=people.unit_staff)
+    with django_assert_num_queries(0):
+        assert _names(Unit.objects.filter(pk=org.science.pk)) == [org.science.name]
+    assert choices.tables_read(str(units.query)) == ["core_unit"]
+
+
 def test_a_rolled_back_write_keeps_the_lists(org: Org, people: People) -> None:
-    before = choices.generation()
+    before = choices.generations(["core_unit"])
     with pytest.raises(RuntimeError), transaction.atomic():
         record(actor=people.admin, action="unit.create", obj=org.science)
         raise RuntimeError("the service failed")
-    assert choices.generation() == before
+    assert choices.generations(["core_unit"]) == before
 
 
 def test_a_task_assigned_through_the_service_shows_its_lead_unit_in_the_filter_at_once(

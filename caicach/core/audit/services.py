@@ -66,9 +66,10 @@ def record(
     content_type = (
         ContentType.objects.get_for_model(obj, for_concrete_model=True) if obj is not None else None
     )
-    # A write may change what a picker offers (a new unit, a task's lead unit, a renamed
-    # person): the kept option lists are forgotten when it commits.
-    choices.renew_on_commit()
+    if obj is not None:
+        # A write may change what a picker offers (a new unit, a task's lead unit, a renamed
+        # person): the kept option lists reading its table are forgotten when it commits.
+        choices.renew_on_commit(type(obj))
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=str(actor) if actor is not None and actor.pk else "",
