@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from django import forms
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import QuerySet
@@ -96,3 +97,9 @@ class CachedModelChoiceIterator(ModelChoiceIterator):
     def _rows(self) -> list[tuple[Any, str]]:
         label = self.field.label_from_instance
         return cached_rows(self.queryset, lambda rows: [(row.pk, str(label(row))) for row in rows])
+
+
+class CachedModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A filter's model picker whose options are kept (``CachedModelChoiceIterator``)."""
+
+    iterator = CachedModelChoiceIterator

@@ -113,8 +113,10 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         return self._count_found() > self.cap
 
 
-# Up to this many rows, sorting the wide joined rows costs less than a second query.
-WIDE_SORT_ROWS = 1000
+# Up to this many rows, sorting the wide joined rows costs less than a second query (886
+# recognitions of a national campaign, each joined to its dossier, unit and decision: 20 ms
+# to sort, against 1 ms for the page's rows by key).
+WIDE_SORT_ROWS = 200
 
 
 def ids_first(rows: QuerySet[M] | Any, bottom: int, top: int, *, total: int) -> list[M] | Any:

@@ -85,3 +85,26 @@ def test_a_task_assigned_through_the_service_shows_its_lead_unit_in_the_filter_a
             assign_task(org, people, lead_unit=newcomer)
         page = client.get(url).content.decode()
     assert f">{newcomer.code} — {newcomer.name}<" in page
+
+
+def test_a_kept_model_picker_lists_its_options_once_and_still_validates_against_its_queryset(
+    org: Org, django_assert_num_queries: Any
+) -> None:
+    from django import forms
+
+    class Picker(forms.Form):
+        unit = choices.CachedModelChoiceField(queryset=Unit.objects.none(), required=False)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            field = self.fields["unit"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = Unit.objects.filter(pk__in=[org.science.pk, org.office.pk]).order_by("code")
+
+    first = str(Picker()["unit"])
+    with django_assert_num_queries(0):
+        assert str(Picker()["unit"]) == first
+    assert f'<option value="{org.science.pk}">{org.science}</option>' in first
+    chosen = Picker({"unit": str(org.office.pk)})
+    assert chosen.is_valid() and chosen.cleaned_data["unit"] == org.office
+    assert not Picker({"unit": str(org.province.pk)}).is_valid()  # not among the options

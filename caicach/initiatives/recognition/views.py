@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from caicach.core.jobs.services import job_start
 from caicach.core.middleware import absolute_url
 from caicach.core.models import DocumentType, User
 from caicach.core.once import AlreadySubmitted, once
+from caicach.core.pagination import CappedPaginator
 from caicach.core.permissions import get_for_user, require
 from caicach.core.versioning import stale_or
 from caicach.core.web import add_service_errors, document_response, file_response, stale_action
@@ -99,7 +99,7 @@ def _campaign_page(url_name: str, campaign: Campaign | int) -> HttpResponse:
 def _recognition_page(
     request: HttpRequest, campaign: Campaign, *, decision_form: DecisionIssueForm | None = None
 ) -> HttpResponse:
-    page = Paginator(campaign_recognitions(campaign), 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(campaign_recognitions(campaign), 25).get_page(request.GET.get("page"))
     summary = recognition_summary(campaign)
     context: dict[str, Any] = {
         "campaign": campaign,

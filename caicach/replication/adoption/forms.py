@@ -13,6 +13,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology
+from caicach.core.choices import CachedModelChoiceField
 from caicach.core.forms import Form, VietnameseDateField, VietnameseDecimalField
 from caicach.core.versioning import VersionField
 from caicach.replication.adoption.queries import MAX_RESULTS, ReportContent, ResultInput
@@ -160,7 +161,7 @@ class ReturnForm(Form):
 class ReviewFilterForm(Form):
     """The review list's filters; the choices come from the reports the user reviews."""
 
-    van_ban = forms.ModelChoiceField(
+    van_ban = CachedModelChoiceField(
         label=_("Văn bản chỉ đạo"), queryset=Directive.objects.none(), required=False
     )
     ky = forms.TypedChoiceField(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from caicach.core import clock
 from caicach.core.audit.queries import events_for
+from caicach.core.choices import cached_rows
 from caicach.core.models import AuditEvent, User
 from caicach.core.todos import TodoEntry, TodoItem, count_and_first
 from caicach.replication.adoption.rules import (
@@ -408,13 +409,15 @@ def period_label(start: datetime.date, end: datetime.date) -> str:
 
 
 def review_periods(user: User) -> list[tuple[datetime.date, str]]:
-    """The cycles the review list's filter offers (the latest 40 with a report)."""
-    rows = (
+    """The cycles the review list's filter offers (the latest 40 with a report), kept
+    between requests like every picker's options (``caicach.core.choices``)."""
+    found = (
         AdoptionReport.objects.filter(reports_to_review_q(user))
         .order_by("-period_start", "-period_end")
         .values_list("period_start", "period_end")
         .distinct()[:40]
     )
+    rows: list[tuple[datetime.date, datetime.date]] = cached_rows(found, list)
     labels: dict[datetime.date, str] = {}
     for start, end in rows:
         labels.setdefault(start, period_label(start, end))

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology
+from caicach.core.choices import CachedModelChoiceField
 from caicach.core.forms import BoundedIntegerField, Form, VietnameseDateField
 from caicach.core.models import ReformIndex, Unit, User
 from caicach.core.versioning import VersionField
@@ -20,7 +21,7 @@ TEXT_MAX = 20000
 
 
 class MonitoringFilterForm(Form):
-    van_ban = forms.ModelChoiceField(
+    van_ban = CachedModelChoiceField(
         label=_("Văn bản chỉ đạo"), queryset=Directive.objects.none(), required=False
     )
     nhom = forms.ChoiceField(
@@ -33,8 +34,8 @@ class MonitoringFilterForm(Form):
             ("commune_committees", _("UBND cấp xã")),
         ],
     )
-    chi_so = forms.ModelChoiceField(label=_("Chỉ số"), queryset=ReformIndex.objects.none(), required=False)
-    dia_ban = forms.ModelChoiceField(
+    chi_so = CachedModelChoiceField(label=_("Chỉ số"), queryset=ReformIndex.objects.none(), required=False)
+    dia_ban = CachedModelChoiceField(
         label=_("Địa bàn (huyện cũ)"), queryset=Unit.objects.none(), required=False
     )
 
