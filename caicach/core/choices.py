@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils import translation
@@ -59,10 +59,15 @@ def renew(table: str) -> None:
     cache.set(_GENERATION + table, uuid.uuid4().hex, None)
 
 
-def renew_on_commit(model: type[models.Model]) -> None:
-    """For a write to ``model``: its lists are forgotten once the write is committed (not
+def renew_on_commit(table: str) -> None:
+    """For a write to ``table``: its lists are forgotten once the write is committed (not
     before: a reader in between would keep the old rows under the new generation)."""
-    transaction.on_commit(functools.partial(renew, model._meta.db_table))
+    transaction.on_commit(functools.partial(renew, table))
+
+
+def is_renewal(callback: object) -> bool:
+    """Whether an on-commit callback is ``renew_on_commit``'s (for tests counting theirs)."""
+    return isinstance(callback, functools.partial) and callback.func is renew
 
 
 def cached_rows(queryset: QuerySet[Any, Any], build: Callable[[QuerySet[Any, Any]], list[T]]) -> list[T]:

@@ -69,7 +69,7 @@ def record(
     if obj is not None:
         # A write may change what a picker offers (a new unit, a task's lead unit, a renamed
         # person): the kept option lists reading its table are forgotten when it commits.
-        choices.renew_on_commit(type(obj))
+        choices.renew_on_commit(obj._meta.db_table)
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=str(actor) if actor is not None and actor.pk else "",

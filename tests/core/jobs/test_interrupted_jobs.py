@@ -145,7 +145,7 @@ def test_an_idempotent_job_interrupted_a_second_time_is_failed(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         job_watch()
     # Nothing queued (the audit event only asks to forget the pickers' lists of its table).
-    assert [c for c in callbacks if getattr(c, "func", None) is not choices.renew] == []
+    assert [c for c in callbacks if not choices.is_renewal(c)] == []
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert job.message.startswith(INTERRUPTED)

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from caicach.core import choices
 from caicach.core.jobs.services import (
     JobError,
     JobOutput,
@@ -74,8 +75,9 @@ def test_the_job_is_queued_only_after_commit(people: People, django_capture_on_c
         job = job_start(kind="tests.count", actor=people.unit_staff, parameters={"n": 3})
     assert calls == []
     assert Job.objects.get(pk=job.pk).status == JobStatus.QUEUED
-    assert len(callbacks) == 1
-    callbacks[0]()
+    queued = [callback for callback in callbacks if not choices.is_renewal(callback)]
+    assert len(queued) == 1
+    queued[0]()
     job.refresh_from_db()
     assert calls == [job.pk]
     assert job.status == JobStatus.DONE
