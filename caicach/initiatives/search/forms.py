@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import clock
+from caicach.core.choices import CachedModelChoiceField
 from caicach.core.forms import Form
 from caicach.core.models import ReformField, ReformIndex, Unit, User
 from caicach.core.permissions import units_in_view
@@ -21,7 +22,7 @@ from caicach.initiatives.search.queries import InitiativeFilters
 FIRST_YEAR = 2012
 
 
-class CampaignChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class CampaignChoiceField(CachedModelChoiceField):
     def label_from_instance(self, obj: Campaign) -> str:
         document = obj.registered_document
         title = obj.title if len(obj.title) <= 90 else obj.title[:89] + "…"
@@ -43,13 +44,13 @@ class InitiativeFilterForm(Form):
     unit = UnitChoiceField(
         label=_("Đơn vị"), queryset=Unit.objects.none(), required=False, empty_label=_("Tất cả")
     )
-    reform_field = forms.ModelChoiceField(
+    reform_field = CachedModelChoiceField(
         label=_("Lĩnh vực CCHC"),
         queryset=ReformField.objects.order_by("position", "pk"),
         required=False,
         empty_label=_("Tất cả"),
     )
-    target_index = forms.ModelChoiceField(
+    target_index = CachedModelChoiceField(
         label=_("Chỉ số"),
         queryset=ReformIndex.objects.order_by("position", "pk"),
         required=False,
@@ -73,7 +74,9 @@ class InitiativeFilterForm(Form):
         super().__init__(*args, **kwargs)
         # Only what the user may see is offered: their campaigns, and the units of their own
         # jurisdictions (a picker with suggestions past a few hundred).
-        self.fields["campaign"].queryset = campaigns_for(user).order_by("-window_start", "-pk")  # type: ignore[attr-defined]
+        self.fields["campaign"].queryset = (  # type: ignore[attr-defined]
+            campaigns_for(user).select_related("registered_document").order_by("-window_start", "-pk")
+        )
         in_view = units_in_view(user)
         units = Unit.objects.all() if in_view is None else Unit.objects.filter(pk__in=in_view)
         self.fields["unit"].queryset = units.order_by("code")  # type: ignore[attr-defined]
