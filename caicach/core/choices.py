@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
@@ -72,7 +73,10 @@ def is_renewal(callback: object) -> bool:
 
 def cached_rows(queryset: QuerySet[Any, Any], build: Callable[[QuerySet[Any, Any]], list[T]]) -> list[T]:
     """``build(queryset)`` (plain rows: ids and labels), kept under the query's SQL."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing (an empty scope): no query to keep
+        return build(queryset.all())
     # The labels may be translated (a person's position is not, a kind's name is): the
     # language is part of the key.
     source = repr((queryset.db, translation.get_language(), generations(tables_read(sql)), sql, params))

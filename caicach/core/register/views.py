@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from caicach.core.models import User
+from caicach.core.pagination import CappedPaginator
 from caicach.core.permissions import require
 from caicach.core.register import queries
 from caicach.core.register.forms import RegisterFilterForm
@@ -31,5 +31,5 @@ def document_register(request: HttpRequest) -> HttpResponse:
         document_type=filters.get("document_type") or "",
         year=filters.get("year"),
     )
-    page_obj = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = CappedPaginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/register/list.html", {"form": form, "page_obj": page_obj})
