@@ -25,6 +25,7 @@ from caicach.replication.models import (
     Obligation,
     Practice,
     ReplicationSettings,
+    ReplicationSummary,
     ReportingCycle,
     TargetGroup,
 )
@@ -378,3 +379,38 @@ def test_the_rates_page_shows_its_practices_a_page_at_a_time(
     assert "Mô hình số 0" in first and "Mô hình số 1" in first and "Mô hình số 2" not in first
     assert "Mô hình số 2" in second and "Mô hình số 0" not in second
     assert "Trang 1/2" in first and "Trang 2/2" in second
+
+
+@pytest.mark.parametrize(
+    ("seed", "start", "end"), [(14, d(2024, 4, 1), d(2024, 6, 30)), (15, d(2024, 1, 1), d(2024, 12, 31))]
+)
+def test_the_summary_figures_match_a_recount(
+    org: Org, people: People, seed: int, start: datetime.date, end: datetime.date
+) -> None:
+    """Per practice: the obligations in force in the period, those with a report sent on a
+    cycle of the period, those whose latest report by its end says applied; and the units."""
+    _scene(org, seed)
+    summary = ReplicationSummary.objects.create(
+        issuing_unit=org.home_affairs, period_start=start, period_end=end
+    )
+    with on_day(TODAY):
+        data = queries.summary_data(summary)
+    expected: dict[str, tuple[int, int, int]] = {}
+    units: set[int] = set()
+    reporting: set[int] = set()
+    for obligation in Obligation.objects.select_related("practice"):
+        if obligation.starts_on > end or (obligation.ended_on and obligation.ended_on < start):
+            continue
+        sent = [r for r in AdoptionReport.objects.filter(obligation=obligation) if r.status == "submitted"]
+        in_period = any(start <= r.period_start <= end for r in sent)
+        latest = max((r for r in sent if r.period_start <= end), key=lambda r: r.period_start, default=None)
+        applied = latest is not None and latest.adoption_status in ("applied", "applied_widely")
+        obliged, reported, adopted = expected.get(obligation.practice.name, (0, 0, 0))
+        expected[obligation.practice.name] = (obliged + 1, reported + in_period, adopted + applied)
+        units.add(obligation.unit_id)
+        if in_period:
+            reporting.add(obligation.unit_id)
+    assert {f.practice.name: (f.obliged, f.reported, f.adopted) for f in data.figures} == expected
+    assert [f.practice.name for f in data.figures] == sorted(expected)
+    assert (data.units_obliged, data.units_reporting) == (len(units), len(reporting))
+    assert any(f.adopted for f in data.figures) and data.units_reporting
