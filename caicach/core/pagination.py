@@ -75,15 +75,17 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         *,
         cap: int = 10_000,
         ordering: tuple[str, ...] = (),
+        found: int | None = None,
     ) -> None:
         """``ordering``: the list's order (an index's, newest first say). Given, and the rows
         sparse among the newest of their table (``walkable``), the page sorts them instead of
-        walking that index (``sorted_not_walked``)."""
+        walking that index (``sorted_not_walked``). ``found``: the number of rows, when the
+        page has counted them already (with other figures, in one statement)."""
         super().__init__(object_list, per_page)
         self.rows = object_list
         self.cap = cap
         self.ordering = ordering
-        self._found: int | None = None
+        self._found: int | None = found
 
     def page(self, number: Any) -> Any:
         rows: QuerySet[Any] = self.rows

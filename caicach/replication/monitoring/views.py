@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -84,7 +85,11 @@ def monitoring_laggards(request: HttpRequest) -> HttpResponse:
     form = _filters(request)
     today = clock.today()
     found = queries.laggards(acting_user(request), form.filters(), today)
-    page = CappedPaginator(found, queries.LAGGARDS_PER_PAGE).get_page(request.GET.get("page"))
+    # The laggards and their units, counted in one pass over the laggards.
+    counts = found.order_by().aggregate(rows=Count("pk"), units=Count("unit_id", distinct=True))
+    page = CappedPaginator(found, queries.LAGGARDS_PER_PAGE, found=counts["rows"]).get_page(
+        request.GET.get("page")
+    )
     rows = [
         (obligation, queries.reasons(obligation), queries.cell_of(obligation, today).label)
         for obligation in page.object_list
@@ -96,7 +101,7 @@ def monitoring_laggards(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "rows": rows,
-            "units": found.order_by().values("unit_id").distinct().count(),
+            "units": counts["units"],
             "query": _query_without_page(request),
             "today": today,
         },

@@ -252,6 +252,12 @@ def test_the_pages_have_query_ceilings_constant_in_rows(
             laggards = client.get(reverse("replication:monitoring_laggards")).content.decode()
     assert page.count("Đơn vị kiểm đếm") >= 30
     assert "Không báo cáo kỳ vừa qua" in laggards or "Chưa triển khai sau thời gian quy định" in laggards
+    with on_day(TODAY):
+        found = list(queries.laggards(people.reform_officer, Filters(), TODAY))
+    units = len({obligation.unit_id for obligation in found})
+    assert len(found) > units > 1  # several laggards per unit: the two counts differ
+    assert f"{units} đơn vị, tính đến ngày" in laggards
+    assert f"trong tổng số {len(found)}" in laggards or len(found) <= queries.LAGGARDS_PER_PAGE
 
 
 def test_the_laggard_export_lists_every_laggard_with_its_reasons(
