@@ -420,3 +420,22 @@ def test_the_summary_figures_match_a_recount(
     assert [f.practice.name for f in data.figures] == sorted(expected)
     assert (data.units_obliged, data.units_reporting) == (len(units), len(reporting))
     assert any(f.adopted for f in data.figures) and data.units_reporting
+
+
+def test_a_matrix_cell_says_the_status_in_words_and_colour_how_fresh_and_links_the_report() -> None:
+    from caicach.replication.templatetags.replication_monitoring import matrix_cells
+
+    applied = queries.Cell("applied", "Đã áp dụng", CURRENT, d(2024, 10, 1), 7, "")
+    stopped = queries.Cell("stopped", "Đã dừng <b>", OLD, d(2024, 1, 1), None, "study")
+    silent = queries.Cell(None, "Chưa có báo cáo", NEVER, None, None, "")
+    html = str(matrix_cells([applied, stopped, silent, None]))
+    cells = html.split("</td>")
+    assert cells[0] == (
+        '<td><span class="badge badge-ok">Đã áp dụng</span>'
+        '<div class="small muted">Kỳ gần nhất (từ 01/10/2024)</div>'
+        f'<a class="small" href="{reverse("replication:report_detail", args=[7])}">Xem báo cáo</a>'
+    )
+    assert '<span class="badge badge-danger">Đã dừng &lt;b&gt;</span>' in cells[1]
+    assert "Báo cáo cũ (kỳ từ 01/01/2024) · chủ trì nghiên cứu" in cells[1] and "href" not in cells[1]
+    assert '<span class="badge badge-danger">Chưa có báo cáo</span>' in cells[2]
+    assert "Không được giao" in cells[3] and html.count("<td>") == 4
