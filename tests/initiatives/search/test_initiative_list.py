@@ -279,7 +279,11 @@ def test_a_list_longer_than_the_counting_cap_says_more_than(
     from caicach.core.pagination import CappedPaginator
 
     many(campaign, org.science, 30)
-    monkeypatch.setattr(CappedPaginator.__init__, "__kwdefaults__", {"cap": 40})
+    monkeypatch.setattr(
+        CappedPaginator.__init__,
+        "__kwdefaults__",
+        {**(CappedPaginator.__init__.__kwdefaults__ or {}), "cap": 40},
+    )
     client.force_login(people.reform_officer)
     body = client.get(f"{LIST}?campaign={campaign.pk}&page=2").content.decode()
     assert "30 hồ sơ" in body and "Dòng 26–30 trong tổng số 30" in body
