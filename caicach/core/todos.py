@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import models
 from django.db.models import Count, F, Func, Q, QuerySet, Subquery, Window
@@ -79,7 +79,8 @@ def todos_for(user: User, *, limit: int = FIRST_ROWS) -> list[TodoEntry]:
 
 
 def count_and_first(queryset: QuerySet[M, R], limit: int) -> tuple[int, list[R]]:
-    """The number of rows of ``queryset`` and its first ``limit`` rows, in one query.
+    """The number of rows of ``queryset`` and its first ``limit`` rows, in one query (two
+    when rows wait and they join their relations: ``_keys_first``).
 
     Model rows: the total is a subquery the database runs once (COUNT of the same filter,
     no joins, no columns: an index may answer it alone), and the rows stop at ``limit``. A
@@ -90,9 +91,27 @@ def count_and_first(queryset: QuerySet[M, R], limit: int) -> tuple[int, list[R]]
         total: Any = Window(Count("*"))
     else:
         total = Subquery(queryset.order_by().values(n=Func(F("pk"), function="COUNT")))
+    if queryset.query.select_related and total.__class__ is Subquery:
+        return _keys_first(queryset, total, limit)
     rows = list(queryset.annotate(todo_total=total)[:limit])
     if not rows:
         return 0, rows
     first = rows[0]
     total = first["todo_total"] if isinstance(first, dict) else first.todo_total
     return int(total), rows
+
+
+def _keys_first(queryset: QuerySet[M, R], total: Subquery, limit: int) -> tuple[int, list[R]]:
+    """``count_and_first`` of rows that join their related rows: the count and the first
+    keys without the joins the filter does not need, then those rows with their relations
+    by key, if there are any. PostgreSQL spent longer planning the joined, filtered
+    statement than running it (12 ms against 0.3 ms for a national officer's reports to
+    review); most kinds have nothing waiting, and then the second query is not sent."""
+    keys = list(
+        queryset.select_related(None).annotate(todo_total=total).values_list("pk", "todo_total")[:limit]
+    )
+    if not keys:
+        return 0, []
+    joined = queryset.order_by().filter(pk__in=[pk for pk, _total in keys])
+    by_pk = {cast(models.Model, row).pk: row for row in joined}
+    return int(keys[0][1]), [by_pk[pk] for pk, _total in keys if pk in by_pk]

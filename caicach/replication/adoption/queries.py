@@ -206,15 +206,16 @@ def obligation_queryset() -> QuerySet[Obligation]:
     )
 
 
-def report_with_rows(report: AdoptionReport) -> AdoptionReport:
-    """``report`` with its results and evidence loaded (two queries)."""
-    return (
-        report_queryset()
-        .prefetch_related(
-            Prefetch("results", queryset=AdoptionResult.objects.order_by("position", "id")), "evidence"
-        )
-        .get(pk=report.pk)
+def reports_with_rows() -> QuerySet[AdoptionReport]:
+    """``report_queryset`` with each report's results and evidence (two queries more)."""
+    return report_queryset().prefetch_related(
+        Prefetch("results", queryset=AdoptionResult.objects.order_by("position", "id")), "evidence"
     )
+
+
+def report_with_rows(report: AdoptionReport) -> AdoptionReport:
+    """``report`` read again with its results and evidence."""
+    return reports_with_rows().get(pk=report.pk)
 
 
 def return_history(report: AdoptionReport) -> list[AuditEvent]:
@@ -511,8 +512,12 @@ def reports_awaiting_review(user: User, limit: int) -> TodoEntry | None:
     if scope is None:
         return None
     since = clock.today() - datetime.timedelta(days=REVIEW_WINDOW_DAYS)
+    # Only the joins the lines show: with ``report_queryset``'s nine, planning the query
+    # cost 12 ms on every national officer's home page, against 0.3 ms to run it.
     queryset = (
-        report_queryset()
+        AdoptionReport.objects.select_related(
+            "obligation__unit", "obligation__practice", "obligation__assignment__directive"
+        )
         .filter(scope, status=AdoptionReportStatus.SUBMITTED, due_on__gte=since)
         .order_by("-submitted_at", "-pk")
     )

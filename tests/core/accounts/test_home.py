@@ -77,6 +77,22 @@ def test_count_and_first_counts_every_row_and_returns_the_first_in_one_query(
         assert count_and_first(units.filter(code="none"), 2) == (0, [])
 
 
+def test_count_and_first_of_joined_rows_reads_keys_then_rows_and_nothing_more_when_none_wait(
+    org: Org, django_assert_num_queries: Any
+) -> None:
+    """Rows that join their relations: the count and the first keys without the joins, then
+    those rows with them, in the queryset's order; one query when nothing waits."""
+    units = Unit.objects.filter(parent=org.province).select_related("parent").order_by("-code")
+    with django_assert_num_queries(2):
+        count, rows = count_and_first(units, 2)
+    assert count == units.count() > 2
+    assert [u.pk for u in rows] == list(units.values_list("pk", flat=True)[:2])
+    with django_assert_num_queries(0):
+        assert {u.parent.pk for u in rows} == {org.province.pk}  # the relation came with the rows
+    with django_assert_num_queries(1):
+        assert count_and_first(units.filter(code="none"), 2) == (0, [])
+
+
 # --- Every persona, every kind --------------------------------------------------------------------
 
 

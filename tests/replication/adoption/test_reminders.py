@@ -28,9 +28,9 @@ DUE = datetime.date(2025, 4, 15)
 REMINDER = datetime.date(2025, 4, 10)
 
 
-# The person's grants, the obligations with their count, the committee's settings, the
-# calendar's year (cached after).
-TODO_QUERIES = 4
+# The person's grants, the count and the first obligations' keys, those obligations with
+# their relations, the committee's settings, the calendar's year (cached after).
+TODO_QUERIES = 5
 
 
 @pytest.fixture
