@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from caicach.api.errors import ApiError, not_found
 from caicach.core.models import User
 from caicach.core.permissions import require
+from caicach.core.planner import joins_as_written
 
 M = TypeVar("M", bound=models.Model)
 
@@ -28,7 +29,8 @@ def fetch(request: HttpRequest, queryset: QuerySet[M], pk: Any, action: str = "v
     """One object of ``queryset`` (a query twin: the caller's scope) or 404; its rule is
     asked too (``require``), as a page of the site asks it."""
     try:
-        obj = queryset.get(pk=pk)
+        with joins_as_written():  # one row by key, as on a page (``get_for_user``)
+            obj = queryset.get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
         raise not_found() from None
     require(caller(request), action, obj)

@@ -41,6 +41,7 @@ from caicach.core.models import (
     UnitKind,
     User,
 )
+from caicach.core.planner import joins_as_written
 from caicach.core.security import services as security_log
 
 M = TypeVar("M", bound=models.Model)
@@ -326,7 +327,10 @@ def get_for_user(
     user: User | AnonymousUser, queryset: models.QuerySet[M], pk: Any, action: str = "view", **lookup: Any
 ) -> M:
     try:
-        obj = queryset.get(pk=pk, **lookup)
+        # One row by key: its joins are key lookups, and their written order is as good as
+        # the one the planner would search for (13 ms for a request page's fourteen tables).
+        with joins_as_written():
+            obj = queryset.get(pk=pk, **lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     require(user, action, obj)
