@@ -17,6 +17,7 @@ from ninja import Field, Schema
 
 from caicach.api.errors import ApiError
 from caicach.core.pagination import sorted_not_walked
+from caicach.core.planner import joins_as_written
 
 M = TypeVar("M", bound=models.Model)
 T = TypeVar("T")
@@ -112,5 +113,8 @@ def _newest(rows: QuerySet[M], limit: int, *, before: int | None) -> list[M]:
     if len(ids) < limit:
         older = keys.filter(pk__lt=floor[0]).order_by(*sorted_not_walked("-pk"))
         ids += list(older[: limit - len(ids)])
-    by_pk = {row.pk: row for row in rows.order_by().filter(pk__in=ids)} if ids else {}
+    by_pk = {}
+    if ids:
+        with joins_as_written():  # the page's rows by key: their joins are key lookups
+            by_pk = {row.pk: row for row in rows.order_by().filter(pk__in=ids)}
     return [by_pk[pk] for pk in ids if pk in by_pk]

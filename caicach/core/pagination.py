@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
 
+from caicach.core.planner import joins_as_written
+
 M = TypeVar("M", bound=models.Model)
 
 
@@ -135,7 +137,8 @@ def ids_first(rows: QuerySet[M] | Any, bottom: int, top: int, *, total: int) -> 
     ids = list(rows.values_list("pk", flat=True)[bottom:top])
     if not ids:
         return []
-    by_pk = {row.pk: row for row in rows.order_by().filter(pk__in=ids)}
+    with joins_as_written():  # the page's rows by key: their joins are key lookups
+        by_pk = {row.pk: row for row in rows.order_by().filter(pk__in=ids)}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 

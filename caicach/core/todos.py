@@ -19,6 +19,7 @@ from django.db.models import Count, F, Func, Q, QuerySet, Subquery, Window
 from django.utils.functional import Promise
 
 from caicach.core.models import User
+from caicach.core.planner import joins_as_written
 
 M = TypeVar("M", bound=models.Model)
 R = TypeVar("R")
@@ -113,5 +114,6 @@ def _keys_first(queryset: QuerySet[M, R], total: Subquery, limit: int) -> tuple[
     if not keys:
         return 0, []
     joined = queryset.order_by().filter(pk__in=[pk for pk, _total in keys])
-    by_pk = {cast(models.Model, row).pk: row for row in joined}
+    with joins_as_written():  # a few rows by key: their joins are key lookups
+        by_pk = {cast(models.Model, row).pk: row for row in joined}
     return int(keys[0][1]), [by_pk[pk] for pk, _total in keys if pk in by_pk]

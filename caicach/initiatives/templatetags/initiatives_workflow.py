@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 
 from caicach.core.models import User
 from caicach.core.permissions import can
-from caicach.initiatives.dossiers.access import initiatives_for
-from caicach.initiatives.dossiers.queries import field_label, missing_fields
-from caicach.initiatives.dossiers.rules import RECEIVED_STATUSES, may_read_document
+from caicach.initiatives.dossiers.queries import field_label, missing_fields, received_count
+from caicach.initiatives.dossiers.rules import may_read_document
 from caicach.initiatives.models import Campaign, Initiative, InitiativeKind
 from caicach.initiatives.workflow.forms import AcceptForm, ConfirmForm, SendBackForm
 
@@ -83,5 +82,4 @@ def campaign_zip(context: template.Context, campaign: Campaign) -> dict[str, Any
     user = context.get("user") or context["request"].user
     if not can(user, "change", campaign):
         return {"can_start": False, "count": 0}
-    count = initiatives_for(user).filter(campaign=campaign, status__in=RECEIVED_STATUSES).count()
-    return {"can_start": True, "count": count}
+    return {"can_start": True, "count": received_count(campaign)}

@@ -19,6 +19,10 @@ from django.urls import reverse
 
 from caicach.core.jobs.services import job_execute
 from caicach.core.models import Job, JobStatus, Membership, Role, SecurityEvent, SecurityKind, User
+from caicach.core.permissions import can
+from caicach.initiatives.dossiers.access import initiatives_for
+from caicach.initiatives.dossiers.queries import received_count
+from caicach.initiatives.dossiers.rules import RECEIVED_STATUSES
 from caicach.initiatives.dossiers.services import attachment_add
 from caicach.initiatives.dossiers.tasks import CAMPAIGN_ZIP, slug
 from caicach.initiatives.models import Campaign, Initiative, InitiativeAttachment
@@ -289,3 +293,15 @@ def test_without_received_dossiers_there_is_nothing_to_pack(campaign: Campaign, 
     html = partial(campaign, people.reform_officer)
     assert "Chưa có hồ sơ nào được gửi đến đợt phát động." in html
     assert zip_url(campaign) not in html
+
+
+def test_the_panel_counts_what_each_person_who_may_manage_the_campaign_sees(
+    campaign: Campaign, dossiers: Dossiers, people: People
+) -> None:
+    """The panel counts the campaign's received dossiers from its index alone: the twin of
+    counting them through the viewer's scope, for everyone who may change the campaign."""
+    managers = [user for user in User.objects.all() if can(user, "change", campaign)]
+    assert {people.admin, people.reform_officer} <= set(managers)
+    for user in managers:
+        seen = initiatives_for(user).filter(campaign=campaign, status__in=RECEIVED_STATUSES)
+        assert received_count(campaign) == seen.count() == 2, user.username
