@@ -65,3 +65,48 @@ def test_other_lists_are_sliced_in_one_query(db: None, monkeypatch: pytest.Monke
         page = CappedPaginator(rows if long else rows.select_related("parent"), 3).get_page(2)
         assert [u.code for u in page] == ["P003"]
     assert len(ctx.captured_queries) == 2  # count, the page
+
+
+# --- Sorting a page within its leading values -----------------------------------------------------
+
+
+def kinds_and_units() -> tuple[Any, list[str]]:
+    """Units of three kinds, ordered by kind (descending) then code: kind leads the order."""
+    kinds = [UnitKind.PROVINCE_COMMITTEE, UnitKind.DEPARTMENT, UnitKind.COMMUNE_COMMITTEE]
+    Unit.objects.bulk_create(
+        [Unit(code=f"U{i:02}", name=f"Đơn vị {i}", kind=kinds[i % 3]) for i in range(17)]
+    )
+    rows = Unit.objects.order_by("-kind", "code")
+    return rows, sorted({str(kind) for kind in kinds}, reverse=True)
+
+
+def test_every_slice_by_leading_values_is_the_plain_slice(db: None) -> None:
+    rows, values = kinds_and_units()
+    plain = list(rows)
+    for bottom in range(18):
+        for top in range(bottom, 18):
+            found = pagination.leading_slice(rows, "kind", values, bottom, top)
+            assert found == plain[bottom:top], (bottom, top)
+
+
+def test_a_leading_value_left_out_gives_up_rather_than_skip_its_rows(db: None) -> None:
+    rows, values = kinds_and_units()
+    assert pagination.leading_slice(rows, "kind", values[:2], 10, 15) is None
+    assert pagination.leading_slice(rows, "kind", values[:2], 0, 5) == list(rows[:5])
+
+
+def test_past_the_cap_the_paginator_pages_by_leading_values_and_falls_back_when_they_fall_short(
+    db: None,
+) -> None:
+    rows, values = kinds_and_units()
+    plain = CappedPaginator(rows, 4, cap=10)
+    for leading in (("kind", values), ("kind", values[:1])):
+        paginator = CappedPaginator(rows, 4, cap=10, leading=leading)
+        assert paginator.capped
+        for number in (1, 2, 3):
+            assert list(paginator.get_page(number)) == list(plain.get_page(number)), (leading, number)
+    with CaptureQueriesContext(connection) as ctx:
+        first = CappedPaginator(rows, 4, cap=10, leading=("kind", values)).get_page(1)
+        assert len(list(first)) == 4
+    bucket = ctx.captured_queries[1]["sql"]
+    assert "LIMIT 4" in bucket and "OFFSET" not in bucket  # the first value's rows only

@@ -372,9 +372,8 @@ def report_review_list(request: HttpRequest) -> HttpResponse:
     cycle and state; the filters offer only what the user's scope holds."""
     user = acting_user(request)
     require(user, "replication.review_reports")
-    form = ReviewFilterForm(
-        request.GET or None, directives=review_directives(user), periods=review_periods(user)
-    )
+    periods = review_periods(user)
+    form = ReviewFilterForm(request.GET or None, directives=review_directives(user), periods=periods)
     filters = ReviewFilters()
     if form.is_bound and form.is_valid():
         filters = ReviewFilters(
@@ -382,7 +381,10 @@ def report_review_list(request: HttpRequest) -> HttpResponse:
             period_start=form.cleaned_data["ky"],
             status=form.cleaned_data["tinh_trang"],
         )
-    page = CappedPaginator(reports_to_review(user, filters), PER_PAGE).get_page(request.GET.get("page"))
+    # The list is newest cycle first: a page sorts the reports of its cycles, not of all.
+    leading = None if filters.period_start else ("period_start", [start for start, _label in periods])
+    paginator = CappedPaginator(reports_to_review(user, filters), PER_PAGE, leading=leading)
+    page = paginator.get_page(request.GET.get("page"))
     rows = [(report, period_label(report.period_start, report.period_end)) for report in page.object_list]
     return render(
         request,

@@ -5,6 +5,7 @@ stale and refused actions landing on the report's page, and each page's query ce
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from caicach.core.models import Role, User
+from caicach.core.pagination import CappedPaginator
+from caicach.replication.adoption import views
 from caicach.replication.adoption.queries import ReportContent, ResultInput
 from caicach.replication.adoption.services import adoption_report_open, adoption_report_submit
 from caicach.replication.models import AdoptionReport, AdoptionReportStatus, AdoptionStatus, Obligation
@@ -441,3 +444,32 @@ def test_a_refused_sending_keeps_save_as_saving(
     assert f'action="{edit_url(obligation)}"' in page
     report.refresh_from_db()
     assert report.status == AdoptionReportStatus.DRAFT
+
+
+def test_a_review_list_past_the_counting_cap_pages_cycle_by_cycle_in_the_same_order(
+    client: Client, org: Org, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the cap, each page sorts only its cycles' reports: the pages hold what sorting
+    every report gives, newest cycle first, then directive and unit."""
+    practice = make_practice(org)
+    for title in ("Văn bản thứ nhất", "Văn bản thứ hai"):
+        directive = make_directive(org, title=title)
+        for unit in (org.science, org.office):
+            obligation = make_obligation(directive, unit, practice)
+            make_report(obligation, Q1, datetime.date(2024, 3, 31))
+            make_report(obligation, Q2, datetime.date(2024, 6, 30))
+    expected = list(
+        AdoptionReport.objects.order_by(
+            "-period_start", "obligation__directive_id", "obligation__unit__code", "pk"
+        ).values_list("pk", flat=True)
+    )
+    monkeypatch.setattr(views, "PER_PAGE", 3)
+    monkeypatch.setattr(views, "CappedPaginator", functools.partial(CappedPaginator, cap=7))
+    login(client, people.reform_officer)
+    shown: list[int] = []
+    for number in (1, 2, 3):
+        response = client.get(reverse("replication:report_review_list"), {"page": number})
+        paginator = response.context["page_obj"].paginator
+        assert paginator.capped and paginator.leading == ("period_start", [Q2, Q1])
+        shown += [report.pk for report, _label in response.context["rows"]]
+    assert shown == expected[:7]
