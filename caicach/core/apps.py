@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +10,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Dùng chung")
 
     def ready(self) -> None:
+        from caicach.core import choices
+
+        # Every write forgets the kept entries that read its table, when it commits.
+        connection_created.connect(choices.install_write_watch)
+        for connection in connections.all(initialized_only=True):
+            choices.install_write_watch(connection)
         # Permission rules, job handlers and daily reminders register themselves on import;
         # the web processes and the task worker must both know them.
         from caicach.core import tasks as core_tasks  # noqa: F401

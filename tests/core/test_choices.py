@@ -42,7 +42,7 @@ def test_an_audited_write_forgets_the_lists_when_it_commits(
     everyone = Unit.objects.filter(code__startswith="ZZ").order_by("code")
     assert _names(everyone) == []
     unit = make_unit("ZZ1", name="Đơn vị mới lập")
-    assert _names(everyone) == []  # written without a service: kept until it expires
+    assert _names(everyone) == []  # written, but the test's own transaction never commits
     with django_capture_on_commit_callbacks(execute=False) as pending, transaction.atomic():
         record(actor=people.admin, action="unit.create", obj=unit)
     assert _names(everyone) == []  # not committed yet: the old list stands
@@ -108,3 +108,50 @@ def test_a_kept_model_picker_lists_its_options_once_and_still_validates_against_
     chosen = Picker({"unit": str(org.office.pk)})
     assert chosen.is_valid() and chosen.cleaned_data["unit"] == org.office
     assert not Picker({"unit": str(org.province.pk)}).is_valid()  # not among the options
+
+
+def test_any_write_forgets_the_lists_reading_its_table_when_it_commits(
+    org: Org, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Not only the audited object's table: every table a statement writes (the second
+    table of a service, a bulk update) is renewed when the transaction commits, asked once
+    per table and savepoint however many statements write it."""
+    everyone = Unit.objects.filter(code__startswith="ZZ").order_by("code")
+    assert _names(everyone) == []
+    for n in range(3):
+        make_unit(f"ZZ{n}", name=f"Đơn vị {n}")
+    assert _names(everyone) == []  # kept: the test's own transaction never commits
+    with django_capture_on_commit_callbacks(execute=False) as pending, transaction.atomic():
+        for n in range(3):
+            Unit.objects.filter(code=f"ZZ{n}").update(name=f"Đơn vị đổi tên {n}")
+        with transaction.atomic():  # a savepoint: it may roll back alone, so it asks too
+            Unit.objects.filter(code="ZZ0").delete()
+    renewals = [callback.args for callback in pending if choices.is_renewal(callback)]
+    # The deletion's cascade asks for the tables it clears too (the unit's ancestry, ...).
+    assert renewals.count(("core_unit",)) == 2 and ("core_unitancestry",) in renewals
+    assert _names(everyone) == []  # not committed yet
+    for callback in pending:
+        callback()
+    assert _names(everyone) == ["Đơn vị đổi tên 1", "Đơn vị đổi tên 2"]
+
+
+def test_a_rolled_back_savepoint_asks_again(org: Org, django_capture_on_commit_callbacks: Any) -> None:
+    make_unit("ZZ1", name="Đơn vị")
+    with django_capture_on_commit_callbacks(execute=False) as pending, transaction.atomic():
+        Unit.objects.filter(code="ZZ1").update(name="Tên một")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Unit.objects.filter(code="ZZ1").update(name="Tên bỏ")
+            raise RuntimeError("rolled back: its renewal goes with it")
+        # The rollback dropped callbacks: the block's own is kept, and a write asks again.
+        Unit.objects.filter(code="ZZ1").update(name="Tên hai")
+    assert [c.args for c in pending if choices.is_renewal(c)] == [("core_unit",), ("core_unit",)]
+
+
+def test_sessions_written_on_every_request_renew_nothing(
+    client: Client, people: People, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as pending, transaction.atomic():
+        client.force_login(people.unit_staff)
+    tables = {c.args[0] for c in pending if choices.is_renewal(c)}
+    assert "core_user" in tables  # the last login
+    assert "django_session" not in tables

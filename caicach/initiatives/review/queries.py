@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from caicach.core import clock
+from caicach.core.choices import kept
 from caicach.core.models import User
 from caicach.core.permissions import can, principal
 from caicach.core.todos import NOTHING, TodoEntry, TodoItem, count_and_first
@@ -355,6 +357,29 @@ def dossier_aggregates(council: Council, rubric: Rubric | None = None) -> list[D
     return _rank(_aggregate_rows(list(dossiers), council, rubric, every=True))
 
 
+def _ranking(sums: QuerySet[Any], titles: QuerySet[Any]) -> tuple[list[int], dict[int, int | None]]:
+    """The council's dossiers in ranking order (highest mean first, then by title; unscored
+    last) and each one's rank as ``_rank`` gives it: equal means share the first one's."""
+    means: dict[int, Decimal] = {
+        row["initiative_id"]: quantize(Decimal(row["s"]) / row["n"]) for row in sums if row["n"]
+    }
+    ordered = sorted(
+        titles, key=lambda row: (row[0] not in means, -means.get(row[0], Decimal(0)), row[1], row[0])
+    )
+    order = [pk for pk, _title in ordered]
+    ranks: dict[int, int | None] = {}
+    previous: tuple[Decimal, int] | None = None
+    for position, pk in enumerate(order, start=1):
+        mean = means.get(pk)
+        if mean is None:
+            ranks[pk] = None
+            continue
+        if previous is None or mean != previous[0]:
+            previous = (mean, position)
+        ranks[pk] = previous[1]
+    return order, ranks
+
+
 class RankedDossiers:
     """``dossier_aggregates`` for a page of the results: every dossier ranked from its
     sheets' sums (numbers and titles, not dossiers), and the full aggregates — the dossier,
@@ -369,30 +394,16 @@ class RankedDossiers:
             self.order: list[int] = []
             self.ranks: dict[int, int | None] = {}
             return
-        means: dict[int, Decimal] = {
-            row["initiative_id"]: quantize(Decimal(row["s"]) / row["n"])
-            for row in ReviewAssignment.objects.filter(_counted(), member__council=council)
+        sums = (
+            ReviewAssignment.objects.filter(_counted(), member__council=council)
             .values("initiative_id")
             .annotate(n=Count("id"), s=Sum("total"))
             .order_by()
-            if row["n"]
-        }
-        titles = council_dossiers(council).prefetch_related(None).values_list("pk", "title")
-        ordered = sorted(
-            titles, key=lambda row: (row[0] not in means, -means.get(row[0], Decimal(0)), row[1], row[0])
         )
-        self.order = [pk for pk, _title in ordered]
-        # The rank as _rank gives it: equal means share the first one's position.
-        self.ranks = {}
-        previous: tuple[Decimal, int] | None = None
-        for position, pk in enumerate(self.order, start=1):
-            mean = means.get(pk)
-            if mean is None:
-                self.ranks[pk] = None
-                continue
-            if previous is None or mean != previous[0]:
-                previous = (mean, position)
-            self.ranks[pk] = previous[1]
+        titles = council_dossiers(council).prefetch_related(None).values_list("pk", "title")
+        # A national council's ranking reads 1,500 dossiers' sums: kept until a sheet, a
+        # dossier or the council changes (caicach.core.choices.kept).
+        self.order, self.ranks = kept([sums, titles], lambda: _ranking(sums, titles), "council ranking")
 
     def __len__(self) -> int:
         return len(self.order)

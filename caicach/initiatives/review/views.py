@@ -405,10 +405,18 @@ def council_results(request: HttpRequest, pk: int) -> HttpResponse:
     ranked: Any = RankedDossiers(council, rubric)  # a sequence Paginator slices (not a list)
     page_obj = Paginator[DossierAggregate](ranked, RESULTS_PAGE_SIZE).get_page(request.GET.get("page"))
     sheets: dict[int, list[ReviewAssignment]] = {}
-    for sheet in visible_assignments(request.user, council).filter(
-        excluded=False,
-        submitted_at__isnull=False,
-        initiative_id__in=[aggregate.initiative.pk for aggregate in page_obj.object_list],
+    # What the sheets' list shows (member, total): not each sheet's dossier again, whose
+    # texts and dates cost more to read than the whole rest of the page.
+    for sheet in (
+        visible_assignments(request.user, council)
+        .filter(
+            excluded=False,
+            submitted_at__isnull=False,
+            initiative_id__in=[aggregate.initiative.pk for aggregate in page_obj.object_list],
+        )
+        .select_related(None)
+        .select_related("member__user")
+        .only("initiative_id", "total", "member__user__full_name", "member__user__username")
     ):
         sheets.setdefault(sheet.initiative_id, []).append(sheet)
     rows = [(a, sheets.get(a.initiative.pk, [])) for a in page_obj.object_list]

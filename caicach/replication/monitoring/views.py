@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from caicach.core import clock, exports, rendering
 from caicach.core.issuing import IssuePlan, issue_or_confirm
 from caicach.core.models import DocumentType, Role, Unit
 from caicach.core.once import AlreadySubmitted, creating, once
-from caicach.core.pagination import CappedPaginator
+from caicach.core.pagination import CappedPaginator, rows_by_key
 from caicach.core.permissions import can, get_for_user, principal, require
 from caicach.core.web import acting_user, add_service_errors, document_response, file_response, stale_action
 from caicach.replication.cycles import settings_for
@@ -85,11 +84,9 @@ def monitoring_laggards(request: HttpRequest) -> HttpResponse:
     form = _filters(request)
     today = clock.today()
     found = queries.laggards(acting_user(request), form.filters(), today)
-    # The laggards and their units, counted in one pass over the laggards.
-    counts = found.order_by().aggregate(rows=Count("pk"), units=Count("unit_id", distinct=True))
-    page = CappedPaginator(found, queries.LAGGARDS_PER_PAGE, found=counts["rows"]).get_page(
-        request.GET.get("page")
-    )
+    keys, units = queries.laggard_keys(found)
+    page = Paginator(keys, queries.LAGGARDS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = rows_by_key(found, list(page.object_list))  # type: ignore[assignment]
     rows = [
         (obligation, queries.reasons(obligation), queries.cell_of(obligation, today).label)
         for obligation in page.object_list
@@ -101,7 +98,7 @@ def monitoring_laggards(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "rows": rows,
-            "units": counts["units"],
+            "units": units,
             "query": _query_without_page(request),
             "today": today,
         },

@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from caicach.core import clock
+from caicach.core import choices, clock
 from caicach.core.models import Notification, User
 from caicach.core.notifications.services import notification_mark_read, notifications_mark_all_read, notify
 from caicach.core.notifications.tasks import send_notification_emails
@@ -56,8 +56,8 @@ def test_email_is_queued_only_after_commit_as_one_task_per_batch(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         rows = _notify(people.unit_staff, people.unit_head, people.leader)
     assert mailoutbox == []  # nothing leaves before the commit
-    assert len(callbacks) == 1
-    callbacks[0]()
+    (queue,) = [callback for callback in callbacks if not choices.is_renewal(callback)]
+    queue()
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         u.email for u in (people.unit_staff, people.unit_head, people.leader)
     )
@@ -101,7 +101,7 @@ def test_no_task_is_queued_when_nobody_has_an_email_address(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _notify(person("khongthu", org.commune, email=""))
-    assert callbacks == []
+    assert [callback for callback in callbacks if not choices.is_renewal(callback)] == []
 
 
 def test_a_retried_task_does_not_send_twice(people: People, mailoutbox: list[mail.EmailMessage]) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import random
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from caicach.core.models import AuditEvent, Notification
 from caicach.core.permissions import can
@@ -300,6 +302,30 @@ def test_equal_means_share_a_rank(org: Org, people: People, board: Board) -> Non
     assert [(a.initiative.title, a.rank) for a in dossier_aggregates(council)] == expected
     ranked = RankedDossiers(council, board.rubric)
     assert [(a.initiative.title, a.rank) for a in ranked[1:3]] == expected[1:]  # a page past the first
+
+
+def test_the_kept_ranking_follows_a_changed_sheet_once_it_commits(
+    org: Org,
+    people: People,
+    board: Board,
+    django_assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The results page's ranking is kept (caicach.core.choices.kept): built again, it reads
+    nothing; a sheet changed is ranked as soon as its transaction commits."""
+    first, second = (make_dossier(board.campaign, org.commune, title=t) for t in ("A", "B"))
+    review_assign(campaign=board.campaign, actor=people.reform_officer)
+    for dossier, values in zip((first, second), (["30", "30", "30"], ["20", "20", "20"]), strict=True):
+        for seat in ("chair_seat", "secretary_seat", "member_seat", "colleague_seat"):
+            score(board, seat, dossier, values)
+    round_close(council=board.council, actor=board.chair)
+    council = Council.objects.select_related("campaign").get(pk=board.council.pk)
+    assert RankedDossiers(council, board.rubric).order == [first.pk, second.pk]
+    with django_assert_num_queries(0):
+        assert RankedDossiers(council, board.rubric).ranks == {first.pk: 1, second.pk: 2}
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        ReviewAssignment.objects.filter(initiative=second).update(total=Decimal("99"))
+    assert RankedDossiers(council, board.rubric).order == [second.pk, first.pk]
 
 
 # --- The vote ------------------------------------------------------------------------------

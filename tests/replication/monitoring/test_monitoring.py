@@ -9,6 +9,7 @@ import random
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -439,3 +440,43 @@ def test_a_matrix_cell_says_the_status_in_words_and_colour_how_fresh_and_links_t
     assert "Báo cáo cũ (kỳ từ 01/01/2024) · chủ trì nghiên cứu" in cells[1] and "href" not in cells[1]
     assert '<span class="badge badge-danger">Chưa có báo cáo</span>' in cells[2]
     assert "Không được giao" in cells[3] and html.count("<td>") == 4
+
+
+def test_kept_rates_and_laggards_follow_a_sent_report_once_it_commits(
+    client: Client,
+    org: Org,
+    people: People,
+    django_assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The scope-wide counts are kept (caicach.core.choices): asked again, they cost no
+    statement; a report sent is counted as soon as its transaction commits."""
+    _scene(org, 17)
+    officer = people.reform_officer
+    with on_day(TODAY):
+        queries.adoption_rates(officer, Filters(), TODAY)
+        with django_assert_num_queries(0):  # kept whole: counts, names and rates
+            queries.adoption_rates(officer, Filters(), TODAY)
+        keys, _units = queries.laggard_keys(queries.laggards(officer, Filters(), TODAY))
+        last = last_closed_cycle(TODAY, ReportingCycle.QUARTERLY)
+        # A quarterly laggard with nothing sent since: an applied report on the last quarter
+        # takes it off the list.
+        late = next(
+            o
+            for o in queries.laggards(officer, Filters(), TODAY)
+            if o.cycle_kind == ReportingCycle.QUARTERLY  # type: ignore[attr-defined]
+            and (o.latest_period is None or o.latest_period < last.start)  # type: ignore[attr-defined]
+            and not AdoptionReport.objects.filter(obligation=o, period_start=last.start).exists()
+        )
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            make_report(late, last.start, last.end, adoption_status=AdoptionStatus.APPLIED_WIDELY)
+        kept, units = queries.laggard_keys(queries.laggards(officer, Filters(), TODAY))
+        rates = queries.adoption_rates(officer, Filters(), TODAY)
+        page = login(client, officer).get(reverse("replication:monitoring_laggards"))
+    assert late.pk in keys and late.pk not in kept
+    assert kept == list(queries.laggards(officer, Filters(), TODAY).values_list("pk", flat=True))
+    assert units == queries.laggards(officer, Filters(), TODAY).values("unit_id").distinct().count()
+    assert page.context["page_obj"].paginator.count == len(kept)
+    obligations = list(Obligation.objects.select_related("unit"))
+    for index, cycle in enumerate(rates.cycles):
+        assert _shown(rates.practices, index) == _rate_recount(cycle, obligations)[0]
