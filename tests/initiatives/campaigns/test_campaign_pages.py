@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -188,6 +188,24 @@ def test_the_table_counts_what_reached_the_campaign_and_what_awaits_the_head(
     assert "Chưa đủ" in body and "Đã đủ" in body and "Chưa có hồ sơ" not in body
 
 
+def test_the_kept_counts_follow_a_dossier_sent_once_it_commits(
+    campaign: Campaign,
+    org: Org,
+    django_assert_max_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The counts per unit are kept (caicach.core.choices.kept): the table reads only its
+    page's units again; a dossier sent counts as soon as its transaction commits."""
+    add_dossiers(campaign, org.science, S.SUBMITTED)
+    assert campaign_progress(campaign).received == 1
+    with django_assert_max_num_queries(1):  # the page's units, not the counts
+        assert campaign_progress(campaign).received == 1
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        add_dossiers(campaign, org.commune, S.SUBMITTED, S.AWAITING_CONFIRMATION)
+    progress = campaign_progress(campaign)
+    assert (progress.received, progress.awaiting, progress.without_dossier) == (2, 1, 0)
+
+
 def test_units_without_any_dossier_are_listed_first_and_highlighted(
     client: Client, campaign: Campaign, org: Org, people: People
 ) -> None:
@@ -306,12 +324,18 @@ def queries_for(client: Client, path: str) -> int:
 
 
 def test_the_campaign_page_costs_the_same_with_200_units_and_500_dossiers(
-    client: Client, campaign: Campaign, people: People, django_assert_max_num_queries: Any
+    client: Client,
+    campaign: Campaign,
+    people: People,
+    django_assert_max_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     client.force_login(people.reform_officer)
     client.get(url("campaign_detail", campaign))  # the first request after logging in also writes the session
     small = queries_for(client, url("campaign_detail", campaign))
-    fill(campaign, 200, 500)
+    # Committed: the kept counts are forgotten (caicach.core.choices).
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        fill(campaign, 200, 500)
     # 12 today; the rest is room for the council and recognition partials of other areas.
     with django_assert_max_num_queries(18):
         response = client.get(url("campaign_detail", campaign))

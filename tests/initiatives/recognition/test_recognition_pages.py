@@ -9,6 +9,7 @@ from typing import Any
 
 import docx
 import pytest
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -19,6 +20,7 @@ from caicach.core.models import Job, JobStatus, RegisteredDocument, Role, User
 from caicach.initiatives.dossiers.access import initiatives_with_relations
 from caicach.initiatives.models import Campaign, Certificate, Recognition, RecognitionDecision
 from caicach.initiatives.recognition import views
+from caicach.initiatives.recognition.queries import recognition_summary
 from caicach.initiatives.recognition.services import (
     certificate_issue,
     effectiveness_report_create,
@@ -493,3 +495,26 @@ def test_the_certificates_confirmations_offer_the_draft(
     first = min((recognised, other), key=lambda recognition: recognition.initiative_id)
     assert certificate_draft_url(first) in batch.content.decode()
     assert not Certificate.objects.exists()
+
+
+def test_the_kept_summary_follows_a_recognition_once_it_commits(
+    campaign: Campaign,
+    org: Org,
+    people: People,
+    recognised: Recognition,
+    django_assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The campaign's recognition counts are kept (caicach.core.choices.kept): read again,
+    they cost no statement; a council's vote counts as soon as its transaction commits."""
+    assert recognition_summary(campaign).recognised == 1
+    with django_assert_num_queries(0):
+        assert recognition_summary(campaign).awaiting_decision == 1
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        outcome(
+            dossier(campaign, org.science, title="Sáng kiến thứ hai"),
+            recognised=False,
+            reasons="Chưa có tính mới.",
+        )
+    summary = recognition_summary(campaign)
+    assert (summary.recognised, summary.not_recognised, summary.awaiting_letter) == (1, 1, 1)
