@@ -155,3 +155,10 @@ def test_sessions_written_on_every_request_renew_nothing(
     tables = {c.args[0] for c in pending if choices.is_renewal(c)}
     assert "core_user" in tables  # the last login
     assert "django_session" not in tables
+
+
+def test_a_read_of_the_unit_tree_depends_on_the_units_whose_triggers_keep_it() -> None:
+    """Moving a unit rewrites its ancestry through triggers, which no statement of ours
+    writes: a query reading the ancestry is renewed by writes to the units."""
+    sql = 'SELECT "descendant_id" FROM "core_unitancestry" WHERE "ancestor_id" = %s'
+    assert choices.tables_read(sql) == ["core_unit", "core_unitancestry"]
