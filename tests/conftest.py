@@ -21,6 +21,7 @@ import pytest
 from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
@@ -100,6 +101,22 @@ def _fresh_caches() -> None:
     test's database starts afresh, and so do they."""
     calendar.invalidate()
     cache.clear()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks: Any) -> Any:
+    """``with committed(): ...``: the writes inside commit as they would in production, as far
+    as the test's own transaction allows: their on-commit callbacks run, so what was kept
+    from the tables they write is renewed (``caicach.core.choices.kept``). A test that reads
+    a kept figure (the home page's to-dos, a page's scope-wide counts), writes, then reads
+    again writes this way."""
+
+    @contextmanager
+    def commit() -> Iterator[None]:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            yield
+
+    return commit
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db.models import Q
@@ -95,7 +96,7 @@ def sent_by_staff(org: Org, people: People) -> Initiative:
 
 
 def test_a_dossier_waits_on_its_unit_heads_home_page_until_confirmed_then_on_the_reform_officers(
-    client: Client, org: Org, people: People
+    client: Client, org: Org, people: People, committed: Any
 ) -> None:
     dossier = sent_by_staff(org, people)
     url = f"/sang-kien/ho-so/{dossier.pk}/"
@@ -106,7 +107,8 @@ def test_a_dossier_waits_on_its_unit_heads_home_page_until_confirmed_then_on_the
     other_head = person("truong.xa", org.commune, Role.UNIT_HEAD)  # the head of another unit
     assert "initiatives.confirm" not in todo_keys(client, other_head)
 
-    initiative_confirm(initiative=dossier, actor=people.unit_head)
+    with committed():
+        initiative_confirm(initiative=dossier, actor=people.unit_head)
     assert "initiatives.confirm" not in todo_keys(client, people.unit_head)
     assert todo_keys(client, people.reform_officer) == {"initiatives.receive": [url]}
     for persona in (
@@ -123,12 +125,13 @@ def test_a_dossier_waits_on_its_unit_heads_home_page_until_confirmed_then_on_the
     district_officer = person("huyen.cchc", org.district_home_affairs, Role.REFORM_OFFICER)
     assert "initiatives.receive" not in todo_keys(client, district_officer)
 
-    initiative_accept(initiative=dossier, actor=people.reform_officer)
+    with committed():
+        initiative_accept(initiative=dossier, actor=people.reform_officer)
     assert "initiatives.receive" not in todo_keys(client, people.reform_officer)
 
 
 def test_a_returned_dossier_waits_on_its_authors_home_page_until_sent_again(
-    client: Client, org: Org, people: People
+    client: Client, org: Org, people: People, committed: Any
 ) -> None:
     dossier = sent_by_staff(org, people)
     initiative_confirm(initiative=dossier, actor=people.unit_head)
@@ -137,12 +140,13 @@ def test_a_returned_dossier_waits_on_its_authors_home_page_until_sent_again(
     for persona in ("unit_head", "reform_officer", "office_officer", "council_member", "outsider", "admin"):
         assert "initiatives.returned" not in todo_keys(client, getattr(people, persona)), persona
 
-    submit(dossier, people.unit_staff)
+    with committed():
+        submit(dossier, people.unit_staff)
     assert "initiatives.returned" not in todo_keys(client, people.unit_staff)
 
 
 def test_a_sheet_waits_on_its_members_home_page_until_submitted(
-    client: Client, org: Org, people: People
+    client: Client, org: Org, people: People, committed: Any
 ) -> None:
     board = make_board(org, people)
     dossier = make_dossier(board.campaign, org.commune)
@@ -157,6 +161,9 @@ def test_a_sheet_waits_on_its_members_home_page_until_submitted(
         assert "initiatives.score" not in todo_keys(client, getattr(people, persona)), persona
 
     points = {c.pk: Decimal(10) for c in board.rubric.criteria.all()}
-    review_submit(assignment=sheet, actor=board.member, points=points, comment="Đạt", version=sheet.version)
+    with committed():
+        review_submit(
+            assignment=sheet, actor=board.member, points=points, comment="Đạt", version=sheet.version
+        )
     assert "initiatives.score" not in todo_keys(client, board.member)
     assert client.get(score_url).status_code == 200  # the link is the member's own sheet

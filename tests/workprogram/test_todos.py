@@ -9,6 +9,7 @@ once it is done."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -111,7 +112,7 @@ def test_each_program_filter_agrees_with_its_rule_for_every_persona(
 
 
 def test_a_request_waits_for_its_leaders_decision_and_the_offices_follow_up_until_decided(
-    client: Client, scene: Scene, org: Org, people: People
+    client: Client, scene: Scene, org: Org, people: People, committed: Any
 ) -> None:
     request = file_request(scene.science_item, people.unit_head)
     url = reverse("workprogram:request_detail", args=[request.pk])
@@ -122,7 +123,8 @@ def test_a_request_waits_for_its_leaders_decision_and_the_offices_follow_up_unti
         kinds = todos(client, cast[key])
         assert "workprogram.decide" not in kinds and "workprogram.follow_requests" not in kinds, key
 
-    adjustment_request_approve(actor=people.leader, request=request, version=request.version)
+    with committed():
+        adjustment_request_approve(actor=people.leader, request=request, version=request.version)
     assert "workprogram.decide" not in todos(client, people.leader)
     assert "workprogram.follow_requests" not in todos(client, people.office_officer)
 
@@ -230,7 +232,7 @@ def test_the_reports_deadline_follows_the_committees_report_day(
 
 
 def test_the_units_overdue_items_wait_on_its_home_page_with_the_committees_grace_days(
-    client: Client, scene: Scene, org: Org, people: People
+    client: Client, scene: Scene, org: Org, people: People, committed: Any
 ) -> None:
     march_url = reverse("workprogram:item_detail", args=[scene.science_item.pk])
     june_url = reverse("workprogram:item_detail", args=[scene.science_other.pk])
@@ -245,18 +247,20 @@ def test_the_units_overdue_items_wait_on_its_home_page_with_the_committees_grace
         for key in (*OTHERS, "office_officer", "leader", "district_head"):
             assert "workprogram.overdue_items" not in todos(client, cast[key]), key
         # Fifteen days' grace: June's item is not overdue before the 16th of July.
-        WorkProgramSettings.objects.create(unit=org.province, overdue_grace_days=15)
+        with committed():
+            WorkProgramSettings.objects.create(unit=org.province, overdue_grace_days=15)
         assert [row[0] for row in todos(client, people.unit_head)["workprogram.overdue_items"]] == [march_url]
 
         item = scene.science_item
         item.refresh_from_db()
-        item_submit(
-            actor=people.unit_staff,
-            item=item,
-            submitted_on=datetime.date(2024, 7, 9),
-            reference="125/TTr-SKHCN",
-            version=item.version,
-        )
+        with committed():
+            item_submit(
+                actor=people.unit_staff,
+                item=item,
+                submitted_on=datetime.date(2024, 7, 9),
+                reference="125/TTr-SKHCN",
+                version=item.version,
+            )
         assert ProgramItem.objects.get(pk=item.pk).status == ItemStatus.SUBMITTED
         assert "workprogram.overdue_items" not in todos(client, people.unit_head)
 

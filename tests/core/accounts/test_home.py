@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -65,16 +66,44 @@ def test_kinds_come_in_their_order_and_empty_ones_are_left_out(registry: None, p
     assert todos_for(people.unit_staff)[1].more == 1
 
 
-def test_count_and_first_counts_every_row_and_returns_the_first_in_one_query(
-    org: Org, django_assert_num_queries: Any
+def test_count_and_first_keeps_the_count_and_first_keys_and_reads_the_rows_by_key(
+    org: Org, django_assert_num_queries: Any, committed: Any
 ) -> None:
+    """The count and the first keys in one query, then those rows; while kept, only the rows;
+    nothing more when nothing waits. A committed write to the table renews the count."""
     units = Unit.objects.filter(parent=org.province).order_by("code")
-    with django_assert_num_queries(1):
+    expected = list(units.values_list("pk", flat=True)[:2])
+    with django_assert_num_queries(2):
         count, rows = count_and_first(units, 2)
     assert count == units.count() > 2
-    assert [u.pk for u in rows] == list(units.values_list("pk", flat=True)[:2])
+    assert [u.pk for u in rows] == expected
+    with django_assert_num_queries(1):
+        assert count_and_first(units, 2) == (count, rows)
     with django_assert_num_queries(1):
         assert count_and_first(units.filter(code="none"), 2) == (0, [])
+    with django_assert_num_queries(0):
+        assert count_and_first(units.filter(code="none"), 2) == (0, [])
+
+    with committed():
+        make_unit("AAA0", parent=org.province)
+    count_after, rows_after = count_and_first(units, 2)
+    assert count_after == count + 1
+    assert rows_after[0].code == "AAA0"
+
+
+def test_count_and_first_of_grouped_rows_keeps_them_whole(
+    org: Org, django_assert_num_queries: Any, committed: Any
+) -> None:
+    grouped = Unit.objects.filter(parent=org.province).values("kind").annotate(n=Count("pk")).order_by("kind")
+    expected = [{**row, "todo_total": 4} for row in grouped]  # the rows carry their count
+    assert len(expected) == 4
+    with django_assert_num_queries(1):
+        assert count_and_first(grouped, 10) == (len(expected), expected)
+    with django_assert_num_queries(0):
+        assert count_and_first(grouped, 10) == (len(expected), expected)
+    with committed():
+        make_unit("AAA1", parent=org.province)
+    assert sum(row["n"] for row in count_and_first(grouped, 10)[1]) == sum(row["n"] for row in expected) + 1
 
 
 def test_count_and_first_of_joined_rows_reads_keys_then_rows_and_nothing_more_when_none_wait(
@@ -193,7 +222,7 @@ def home_queries(client: Client, user: User) -> int:
 
 
 def test_the_home_page_costs_the_same_queries_for_one_row_of_each_kind_or_many(
-    client: Client, org: Org, people: People, busy: User, django_assert_max_num_queries: Any
+    client: Client, org: Org, people: People, busy: User, django_assert_max_num_queries: Any, committed: Any
 ) -> None:
     one_of_each(org, people, busy=busy)
     # Requests addressed to the busy leader, the units' items of the 2024 program.
@@ -207,10 +236,11 @@ def test_the_home_page_costs_the_same_queries_for_one_row_of_each_kind_or_many(
         "initiatives.score",
     }
 
-    one_of_each(org, people, count=12, busy=busy)
-    for unit in Unit.objects.filter(code__in=("DV1", "DV2", "DV3")):
-        add_item(program, people.office_officer, unit, month(2), leader=busy)
-    AdjustmentRequest.objects.update(leader=busy)
+    with committed():
+        one_of_each(org, people, count=12, busy=busy)
+        for unit in Unit.objects.filter(code__in=("DV1", "DV2", "DV3")):
+            add_item(program, people.office_officer, unit, month(2), leader=busy)
+        AdjustmentRequest.objects.update(leader=busy)
     many = home_queries(client, busy)
     client.force_login(busy)
     with on_day(SEPTEMBER_10):

@@ -4,6 +4,7 @@ changes nothing."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -220,7 +221,7 @@ def test_nothing_is_drafted_for_a_cancelled_meeting(org: Org, people: People) ->
     assert not MeetingDocument.objects.exists()
 
 
-def test_the_signer_finds_the_draft_among_their_todos(org: Org, people: People) -> None:
+def test_the_signer_finds_the_draft_among_their_todos(org: Org, people: People, committed: Any) -> None:
     from caicach.deliberation.notices.queries import documents_to_sign
 
     s = scene(org, people)
@@ -229,6 +230,6 @@ def test_the_signer_finds_the_draft_among_their_todos(org: Org, people: People) 
     assert entry is not None and entry.count == 1 and "Giấy mời" in entry.items[0].label
     assert documents_to_sign(people.leader, 5) is None  # not their signature
     assert documents_to_sign(people.unit_staff, 5) is None  # no signing role: no query
-    with on_day(DRAFTED_ON):
+    with on_day(DRAFTED_ON), committed():
         invitation_issue(actor=s.committee.chairman, meeting=s.meeting, version=1)
     assert documents_to_sign(s.committee.chairman, 5) is None

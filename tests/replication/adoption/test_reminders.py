@@ -104,7 +104,7 @@ def test_the_reminder_is_registered_as_a_daily_job() -> None:
 
 
 def test_the_unit_sees_the_report_to_send_until_it_is_sent_and_late_after_its_due_day(
-    obligation: Obligation, people: People, django_assert_max_num_queries: Any
+    obligation: Obligation, people: People, django_assert_max_num_queries: Any, committed: Any
 ) -> None:
     with on_day(datetime.date(2025, 4, 2)):
         with django_assert_max_num_queries(TODO_QUERIES):
@@ -116,13 +116,14 @@ def test_the_unit_sees_the_report_to_send_until_it_is_sent_and_late_after_its_du
     with on_day(datetime.date(2025, 4, 16)):
         entry = reports_to_send(people.unit_head, 5)
         assert entry is not None and entry.items[0].late is True
-        adoption_report_submit(
-            actor=people.unit_staff,
-            obligation=obligation,
-            period_start=Q1_2025,
-            content=ReportContent(adoption_status=AdoptionStatus.STUDYING),
-            version=None,
-        )
+        with committed():
+            adoption_report_submit(
+                actor=people.unit_staff,
+                obligation=obligation,
+                period_start=Q1_2025,
+                content=ReportContent(adoption_status=AdoptionStatus.STUDYING),
+                version=None,
+            )
         assert reports_to_send(people.unit_staff, 5) is None
         review = reports_awaiting_review(people.reform_officer, 5)
         assert review is not None and review.count == 1 and review.items[0].late is True

@@ -310,7 +310,9 @@ def test_the_pdf_is_made_in_the_background_from_the_frozen_document(
     assert client.post(_url("directive_pdf", issued)).status_code == 404
 
 
-def test_a_leader_finds_the_drafts_to_sign_on_the_home_page(org: Org, people: People, tree: Tree) -> None:
+def test_a_leader_finds_the_drafts_to_sign_on_the_home_page(
+    org: Org, people: People, tree: Tree, committed: Any
+) -> None:
     from caicach.core.todos import todos_for
 
     ready = draft(org, people.reform_officer).directive
@@ -319,7 +321,8 @@ def test_a_leader_finds_the_drafts_to_sign_on_the_home_page(org: Org, people: Pe
     entry = entries["replication.sign_directives"]
     assert entry.count == 1 and entry.items[0].url == ready.get_absolute_url()
     assert "replication.sign_directives" not in {entry.key for entry in todos_for(people.reform_officer)}
-    _issue(Drafted(ready, [], []), tree)
+    with committed():
+        _issue(Drafted(ready, [], []), tree)
     assert "replication.sign_directives" not in {entry.key for entry in todos_for(tree.chairman)}
 
 
