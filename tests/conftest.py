@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
-from caicach.core import clock
+from caicach.core import choices, clock
 from caicach.core.calendar import queries as calendar
 from caicach.core.models import Role, Unit, UnitKind, User
 from tests.core.factories import PASSWORD, make_unit, person
@@ -101,6 +101,19 @@ def _fresh_caches() -> None:
     test's database starts afresh, and so do they."""
     calendar.invalidate()
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _kept_figures_renewed_at_each_write(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test's own transaction never commits, so what a page keeps from a table
+    (``caicach.core.choices.kept``: counts, a list's page keys, the home page's to-dos) would
+    never be renewed by the writes the test makes between two reads. In tests, a write
+    renews at once what was kept from its table, as its commit would; the tests of that
+    timing itself, marked ``renew_on_commit``, see production's (on commit only)."""
+    if request.node.get_closest_marker("renew_on_commit") is None:
+        monkeypatch.setattr(choices, "_renew_when_committed", lambda connection, table: choices.renew(table))
 
 
 @pytest.fixture

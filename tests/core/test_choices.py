@@ -18,7 +18,8 @@ from tests.conftest import Org, People, on_day
 from tests.core.factories import make_unit
 from tests.oversight.factories import SOURCE_DATE, assign_task
 
-pytestmark = pytest.mark.django_db
+# These tests are about when a write renews what was kept: on commit, as in production.
+pytestmark = [pytest.mark.django_db, pytest.mark.renew_on_commit]
 
 
 def _names(queryset: Any) -> list[str]:
