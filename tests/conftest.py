@@ -116,6 +116,15 @@ def _kept_figures_renewed_at_each_write(
         monkeypatch.setattr(choices, "_renew_when_committed", lambda connection, table: choices.renew(table))
 
 
+def forget_kept() -> None:
+    """Forget every kept figure (every table's generation renewed): the next page computes
+    them again, as its first visit after a write would (for query counts of that visit)."""
+    from django.db import connection
+
+    for table in connection.introspection.table_names():
+        choices.renew(table)
+
+
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks: Any) -> Any:
     """``with committed(): ...``: the writes inside commit as they would in production, as far

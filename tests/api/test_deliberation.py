@@ -16,8 +16,9 @@ from tests.conftest import People, on_day
 from tests.deliberation.factories import SENT_ON, answer, opinion_of
 
 # The token (read, its use noted, the security log), the caller's memberships and scope, the
-# rows: the same for 1 row or many (each page is one query of rows).
-LIST_CEILING = 8
+# rows (on PostgreSQL their keys, kept, then the rows by key: caicach.api.pagination): the
+# same for 1 row or many.
+LIST_CEILING = 9
 
 
 def ids(response: Any) -> set[int]:

@@ -18,8 +18,9 @@ from tests.oversight.factories import make_task
 
 # The token (read, its use noted, the security log), the caller's memberships and scope, the
 # committees' settings for the timeliness CASE, the tasks (on PostgreSQL, after the id of the
-# table's 2,000th newest row: caicach.api.pagination), their coordinating units: 1 row or 33.
-LIST_CEILING = 11
+# table's 2,000th newest row, their keys, kept, then the tasks by key: caicach.api.pagination),
+# their coordinating units: 1 row or 33.
+LIST_CEILING = 12
 
 
 def ids(response: Any) -> set[int]:

@@ -4,6 +4,8 @@ on PostgreSQL the same rows whichever way a page is found — walking the table'
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db.models import QuerySet
 
@@ -53,3 +55,20 @@ def test_pages_hold_each_row_once_newest_first(
 def test_an_empty_list_is_one_empty_page(units: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pagination, "WALK_WINDOW", 4)
     assert _walk(Unit.objects.none(), 3) == [[]]
+
+
+def test_a_pages_keys_are_kept_until_a_write_to_the_table(
+    units: list[int], monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any
+) -> None:
+    """On PostgreSQL an integration polling a list reads only the page's rows by key while
+    nothing was written; a new row shows on the next call. SQLite asks for the page at once."""
+    monkeypatch.setattr(pagination, "WALK_WINDOW", 4)
+    rows = Unit.objects.filter(kind=UnitKind.DEPARTMENT)
+    first, _cursor = page_of(rows, PageParams(limit=3, cursor=None))
+    assert [unit.pk for unit in first] == units[:3]
+    with django_assert_num_queries(1):
+        again, _cursor = page_of(rows, PageParams(limit=3, cursor=None))
+    assert again == first
+    newest = Unit.objects.create(code="P99", name="Phòng mới", kind=UnitKind.DEPARTMENT)
+    shown, _cursor = page_of(rows, PageParams(limit=3, cursor=None))
+    assert [unit.pk for unit in shown] == [newest.pk, *units[:2]]
