@@ -25,6 +25,7 @@ from django.db.models.expressions import Expression
 from django.db.models.functions import Cast
 from django.utils.functional import cached_property
 
+from caicach.core.choices import kept
 from caicach.core.text import nfc, search_words
 
 M = TypeVar("M", bound=models.Model)
@@ -275,9 +276,15 @@ class Tiered(Generic[M]):
         return self.count()
 
     def ids(self, start: int, stop: int) -> list[Any]:
-        """The primary keys of rows ``start`` to ``stop`` (exclusive), in order. A tier is
-        asked for at most ``stop`` ids without an offset, so whatever it lacks tells how far
-        into the next tier the slice starts."""
+        """The primary keys of rows ``start`` to ``stop`` (exclusive), in order; kept until
+        a write to a table the tiers read commits (``caicach.core.choices.kept``): a
+        province's page of a common phrase cost 40 ms to find again on every visit."""
+        plan = "narrow" if self.narrow else "wide"
+        return kept(self.tiers, lambda: self._ids(start, stop), f"tiered keys {plan} {start} {stop}")
+
+    def _ids(self, start: int, stop: int) -> list[Any]:
+        """A tier is asked for at most ``stop`` ids without an offset, so whatever it lacks
+        tells how far into the next tier the slice starts."""
         from caicach.core.pagination import sorted_not_walked
 
         order = sorted_not_walked(*self.then) if self.narrow else self.then

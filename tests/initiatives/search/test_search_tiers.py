@@ -22,7 +22,7 @@ from caicach.initiatives.models import Campaign, Initiative, InitiativeStatus
 from caicach.initiatives.search import queries as search_queries
 from caicach.initiatives.search import views as search_views
 from caicach.initiatives.search.queries import InitiativeFilters
-from tests.conftest import Org, People
+from tests.conftest import Org, People, forget_kept
 from tests.initiatives.search.test_initiative_list import LIST, campaign, dossier
 
 __all__ = ["campaign"]  # the fixture, imported for pytest
@@ -123,6 +123,7 @@ def test_a_search_page_has_a_fixed_query_count(
     client.force_login(people.reform_officer)
     path = f"{LIST}?q=nang cao hieu qua"
     client.get(path)
+    forget_kept()  # the visit after a write: the counts and keys found again
     with CaptureQueriesContext(connection) as few:
         client.get(path)
     for n in range(40):
@@ -152,3 +153,20 @@ def test_the_plain_list_pages_in_the_same_order_whichever_plan(
     for enough in (1, 10_000):  # walked (dense among the newest), sorted (sparse)
         monkeypatch.setattr(pagination, "WALK_ENOUGH", enough)
         assert listed(client, "") == expected
+
+
+def test_a_search_pages_keys_are_kept_until_a_write_and_a_new_match_shows_at_once(
+    client: Client, campaign: Campaign, org: Org, people: People, tiered: dict[str, list[str]]
+) -> None:
+    client.force_login(people.reform_officer)
+    query = f"q={TYPED}"
+    expected = tiered["exact"] + tiered["phrase"] + tiered["words"]
+    assert listed(client, query) == expected
+    with CaptureQueriesContext(connection) as again:
+        assert listed(client, query) == expected
+    # No tier is asked again: only the page's rows, by key.
+    keys_only = 'SELECT "initiatives_initiative"."id" AS "pk" FROM'
+    tier_queries = [q["sql"] for q in again if q["sql"].startswith(keys_only)]
+    assert tier_queries == []
+    newest = made(campaign, org, f"{TYPED} mới", 0).title
+    assert listed(client, query) == [newest, *expected]
