@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from caicach.core.models import AuditEvent, Notification
 from caicach.core.permissions import can
 from caicach.initiatives.models import (
     Council,
+    Criterion,
     Initiative,
     InitiativeStatus,
     Recognition,
@@ -468,3 +470,26 @@ def test_votes_are_recorded_only_after_close_by_those_who_run_the_council(
     with pytest.raises(PermissionDenied):
         recognition_record(initiative=dossier, actor=board.member, **arguments)  # type: ignore[arg-type]
     assert recognition_record(initiative=dossier, actor=people.reform_officer, **arguments).recognised  # type: ignore[arg-type]
+
+
+def test_a_results_rows_figures_are_its_cells_with_points_written_the_vietnamese_way() -> None:
+    aggregate = DossierAggregate(
+        initiative=Initiative(title="Sáng kiến"),
+        count=3,
+        mean=Decimal("8.50"),
+        minimum=Decimal("7"),
+        maximum=Decimal("10.25"),
+        criterion_means=[(Criterion(name="Tính mới"), Decimal("4.333")), (Criterion(name="Hiệu quả"), None)],
+    )
+    with translation.override("vi"):
+        cells = aggregate.score_cells()
+    assert cells == (
+        '<td class="num">3</td><td class="num"><strong>8,50</strong></td>'
+        '<td class="num col-optional">7</td><td class="num col-optional">10,25</td>'
+        '<td class="num col-optional">3,25</td>'
+        '<td class="num col-optional">4,33</td><td class="num col-optional">—</td>'
+    )
+    unscored = DossierAggregate(
+        initiative=Initiative(title="Chưa chấm"), criterion_means=[(Criterion(), None)]
+    )
+    assert unscored.score_cells().count("—") == 5 and "<strong>—</strong>" in unscored.score_cells()
