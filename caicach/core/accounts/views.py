@@ -10,7 +10,6 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,6 +39,7 @@ from caicach.core.middleware import client_ip
 from caicach.core.models import Membership, User
 from caicach.core.notifications.queries import unread_count
 from caicach.core.once import AlreadySubmitted, once
+from caicach.core.pagination import CappedPaginator
 from caicach.core.permissions import can, get_for_user, require
 from caicach.core.todos import todos_for
 from caicach.core.web import acting_user, add_service_errors
@@ -189,7 +189,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         unit_id = unit.pk if unit else None
         role = filters.cleaned_data["role"] or ""
     users = queries.user_directory(q=q, unit_id=unit_id, role=role)
-    page_obj = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = CappedPaginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filters": filters, "page_obj": page_obj, "users": page_obj.object_list}
     template = (
         "core/accounts/_user_rows.html" if getattr(request, "htmx", False) else "core/accounts/user_list.html"

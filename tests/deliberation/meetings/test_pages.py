@@ -18,7 +18,7 @@ from django.urls import reverse
 from caicach.core.once import FIELD, new_token
 from caicach.deliberation.meetings.services import agenda_add_matter, invitee_record, invitees_set
 from caicach.deliberation.models import AgendaItem, Invitee, Meeting, MeetingStatus
-from tests.conftest import Org, People, on_day
+from tests.conftest import Org, People, forget_kept, on_day
 from tests.core.factories import make_unit
 from tests.deliberation.factories import make_committee
 from tests.deliberation.meetings.factories import MEETING_DAY, TODAY, program_item, schedule, with_agenda
@@ -134,6 +134,8 @@ def test_invitees_and_the_wrong_level_count(client: Client, org: Org, people: Pe
 
 
 def _queries(client: Client, url: str, **params: Any) -> int:
+    """The page's queries on the visit after a write (nothing kept: ``forget_kept``)."""
+    forget_kept()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url, params).status_code == 200, url
     return len(captured)
