@@ -47,7 +47,7 @@ from django.utils.translation import gettext_lazy
 from caicach.core.choices import cached_rows, kept
 from caicach.core.models import ReformIndex, Unit, UnitKind, User
 from caicach.core.months import add_months
-from caicach.core.pagination import CappedPaginator
+from caicach.core.pagination import CappedPaginator, rows_by_key
 from caicach.core.permissions import jurisdictions_of, subtree_ids
 from caicach.replication.cycles import Cycle, last_closed_cycle
 from caicach.replication.models import (
@@ -443,7 +443,7 @@ def summary_data(summary: ReplicationSummary, *, laggard_limit: int | None = Non
     )
     was_reported = Q(reported_in_period=True)
     applied = Q(latest_status__in=ADOPTED_STATUSES)
-    counts = list(
+    per_practice = (
         annotated.order_by()
         .values("practice_id")
         .annotate(
@@ -451,6 +451,23 @@ def summary_data(summary: ReplicationSummary, *, laggard_limit: int | None = Non
             in_period=Count("pk", filter=was_reported),
             adopted=Count("pk", filter=applied),
         )
+    )
+    # The document lists every laggard; a page shows the first few and the count.
+    lagging_rows = laggards_among(obligations, end + datetime.timedelta(days=1), detail=False)
+
+    def figures_and_keys() -> tuple[list[dict[str, Any]], dict[str, int], list[int], int]:
+        units = annotated.order_by().aggregate(
+            obliged=Count("unit_id", distinct=True),
+            reporting=Count("unit_id", distinct=True, filter=was_reported),
+        )
+        keys = lagging_rows.values_list("pk", flat=True)
+        shown = list(keys if laggard_limit is None else keys[:laggard_limit])
+        return list(per_practice), units, shown, len(shown) if laggard_limit is None else keys.count()
+
+    # Kept until a write to a table they read commits (``caicach.core.choices.kept``): the
+    # page of a national summary read the country's obligations four times on every visit.
+    counts, units, lagging_keys, lagging_count = kept(
+        [per_practice, lagging_rows], figures_and_keys, f"replication summary {laggard_limit}"
     )
     practices = Practice.objects.in_bulk([row["practice_id"] for row in counts])
     figures = sorted(
@@ -465,14 +482,7 @@ def summary_data(summary: ReplicationSummary, *, laggard_limit: int | None = Non
         ),
         key=lambda figure: figure.practice.name,
     )
-    units = annotated.order_by().aggregate(
-        obliged=Count("unit_id", distinct=True),
-        reporting=Count("unit_id", distinct=True, filter=was_reported),
-    )
-    # The document lists every laggard; a page shows the first few and the count.
-    lagging_rows = laggards_among(obligations, end + datetime.timedelta(days=1), detail=False)
-    lagging = list(lagging_rows if laggard_limit is None else lagging_rows[:laggard_limit])
-    lagging_count = len(lagging) if laggard_limit is None else lagging_rows.count()
+    lagging = rows_by_key(lagging_rows, lagging_keys) if lagging_keys else []
     return SummaryData(
         committee=committee,
         figures=figures,

@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from caicach.core.models import User
 from caicach.replication.models import (
     AdoptionStatus,
+    Obligation,
     ReplicationSettings,
     ReplicationSummary,
 )
@@ -190,3 +193,34 @@ def test_home_affairs_sets_the_reporting_regime_and_a_stale_edit_changes_nothing
     saved.refresh_from_db()
     assert saved.report_due_working_days == 7
     assert login(Client(), people.leader).get(url).status_code == 404
+
+
+@pytest.mark.renew_on_commit
+def test_the_summary_figures_are_kept_and_a_report_sent_shows_once_committed(
+    org: Org, people: People, committed: Any
+) -> None:
+    """The summary's figures and laggards are kept (a national summary read the country's
+    obligations four times a visit); a report sent renews them when it commits."""
+    _scene(org)
+    summary = ReplicationSummary.objects.create(
+        issuing_unit=org.home_affairs, period_start=d(2024, 1, 1), period_end=d(2024, 12, 31)
+    )
+
+    def figures() -> tuple[dict[str, tuple[int, int, int]], list[int], int]:
+        data = queries.summary_data(summary, laggard_limit=5)
+        by_name = {f.practice.name: (f.obliged, f.reported, f.adopted) for f in data.figures}
+        return by_name, [o.unit_id for o in data.laggards], data.units_reporting
+
+    before = figures()
+    with CaptureQueriesContext(connection) as first:
+        assert figures() == before
+    assert not any("COUNT" in query["sql"] for query in first)  # nothing counted again
+    dialogue = "Mô hình “Ngày thứ bảy lắng nghe dân nói”"
+    assert before[0][dialogue] == (2, 1, 1) and org.other_commune.pk in before[1]
+
+    silent = Obligation.objects.get(unit=org.other_commune)
+    with committed():
+        make_report(silent, d(2024, 10, 1), d(2024, 12, 31), adoption_status=AdoptionStatus.APPLIED)
+    after = figures()
+    assert after[0][dialogue] == (2, 2, 2)
+    assert org.other_commune.pk not in after[1] and after[2] == before[2] + 1
