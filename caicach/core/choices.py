@@ -21,7 +21,9 @@ import functools
 import hashlib
 import re
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django import forms
@@ -55,20 +57,73 @@ def tables_read(sql: str) -> list[str]:
     return sorted(tables | {_KEPT_FROM[table] for table in tables if table in _KEPT_FROM})
 
 
-def generations(tables: list[str]) -> list[str]:
-    keys = [_GENERATION + table for table in tables]
-    found = cache.get_many(keys)
-    for key in keys:
+# --- Versions: the shared cache's marks of what changed ----------------------------------------
+#
+# A version is a value in the shared cache that a write replaces (a table's generation, the
+# working calendar's version); what was kept or computed under the old value is no longer
+# used. A request reads each version once (``versions_per_request``, from the middleware):
+# a page whose rows each count working days read the calendar's version for every row, a
+# round trip to the cache each. What a request reads is then one consistent view, as a
+# statement's snapshot is; its own writes replace the values it holds.
+
+_request_versions: ContextVar[dict[str, str] | None] = ContextVar("caicach_versions", default=None)
+# The versions (and tables' generations) read while ``kept_while_read`` builds its value,
+# each with the value it had when first read.
+_recording: ContextVar[dict[str, str] | None] = ContextVar("caicach_kept_reads", default=None)
+
+
+@contextmanager
+def versions_per_request() -> Iterator[None]:
+    """Within: each version is read from the shared cache once."""
+    token = _request_versions.set({})
+    try:
+        yield
+    finally:
+        _request_versions.reset(token)
+
+
+def versions(keys: Sequence[str]) -> list[str]:
+    """The current values of the version ``keys`` (created when missing)."""
+    held = _request_versions.get()
+    missing = list(keys) if held is None else [key for key in keys if key not in held]
+    found: dict[str, Any] = cache.get_many(missing) if missing else {}
+    for key in missing:
         if key not in found:
             cache.add(key, uuid.uuid4().hex, None)
             found[key] = cache.get(key) or "0"
-    return [str(found[key]) for key in keys]
+    if held is None:
+        values = [str(found[key]) for key in keys]
+    else:
+        held.update((key, str(value)) for key, value in found.items())
+        values = [held[key] for key in keys]
+    recording = _recording.get()
+    if recording is not None:
+        for key, value in zip(keys, values, strict=True):
+            recording.setdefault(key, value)
+    return values
+
+
+def version(key: str) -> str:
+    return versions([key])[0]
+
+
+def new_version(key: str) -> None:
+    """Replace the version ``key`` (in every process: it is in the shared cache)."""
+    value = uuid.uuid4().hex
+    cache.set(key, value, None)
+    held = _request_versions.get()
+    if held is not None:
+        held[key] = value
+
+
+def generations(tables: list[str]) -> list[str]:
+    return versions([_GENERATION + table for table in tables])
 
 
 def renew(table: str) -> None:
     """Forget every kept list that reads ``table`` (in every process: the generation is in
     the shared cache)."""
-    cache.set(_GENERATION + table, uuid.uuid4().hex, None)
+    new_version(_GENERATION + table)
 
 
 def renew_on_commit(table: str) -> None:
@@ -103,9 +158,14 @@ def watch_writes(
 ) -> Any:
     """A database execute wrapper: after a statement that writes a table, that table's kept
     entries are forgotten when the write commits (not before: a reader in between would keep
-    the old rows under the new generation)."""
-    result = execute(sql, params, many, context)
+    the old rows under the new generation); a statement that reads, while
+    ``kept_while_read`` builds, adds its tables to what the value depends on."""
     written = _WRITTEN.match(sql)
+    if written is None and _recording.get() is not None:
+        # Read before the statement runs: a write committed after this read renews a
+        # generation the value was kept under, whether or not the statement saw it.
+        generations(tables_read(sql))
+    result = execute(sql, params, many, context)
     if written is not None and written.group(1) not in _UNKEPT:
         _renew_when_committed(context["connection"], written.group(1))
     return result
@@ -154,6 +214,40 @@ def kept(
         found = build()
         cache.set(key, found, CHOICES_SECONDS)
     return found
+
+
+def kept_while_read(purpose: str, key: Hashable, build: Callable[[], T]) -> T:
+    """``build()``, kept under ``purpose`` and ``key`` until a write commits to a table that
+    one of its statements read, or a version it read changes (the working calendar's).
+
+    ``kept`` keys a value on the SQL of the querysets it reads; here what ``build`` reads is
+    recorded while it runs (each statement's tables, their generations read before the
+    statement runs, and those of the kept figures it asks for, which run no statement when
+    found), so a value made of many queries (the home page's to-dos, a dozen kinds) costs,
+    when found, two reads of the cache rather than building and compiling each query for its
+    key. ``key`` must name whatever else the value depends on, which no statement inside
+    ``build`` reads: the asker and their grants (read once per request, before), the day;
+    the language is added here."""
+    source = repr((translation.get_language(), purpose, key))
+    cache_key = "kept-read:" + hashlib.sha256(source.encode()).hexdigest()
+    entry: tuple[tuple[str, ...], tuple[str, ...], T] | None = cache.get(cache_key)
+    if entry is not None:
+        depends, when_kept, value = entry
+        if tuple(versions(depends)) == when_kept:
+            return value
+    outer = _recording.get()
+    read: dict[str, str] = {}
+    token = _recording.set(read)
+    try:
+        value = build()
+    finally:
+        _recording.reset(token)
+    if outer is not None:
+        for name, seen in read.items():
+            outer.setdefault(name, seen)
+    depends = tuple(sorted(read))
+    cache.set(cache_key, (depends, tuple(read[name] for name in depends), value), CHOICES_SECONDS)
+    return value
 
 
 def cached_rows(

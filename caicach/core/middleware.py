@@ -1,6 +1,7 @@
 """Request-wide context: the client address for the audit trail, the site's address for links
-in emails, the UI language, forms left to the server's Vietnamese checks, our own error
-pages with DEBUG on, and the Permissions-Policy header."""
+in emails, the shared cache's versions read once a request, the UI language, forms left to
+the server's Vietnamese checks, our own error pages with DEBUG on, and the
+Permissions-Policy header."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.urls import Resolver404, get_resolver
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from caicach.core import choices
 
 logger = logging.getLogger("django.request")
 
@@ -71,7 +74,8 @@ class RequestContextMiddleware:
             origin = None
         origin_token = _origin.set(origin)
         try:
-            return self.get_response(request)
+            with choices.versions_per_request():
+                return self.get_response(request)
         finally:
             _origin.reset(origin_token)
             _client_ip.reset(token)

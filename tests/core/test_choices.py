@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -163,3 +164,153 @@ def test_a_read_of_the_unit_tree_depends_on_the_units_whose_triggers_keep_it() -
     writes: a query reading the ancestry is renewed by writes to the units."""
     sql = 'SELECT "descendant_id" FROM "core_unitancestry" WHERE "ancestor_id" = %s'
     assert choices.tables_read(sql) == ["core_unit", "core_unitancestry"]
+
+
+# --- Values kept while read (kept_while_read) and versions read once a request ---------------
+
+
+class _Builds:
+    """A value built from the units' names, counting its builds."""
+
+    def __init__(self, *querysets: Any) -> None:
+        self.querysets = querysets
+        self.count = 0
+
+    def __call__(self) -> list[list[str]]:
+        self.count += 1
+        return [sorted(unit.name for unit in queryset.all()) for queryset in self.querysets]
+
+
+def test_a_value_kept_while_read_is_built_once_then_read_without_a_query(
+    org: Org, django_assert_num_queries: Any
+) -> None:
+    build = _Builds(Unit.objects.filter(pk=org.province.pk))
+    first = choices.kept_while_read("names", ("someone",), build)
+    with django_assert_num_queries(0):
+        assert choices.kept_while_read("names", ("someone",), build) == first
+    assert build.count == 1
+    # Another key is another value.
+    choices.kept_while_read("names", ("someone else",), build)
+    assert build.count == 2
+
+
+def test_a_value_kept_while_read_is_built_again_once_a_write_to_a_table_it_read_commits(
+    org: Org, django_capture_on_commit_callbacks: Any
+) -> None:
+    build = _Builds(Unit.objects.filter(code__startswith="ZZ"))
+    assert choices.kept_while_read("names", (), build) == [[]]
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        make_unit("ZZ1", name="Đơn vị mới lập")
+    assert choices.kept_while_read("names", (), build) == [["Đơn vị mới lập"]]
+    assert build.count == 2
+
+
+def test_a_value_kept_while_read_keeps_when_another_table_is_written(
+    org: Org, people: People, django_capture_on_commit_callbacks: Any
+) -> None:
+    build = _Builds(Unit.objects.filter(pk=org.science.pk))
+    choices.kept_while_read("names", (), build)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        record(actor=people.admin, action="user.update", obj=people.unit_staff)
+    choices.kept_while_read("names", (), build)
+    assert build.count == 1
+
+
+def test_a_kept_figure_found_inside_the_build_still_counts_as_read(
+    org: Org, django_capture_on_commit_callbacks: Any, django_assert_num_queries: Any
+) -> None:
+    """A figure kept by ``kept`` runs no statement when found, yet the value depends on it."""
+    units = Unit.objects.filter(code__startswith="ZZ")
+    _names(units)  # kept before the build, which then reads it without a query
+
+    def build() -> list[str]:
+        return _names(units)
+
+    with django_assert_num_queries(0):
+        assert choices.kept_while_read("kept names", (), build) == []
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        make_unit("ZZ1", name="Đơn vị mới lập")
+    assert choices.kept_while_read("kept names", (), build) == ["Đơn vị mới lập"]
+
+
+def test_a_write_committed_while_the_statement_runs_is_not_missed(org: Org) -> None:
+    """The generations a value is kept under are read before each statement runs: a write
+    committed between that read and the statement's end renews one of them, so the value is
+    built again next time (read after the statement, the new generation would hide the
+    write's rows from the kept value until it expired)."""
+    concurrent = {"renewed": False}
+
+    def commit_elsewhere(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if not concurrent["renewed"] and '"core_unit"' in sql:
+            concurrent["renewed"] = True
+            choices.renew("core_unit")  # another process's write, committed now
+        return execute(sql, params, many, context)
+
+    build = _Builds(Unit.objects.filter(pk=org.province.pk))
+    with connection.execute_wrapper(commit_elsewhere):
+        choices.kept_while_read("names", (), build)
+    assert concurrent["renewed"]
+    choices.kept_while_read("names", (), build)
+    assert build.count == 2
+
+
+def test_a_version_read_inside_the_build_is_a_dependency() -> None:
+    calls = {"n": 0}
+
+    def build() -> str:
+        calls["n"] += 1
+        return choices.version("test.version")
+
+    first = choices.kept_while_read("version", (), build)
+    assert choices.kept_while_read("version", (), build) == first
+    choices.new_version("test.version")
+    assert choices.kept_while_read("version", (), build) != first
+    assert calls["n"] == 2
+
+
+def test_a_request_reads_each_version_from_the_cache_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[list[str]] = []
+    get_many = cache.get_many
+
+    def counting(keys: Any, *args: Any, **kwargs: Any) -> Any:
+        asked.append(list(keys))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counting)
+    first = choices.version("test.version")
+    assert choices.version("test.version") == first
+    assert len(asked) == 2  # outside a request: every read asks the cache
+    asked.clear()
+    with choices.versions_per_request():
+        assert [choices.version("test.version") for _ in range(5)] == [first] * 5
+        assert len(asked) == 1
+        # Its own writes replace what it holds.
+        choices.new_version("test.version")
+        assert choices.version("test.version") != first
+        assert len(asked) == 1
+    choices.version("test.version")
+    assert len(asked) == 2
+
+
+def test_a_page_reads_the_calendars_version_once(
+    client: Client, org: Org, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The task list counts working days for each row: one read of the version, not one a row."""
+    for number in range(4):
+        assign_task(org, people, content=f"Nhiệm vụ số {number}")
+    asked: list[str] = []
+    get_many = cache.get_many
+
+    def counting(keys: Any, *args: Any, **kwargs: Any) -> Any:
+        asked.extend(key for key in keys if key == "core.calendar.version")
+        return get_many(keys, *args, **kwargs)
+
+    client.force_login(people.office_officer)
+    url = reverse("oversight:task_list")
+    with on_day(SOURCE_DATE):
+        client.get(url)
+        monkeypatch.setattr(cache, "get_many", counting)
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("Nhiệm vụ số ") == 4
+    assert asked == ["core.calendar.version"]

@@ -27,17 +27,16 @@ import datetime
 import enum
 import json
 import threading
-import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import holidays
-from django.core.cache import cache
 from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
+from caicach.core import choices
 from caicach.core.models import CalendarDay, CalendarDayKind
 
 OFFICIAL_DATA_PATH = Path(__file__).resolve().parent / "data" / "official_calendar.json"
@@ -135,18 +134,16 @@ _lock = threading.Lock()
 
 
 def _version() -> str:
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        cache.add(_VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(_VERSION_KEY) or "0"
-    return str(version)
+    # Read once per request (``choices.versions_per_request``): a list's rows each count
+    # working days, and each count asked the shared cache for this version.
+    return choices.version(_VERSION_KEY)
 
 
 def invalidate() -> None:
     """Forget every year's overrides, here and (through the shared cache) in every process.
     Services call it right away and again on commit: the second call covers a process that
     reloaded the year between the first call and the commit."""
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
+    choices.new_version(_VERSION_KEY)
     with _lock:
         _years.clear()
         _spans.clear()

@@ -16,12 +16,12 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from caicach.core import todos
-from caicach.core.models import Role, Unit, User
+from caicach.core import clock, todos
+from caicach.core.models import Membership, Role, Unit, User
 from caicach.core.todos import TodoEntry, TodoItem, count_and_first, register_todo_provider, todos_for
 from caicach.initiatives.models import Campaign, CouncilMember, Initiative, InitiativeStatus, ReviewAssignment
 from caicach.workprogram.models import AdjustmentRequest, ProgramItem, WorkProgram
-from tests.conftest import Org, People, on_day
+from tests.conftest import Org, People, forget_kept, on_day
 from tests.core.factories import make_unit, person
 from tests.initiatives.factories import make_board
 from tests.workprogram.factories import add_item, file_request, make_program, month
@@ -195,6 +195,41 @@ def test_with_nothing_waiting_the_page_says_so_and_keeps_the_shortcuts(
     assert "Lối tắt" in html and "Vai trò của bạn" in html
 
 
+# --- Kept whole until a write, a new role or a new day --------------------------------------------
+
+
+def test_the_to_dos_are_kept_until_a_write_to_what_they_read(
+    client: Client, org: Org, people: People, django_assert_max_num_queries: Any
+) -> None:
+    one_of_each(org, people)
+    client.force_login(people.unit_staff)
+    with on_day(SEPTEMBER_10):
+        before = {entry.key: entry.count for entry in client.get("/").context["todos"]}
+        assert before["initiatives.returned"] == 1
+        Initiative.objects.filter(status=S.RETURNED).update(status=S.SUBMITTED)  # renewed at once in tests
+        after = {entry.key: entry.count for entry in client.get("/").context["todos"]}
+    assert "initiatives.returned" not in after
+    assert after["workprogram.reports_due"] == before["workprogram.reports_due"]
+
+
+def test_a_role_granted_shows_its_work_at_once(client: Client, org: Org, people: People) -> None:
+    """The grants are read before the to-dos (once a request), so they are part of the key."""
+    one_of_each(org, people)
+    with on_day(SEPTEMBER_10):
+        assert kinds_on_home_page(client, people.outsider) == set()
+        Membership.objects.create(user=people.outsider, unit=org.home_affairs, role=Role.REFORM_OFFICER)
+        assert kinds_on_home_page(client, people.outsider) == {"initiatives.receive"}
+
+
+def test_the_to_dos_are_built_again_on_a_new_day(client: Client, registry: None, people: People) -> None:
+    register_todo_provider("day", lambda user, limit: TodoEntry("day", "Ngày", clock.today().day), order=0)
+    client.force_login(people.unit_staff)
+    with on_day(SEPTEMBER_10):
+        assert next(entry.count for entry in client.get("/").context["todos"]) == 10
+    with on_day(SEPTEMBER_10 + datetime.timedelta(days=1)):
+        assert next(entry.count for entry in client.get("/").context["todos"]) == 11
+
+
 # --- Query count ----------------------------------------------------------------------------------
 
 
@@ -211,14 +246,18 @@ def busy(org: Org, people: People) -> User:
     return user
 
 
-def home_queries(client: Client, user: User) -> int:
-    """The queries of the home page, once the process caches (the calendar's year) are warm."""
+def home_queries(client: Client, user: User) -> tuple[int, int]:
+    """The queries of the home page once the process caches (the calendar's year) are warm:
+    when its to-dos are built (the first visit after a write), then while they are kept."""
     client.force_login(user)
     with on_day(SEPTEMBER_10):
         client.get("/")
-        with CaptureQueriesContext(connection) as captured:
+        forget_kept()
+        with CaptureQueriesContext(connection) as built:
             assert client.get("/").status_code == 200
-    return len(captured.captured_queries)
+        with CaptureQueriesContext(connection) as kept:
+            assert client.get("/").status_code == 200
+    return len(built.captured_queries), len(kept.captured_queries)
 
 
 def test_the_home_page_costs_the_same_queries_for_one_row_of_each_kind_or_many(
@@ -263,7 +302,9 @@ def test_the_home_page_costs_the_same_queries_for_one_row_of_each_kind_or_many(
     # January to September, for Science and the three units: none sent.
     assert entries["workprogram.reports_due"].count == 9 * 4
     assert many == few
-    with on_day(SEPTEMBER_10), django_assert_max_num_queries(few):
+    built, kept = few
+    assert kept < built  # kept whole: no provider asks anything
+    with on_day(SEPTEMBER_10), django_assert_max_num_queries(kept):
         client.get("/")
 
 
