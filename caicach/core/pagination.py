@@ -9,12 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 
-from caicach.core.choices import kept
+from caicach.core.choices import kept, kept_while_read
 from caicach.core.planner import joins_as_written
 
 M = TypeVar("M", bound=models.Model)
@@ -96,6 +98,37 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         self.leading = leading
         self._found: int | None = found
 
+    def get_page(self, number: Any) -> Any:
+        """The page ``number`` (the first or the last when there is no such page).
+
+        A long list whose page is read by key (``ids_first``, ``leading_slice``) keeps its
+        count, its sparseness probe and the page's keys as one value
+        (``choices.kept_while_read``), under the list's own statement: each kept alone cost
+        a compiled statement for its key and two reads of the cache on every visit."""
+        rows = self.rows
+        if self._found is None and isinstance(rows, QuerySet) and _read_by_key(rows):
+            try:
+                statement = (rows.db, *rows.query.sql_with_params())
+            except EmptyResultSet:  # an empty scope: nothing to keep
+                return super().get_page(number)
+            settings = (self.per_page, self.orphans, self.cap, self.ordering, self.leading)
+            built: list[Page[Any]] = []  # the page itself, when it is built for this visit
+
+            def build() -> tuple[int, int, list[Any] | None]:
+                page = super(CappedPaginator, self).get_page(number)
+                built.append(page)
+                # None: a short list's page is sliced, not read by key, and keeps no keys.
+                keys = [row.pk for row in page.object_list] if isinstance(page.object_list, list) else None
+                return self._count_found(), page.number, keys
+
+            found, number, keys = kept_while_read("page", (statement, settings, number), build)
+            if built:
+                return built[0]
+            self._found = found
+            if keys is not None:
+                return Page(rows_by_key(rows, keys), number, self)
+        return super().get_page(number)
+
     def page(self, number: Any) -> Any:
         rows: QuerySet[Any] = self.rows
         if self.ordering and not walkable(rows, self.ordering):
@@ -149,13 +182,22 @@ def ids_first(rows: QuerySet[M] | Any, bottom: int, top: int, *, total: int) -> 
     them cost 0.7 s on a national officer's 126,000 adoption reports; sorting their keys
     0.1 s. One query more, so only past ``WIDE_SORT_ROWS``; a DISTINCT list or anything
     else is sliced as it is. The keys are kept (``caicach.core.choices.kept``)."""
-    joined = isinstance(rows, QuerySet) and rows.query.select_related and not rows.query.distinct
-    if not joined or total <= WIDE_SORT_ROWS:
+    if not (isinstance(rows, QuerySet) and _read_by_key(rows)) or total <= WIDE_SORT_ROWS:
         return rows[bottom:top]
     # The keys are kept until a write to a table they read commits: sorting a province's
     # dossiers for a page cost 18 ms on every visit, reading 25 rows by key 1 ms.
     keys = rows.values_list("pk", flat=True)[bottom:top]
     return rows_by_key(rows, kept([keys], lambda: list(keys), "page keys"))
+
+
+def _read_by_key(rows: QuerySet[Any]) -> bool:
+    """Whether a page of ``rows`` may be read by key (``ids_first``): model rows joined to
+    their relations, not DISTINCT."""
+    return (
+        bool(rows.query.select_related)
+        and not rows.query.distinct
+        and issubclass(rows._iterable_class, ModelIterable)
+    )
 
 
 def rows_by_key(rows: QuerySet[M], ids: list[Any]) -> list[M]:

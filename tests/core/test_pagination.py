@@ -89,6 +89,35 @@ def test_a_long_lists_count_and_page_keys_are_kept_until_a_write_to_its_table(
     assert (page.paginator.count, [u.code for u in page]) == (9, ["P002", "P003", "P004"])
 
 
+def test_a_long_lists_page_is_kept_as_one_value_and_a_page_number_out_of_range_too(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The count, the sparseness probe and the page's keys are one kept value: a visit that
+    finds it asks no kept figure one by one (each cost a compiled statement and two reads of
+    the cache). A page past the end is the last page, kept as such."""
+    monkeypatch.setattr(pagination, "WIDE_SORT_ROWS", 3)
+    units(8)
+    rows = Unit.objects.select_related("parent").order_by("code")
+    asked: list[str] = []
+    kept = pagination.kept
+
+    def counting(querysets: Any, build: Any, purpose: str, **kwargs: Any) -> Any:
+        asked.append(purpose)
+        return kept(querysets, build, purpose, **kwargs)
+
+    monkeypatch.setattr(pagination, "kept", counting)
+    first = CappedPaginator(rows, 3).get_page(2)
+    assert asked == ["count", "page keys"]
+    asked.clear()
+    again = CappedPaginator(rows, 3).get_page(2)
+    assert asked == []
+    assert [u.code for u in again] == [u.code for u in first] == ["P003", "P004", "P005"]
+    assert (again.number, again.paginator.count, again.paginator.num_pages) == (2, 8, 3)
+    for _visit in range(2):
+        last = CappedPaginator(rows, 3).get_page(99)
+        assert (last.number, [u.code for u in last]) == (3, ["P006", "P007"])
+
+
 # --- Sorting a page within its leading values -----------------------------------------------------
 
 
