@@ -663,6 +663,11 @@ def serve_and_measure(args: argparse.Namespace, tmp: Path, with_redis: bool) -> 
     login_path = reverse("login")
 
     with gunicorn(args.workers, args.timeout, tmp / "gunicorn.log") as port:
+        # Each worker's first request loads the URLconf and more (half a second): without
+        # this, one of the first page's trivial samples did, and its "% triv." read 129 %.
+        warm = Session(port, args.timeout)
+        for _ in range(4 * args.workers):
+            warm.request("GET", trivial_path)
         for persona in PERSONAS:
             session = Session(port, args.timeout)
             session.login(login_path, f"bench.{persona}", dataset.PASSWORD)
