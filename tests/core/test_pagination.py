@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from caicach.core import pagination
+from caicach.core import choices, pagination
 from caicach.core.models import Unit, UnitKind
 from caicach.core.pagination import CappedPaginator
 
@@ -99,7 +99,7 @@ def test_a_long_lists_page_is_kept_as_one_value_and_a_page_number_out_of_range_t
     units(8)
     rows = Unit.objects.select_related("parent").order_by("code")
     asked: list[str] = []
-    kept = pagination.kept
+    kept = choices.kept
 
     def counting(querysets: Any, build: Any, purpose: str, **kwargs: Any) -> Any:
         asked.append(purpose)
