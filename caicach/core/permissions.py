@@ -18,7 +18,7 @@ Every refusal by ``require()`` or ``authorize()`` is written to the security log
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
@@ -31,6 +31,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from caicach.core import clock
 from caicach.core.models import (
     CalendarDay,
     Membership,
@@ -265,6 +266,26 @@ def principal(user: User | AnonymousUser) -> Principal | None:
         cached = Principal(user=user, grants=grants)
         user._caicach_principal = cached  # type: ignore[attr-defined]
     return cached
+
+
+# Written at each sign-in and never read by a rule: no reason to build a kept value again.
+_NOT_READ_BY_RULES = frozenset({"last_login", "password"})
+
+
+def scope_key(user: User | AnonymousUser) -> Hashable:
+    """What every rule's answer for ``user`` is a function of, besides the rows the rules'
+    queries read: the person (their row as read for this request, but what no rule reads),
+    their grants and the day. A value built from ``user``'s scoped queries is kept under this
+    key (``choices.kept_while_read``), and a write to a table those queries read renews it."""
+    who = principal(user)
+    if who is None:
+        return None
+    person = tuple(
+        (field.attname, getattr(who.user, field.attname))
+        for field in who.user._meta.concrete_fields
+        if field.attname not in _NOT_READ_BY_RULES
+    )
+    return (person, tuple(sorted(who.grants)), clock.today())
 
 
 def forget(user: User) -> None:

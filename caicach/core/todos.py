@@ -18,10 +18,9 @@ from django.db import models
 from django.db.models import Count, F, Func, Q, QuerySet, Subquery, Window
 from django.utils.functional import Promise
 
-from caicach.core import clock
 from caicach.core.choices import kept, kept_while_read
 from caicach.core.models import User
-from caicach.core.permissions import principal
+from caicach.core.permissions import scope_key
 from caicach.core.planner import joins_as_written
 
 M = TypeVar("M", bound=models.Model)
@@ -78,24 +77,14 @@ def todos_for(user: User, *, limit: int = FIRST_ROWS) -> list[TodoEntry]:
     Kept whole (``choices.kept_while_read``) until a write to a table the providers read
     commits: the home page is every person's first page, and asking each provider, even for
     its kept count, cost a national office some 40 ms of building and compiling a dozen
-    queries. The key holds what the providers read before they run: the person (their row,
-    as read for this request), their grants, the day and the providers themselves."""
-    who = principal(user)
-    person = tuple(
-        (field.attname, getattr(user, field.attname))
-        for field in user._meta.concrete_fields
-        if field.attname not in _NOT_READ_BY_PROVIDERS
-    )
+    queries. The key holds what the providers read before they run: the person's scope key
+    (``permissions.scope_key``: their row, their grants, the day) and the providers."""
     providers = tuple(
         (key, order, f"{provider.__module__}.{provider.__qualname__}")
         for key, (order, provider) in sorted(_providers.items())
     )
-    key = (person, sorted(who.grants) if who else None, clock.today(), limit, providers)
+    key = (scope_key(user), limit, providers)
     return kept_while_read("to-dos", key, lambda: _todos(user, limit))
-
-
-# Written at each sign-in (and never read by a provider): no reason to build the page again.
-_NOT_READ_BY_PROVIDERS = frozenset({"last_login", "password"})
 
 
 def _todos(user: User, limit: int) -> list[TodoEntry]:

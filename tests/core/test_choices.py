@@ -314,3 +314,86 @@ def test_a_page_reads_the_calendars_version_once(
     assert response.status_code == 200
     assert response.content.decode().count("Nhiệm vụ số ") == 4
     assert asked == ["core.calendar.version"]
+
+
+# --- A form's pickers kept as one value (keep_options) -------------------------------------
+
+
+def _granted_units_form(user: Any) -> Any:
+    """A filter form scoped to its user: the units they hold a role in, two pickers."""
+    from django import forms
+
+    from caicach.core.permissions import principal, scope_key
+    from caicach.core.units.forms import UnitChoiceField
+
+    class GrantedUnits(forms.Form):
+        unit = UnitChoiceField(queryset=Unit.objects.none(), required=False)
+        also = choices.CachedModelChoiceField(queryset=Unit.objects.none(), required=False)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            who = principal(user)
+            granted = sorted(unit_id for _role, unit_id in who.grants) if who else []
+            for name in ("unit", "also"):
+                field = self.fields[name]
+                assert isinstance(field, forms.ModelChoiceField)
+                field.queryset = Unit.objects.filter(pk__in=granted).order_by("code")
+            choices.keep_options(self, scope_key(user))
+
+    return GrantedUnits
+
+
+def _rendered(form: Any) -> str:
+    return str(form["unit"]) + str(form["also"])
+
+
+def test_a_forms_pickers_are_kept_as_one_value_and_found_without_compiling_their_queries(
+    org: Org, people: People, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any
+) -> None:
+    from django.db.models.sql.query import Query
+
+    form_class = _granted_units_form(people.reform_officer)
+    first = _rendered(form_class())
+    assert f">{org.home_affairs.code} — {org.home_affairs.name}<" in first
+
+    def compiled(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a kept picker compiled its query to find its options")
+
+    monkeypatch.setattr(Query, "sql_with_params", compiled)
+    with django_assert_num_queries(0):
+        assert _rendered(form_class()) == first
+
+
+def test_a_forms_kept_pickers_show_a_grant_at_once(org: Org, people: People) -> None:
+    from caicach.core.models import Membership, Role
+    from caicach.core.permissions import forget
+
+    user = people.unit_staff
+    before = _rendered(_granted_units_form(user)())
+    assert f">{org.office.code} — {org.office.name}<" not in before
+    # The options' query reads the units, not the memberships: the grants are in the key.
+    Membership.objects.create(user=user, unit=org.office, role=Role.UNIT_STAFF)
+    forget(user)
+    after = _rendered(_granted_units_form(user)())
+    assert f">{org.office.code} — {org.office.name}<" in after
+    assert f">{org.office.name}</option>" in after  # the other picker too
+
+
+def test_a_forms_kept_pickers_show_a_renamed_unit_once_the_write_commits(
+    org: Org, people: People, django_capture_on_commit_callbacks: Any
+) -> None:
+    form_class = _granted_units_form(people.reform_officer)
+    _rendered(form_class())
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        Unit.objects.filter(pk=org.home_affairs.pk).update(name="Sở Mới Đặt Tên")
+    assert "Sở Mới Đặt Tên" in _rendered(form_class())
+
+
+def test_a_queryset_replaced_after_keeping_is_read_itself(org: Org, people: People) -> None:
+    form = _granted_units_form(people.reform_officer)()
+    field = form.fields["unit"]
+    assert field.options() is not None
+    field.queryset = Unit.objects.filter(pk=org.science.pk)
+    assert field.options() is None
+    assert f">{org.science.code} — {org.science.name}<" in str(form["unit"])
+    assert org.home_affairs.name not in str(form["unit"])

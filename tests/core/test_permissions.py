@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from caicach.core.models import Role, Unit, UnitKind, User
-from caicach.core.permissions import forget, principal, register_unit_ids
-from tests.conftest import Org, People
+from caicach.core.permissions import forget, principal, register_unit_ids, scope_key
+from tests.conftest import Org, People, on_day
 from tests.core.factories import make_unit, person
 
 
@@ -148,3 +150,27 @@ def test_list_filters_offer_the_units_of_ones_own_jurisdictions(
     assert offered(people.reform_officer) == set(Unit.objects.values_list("pk", flat=True))
     clerk = person("vtxa", district_commune, Role.UNIT_STAFF)
     assert offered(clerk) == ids(district_commune, commune_division)
+
+
+def test_the_scope_key_names_the_person_their_grants_and_the_day(org: Org, people: People) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from caicach.core.models import Membership
+
+    def key() -> Any:
+        user = User.objects.get(pk=people.unit_staff.pk)  # as a new request reads them
+        return scope_key(user)
+
+    with on_day(datetime.date(2026, 3, 2)):
+        before = key()
+        User.objects.filter(pk=people.unit_staff.pk).update(last_login=timezone.now())
+        assert key() == before  # written at each sign-in, read by no rule
+        Membership.objects.create(user=people.unit_staff, unit=org.office, role=Role.UNIT_STAFF)
+        forget(people.unit_staff)
+        granted = key()
+        assert granted != before
+        User.objects.filter(pk=people.unit_staff.pk).update(unit=org.office)
+        assert key() != granted
+    with on_day(datetime.date(2026, 3, 3)):
+        assert key() != granted
+    assert scope_key(AnonymousUser()) is None

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology, once, spreadsheets
 from caicach.core import search as fulltext
-from caicach.core.choices import cached_rows
+from caicach.core.choices import KeptOptionsField, cached_rows
 from caicach.core.forms import Form, ModelForm, VietnameseDateField
 from caicach.core.models import Unit, UnitKind
 from caicach.core.units.queries import STATUS_ACTIVE, STATUS_ALL, STATUS_INACTIVE
@@ -148,9 +148,11 @@ class UnitSelect(forms.Select):
         choices = self.choices
         rows: list[tuple[Any, str]] | None = None
         if self.allow_lookup and isinstance(choices, _UnitChoices):
-            units = cached_rows(
-                choices.queryset.values_list("pk", "code", "name")[: LOOKUP_THRESHOLD + 1], list
-            )
+            field = choices.field
+            assert isinstance(field, _UnitOptions)
+            units = field.options()
+            if units is None:
+                units = cached_rows(choices.queryset, lambda _rows: field.read_options(), "unit options")
             if len(units) > LOOKUP_THRESHOLD:
                 return self._render_lookup(name, value, final_attrs, choices.queryset)
             rows = [("", str(choices.field.empty_label))] if choices.field.empty_label is not None else []
@@ -272,7 +274,13 @@ class _UnitChoices(ModelChoiceIterator):
             yield (pk, unit_label(code, name))
 
 
-class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class _UnitOptions(KeptOptionsField):
+    def read_options(self) -> list[tuple[int, str, str]]:
+        """(id, code, name) of the first units, one past what a select shows (``UnitSelect``)."""
+        return list(self.queryset.values_list("pk", "code", "name")[: LOOKUP_THRESHOLD + 1])
+
+
+class UnitChoiceField(forms.ModelChoiceField, _UnitOptions):  # type: ignore[type-arg]
     """A unit picker ("code — name") that stays fast with thousands of units: a select up to
     ``LOOKUP_THRESHOLD`` units, a text box with suggestions beyond. It reads an id (the
     select), or a code, "code — name" or a name that only one unit of its queryset bears
@@ -306,7 +314,7 @@ class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         )
 
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField, _UnitOptions):  # type: ignore[type-arg]
     """Several units, fast with thousands (``UnitSelectMultiple``). It reads the ids a select
     posts, or the lines of the text box, each as ``UnitChoiceField`` reads one unit
     (``find_units``); a unit named twice counts once."""

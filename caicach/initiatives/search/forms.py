@@ -9,10 +9,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import clock
-from caicach.core.choices import CachedModelChoiceField
+from caicach.core.choices import CachedModelChoiceField, keep_options
 from caicach.core.forms import Form
 from caicach.core.models import ReformField, ReformIndex, Unit, User
-from caicach.core.permissions import units_in_view
+from caicach.core.permissions import scope_key, units_in_view
 from caicach.core.units.forms import UnitChoiceField
 from caicach.initiatives.dossiers.rules import campaigns_for
 from caicach.initiatives.models import Campaign, InitiativeStatus, RecognitionLevel
@@ -84,6 +84,7 @@ class InitiativeFilterForm(Form):
         year = self.fields["year"]
         assert isinstance(year, forms.TypedChoiceField)
         year.choices = [("", _("Tất cả")), *((y, str(y)) for y in range(this_year + 1, FIRST_YEAR - 1, -1))]
+        keep_options(self, scope_key(user))
 
     def filters(self) -> InitiativeFilters:
         """The valid filters (an invalid one, e.g. a campaign the user may not see, is

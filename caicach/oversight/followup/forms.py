@@ -11,10 +11,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology, once, spreadsheets
-from caicach.core.choices import CachedModelChoiceIterator
+from caicach.core.choices import CachedModelChoiceField, keep_options
 from caicach.core.forms import BoundedIntegerField, Form, VietnameseDateField
 from caicach.core.models import Membership, Role, Unit, User
-from caicach.core.permissions import subtree_ids
+from caicach.core.permissions import scope_key, subtree_ids
 from caicach.core.units.forms import UnitChoiceField
 from caicach.core.versioning import VersionField
 from caicach.oversight.followup.queries import (
@@ -28,9 +28,7 @@ from caicach.oversight.rules import LEADER_ROLES
 from caicach.oversight.timeliness import Timeliness
 
 
-class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    iterator = CachedModelChoiceIterator
-
+class PersonChoiceField(CachedModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         position = f" — {obj.position}" if obj.position else ""
         return f"{obj.full_name or obj.username}{position}"
@@ -184,6 +182,7 @@ class TaskFilterForm(Form):
         _set_queryset(self, "committee", committees_in_view(user))
         _set_queryset(self, "lead_unit", lead_units_in_view(user))
         _set_queryset(self, "assigned_by", assigners_in_view(user))
+        keep_options(self, scope_key(user))
 
 
 class ProgressForm(VersionedForm):

@@ -9,9 +9,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology
-from caicach.core.choices import CachedModelChoiceField
+from caicach.core.choices import CachedModelChoiceField, keep_options
 from caicach.core.forms import BoundedIntegerField, Form, VietnameseDateField
 from caicach.core.models import ReformIndex, Unit, User
+from caicach.core.permissions import scope_key
 from caicach.core.versioning import VersionField
 from caicach.replication.models import Directive, ReportingCycle
 from caicach.replication.monitoring import queries
@@ -50,6 +51,7 @@ class MonitoringFilterForm(Form):
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = choices
             field.empty_label = str(_("Tất cả"))
+        keep_options(self, scope_key(user))
 
     def filters(self) -> Filters:
         if not self.is_bound or not self.is_valid():

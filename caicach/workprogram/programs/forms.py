@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology, once, spreadsheets
-from caicach.core.choices import CachedModelChoiceIterator
+from caicach.core.choices import CachedModelChoiceField, keep_options
 from caicach.core.forms import BoundedIntegerField, Form, VietnameseDateField
 from caicach.core.models import Unit, User
 from caicach.core.months import month_label
@@ -86,9 +86,7 @@ class MonthField(forms.Field):
             )
 
 
-class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    iterator = CachedModelChoiceIterator
-
+class PersonChoiceField(CachedModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         position = f" — {obj.position}" if obj.position else ""
         return f"{obj.full_name or obj.username}{position}"
@@ -290,6 +288,7 @@ class ItemFilterForm(Form):
             *[(m, month_label(datetime.date(program.year, m, 1))) for m in range(1, 13)],
         ]
         self.program = program
+        keep_options(self, program.pk)
 
     def month_date(self) -> datetime.date | None:
         month = self.cleaned_data.get("month")
