@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import unicodedata
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -381,3 +383,48 @@ def test_a_long_export_runs_in_the_background_with_the_users_own_rights(
     # Someone else cannot fetch the result.
     client.force_login(people.outsider)
     assert client.get(reverse("job_download", kwargs={"pk": job.pk})).status_code == 404
+
+
+# --- The rows written in Python ----------------------------------------------------------------
+
+# The rows as the list's template wrote them before ``initiative_rows``: the reference.
+TEMPLATE_ROWS = (Path(__file__).parent / "rows_reference.html").read_text(encoding="utf-8")
+
+
+def _tight(html: str) -> str:
+    return re.sub(r">\s+<", "><", html).strip()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_rows_written_in_python_are_the_templates_rows(
+    client: Client,
+    dossiers: dict[str, Initiative],
+    campaign: Campaign,
+    org: Org,
+    people: People,
+    language: str,
+) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from caicach.initiatives.templatetags.initiatives_search import initiative_rows as rows_tag
+
+    Campaign.objects.filter(pk=campaign.pk).update(title="Đợt <phát động> " + "rất dài " * 12)
+    dossier(
+        unit=org.science, title='Tên có "dấu" & <thẻ>', status=S.RETURNED, created_by=people.unit_staff,
+        authors=(("Trần <B>", "33.33"), ("Lê C", "33.34"), ("Võ D", "33.33")),
+        sent=timezone.make_aware(datetime.datetime(2025, 12, 31, 23, 30)),
+    )  # fmt: skip
+    dossier(unit=org.science, title="Chờ xác nhận", status=S.AWAITING_CONFIRMATION, campaign=campaign,
+            authors=(("Phan E", "12.5"), ("Đỗ F", "87.5")))  # fmt: skip
+    Recognition.objects.create(
+        initiative=dossiers["commune"], members_present=5, votes_for=1, recognised=False, reasons="Chưa mới"
+    )
+    client.force_login(people.admin)
+    with translation.override(language):
+        page_obj = client.get(f"{LIST}?page=1").context["page_obj"]
+        assert len(page_obj.object_list) == 7
+        expected = Template(TEMPLATE_ROWS).render(Context({"page_obj": page_obj}))
+        written = rows_tag(page_obj)
+    assert _tight(written) == _tight(expected)
+    assert "&lt;thẻ&gt;" in written and "31/12/2025" in written and "12,50%" in written
