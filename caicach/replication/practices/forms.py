@@ -7,13 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from caicach.core.models import ReformField, ReformIndex, Unit
+from caicach.core.choices import CachedModelChoiceField, keep_options
+from caicach.core.forms import Form
+from caicach.core.models import ReformField, ReformIndex, Unit, User
 from caicach.core.once import creating
+from caicach.core.permissions import scope_key
 from caicach.core.versioning import VersionField
 from caicach.replication.models import PracticeKind, PracticeStatus
+from caicach.replication.practices import queries
 
 
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -128,3 +133,63 @@ class AttachmentForm(forms.Form):
         required=False,
         help_text=_("Chỉ tệp được đánh dấu công khai mới hiện cho người dân."),
     )
+
+
+class _NamedChoiceField(CachedModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+def _every(choices: Any) -> list[tuple[str, Any]]:
+    return [("", _("Tất cả")), *choices]
+
+
+class PracticeFilterForm(Form):
+    """The list's filters. The pickers' options (fields, indices, the units behind the
+    practices the user sees: a few hundred nationally) are kept together
+    (``choices.keep_options``); a value that is not among them is left out of the filter
+    and its error shown."""
+
+    q = forms.CharField(
+        label=_("Tìm kiếm"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"})
+    )
+    kind = forms.ChoiceField(label=_("Loại"), required=False, choices=_every(PracticeKind.choices))
+    status = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=_every(PracticeStatus.choices))
+    field = _NamedChoiceField(
+        label=_("Lĩnh vực CCHC"), queryset=ReformField.objects.none(), required=False, empty_label=_("Tất cả")
+    )
+    index = _NamedChoiceField(
+        label=_("Chỉ số"), queryset=ReformIndex.objects.none(), required=False, empty_label=_("Tất cả")
+    )
+    origin_unit = _NamedChoiceField(
+        label=_("Đơn vị xây dựng"), queryset=Unit.objects.none(), required=False, empty_label=_("Tất cả")
+    )
+
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (
+            ("field", queries.field_choices()),
+            ("index", queries.index_choices()),
+            ("origin_unit", queries.origin_unit_choices(user)),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+        keep_options(self, scope_key(user))
+
+    def filters(self) -> queries.PracticeFilters:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+
+        def chosen(name: str) -> int | None:
+            row = data.get(name)
+            return row.pk if row is not None else None
+
+        return queries.PracticeFilters(
+            kind=data.get("kind") or "",
+            status=data.get("status") or "",
+            field=chosen("field"),
+            index=chosen("index"),
+            origin_unit=chosen("origin_unit"),
+            q=data.get("q") or "",
+        )

@@ -24,9 +24,15 @@ from caicach.core.permissions import acting_units, can, get_for_user, require
 from caicach.core.versioning import stale_or
 from caicach.core.web import acting_user, add_service_errors, stale_action
 from caicach.initiatives.models import Initiative
-from caicach.replication.models import Practice, PracticeAttachment, PracticeKind, PracticeStatus
+from caicach.replication.models import Practice, PracticeAttachment, PracticeStatus
 from caicach.replication.practices import queries
-from caicach.replication.practices.forms import AttachmentForm, EvaluateForm, PracticeForm, PublishForm
+from caicach.replication.practices.forms import (
+    AttachmentForm,
+    EvaluateForm,
+    PracticeFilterForm,
+    PracticeForm,
+    PublishForm,
+)
 from caicach.replication.practices.services import (
     practice_attach,
     practice_create,
@@ -73,27 +79,16 @@ def _content(data: dict[str, Any]) -> dict[str, Any]:
 @require_GET
 def practice_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "replication.view_practices")
-    get = request.GET
-    filters = queries.PracticeFilters(
-        kind=get.get("kind", "") if get.get("kind") in PracticeKind.values else "",
-        status=get.get("status", "") if get.get("status") in PracticeStatus.values else "",
-        field=_number(get.get("field")),
-        index=_number(get.get("index")),
-        origin_unit=_number(get.get("origin_unit")),
-        q=get.get("q", "")[:200],
+    form = PracticeFilterForm(request.GET, user=request.user)
+    page = Paginator(queries.practices_for(request.user, form.filters()), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(queries.practices_for(request.user, filters), PAGE_SIZE).get_page(get.get("page"))
     return render(
         request,
         "replication/practices/list.html",
         {
             "page_obj": page,
-            "filters": filters,
-            "kinds": PracticeKind.choices,
-            "statuses": PracticeStatus.choices,
-            "fields": queries.field_choices(),
-            "indices": queries.index_choices(),
-            "units": queries.origin_unit_choices(request.user),
+            "form": form,
             "can_create": can(request.user, "replication.create_practice"),
             "can_propose": can(request.user, "replication.propose_practice"),
         },

@@ -4,6 +4,7 @@ forms as Home Affairs and units use them, and each page's query ceiling."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -360,3 +361,31 @@ def test_home_affairs_sees_the_proposals_to_evaluate_on_the_home_page(
 def test_the_menu_leads_to_the_catalogue(client: Client, people: People) -> None:
     client.force_login(people.unit_staff)
     assert _url("practice_list") in client.get("/").content.decode()
+
+
+# The rows as the list's template wrote them before ``practice_rows``: the reference.
+TEMPLATE_ROWS = (Path(__file__).parent / "rows_reference.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_rows_written_in_python_are_the_templates_rows(
+    client: Client, org: Org, people: People, catalogue: Catalogue, language: str
+) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from caicach.replication.templatetags.replication_practices import practice_rows
+
+    papi = ReformIndex.objects.create(code="PAPI", name="Chỉ số <PAPI>")
+    par = ReformIndex.objects.create(code="PAR", name="Chỉ số PAR INDEX")
+    make_practice(org, name='Mô hình "một cửa" & <số>', is_published=True).indices.add(papi, par)
+    make_practice(org, name="Cách làm từ bên ngoài", origin_unit=None, origin_external_name="Tỉnh bạn")
+    make_practice(org, name="Không có nơi xây dựng", origin_unit=None, origin_external_name="")
+    client.force_login(people.reform_officer)
+    with translation.override(language):
+        page_obj = client.get(_url("practice_list")).context["page_obj"]
+        assert {practice.status for practice in page_obj.object_list} == set(PracticeStatus.values)
+        expected = Template(TEMPLATE_ROWS).render(Context({"page_obj": page_obj}))
+        written = practice_rows(page_obj)
+    assert re.sub(r">\s+<", "><", written).strip() == re.sub(r">\s+<", "><", expected).strip()
+    assert "&lt;PAPI&gt;; Chỉ số PAR INDEX" in written or "Chỉ số PAR INDEX; Chỉ số &lt;PAPI&gt;" in written
