@@ -80,7 +80,7 @@ def _content(data: dict[str, Any]) -> dict[str, Any]:
 def practice_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "replication.view_practices")
     form = PracticeFilterForm(request.GET, user=request.user)
-    page = Paginator(queries.practices_for(request.user, form.filters()), PAGE_SIZE).get_page(
+    page = Paginator(queries.practice_list_rows(request.user, form.filters()), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
