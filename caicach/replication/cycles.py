@@ -8,6 +8,7 @@ day (the calendar counts them: the last day itself is not counted)."""
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from caicach.core.calendar import queries as calendar
@@ -51,6 +52,8 @@ class Cycle:
         return cycle_of(self.start - datetime.timedelta(days=1), self.kind)
 
 
+# A pure function of its arguments, asked once per cell of the monitoring pages (thousands).
+@functools.lru_cache(maxsize=1024)
 def cycle_of(day: datetime.date, kind: str) -> Cycle:
     months = _MONTHS[ReportingCycle(kind)]
     first_month = (day.month - 1) // months * months + 1

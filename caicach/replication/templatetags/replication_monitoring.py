@@ -26,17 +26,21 @@ _BADGE: dict[str, str] = {
 _DANGER = "badge badge-danger"  # not started, stopped, and no report at all
 
 
-def _freshness(cell: Cell) -> str:
+def _freshness(cell: Cell, said: dict[str, str]) -> str:
+    """What the cell's report is, in words; ``said`` holds the request's translations (a page
+    has hundreds of cells: one gettext each, not three)."""
     day = cell.period.strftime("%d/%m/%Y") if cell.period else ""
-    if cell.freshness == CURRENT:
-        said = gettext("Kỳ gần nhất (từ %(day)s)") % {"day": day}
-    elif cell.freshness == OLD:
-        said = gettext("Báo cáo cũ (kỳ từ %(day)s)") % {"day": day}
-    else:
-        said = gettext("Chưa có báo cáo")
-    if cell.role == "study":
-        said += " · " + gettext("chủ trì nghiên cứu")
-    return said
+    text = said.get(cell.freshness or "", said[""]) % {"day": day}
+    return text + said["study"] if cell.role == "study" else text
+
+
+def _said() -> dict[str, str]:
+    return {
+        CURRENT: gettext("Kỳ gần nhất (từ %(day)s)"),
+        OLD: gettext("Báo cáo cũ (kỳ từ %(day)s)"),
+        "": gettext("Chưa có báo cáo").replace("%", "%%"),
+        "study": " · " + gettext("chủ trì nghiên cứu"),
+    }
 
 
 @register.simple_tag
@@ -46,6 +50,7 @@ def matrix_cells(cells: list[Cell | None]) -> SafeString:
     link = reverse("replication:report_detail", args=[0]).removesuffix("0/")
     view = escape(gettext("Xem báo cáo"))
     unassigned = escape(gettext("Không được giao"))
+    said = _said()
     parts = []
     for cell in cells:
         if cell is None:
@@ -56,7 +61,7 @@ def matrix_cells(cells: list[Cell | None]) -> SafeString:
             continue
         badge = _BADGE.get(cell.status or "", _DANGER)
         html = f'<td><span class="{badge}">{escape(cell.label)}</span>'
-        html += f'<div class="small muted">{escape(_freshness(cell))}</div>'
+        html += f'<div class="small muted">{escape(_freshness(cell, said))}</div>'
         if cell.report_id:
             html += f'<a class="small" href="{link}{cell.report_id}/">{view}</a>'
         parts.append(html + "</td>")
