@@ -234,6 +234,12 @@ def laggards_among(
     )
 
 
+def laggard_page_rows(laggards: QuerySet[Obligation]) -> QuerySet[Obligation]:
+    """What the laggards page shows of each (``cell_of`` and ``reasons`` read annotations):
+    not the practices' and directives' long texts, 50 of each a page."""
+    return laggards.only("role", "unit__name", "practice__name", "directive__title")
+
+
 def laggard_keys(laggards: QuerySet[Obligation]) -> tuple[list[int], int]:
     """The keys of ``laggards`` in their order, and the number of their units: one pass over
     the scope's obligations (a national officer's are the country's, 0.1 s), kept until a

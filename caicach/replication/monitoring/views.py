@@ -86,7 +86,7 @@ def monitoring_laggards(request: HttpRequest) -> HttpResponse:
     found = queries.laggards(acting_user(request), form.filters(), today)
     keys, units = queries.laggard_keys(found)
     page = Paginator(keys, queries.LAGGARDS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = rows_by_key(found, list(page.object_list))  # type: ignore[assignment]
+    page.object_list = rows_by_key(queries.laggard_page_rows(found), list(page.object_list))  # type: ignore[assignment]
     rows = [
         (obligation, queries.reasons(obligation), queries.cell_of(obligation, today).label)
         for obligation in page.object_list
