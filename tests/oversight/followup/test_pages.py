@@ -6,6 +6,8 @@ with the rows."""
 from __future__ import annotations
 
 import datetime
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -290,3 +292,40 @@ def test_a_done_task_from_a_conclusion_reads_plainly(client: Client, org: Org, p
         page = client.get(task.get_absolute_url()).content.decode()
     assert "Nhiệm vụ đã hoàn thành; kết quả ở mục" in page
     assert page.count("Phiên họp thường kỳ tháng 3") == 1
+
+
+# The rows as the list's template wrote them before ``task_rows``: the reference.
+TEMPLATE_ROWS = (Path(__file__).parent / "rows_reference.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_rows_written_in_python_are_the_templates_rows(
+    client: Client, org: Org, people: People, language: str
+) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from caicach.oversight.models import TaskStatus
+    from caicach.oversight.templatetags.oversight_tasks import task_rows
+
+    make_task(org, people, content='Rà soát "thủ tục" & <biểu mẫu> ' + "rất dài " * 30)
+    make_task(org, people, deadline=datetime.date(2024, 5, 10), source=TaskSource.ORAL)  # overdue
+    make_task(org, people, deadline=datetime.date(2024, 5, 22))  # due soon
+    extended = make_task(
+        org, people, deadline=datetime.date(2024, 8, 30), original_deadline=datetime.date(2024, 6, 30)
+    )
+    add_extension(extended, people.unit_head, datetime.date(2024, 9, 30))
+    make_task(org, people, status=TaskStatus.DONE, deadline=datetime.date(2024, 5, 1))
+    make_task(org, people, status=TaskStatus.DONE, deadline=datetime.date(2024, 5, 1), done_on=DURING)
+    make_task(org, people, status=TaskStatus.CANCELLED)
+    client.force_login(people.office_officer)
+    with on_day(DURING), translation.override(language):
+        rows = client.get(reverse("oversight:task_list")).context["rows"]
+        assert len(rows) == 7
+        expected = Template(TEMPLATE_ROWS).render(Context({"rows": rows}))
+        written = task_rows(rows)
+    # Whitespace next to a tag is not shown (the badge's include ended with a new line).
+    assert re.sub(r"\s*(<[^>]*>)\s*", r"\1", written) == re.sub(r"\s*(<[^>]*>)\s*", r"\1", expected)
+    for timeliness in ("overdue", "due_soon", "not_yet_due", "done_on_time", "done_late", "cancelled"):
+        assert f"timeliness-{timeliness}" in written
+    assert "&lt;biểu mẫu&gt;" in written and "30/06/2024" in written
