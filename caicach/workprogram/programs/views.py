@@ -63,6 +63,7 @@ from caicach.workprogram.programs.queries import (
     program_items,
     program_rows,
     request_detail_queryset,
+    request_list_rows,
     settings_for,
 )
 from caicach.workprogram.programs.rules import items_for, programs_for, requests_for
@@ -425,10 +426,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", RequestStatus.PENDING)
     if status not in RequestStatus.values:
         status = ""
-    requests = requests_for(request.user).order_by("-created_at", "-pk")
-    if status:
-        requests = requests.filter(status=status)
-    page_obj = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = Paginator(request_list_rows(request.user, status), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "workprogram/programs/request_list.html",
