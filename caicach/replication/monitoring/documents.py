@@ -43,12 +43,12 @@ def _laggard_lines(data: SummaryData) -> list[Block]:
     if not data.laggards:
         return [para("Không có cơ quan, đơn vị nào chưa triển khai hoặc triển khai chưa hiệu quả.")]
     by_unit: dict[str, list[str]] = {}
-    for obligation in data.laggards:
-        why = [text for flag, text in REASONS.items() if getattr(obligation, flag, False)]
-        status = getattr(obligation, "latest_status", None)
+    for laggard in data.laggards:
+        why = [text for flag, text in REASONS.items() if getattr(laggard, flag)]
+        status = laggard.latest_status
         said = f"báo cáo gần nhất: {AdoptionStatus(status).label.lower()}" if status else "chưa có báo cáo"
-        by_unit.setdefault(obligation.unit.name, []).append(
-            f"{obligation.practice.name} ({', '.join(why)}; {said})"
+        by_unit.setdefault(laggard.unit_name, []).append(
+            f"{laggard.practice_name} ({', '.join(why)}; {said})"
         )
     return [bullet(f"{unit}: {'; '.join(items)}.") for unit, items in by_unit.items()]
 

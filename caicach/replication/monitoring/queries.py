@@ -44,10 +44,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caicach.core.choices import cached_rows, kept
+from caicach.core.choices import cached_rows, kept, kept_while_read
 from caicach.core.models import ReformIndex, Unit, UnitKind, User
 from caicach.core.months import add_months
-from caicach.core.pagination import CappedPaginator, rows_by_key
+from caicach.core.pagination import CappedPaginator
 from caicach.core.permissions import jurisdictions_of, subtree_ids
 from caicach.replication.cycles import Cycle, last_closed_cycle
 from caicach.replication.models import (
@@ -407,11 +407,25 @@ class PracticeFigures:
         return round(100 * self.adopted / self.obliged) if self.obliged else None
 
 
+class Laggard(NamedTuple):
+    """A laggard as the summary names it: plain values, kept with the figures (the
+    obligation's annotated query cost more to compile than to run, on every visit)."""
+
+    obligation_id: int
+    unit_id: int
+    unit_name: str
+    practice_name: str
+    missing_last: bool
+    not_started_long: bool
+    stopped: bool
+    latest_status: str | None
+
+
 @dataclass
 class SummaryData:
     committee: Unit
     figures: list[PracticeFigures]
-    laggards: list[Obligation]  # all of them, or the first ``laggard_limit``
+    laggards: list[Laggard]  # all of them, or the first ``laggard_limit``
     laggard_count: int
     units_obliged: int
     units_reporting: int
@@ -429,51 +443,65 @@ def summary_data(summary: ReplicationSummary, *, laggard_limit: int | None = Non
     do not implement or implement poorly. A fixed number of queries whatever the rows."""
     committee = committee_of(summary.issuing_unit)
     start, end = summary.period_start, summary.period_end
-    obligations = Obligation.objects.filter(
-        directive__issuing_unit=committee,
-        directive__status=DirectiveStatus.ISSUED,
-        starts_on__lte=end,
-    ).exclude(ended_on__lt=start)
-    if summary.directive_id is not None:
-        obligations = obligations.filter(directive_id=summary.directive_id)
-    reported = AdoptionReport.objects.filter(
-        obligation=OuterRef("pk"),
-        status=AdoptionReportStatus.SUBMITTED,
-        period_start__gte=start,
-        period_start__lte=end,
-    )
-    # Counted by the database, practice by practice: a country's committee obliges tens of
-    # thousands of units, whose rows were read one by one (0.2 s).
-    annotated = with_latest(obligations, until=end, detail=False).annotate(
-        reported_in_period=Exists(reported)
-    )
-    was_reported = Q(reported_in_period=True)
-    applied = Q(latest_status__in=ADOPTED_STATUSES)
-    per_practice = (
-        annotated.order_by()
-        .values("practice_id")
-        .annotate(
-            obliged=Count("pk"),
-            in_period=Count("pk", filter=was_reported),
-            adopted=Count("pk", filter=applied),
-        )
-    )
-    # The document lists every laggard; a page shows the first few and the count.
-    lagging_rows = laggards_among(obligations, end + datetime.timedelta(days=1), detail=False)
 
-    def figures_and_keys() -> tuple[list[dict[str, Any]], dict[str, int], list[int], int]:
+    def counted() -> tuple[list[dict[str, Any]], dict[str, int], list[Laggard], int]:
+        obligations = Obligation.objects.filter(
+            directive__issuing_unit=committee,
+            directive__status=DirectiveStatus.ISSUED,
+            starts_on__lte=end,
+        ).exclude(ended_on__lt=start)
+        if summary.directive_id is not None:
+            obligations = obligations.filter(directive_id=summary.directive_id)
+        reported = AdoptionReport.objects.filter(
+            obligation=OuterRef("pk"),
+            status=AdoptionReportStatus.SUBMITTED,
+            period_start__gte=start,
+            period_start__lte=end,
+        )
+        # Counted by the database, practice by practice: a country's committee obliges tens
+        # of thousands of units, whose rows were read one by one (0.2 s).
+        annotated = with_latest(obligations, until=end, detail=False).annotate(
+            reported_in_period=Exists(reported)
+        )
+        was_reported = Q(reported_in_period=True)
+        per_practice = (
+            annotated.order_by()
+            .values("practice_id")
+            .annotate(
+                obliged=Count("pk"),
+                in_period=Count("pk", filter=was_reported),
+                adopted=Count("pk", filter=Q(latest_status__in=ADOPTED_STATUSES)),
+            )
+        )
         units = annotated.order_by().aggregate(
             obliged=Count("unit_id", distinct=True),
             reporting=Count("unit_id", distinct=True, filter=was_reported),
         )
-        keys = lagging_rows.values_list("pk", flat=True)
-        shown = list(keys if laggard_limit is None else keys[:laggard_limit])
-        return list(per_practice), units, shown, len(shown) if laggard_limit is None else keys.count()
+        # The document lists every laggard; a page shows the first few and the count.
+        lagging = laggards_among(obligations, end + datetime.timedelta(days=1), detail=False)
+        # The stubs do not see the flags, annotations of ``with_lag``.
+        rows = lagging.values_list(  # type: ignore[misc]
+            "pk", "unit_id", "unit__name", "practice__name", "missing_last", "not_started_long", "stopped",
+            "latest_status",
+        )  # fmt: skip
+        shown = [
+            # A flag compared with a missing report is NULL: said False.
+            Laggard(pk, unit, unit_name, name, bool(missing), bool(idle), bool(stopped), status)
+            for pk, unit, unit_name, name, missing, idle, stopped, status in (
+                rows if laggard_limit is None else rows[:laggard_limit]
+            )
+        ]
+        total = len(shown) if laggard_limit is None else lagging.count()
+        return list(per_practice), units, shown, total
 
-    # Kept until a write to a table they read commits (``caicach.core.choices.kept``): the
-    # page of a national summary read the country's obligations four times on every visit.
-    counts, units, lagging_keys, lagging_count = kept(
-        [per_practice, lagging_rows], figures_and_keys, f"replication summary {laggard_limit}"
+    # Kept while what it read is unchanged (``caicach.core.choices.kept_while_read``): the
+    # page of a national summary read the country's obligations four times on every visit,
+    # and compiling its annotated queries only to key them cost more than the page's rest.
+    # What the statements take besides the tables they read is the key.
+    counts, units, lagging, lagging_count = kept_while_read(
+        "replication summary",
+        (committee.pk, start, end, summary.directive_id, laggard_limit),
+        counted,
     )
     practices = Practice.objects.in_bulk([row["practice_id"] for row in counts])
     figures = sorted(
@@ -488,7 +516,6 @@ def summary_data(summary: ReplicationSummary, *, laggard_limit: int | None = Non
         ),
         key=lambda figure: figure.practice.name,
     )
-    lagging = rows_by_key(lagging_rows, lagging_keys) if lagging_keys else []
     return SummaryData(
         committee=committee,
         figures=figures,

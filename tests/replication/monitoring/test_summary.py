@@ -85,7 +85,7 @@ def test_home_affairs_drafts_previews_and_issues_the_summary(
         summary = _create(client)
         data = queries.summary_data(summary)
         assert [(row.obliged, row.reported, row.adopted) for row in data.figures] == [(1, 1, 0), (2, 1, 1)]
-        assert {o.unit.pk for o in data.laggards} == {org.commune.pk, org.other_commune.pk}
+        assert {o.unit_id for o in data.laggards} == {org.commune.pk, org.other_commune.pk}
         page = client.get(summary.get_absolute_url()).content.decode()
         assert "Ủy ban nhân dân xã Thanh Điền" in page
         draft = client.get(reverse("replication:summary_document", args=[summary.pk]))
@@ -224,3 +224,31 @@ def test_the_summary_figures_are_kept_and_a_report_sent_shows_once_committed(
     after = figures()
     assert after[0][dialogue] == (2, 2, 2)
     assert org.other_commune.pk not in after[1] and after[2] == before[2] + 1
+
+
+@pytest.mark.renew_on_commit
+def test_summaries_kept_together_keep_each_its_own_period_directive_and_length(org: Org) -> None:
+    """What the kept figures are keyed on besides the tables they read: two summaries of the
+    same committee over other periods, or of one directive, or listing fewer laggards, never
+    read each other's."""
+    _scene(org)
+    other = make_directive(org, issued_on=d(2024, 1, 10))
+    make_obligation(other, org.science, make_practice(org, name="Mô hình khác"))
+    year = ReplicationSummary.objects.create(
+        issuing_unit=org.home_affairs, period_start=d(2024, 1, 1), period_end=d(2024, 12, 31)
+    )
+    spring = ReplicationSummary.objects.create(
+        issuing_unit=org.home_affairs, period_start=d(2024, 1, 1), period_end=d(2024, 3, 31)
+    )
+    one = ReplicationSummary.objects.create(
+        issuing_unit=org.home_affairs, period_start=d(2024, 1, 1), period_end=d(2024, 12, 31), directive=other
+    )
+
+    def reported(summary: ReplicationSummary) -> int:
+        return sum(f.reported for f in queries.summary_data(summary).figures)
+
+    assert reported(year) == 2 and reported(spring) == 0  # the reports cover October to December
+    assert {f.practice.name for f in queries.summary_data(one).figures} == {"Mô hình khác"}
+    assert len(queries.summary_data(year).laggards) == 3
+    shorter = queries.summary_data(year, laggard_limit=1)
+    assert len(shorter.laggards) == 1 and shorter.laggard_count == 3
