@@ -3,6 +3,7 @@ form, and how a file goes back to the browser."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from caicach.core.downloads import content_disposition
@@ -25,6 +27,15 @@ def acting_user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User), "acting_user() needs a login-protected view"
     return user
+
+
+def object_urls(url_name: str) -> Callable[[int], str]:
+    """``reverse(url_name, args=[pk])`` for the many rows of one table: reversed once, then
+    each key put in its place. Django's ``reverse`` costs some 20 µs; a results table of 50
+    dossiers linking to their 250 sheets spent 5 ms on them."""
+    marker = 2_147_483_647  # a key no row of ours reaches, written once in the reversed URL
+    head, _marker, tail = reverse(url_name, args=[marker]).rpartition(str(marker))
+    return lambda pk: f"{head}{int(pk)}{tail}"
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str | None:

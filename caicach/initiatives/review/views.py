@@ -64,7 +64,7 @@ from caicach.initiatives.review.queries import (
     rubric_with_criteria,
     rubrics_list,
     sheet_scores,
-    visible_assignments,
+    sheet_totals,
     votes_pending,
 )
 from caicach.initiatives.review.services import (
@@ -404,21 +404,9 @@ def council_results(request: HttpRequest, pk: int) -> HttpResponse:
     # of them with their sheets.
     ranked: Any = RankedDossiers(council, rubric)  # a sequence Paginator slices (not a list)
     page_obj = Paginator[DossierAggregate](ranked, RESULTS_PAGE_SIZE).get_page(request.GET.get("page"))
-    sheets: dict[int, list[ReviewAssignment]] = {}
-    # What the sheets' list shows (member, total): not each sheet's dossier again, whose
-    # texts and dates cost more to read than the whole rest of the page.
-    for sheet in (
-        visible_assignments(request.user, council)
-        .filter(
-            excluded=False,
-            submitted_at__isnull=False,
-            initiative_id__in=[aggregate.initiative.pk for aggregate in page_obj.object_list],
-        )
-        .select_related(None)
-        .select_related("member__user")
-        .only("initiative_id", "total", "member__user__full_name", "member__user__username")
-    ):
-        sheets.setdefault(sheet.initiative_id, []).append(sheet)
+    sheets = sheet_totals(
+        request.user, council, [aggregate.initiative.pk for aggregate in page_obj.object_list]
+    )
     rows = [(a, sheets.get(a.initiative.pk, [])) for a in page_obj.object_list]
     return render(
         request,

@@ -8,6 +8,7 @@ import datetime
 import random
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -497,3 +498,59 @@ def test_a_round_from_council_to_minutes_through_the_pages(
     job = Job.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
     assert job.status == JobStatus.DONE and job.result_name.endswith(".pdf")
     assert Council.objects.get(pk=council.pk).round_status == RoundStatus.CLOSED
+
+
+# --- The results' rows written in Python --------------------------------------------------------
+
+# The rows as the results template wrote them before ``council_result_rows``: the reference.
+RESULTS_ROWS = (Path(__file__).parent / "results_rows_reference.html").read_text(encoding="utf-8")
+
+
+def _tight(html: str) -> str:
+    return re.sub(r">\s+<", "><", html).strip()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_results_rows_written_in_python_are_the_templates_rows(
+    client: Client, big: Board, language: str
+) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from caicach.initiatives.templatetags.initiatives_results import council_result_rows
+
+    round_close(council=big.council, actor=big.chair)
+    first, unscored = Initiative.objects.filter(campaign=big.campaign).order_by("pk")[:2]
+    Initiative.objects.filter(pk=first.pk).update(title='Tên có "dấu" & <thẻ>')
+    ReviewAssignment.objects.filter(initiative=unscored).update(submitted_at=None)
+    User.objects.filter(pk=big.member.pk).update(full_name="")  # listed by their user name
+    User.objects.filter(pk=big.chair.pk).update(full_name="Lê <Văn> & Chủ tịch")
+    client.force_login(big.chair)
+    with translation.override(language):
+        rows = client.get(reverse("initiatives:council_results", args=[big.council.pk])).context["rows"]
+        expected = Template(RESULTS_ROWS).render(Context({"rows": rows}))
+        written = council_result_rows(rows)
+    assert _tight(written) == _tight(expected)
+    # The rows cover every verdict, an escaped title, a member without a full name.
+    for mark in (
+        'class="badge"',
+        "badge-ok",
+        "badge-danger",
+        "badge-warn",
+        "&lt;thẻ&gt;",
+        big.member.username,
+    ):
+        assert mark in written, mark
+    assert written.count("<tr>") == 30
+
+
+@pytest.mark.parametrize(
+    "value", ["0", "7", "7.00", "12.5", "12.50", "8.333", "8.335", "8.345", "9.999", "100", "0.004", "0.005"]
+)
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_points_are_written_as_floatformat_writes_them(value: str, language: str) -> None:
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    with translation.override(language):
+        assert review_queries.points_text(Decimal(value)) == floatformat(Decimal(value), "-2")
