@@ -8,15 +8,16 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology
-from caicach.core.choices import CachedModelChoiceField
+from caicach.core.choices import CachedModelChoiceField, keep_options
 from caicach.core.forms import Form, VietnameseDateField, VietnameseDecimalField
+from caicach.core.models import User
+from caicach.core.permissions import scope_key
 from caicach.core.versioning import VersionField
-from caicach.replication.adoption.queries import MAX_RESULTS, ReportContent, ResultInput
+from caicach.replication.adoption.queries import MAX_RESULTS, ReportContent, ResultInput, review_directives
 from caicach.replication.adoption.services import NOTE_MAX, TEXT_MAX
 from caicach.replication.models import AdoptionReportStatus, AdoptionStatus, Directive
 
@@ -179,15 +180,16 @@ class ReviewFilterForm(Form):
     def __init__(
         self,
         *args: Any,
-        directives: QuerySet[Directive],
+        user: User,
         periods: list[tuple[datetime.date, str]],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         van_ban = self.fields["van_ban"]
         assert isinstance(van_ban, forms.ModelChoiceField)
-        van_ban.queryset = directives
+        van_ban.queryset = review_directives(user)
         van_ban.empty_label = str(_("Tất cả"))
         ky = self.fields["ky"]
         assert isinstance(ky, forms.TypedChoiceField)
         ky.choices = [("", _("Tất cả")), *[(start.isoformat(), label) for start, label in periods]]
+        keep_options(self, scope_key(user))

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy
 
 from caicach.core import clock
 from caicach.core.audit.queries import events_for
-from caicach.core.choices import cached_rows
+from caicach.core.choices import kept_while_read
 from caicach.core.models import AuditEvent, User
+from caicach.core.permissions import scope_key
 from caicach.core.todos import TodoEntry, TodoItem, count_and_first
 from caicach.replication.adoption.rules import (
     filing_unit_ids,
@@ -411,14 +412,18 @@ def period_label(start: datetime.date, end: datetime.date) -> str:
 
 def review_periods(user: User) -> list[tuple[datetime.date, str]]:
     """The cycles the review list's filter offers (the latest 40 with a report), kept
-    between requests like every picker's options (``caicach.core.choices``)."""
-    found = (
-        AdoptionReport.objects.filter(reports_to_review_q(user))
-        .order_by("-period_start", "-period_end")
-        .values_list("period_start", "period_end")
-        .distinct()[:40]
-    )
-    rows: list[tuple[datetime.date, datetime.date]] = cached_rows(found, list)
+    between requests like every picker's options (``caicach.core.choices``): under the
+    user's scope, not the scoped query's SQL, which cost more to compile than to run."""
+
+    def read() -> list[tuple[datetime.date, datetime.date]]:
+        return list(
+            AdoptionReport.objects.filter(reports_to_review_q(user))
+            .order_by("-period_start", "-period_end")
+            .values_list("period_start", "period_end")
+            .distinct()[:40]
+        )
+
+    rows = kept_while_read("review periods", scope_key(user), read)
     labels: dict[datetime.date, str] = {}
     for start, end in rows:
         labels.setdefault(start, period_label(start, end))

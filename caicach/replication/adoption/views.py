@@ -49,7 +49,6 @@ from caicach.replication.adoption.queries import (
     reports_to_review,
     reports_with_rows,
     return_history,
-    review_directives,
     review_periods,
     unit_obligations,
 )
@@ -373,7 +372,7 @@ def report_review_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     require(user, "replication.review_reports")
     periods = review_periods(user)
-    form = ReviewFilterForm(request.GET or None, directives=review_directives(user), periods=periods)
+    form = ReviewFilterForm(request.GET or None, user=user, periods=periods)
     filters = ReviewFilters()
     if form.is_bound and form.is_valid():
         filters = ReviewFilters(

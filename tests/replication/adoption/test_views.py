@@ -430,6 +430,41 @@ def test_the_review_filters_offer_only_what_the_users_scope_holds(
     assert "Văn bản của huyện về nhân rộng" in page and "Văn bản của tỉnh về nhân rộng" in page
 
 
+@pytest.mark.renew_on_commit
+def test_the_review_filters_are_kept_and_follow_a_report_once_committed(
+    client: Client, org: Org, people: People, committed: Any
+) -> None:
+    """The filters' directives and cycles are kept under the user's scope (compiling the
+    scoped queries only to key them cost more than reading them): read again from the cache
+    without a statement of their own, and renewed when a report of a new directive or cycle
+    commits."""
+    from django.db.models.sql.query import Query
+
+    first = make_directive(org, title="Văn bản thứ nhất về nhân rộng")
+    practice = make_practice(org)
+    make_report(make_obligation(first, org.science, practice), Q1, datetime.date(2024, 3, 31))
+    login(client, people.reform_officer)
+    url = reverse("replication:report_review_list")
+    page = client.get(url).content.decode()
+    assert "Văn bản thứ nhất" in page and "Quý I/2024" in page
+    compiled: list[str] = []
+    real = Query.sql_with_params
+
+    def spy(query: Query) -> Any:
+        compiled.append(query.model.__name__ if query.model else "")
+        return real(query)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Query, "sql_with_params", spy)
+        client.get(url)
+    assert "Directive" not in compiled  # the options' scoped query is not compiled for a key
+    second = make_directive(org, title="Văn bản thứ hai về nhân rộng")
+    with committed():
+        make_report(make_obligation(second, org.commune, practice), Q2, datetime.date(2024, 6, 30))
+    page = client.get(url).content.decode()
+    assert "Văn bản thứ hai" in page and "Quý II/2024" in page
+
+
 def test_a_refused_sending_keeps_save_as_saving(
     client: Client, people: People, obligation: Obligation
 ) -> None:
