@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from caicach.core.choices import keep_options
 from caicach.core.forms import Form
 from caicach.core.models import DocumentType, Unit
 from caicach.core.units.forms import UnitChoiceField
@@ -22,7 +24,9 @@ class RegisterFilterForm(Form):
     )
     year = forms.TypedChoiceField(label=_("Năm"), coerce=int, required=False, empty_value=None)
 
-    def __init__(self, *args: Any, units: QuerySet[Unit], years: list[int], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: QuerySet[Unit], years: list[int], options_key: Hashable, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
@@ -30,3 +34,6 @@ class RegisterFilterForm(Form):
         year_field = self.fields["year"]
         assert isinstance(year_field, forms.TypedChoiceField)
         year_field.choices = [("", _("Tất cả")), *((y, str(y)) for y in years)]
+        # Every picker's options read as one kept value (``choices.keep_options``): ``options_key``
+        # names what the querysets were built from (the user's scope).
+        keep_options(self, options_key)

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from caicach.core.models import User
 from caicach.core.pagination import CappedPaginator
-from caicach.core.permissions import require
+from caicach.core.permissions import require, scope_key
 from caicach.core.register import queries
 from caicach.core.register.forms import RegisterFilterForm
 
@@ -22,7 +22,10 @@ def document_register(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     form = RegisterFilterForm(
-        request.GET or None, units=queries.register_units(user), years=queries.register_years(user)
+        request.GET or None,
+        units=queries.register_units(user),
+        years=queries.register_years(user),
+        options_key=scope_key(user),
     )
     filters = form.cleaned_data if form.is_valid() else {}
     documents = queries.registered_documents(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caicach.core import clock, rendering
 from caicach.core.downloads import content_disposition
 from caicach.core.once import AlreadySubmitted, once
-from caicach.core.permissions import can, get_for_user, require
+from caicach.core.permissions import can, get_for_user, require, scope_key
 from caicach.core.versioning import stale_or
 from caicach.core.web import acting_user, add_service_errors, document_response, stale_action
 from caicach.deliberation.consultations.documents import result_sheet_spec
@@ -468,7 +468,7 @@ def punctuality_view(request: HttpRequest) -> HttpResponse:
     ý kiến trước thời hạn")."""
     require(request.user, "deliberation.view_punctuality")
     committees = committees_for_punctuality(request.user)
-    form = PunctualityForm(request.GET or None, committees=committees)
+    form = PunctualityForm(request.GET or None, committees=committees, options_key=scope_key(request.user))
     today = clock.today()
     committee = None
     year, period = today.year, "year"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import once
+from caicach.core.choices import keep_options
 from caicach.core.forms import Form
 from caicach.core.models import Unit
 from caicach.core.units.forms import UnitChoiceField
@@ -87,8 +89,11 @@ class DecisionForm(VersionedForm):
 class CommitteeForm(Form):
     unit = UnitChoiceField(label=_("UBND"), queryset=Unit.objects.none(), required=False)
 
-    def __init__(self, *args: Any, committees: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, committees: Any, options_key: Hashable, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["unit"]
         assert isinstance(field, UnitChoiceField)
         field.queryset = committees
+        # Every picker's options read as one kept value (``choices.keep_options``): ``options_key``
+        # names what the querysets were built from (the user's scope).
+        keep_options(self, options_key)

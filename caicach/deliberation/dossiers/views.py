@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caicach.core import clock
 from caicach.core.downloads import content_disposition
 from caicach.core.once import AlreadySubmitted, once
-from caicach.core.permissions import can, get_for_user
+from caicach.core.permissions import can, get_for_user, scope_key
 from caicach.core.versioning import stale_or
 from caicach.core.web import acting_user, add_service_errors, stale_action
 from caicach.deliberation.consultations.queries import home_committee
@@ -196,7 +196,8 @@ def entry_file(request: HttpRequest, pk: int) -> FileResponse:
 
 def _committee_of(request: HttpRequest) -> Any:
     committees = withdrawal_committees_for(request.user)
-    form = CommitteeForm(request.GET or None, committees=committees)
+    key = scope_key(request.user)
+    form = CommitteeForm(request.GET or None, committees=committees, options_key=key)
     committee = None
     if form.is_bound and form.is_valid():
         committee = form.cleaned_data["unit"]
@@ -206,7 +207,7 @@ def _committee_of(request: HttpRequest) -> Any:
         raise Http404
     committee = get_for_user(request.user, committees, committee.pk, "deliberation.withdrawal_list")
     if not form.is_bound:
-        form = CommitteeForm(committees=committees, initial={"unit": committee.pk})
+        form = CommitteeForm(committees=committees, options_key=key, initial={"unit": committee.pk})
     return form, committee
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from caicach.core import chronology, once
+from caicach.core.choices import keep_options
 from caicach.core.forms import BoundedIntegerField, Form, VietnameseDateField
 from caicach.core.models import Unit, User
 from caicach.core.units.forms import UnitChoiceField
@@ -224,11 +226,14 @@ class ListFilterForm(Form):
     year = BoundedIntegerField(label=_("Năm"), min_value=2000, max_value=2100, required=False)
     month = BoundedIntegerField(label=_("Tháng"), min_value=1, max_value=12, required=False)
 
-    def __init__(self, *args: Any, committees: QuerySet[Unit], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, committees: QuerySet[Unit], options_key: Hashable, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["committee"]
         assert isinstance(field, UnitChoiceField)
         field.queryset = committees
+        # Every picker's options read as one kept value (``choices.keep_options``): ``options_key``
+        # names what the querysets were built from (the user's scope).
+        keep_options(self, options_key)
 
 
 class StatsForm(Form):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caicach.core import clock
 from caicach.core.models import Unit
 from caicach.core.once import AlreadySubmitted, once
-from caicach.core.permissions import can, get_for_user, require
+from caicach.core.permissions import can, get_for_user, require, scope_key
 from caicach.core.versioning import stale_or
 from caicach.core.web import acting_user, add_service_errors, stale_action
 from caicach.deliberation.dossiers import queries as dossiers
@@ -85,7 +85,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "deliberation.view_meetings")
     visible = meetings_for(request.user)
     committees = Unit.objects.filter(pk__in=visible.values("committee_id")).order_by("code")
-    form = ListFilterForm(request.GET or None, committees=committees)
+    form = ListFilterForm(request.GET or None, committees=committees, options_key=scope_key(request.user))
     rows = visible.order_by("-date", "-pk")
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
