@@ -83,8 +83,9 @@ def monitoring_matrix(request: HttpRequest) -> HttpResponse:
 def monitoring_laggards(request: HttpRequest) -> HttpResponse:
     form = _filters(request)
     today = clock.today()
-    found = queries.laggards(acting_user(request), form.filters(), today)
-    keys, units = queries.laggard_keys(found)
+    user, filters = acting_user(request), form.filters()
+    keys, units = queries.laggard_keys(user, filters, today)
+    found = queries.laggards(user, filters, today)
     page = Paginator(keys, queries.LAGGARDS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = rows_by_key(queries.laggard_page_rows(found), list(page.object_list))  # type: ignore[assignment]
     rows = [

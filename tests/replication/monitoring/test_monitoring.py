@@ -457,7 +457,7 @@ def test_kept_rates_and_laggards_follow_a_sent_report_once_it_commits(
         queries.adoption_rates(officer, Filters(), TODAY)
         with django_assert_num_queries(0):  # kept whole: counts, names and rates
             queries.adoption_rates(officer, Filters(), TODAY)
-        keys, _units = queries.laggard_keys(queries.laggards(officer, Filters(), TODAY))
+        keys, _units = queries.laggard_keys(officer, Filters(), TODAY)
         last = last_closed_cycle(TODAY, ReportingCycle.QUARTERLY)
         # A quarterly laggard with nothing sent since: an applied report on the last quarter
         # takes it off the list.
@@ -470,7 +470,7 @@ def test_kept_rates_and_laggards_follow_a_sent_report_once_it_commits(
         )
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
             make_report(late, last.start, last.end, adoption_status=AdoptionStatus.APPLIED_WIDELY)
-        kept, units = queries.laggard_keys(queries.laggards(officer, Filters(), TODAY))
+        kept, units = queries.laggard_keys(officer, Filters(), TODAY)
         rates = queries.adoption_rates(officer, Filters(), TODAY)
         page = login(client, officer).get(reverse("replication:monitoring_laggards"))
     assert late.pk in keys and late.pk not in kept
@@ -480,3 +480,28 @@ def test_kept_rates_and_laggards_follow_a_sent_report_once_it_commits(
     obligations = list(Obligation.objects.select_related("unit"))
     for index, cycle in enumerate(rates.cycles):
         assert _shown(rates.practices, index) == _rate_recount(cycle, obligations)[0]
+
+
+@pytest.mark.renew_on_commit
+def test_kept_laggard_keys_are_each_the_filters_and_the_days_own(org: Org, people: People) -> None:
+    """The laggards' keys are kept under the user's scope, the filters and the day: asked in
+    turn for another directive, group or day, each answer is that question's recount."""
+    _scene(org, 23)
+    other = make_directive(org, title="Văn bản khác", issued_on=d(2024, 1, 10))
+    make_obligation(other, org.science, make_practice(org, name="Mô hình khác"), starts_on=d(2024, 1, 10))
+    officer = people.reform_officer
+    asked = [
+        (Filters(), TODAY),
+        (Filters(directive=other), TODAY),
+        (Filters(group="commune_committees"), TODAY),
+        (Filters(), d(2024, 8, 20)),
+    ]
+    answers = []
+    for filters, day in asked:
+        with on_day(day):
+            keys, units = queries.laggard_keys(officer, filters, day)
+            recount = queries.laggards(officer, filters, day)
+            assert keys == list(recount.values_list("pk", flat=True))
+            assert units == recount.values("unit_id").distinct().count()
+        answers.append(keys)
+    assert len({tuple(keys) for keys in answers}) == len(asked)  # four different questions
