@@ -20,7 +20,7 @@ from caicach.core import clock, exports, rendering
 from caicach.core.issuing import IssuePlan, issue_or_confirm
 from caicach.core.models import DocumentType, Role, Unit
 from caicach.core.once import AlreadySubmitted, creating, once
-from caicach.core.pagination import CappedPaginator, rows_by_key
+from caicach.core.pagination import CappedPaginator
 from caicach.core.permissions import can, get_for_user, principal, require
 from caicach.core.web import acting_user, add_service_errors, document_response, file_response, stale_action
 from caicach.replication.cycles import settings_for
@@ -85,13 +85,8 @@ def monitoring_laggards(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     user, filters = acting_user(request), form.filters()
     keys, units = queries.laggard_keys(user, filters, today)
-    found = queries.laggards(user, filters, today)
     page = Paginator(keys, queries.LAGGARDS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = rows_by_key(queries.laggard_page_rows(found), list(page.object_list))  # type: ignore[assignment]
-    rows = [
-        (obligation, queries.reasons(obligation), queries.cell_of(obligation, today).label)
-        for obligation in page.object_list
-    ]
+    rows = queries.laggard_page(user, filters, today, list(page.object_list))
     return render(
         request,
         "replication/monitoring/laggards.html",

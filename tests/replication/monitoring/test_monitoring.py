@@ -505,3 +505,55 @@ def test_kept_laggard_keys_are_each_the_filters_and_the_days_own(org: Org, peopl
             assert units == recount.values("unit_id").distinct().count()
         answers.append(keys)
     assert len({tuple(keys) for keys in answers}) == len(asked)  # four different questions
+
+
+@pytest.mark.renew_on_commit
+def test_the_kept_laggards_page_is_the_recount_in_each_language_and_follows_a_commit(
+    client: Client, org: Org, people: People, committed: Any
+) -> None:
+    """A page of laggards is kept as plain rows: they are the laggards' own (unit, practice,
+    latest report, reasons), in the reader's language, and a report sent shows once it
+    commits."""
+    _scene(org, 31, units=8)
+    officer = people.reform_officer
+    login(client, officer)
+    url = reverse("replication:monitoring_laggards")
+
+    def shown() -> list[tuple[str, str, int | None, list[str]]]:
+        rows = client.get(url).context["rows"]
+        return [(r.unit_name, r.practice_name, r.latest_report, list(r.reasons)) for r in rows]
+
+    def recount() -> list[tuple[str, str, int | None, list[str]]]:
+        found = list(queries.laggards(officer, Filters(), TODAY)[: queries.LAGGARDS_PER_PAGE])
+        return [(o.unit.name, o.practice.name, o.latest_report, queries.reasons(o)) for o in found]  # type: ignore[attr-defined]
+
+    with on_day(TODAY):
+        before = shown()
+        assert before == recount() and before
+        assert shown() == before  # read again from the cache
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(queries, "LAGGARDS_PER_PAGE", 3)
+            pages = [client.get(url, {"page": n}).context["rows"] for n in (1, 2)]
+        assert [[r.unit_name for r in rows] for rows in pages] == [
+            [row[0] for row in before[:3]],
+            [row[0] for row in before[3:6]],
+        ]
+        assert pages[0] != pages[1]
+        client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        english = client.get(url).content.decode()
+        english_of = {
+            "Không báo cáo kỳ vừa qua": "Did not report for the last cycle",
+            "Chưa triển khai sau thời gian quy định": "Not implemented after the required time",
+            "Đã dừng triển khai": "Implementation stopped",
+        }
+        for reason in {reason for row in before for reason in row[3]}:
+            assert english_of[reason] in english and reason not in english  # not the kept Vietnamese
+        client.post(reverse("set_language"), {"language": "vi", "next": "/"})
+        first = Obligation.objects.get(pk=queries.laggard_keys(officer, Filters(), TODAY)[0][0])
+        last = last_closed_cycle(
+            TODAY, first.cycle_kind if hasattr(first, "cycle_kind") else ReportingCycle.QUARTERLY
+        )
+        with committed():
+            make_report(first, last.start, last.end, adoption_status=AdoptionStatus.APPLIED_WIDELY)
+        after = shown()
+    assert after == recount() and after != before
