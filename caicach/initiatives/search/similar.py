@@ -230,7 +230,8 @@ def similar_to(initiative: Initiative, *, limit: int = RESULTS) -> list[Similar]
     first, none below ``MIN_SIMILARITY``."""
     pool = compared().exclude(pk=initiative.pk)
     index = load_index()
-    if index is None and pool.count() > DIRECT_LIMIT:
+    # Counted no further than the limit: a country's 200,000 dossiers took 33 ms to count.
+    if index is None and pool.order_by()[: DIRECT_LIMIT + 1].count() > DIRECT_LIMIT:
         return []  # the nightly index is not built yet: nothing rather than a slow page
     idf = index.idf if index is not None else _direct_idf(compared())
     vector = _vector(_texts(tuple(getattr(initiative, name) for name in TEXT_FIELDS)), idf)

@@ -136,6 +136,19 @@ def test_a_near_copy_comes_first_and_drafts_and_itself_never_show(pool: dict[str
     assert len(found) <= similar.RESULTS
 
 
+def test_without_an_index_only_a_small_pool_is_compared_directly(
+    pool: dict[str, Initiative], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``DIRECT_LIMIT`` sent dossiers and before the nightly index exists, the panel is
+    empty rather than slow; at the limit, every dossier is compared."""
+    assert similar.load_index() is None
+    sent = similar.compared().exclude(pk=pool["copy"].pk).count()
+    monkeypatch.setattr(similar, "DIRECT_LIMIT", sent)
+    assert similar.similar_to(pool["copy"])[0].initiative == pool["original"]
+    monkeypatch.setattr(similar, "DIRECT_LIMIT", sent - 1)
+    assert similar.similar_to(pool["copy"]) == []
+
+
 def test_the_index_finds_what_comparing_every_dossier_finds(
     pool: dict[str, Initiative], campaign: Campaign, org: Org
 ) -> None:
