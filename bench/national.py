@@ -695,8 +695,9 @@ def serve_and_measure(args: argparse.Namespace, tmp: Path, with_redis: bool) -> 
                     requests=args.requests,
                     budget=args.page_seconds,
                     # A worker's first request for a page compiles its templates (and fills
-                    # its in-process caches): one sample of the dashboard took 676 ms. Twice
-                    # the workers makes it likely each has seen the page before sampling.
+                    # its in-process caches): twice the workers makes it likely each has seen
+                    # the page before sampling. (The national dashboard's first sample still
+                    # took 861 ms in the run of 2026-12-06: not yet explained.)
                     warm_ups=2 * args.workers,
                 )
                 p50 = f"{result.p50:8.1f} ms" if result.p50 is not None else "        —"
