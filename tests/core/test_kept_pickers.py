@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from caicach.core import choices
 from caicach.core.units import forms as unit_forms
 from tests.conftest import People
 
@@ -31,10 +32,13 @@ def test_the_unit_picker_reads_the_options_its_form_kept(
     first = client.get(url)
     assert first.status_code == 200
     asked: list[Any] = []
-    real = unit_forms.cached_rows
-    monkeypatch.setattr(
-        unit_forms, "cached_rows", lambda *args, **kwargs: asked.append(args) or real(*args, **kwargs)
-    )
+    real = choices.cached_rows
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        asked.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(unit_forms, "cached_rows", spy)
     again = client.get(url)
     assert again.status_code == 200
     assert asked == []  # not read under the picker's own SQL: the form kept them
