@@ -34,6 +34,7 @@ from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 
 from caicach.core import clock
+from caicach.core.choices import kept_while_read
 from caicach.core.search import terms
 from caicach.initiatives.models import Initiative, InitiativeStatus
 
@@ -227,14 +228,37 @@ def _direct_idf(pool: QuerySet[Initiative]) -> Callable[[int], float]:
 
 def similar_to(initiative: Initiative, *, limit: int = RESULTS) -> list[Similar]:
     """The ``limit`` sent dossiers most similar to ``initiative`` (itself excluded), best
-    first, none below ``MIN_SIMILARITY``."""
-    pool = compared().exclude(pk=initiative.pk)
+    first, none below ``MIN_SIMILARITY``.
+
+    The scores are kept until a dossier is written or the index rebuilt: re-scoring the
+    candidates folds and counts their texts again (most of a panel's cost at 200,000
+    dossiers), and a council opens the same dossiers many times over. The dossier's own
+    texts are part of the key, for a dossier compared before it is saved."""
     index = load_index()
+    texts = tuple(getattr(initiative, name) or "" for name in TEXT_FIELDS)
+    key = (
+        initiative.pk,
+        zlib.crc32("\x00".join(texts).encode()),
+        limit,
+        None if index is None else index.built_at,
+        DIRECT_LIMIT,
+        CANDIDATES,
+    )
+    best = kept_while_read("similar dossiers", key, lambda: _best_scores(initiative, texts, index, limit))
+    found = Initiative.objects.select_related("unit", "campaign").in_bulk([pk for pk, _ in best])
+    return [Similar(initiative=found[pk], similarity=score) for pk, score in best if pk in found]
+
+
+def _best_scores(
+    initiative: Initiative, texts: tuple[str, ...], index: SimilarityIndex | None, limit: int
+) -> list[tuple[int, float]]:
+    """``similar_to``'s (dossier id, cosine) pairs, best first."""
+    pool = compared().exclude(pk=initiative.pk)
     # Counted no further than the limit: a country's 200,000 dossiers took 33 ms to count.
     if index is None and pool.order_by()[: DIRECT_LIMIT + 1].count() > DIRECT_LIMIT:
         return []  # the nightly index is not built yet: nothing rather than a slow page
     idf = index.idf if index is not None else _direct_idf(compared())
-    vector = _vector(_texts(tuple(getattr(initiative, name) for name in TEXT_FIELDS)), idf)
+    vector = _vector(_texts(texts), idf)
     if index is None:
         ids: Iterable[int] | None = None  # compare with every dossier
     else:
@@ -245,9 +269,7 @@ def similar_to(initiative: Initiative, *, limit: int = RESULTS) -> list[Similar]
         (pk, _cosine(vector, _vector(_texts(tuple(text)), idf)))
         for pk, *text in rows.values_list("pk", *TEXT_FIELDS).iterator(chunk_size=500)
     ]
-    best = sorted((pair for pair in scored if pair[1] >= MIN_SIMILARITY), key=lambda pair: -pair[1])[:limit]
-    found = Initiative.objects.select_related("unit", "campaign").in_bulk([pk for pk, _ in best])
-    return [Similar(initiative=found[pk], similarity=score) for pk, score in best if pk in found]
+    return sorted((pair for pair in scored if pair[1] >= MIN_SIMILARITY), key=lambda pair: -pair[1])[:limit]
 
 
 def exact_neighbours(

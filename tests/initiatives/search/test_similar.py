@@ -14,7 +14,7 @@ from django.urls import reverse
 from caicach.core.reminders import registered
 from caicach.initiatives.models import Campaign, Initiative, InitiativeStatus
 from caicach.initiatives.search import similar
-from tests.conftest import Org, People
+from tests.conftest import Org, People, forget_kept
 from tests.initiatives.factories import make_campaign
 
 WORDS = [
@@ -170,6 +170,7 @@ def test_the_index_finds_what_comparing_every_dossier_finds(
         # The measure can fail: an index that proposes no candidate finds nothing.
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(similar.SimilarityIndex, "candidates", lambda *args, **kwargs: [])
+            forget_kept()  # scored again, by the blind index
             blind = similar.recall_at(list(similar.compared()[:20]))
         assert blind is not None and blind < 0.5
         # Sent after the nightly build: still found, compared one by one.
@@ -178,6 +179,46 @@ def test_the_index_finds_what_comparing_every_dossier_finds(
     finally:
         default_storage.delete(similar.INDEX_PATH)
         similar.forget_index()
+
+
+def test_scores_are_kept_until_a_dossier_is_written_or_the_texts_change(
+    pool: dict[str, Initiative], campaign: Campaign, org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second look scores nothing again; a dossier sent since, a dossier edited, or the
+    asked dossier's own unsaved texts are seen at once."""
+    first = similar.similar_to(pool["copy"])
+    folded: list[object] = []
+    real = similar._texts
+    monkeypatch.setattr(similar, "_texts", lambda row: folded.append(row) or real(row))
+    again = similar.similar_to(pool["copy"])
+    assert again == first and folded == []
+    # Another dossier, another limit: scored on its own.
+    assert similar.similar_to(pool["original"])[0].initiative == pool["copy"] and folded
+    assert len(similar.similar_to(pool["copy"], limit=1)) == 1
+    # An index built since (here one that proposes nothing): scored on it, not kept from before.
+    similar.save_index(similar.build_index())
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(similar.SimilarityIndex, "candidates", lambda *args, **kwargs: [])
+            assert similar.similar_to(pool["copy"]) == []
+    finally:
+        default_storage.delete(similar.INDEX_PATH)
+        similar.forget_index()
+    # A closer copy sent since comes first.
+    folded.clear()
+    closer = add(campaign, org, *ORIGINAL)
+    assert similar.similar_to(pool["copy"])[0].initiative in (closer, pool["original"]) and folded
+    # The asked dossier's texts as edited, not yet saved.
+    unrelated = pool["unrelated"]
+    assert not {pool["original"].pk, closer.pk} & {e.initiative.pk for e in similar.similar_to(unrelated)}
+    unrelated.title, unrelated.essence = ORIGINAL
+    assert similar.similar_to(unrelated)[0].initiative.pk in (pool["original"].pk, closer.pk)
+    # The original and the copy rewritten: no longer close.
+    Initiative.objects.filter(pk__in=[pool["original"].pk, closer.pk]).update(
+        title="Hội thi văn nghệ", essence="Hội thi văn nghệ quần chúng."
+    )
+    shown = {entry.initiative.pk for entry in similar.similar_to(pool["copy"])}
+    assert pool["original"].pk not in shown and closer.pk not in shown
 
 
 def test_the_index_is_rebuilt_every_night() -> None:
