@@ -41,6 +41,7 @@ from caicach.workprogram.programs.rules import (
     items_for,
     led_by_units_of,
     pending_in_office,
+    program_items_for,
     programs_for,
     requests_for,
     to_decide_by,
@@ -126,7 +127,7 @@ def program_items(
     """The program page's table: the items of ``program`` the user may see, filtered, with
     what the rows show loaded (``is_overdue`` annotated; coordinating units prefetched)."""
     grace = settings_for(program.issuing_unit_id).overdue_grace_days
-    items = items_for(user).filter(program=program)
+    items = program_items_for(user, program)
     if filters.lead_unit is not None:
         items = items.filter(lead_unit=filters.lead_unit)
     if filters.status == OVERDUE:

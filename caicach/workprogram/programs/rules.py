@@ -224,6 +224,18 @@ def items_for(user: User | AnonymousUser) -> QuerySet[ProgramItem]:
     )
 
 
+def program_items_for(user: User | AnonymousUser, program: WorkProgram) -> QuerySet[ProgramItem]:
+    """``items_for(user).filter(program=program)``: every item of the program when ``user``
+    sees it whole (its Office, its leaders: ``sees_program``, which the program's own
+    ``view`` rule has just asked), else ``items_for``'s branches. A program's page counts,
+    sums and pages its items: with the scope's subqueries compiled into each statement, that
+    cost more Python than the statements cost the database."""
+    who = principal(user)
+    if who is not None and sees_program(who, program.issuing_unit_id):
+        return ProgramItem.objects.filter(program=program)
+    return items_for(user).filter(program=program)
+
+
 def programs_for(user: User | AnonymousUser) -> QuerySet[WorkProgram]:
     """The programs ``user`` may open: the twin of WorkProgram's ``view`` rule (those their
     Office role covers, their committee's as its leader, and those holding an item they may
@@ -283,6 +295,21 @@ def requests_for(user: User | AnonymousUser) -> QuerySet[AdjustmentRequest]:
         Q(lead_unit__in=who.unit_ids)
         | Q(requested_by=who.user)
         | (filed & (Q(program_id__in=offices_programs) | Q(leader=who.user)))
+    )
+
+
+def program_requests_for(user: User | AnonymousUser, program: WorkProgram) -> QuerySet[AdjustmentRequest]:
+    """``requests_for(user).filter(program=program)``, without the scope's subqueries when
+    the Office covering the program asks (``program_items_for``'s reason): every filed
+    request, and drafts of its own units."""
+    who = principal(user)
+    if who is None or not office_covers(who, program.issuing_unit_id):
+        return requests_for(user).filter(program=program)
+    requests = AdjustmentRequest.objects.filter(program=program)
+    if who.is_admin:
+        return requests
+    return requests.filter(
+        ~Q(status__in=DRAFT_STATUSES) | Q(lead_unit__in=who.unit_ids) | Q(requested_by=who.user)
     )
 
 

@@ -16,7 +16,13 @@ from caicach.core.models import Role, User
 from caicach.core.permissions import can
 from caicach.workprogram.models import AdjustmentRequest, ProgramItem, WorkProgram
 from caicach.workprogram.programs.queries import leaders_of
-from caicach.workprogram.programs.rules import items_for, programs_for, requests_for
+from caicach.workprogram.programs.rules import (
+    items_for,
+    program_items_for,
+    program_requests_for,
+    programs_for,
+    requests_for,
+)
 from caicach.workprogram.programs.services import adjustment_request_approve, adjustment_request_return
 from caicach.workprogram.reports.rules import (
     SCOPE_ALL,
@@ -198,6 +204,20 @@ def test_the_list_queries_return_exactly_what_the_view_rules_allow(
         listed = set(query(user).values_list("pk", flat=True))
         assert listed == allowed, (persona, model.__name__)
         assert len(query(user)) == len(listed), "no duplicates from the joins"
+    assert_program_items_agree(user, persona)
+
+
+def assert_program_items_agree(user: User, name: str) -> None:
+    """A program's items and requests as its page counts them (``program_items_for``,
+    ``program_requests_for``, which skip the scope when the user sees the program whole) are
+    those the rule allows, for every program."""
+    for program in WorkProgram.objects.all():
+        listed = set(program_items_for(user, program).values_list("pk", flat=True))
+        allowed = {item.pk for item in program.items.select_related("program") if can(user, "view", item)}
+        assert listed == allowed, (name, program.pk)
+        listed = set(program_requests_for(user, program).values_list("pk", flat=True))
+        allowed = {r.pk for r in AdjustmentRequest.objects.filter(program=program) if can(user, "view", r)}
+        assert listed == allowed, (name, program.pk, "requests")
 
 
 # --- The committee's leaders see its whole program --------------------------------------------------
@@ -244,6 +264,7 @@ def test_the_leaders_list_queries_agree_with_the_view_rules(
         allowed = {obj.pk for obj in model.objects.all() if can(user, "view", obj)}
         assert set(query(user).values_list("pk", flat=True)) == allowed, (name, model.__name__)
         assert len(query(user)) == len(allowed), "no duplicates from the joins"
+    assert_program_items_agree(user, name)
     for program in WorkProgram.objects.all():
         in_query = set(program.items.filter(kpi_scope(user, program)).values_list("pk", flat=True))
         by_rule = {item.pk for item in program.items.select_related("program") if kpi_covers(user, item)}
