@@ -40,11 +40,9 @@ def program_item_rows(items: Iterable[ProgramItem]) -> SafeString:
         "pending": f'<span class="badge badge-warn">{escape(gettext("Có đề nghị điều chỉnh"))}</span>',
     }
     # Each label translated once a table (``get_FOO_display`` builds its choices' dict per call).
-    labels = (
-        {value: escape(label) for value, label in ItemStatus.choices},
-        {value: escape(label) for value, label in SubmissionKind.choices},
-    )
-    written = [_row(item, item_url, texts, *labels) for item in items]
+    statuses: dict[str, str] = {value: escape(label) for value, label in ItemStatus.choices}
+    kinds: dict[str, str] = {value: escape(label) for value, label in SubmissionKind.choices}
+    written = [_row(item, item_url, texts, statuses, kinds) for item in items]
     if not written:
         empty = escape(gettext("Không có nội dung nào phù hợp."))
         return mark_safe(f'<tr><td colspan="7" class="muted">{empty}</td></tr>')  # escaped above

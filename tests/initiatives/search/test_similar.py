@@ -4,6 +4,7 @@ index gives what comparing every dossier gives, and the page keeps outsiders out
 from __future__ import annotations
 
 import random
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -189,7 +190,12 @@ def test_scores_are_kept_until_a_dossier_is_written_or_the_texts_change(
     first = similar.similar_to(pool["copy"])
     folded: list[object] = []
     real = similar._texts
-    monkeypatch.setattr(similar, "_texts", lambda row: folded.append(row) or real(row))
+
+    def spy(row: tuple[str, ...]) -> Counter[int]:
+        folded.append(row)
+        return real(row)
+
+    monkeypatch.setattr(similar, "_texts", spy)
     again = similar.similar_to(pool["copy"])
     assert again == first and folded == []
     # Another dossier, another limit: scored on its own.
