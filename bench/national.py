@@ -233,6 +233,29 @@ class Session:
             raise RuntimeError(f"login as {username} failed: HTTP {status}")
 
 
+def _warm(session: Session, path: str, requests: int, parallel: int) -> int:
+    """``requests`` more requests for ``path`` on ``parallel`` connections at once (one
+    connection, sequential, is served by whichever worker is idle first: the same one,
+    mostly). The last status that was not 200, else 200."""
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def work(client: Session, count: int) -> None:
+        for _ in range(count):
+            status, _body, _ms = client.request("GET", path)
+            with lock:
+                statuses.append(status)
+
+    parallel = max(1, min(parallel, requests))
+    shares = [requests // parallel + (1 if n < requests % parallel else 0) for n in range(parallel)]
+    threads = [threading.Thread(target=work, args=(session.clone(), share)) for share in shares]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return next((status for status in statuses if status != 200), 200)
+
+
 def measure(
     session: Session,
     result: PageResult,
@@ -242,17 +265,17 @@ def measure(
     requests: int,
     budget: float,
     warm_ups: int = 1,
+    warm_parallel: int = 1,
 ) -> None:
-    """Warm up (``warm_ups`` requests: one per server worker, as far as the server spreads
-    them, since each worker compiles a template on its first use of it), then alternate page
-    and trivial view on ``clients`` connections until ``requests`` pages or ``budget``
-    seconds (at least three pages per connection)."""
+    """Warm up (``warm_ups`` requests, the first alone and the rest on ``warm_parallel``
+    connections at once, so that each server worker serves some: each compiles a template
+    and fills its in-process caches on its first use of a page), then alternate page and
+    trivial view on ``clients`` connections until ``requests`` pages or ``budget`` seconds
+    (at least three pages per connection)."""
     try:
         status, body, first = session.request("GET", result.path)
-        for _ in range(warm_ups - 1):
-            if status != 200:
-                break
-            status, body, _ms = session.request("GET", result.path)
+        if status == 200 and warm_ups > 1:
+            status = _warm(session, result.path, warm_ups - 1, warm_parallel)
     except Timeout:
         result.status = "TIMEOUT"
         return
@@ -695,10 +718,11 @@ def serve_and_measure(args: argparse.Namespace, tmp: Path, with_redis: bool) -> 
                     requests=args.requests,
                     budget=args.page_seconds,
                     # A worker's first request for a page compiles its templates (and fills
-                    # its in-process caches): twice the workers makes it likely each has seen
-                    # the page before sampling. (The national dashboard's first sample still
-                    # took 861 ms in the run of 2026-12-06: not yet explained.)
+                    # its in-process caches). Sent one after another, the warm-ups went to
+                    # one worker: the national dashboard's first sample, on the other, took
+                    # 861 ms in the run of 2026-12-06 (its median 13 ms).
                     warm_ups=2 * args.workers,
+                    warm_parallel=args.workers,
                 )
                 p50 = f"{result.p50:8.1f} ms" if result.p50 is not None else "        —"
                 log(f"  {persona:<9} {result.label:<34} {p50}  n={result.samples:<3} {result.status}")
