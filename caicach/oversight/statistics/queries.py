@@ -37,7 +37,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.files.storage import default_storage
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -45,6 +45,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from caicach.core.choices import kept_while_read
 from caicach.core.models import Unit
 from caicach.core.months import add_months, first_of_month
 from caicach.oversight.models import Extension, ExtensionStatus, Task, TaskReport, TaskSource, TaskStatus
@@ -292,6 +293,34 @@ def month_rows(scope: Q, period: StatPeriod, *, today: datetime.date) -> list[Mo
         row = found.get(month)
         out.append(MonthRow(month=month, **(_figures(row) if row else {})))
     return out
+
+
+class PageFigures(NamedTuple):
+    """The statistics page's four tables (plain values: kept by ``page_figures``)."""
+
+    units: list[Row]
+    leaders: list[Row]
+    sources: list[Row]
+    months: list[MonthRow]
+
+
+def page_figures(scope: Q, period: StatPeriod, *, today: datetime.date, whole: bool) -> PageFigures:
+    """Per lead unit, per leader and per source (only for a committee seen ``whole``), per
+    month: four grouped counts over the committee's tasks (a national Office's province,
+    20 ms with their compilation), kept until a write to a table they read commits. The
+    scope is plain data (a committee's id, or the units someone heads), so its text is the
+    key with the period and the day the classes are read on."""
+
+    def build() -> PageFigures:
+        return PageFigures(
+            units=unit_rows(scope, period, today=today),
+            leaders=leader_rows(scope, period, today=today) if whole else [],
+            sources=source_rows(scope, period, today=today) if whole else [],
+            months=month_rows(scope, period, today=today),
+        )
+
+    key = (str(scope), period.start, period.end, today, whole)
+    return kept_while_read("task statistics", key, build)
 
 
 def total_of(rows: Iterable[Figures]) -> Figures:

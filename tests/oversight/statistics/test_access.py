@@ -4,6 +4,8 @@ anybody else 404 (anonymous: the login page). The rules and their query twins ag
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -14,7 +16,7 @@ from caicach.oversight.models import Task, TaskReport
 from caicach.oversight.statistics.rules import statistics_scope, task_counts_for, task_reports_for
 from tests.conftest import Org, People, on_day
 from tests.core.factories import person
-from tests.oversight.statistics.factories import TODAY, Dataset, mixed_dataset
+from tests.oversight.statistics.factories import TODAY, Dataset, make_task, mixed_dataset
 
 
 @pytest.fixture
@@ -151,3 +153,34 @@ def test_staff_with_two_roles(org: Org, people: People, data: Dataset) -> None:
     assert set(Task.objects.filter(statistics_scope(head, None)).values_list("lead_unit_id", flat=True)) == {
         org.home_affairs.pk
     }
+
+
+def test_the_committees_offered_are_those_with_tasks_and_follow_new_tasks(
+    client: Client, org: Org, people: People, data: Dataset
+) -> None:
+    """The Office is offered the committees it sees whole that have tasks (kept between
+    visits), the first shown by default; one it sees without tasks is shown when asked for,
+    and is offered from its first task on; a committee it does not see, or nonsense, is 404."""
+    client.force_login(people.office_officer)
+    url = reverse("oversight:statistics")
+
+    def offered(params: dict[str, Any]) -> tuple[Any, list[int]]:
+        with on_day(TODAY):
+            response = client.get(url, {**params, "year": 2024})
+        assert response.status_code == 200
+        choices = response.context["form"].fields["committee"].choices
+        return response.context["committee"], [pk for pk, _label in choices]
+
+    assert offered({}) == (org.province, [org.province.pk, org.district.pk])
+    assert offered({"committee": org.district.pk}) == (org.district, [org.province.pk, org.district.pk])
+    assert offered({"committee": org.commune.pk}) == (
+        org.commune,
+        [org.commune.pk, org.province.pk, org.district.pk],
+    )
+    make_task(
+        committee=org.commune, lead_unit=org.commune, assigned_by=people.leader, original_deadline=TODAY
+    )
+    assert offered({}) == (org.province, [org.province.pk, org.district.pk, org.commune.pk])
+    with on_day(TODAY):
+        for wanted in (org.science.pk, "x", 0):
+            assert client.get(url, {"committee": wanted}).status_code == 404, wanted
