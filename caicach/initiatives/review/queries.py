@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from caicach.core import clock
-from caicach.core.choices import kept
+from caicach.core.choices import kept, kept_while_read
 from caicach.core.models import User
-from caicach.core.permissions import can, principal
+from caicach.core.permissions import can, principal, scope_key
 from caicach.core.todos import NOTHING, TodoEntry, TodoItem, count_and_first
 from caicach.initiatives.models import (
     Authorship,
@@ -500,6 +500,91 @@ def dossier_aggregate(council: Council, initiative: Initiative) -> DossierAggreg
         return None
     rubric = rubric_with_criteria(council.campaign.rubric_id)
     return _aggregate_rows([initiative], council, rubric)[0]
+
+
+class SheetSeen(NamedTuple):
+    """A member's own sheet of a dossier, as its panel shows it."""
+
+    pk: int
+    excluded: bool
+    exclusion_reason: str
+    submitted: bool
+
+
+class AggregateSeen(NamedTuple):
+    """A dossier's aggregates after the round closed, as its panel shows them; ``criteria``
+    are (name, mean, maximum points)."""
+
+    mean: Decimal | None
+    passed: bool
+    sheets: int
+    minimum: Decimal | None
+    maximum: Decimal | None
+    needs_discussion: bool
+    pass_mark: Decimal | None
+    criteria: tuple[tuple[str, Decimal | None, Decimal], ...]
+
+
+class DossierPanel(NamedTuple):
+    """What the council card on a dossier's page shows ``user`` (plain values: kept)."""
+
+    council_pk: int
+    round_open: bool
+    sheet: SheetSeen | None
+    aggregate: AggregateSeen | None
+
+
+def dossier_panel(user: User, initiative: Initiative) -> DossierPanel | None:
+    """For a member assigned the dossier their sheet; for whoever may see results, the
+    dossier's aggregates once the round closed; None when there is nothing to show ``user``.
+    Kept until a write to a table it read commits (the council, its members, sheets, scores,
+    the rubric): reading the council with its campaign, the sheet, the rubric's criteria and
+    the sums cost a dossier's page some ten ms on each visit."""
+    campaign_id = initiative.campaign_id
+    if campaign_id is None:
+        return None
+
+    def build() -> DossierPanel | None:
+        council = councils_with_relations().filter(campaign_id=campaign_id).first()
+        if council is None:
+            return None
+        sheet = (
+            ReviewAssignment.objects.filter(initiative=initiative, member__council=council, member__user=user)
+            .select_related("member")
+            .first()
+        )
+        may_see_results = can(user, "results", council) and (
+            can(user, "change", council) or sheet is None or not sheet.excluded
+        )
+        if sheet is None and not may_see_results:
+            return None
+        aggregate = dossier_aggregate(council, initiative) if may_see_results else None
+        rubric = council.campaign.rubric
+        return DossierPanel(
+            council_pk=council.pk,
+            round_open=council.round_status == RoundStatus.OPEN,
+            sheet=None
+            if sheet is None
+            else SheetSeen(sheet.pk, sheet.excluded, sheet.exclusion_reason, sheet.submitted_at is not None),
+            aggregate=None
+            if aggregate is None
+            else AggregateSeen(
+                mean=aggregate.mean,
+                passed=aggregate.passed,
+                sheets=aggregate.count,
+                minimum=aggregate.minimum,
+                maximum=aggregate.maximum,
+                needs_discussion=aggregate.needs_discussion,
+                pass_mark=rubric.pass_mark if rubric is not None else None,
+                criteria=tuple(
+                    (criterion.name, mean, criterion.max_points)
+                    for criterion, mean in aggregate.criterion_means
+                ),
+            ),
+        )
+
+    key = (scope_key(user), initiative.pk, campaign_id)
+    return kept_while_read("a dossier's council card", key, build)
 
 
 def dossier_mean(initiative: Initiative) -> Decimal | None:

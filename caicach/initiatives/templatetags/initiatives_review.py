@@ -12,9 +12,10 @@ from caicach.core.models import User
 from caicach.core.permissions import can
 from caicach.initiatives.models import Campaign, Initiative, ReviewAssignment
 from caicach.initiatives.review.queries import (
+    DossierPanel,
     council_members,
     councils_with_relations,
-    dossier_aggregate,
+    dossier_panel,
     member_progress,
 )
 
@@ -59,29 +60,8 @@ def campaign_council(context: template.Context, campaign: Campaign) -> dict[str,
 
 
 @register.simple_tag(takes_context=True)
-def dossier_review(context: template.Context, initiative: Initiative) -> dict[str, Any]:
+def dossier_review(context: template.Context, initiative: Initiative) -> DossierPanel | None:
     """``{% dossier_review initiative as review %}``: for an assigned member a link to their
     sheet; for those who may see results, the dossier's aggregates after the round closed."""
     user = _user(context)
-    empty: dict[str, Any] = {"council": None}
-    if initiative.campaign_id is None or not isinstance(user, User):
-        return empty
-    council = councils_with_relations().filter(campaign_id=initiative.campaign_id).first()
-    if council is None:
-        return empty
-    sheet = (
-        ReviewAssignment.objects.filter(initiative=initiative, member__council=council, member__user=user)
-        .select_related("member")
-        .first()
-    )
-    may_see_results = can(user, "results", council) and (
-        can(user, "change", council) or sheet is None or not sheet.excluded
-    )
-    if sheet is None and not may_see_results:
-        return empty
-    return {
-        "council": council,
-        "sheet": sheet,
-        "aggregate": dossier_aggregate(council, initiative) if may_see_results else None,
-        "rubric": council.campaign.rubric,
-    }
+    return dossier_panel(user, initiative) if isinstance(user, User) else None

@@ -15,6 +15,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils.html import escape
 
 from caicach.core.models import Job, JobStatus, Role, User
 from caicach.core.once import FIELD, new_token
@@ -31,7 +32,7 @@ from caicach.initiatives.review import queries as review_queries
 from caicach.initiatives.review import views as review_views
 from caicach.initiatives.review.rubrics import ensure_demo_rubrics
 from caicach.initiatives.review.services import council_member_add, review_assign, round_close
-from tests.conftest import Org, People
+from tests.conftest import Org, People, forget_kept
 from tests.core.factories import make_user, person
 from tests.initiatives.factories import Board, fill_sheets, make_board, make_campaign, make_dossier
 from tests.issuing import confirm_issue
@@ -391,8 +392,42 @@ def test_the_dossier_card_offers_scoring_then_shows_the_aggregate_after_close(
     mean = (sum(totals, Decimal(0)) / len(totals)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     html = render_partial("review/_dossier_panel.html", people.reform_officer, initiative=dossier)
     assert "Điểm trung bình" in html and f"{mean:f}".rstrip("0").rstrip(".").replace(".", ",") in html
+    assert f"điểm đạt {board.rubric.pass_mark:f}".rstrip("0").rstrip(".") in html
+    assert f"<dt>Số phiếu</dt><dd>{len(totals)}</dd>" in html
+    for criterion in board.rubric.criteria.all():  # each criterion's mean out of its maximum
+        assert f"<dt>{escape(criterion.name)}</dt>" in html
+        assert f" / {review_queries.points_text(criterion.max_points)}</dd>" in html
+    assert reverse("initiatives:council_results", args=[board.council.pk]) in html
     assert "Điểm trung bình" not in render_partial(
         "review/_dossier_panel.html", board.colleague, initiative=dossiers["science"]
+    )
+    assert render_partial("review/_dossier_panel.html", people.outsider, initiative=dossier).strip() == ""
+    # The member's own sheet, once sent: a link to read it back, no more "Chấm điểm".
+    html = render_partial("review/_dossier_panel.html", board.member, initiative=dossier)
+    assert "Bạn đã nộp phiếu chấm" in html and reverse("initiatives:review_score", args=[sheet.pk]) in html
+
+
+def test_the_dossier_card_is_kept_until_a_sheet_is_written(
+    board: Board, dossiers: dict[str, Initiative], people: People, django_assert_num_queries: Any
+) -> None:
+    """Read once, then from the cache (no query at all); a sheet written since — a total
+    corrected — is shown at once; another person sees their own card."""
+    dossier = dossiers["commune"]
+    fill_sheets(board.council, board.rubric, random.Random(3))
+    round_close(council=board.council, actor=board.chair)
+    forget_kept()
+    first = render_partial("review/_dossier_panel.html", people.reform_officer, initiative=dossier)
+    with django_assert_num_queries(0):
+        assert (
+            render_partial("review/_dossier_panel.html", people.reform_officer, initiative=dossier) == first
+        )
+    sheets = ReviewAssignment.objects.filter(initiative=dossier, excluded=False, submitted_at__isnull=False)
+    ReviewAssignment.objects.filter(pk__in=sheets.values("pk")).update(total=Decimal("12.34"))
+    html = render_partial("review/_dossier_panel.html", people.reform_officer, initiative=dossier)
+    assert html != first and "<strong>12,34</strong>" in html
+    assert "Bạn đã nộp phiếu chấm" not in html
+    assert "Bạn đã nộp phiếu chấm" in render_partial(
+        "review/_dossier_panel.html", board.member, initiative=dossier
     )
     assert render_partial("review/_dossier_panel.html", people.outsider, initiative=dossier).strip() == ""
 

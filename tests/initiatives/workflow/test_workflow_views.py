@@ -19,7 +19,7 @@ from caicach.core.models import Job, Role, User
 from caicach.initiatives.dossiers.queries import initiative_for_page
 from caicach.initiatives.dossiers.services import attachment_add
 from caicach.initiatives.models import Campaign, Initiative, InitiativeStatus
-from tests.conftest import Org, People
+from tests.conftest import Org, People, forget_kept
 from tests.core.factories import person
 from tests.initiatives.factories import complete_draft, province_campaign, send, submit
 
@@ -431,8 +431,10 @@ def test_the_detail_page_of_a_received_dossier_keeps_its_budget(
         send(initiative, people)
     client.force_login(people.reform_officer)
     client.get(small.get_absolute_url())
+    forget_kept()  # each visit counted as the first after a write (the council card is kept)
     with django_assert_max_num_queries(40) as small_queries:
         client.get(small.get_absolute_url())
+    forget_kept()
     with django_assert_max_num_queries(40) as big_queries:
         assert client.get(big.get_absolute_url()).status_code == 200
     assert len(big_queries.captured_queries) == len(small_queries.captured_queries)
