@@ -136,9 +136,26 @@ def member_progress(council: Council) -> list[MemberProgress]:
 ASSIGNMENTS_PAGE_SIZE = 50
 
 
-def assignment_table(
-    council: Council, page: int | str | None = 1
-) -> Page[tuple[Initiative, list[ReviewAssignment]]]:
+class AssignedSheet(NamedTuple):
+    """One member's sheet of a dossier as the assignment table shows it (status only)."""
+
+    member_name: str
+    badge_class: str
+    badge_label: str
+    exclusion_reason: str
+
+
+class AssignedDossier(NamedTuple):
+    """A row of the assignment table: the dossier and its sheets, as plain values."""
+
+    pk: int
+    title: str
+    unit_name: str
+    status_label: str
+    sheets: tuple[AssignedSheet, ...]
+
+
+def assignment_table(council: Council, page: int | str | None = 1) -> Page[AssignedDossier]:
     """Page ``page`` of the assigned dossiers (by title) with their assignments (status
     only: submitted or not, excluded and why), for those who run the council. A national
     council assigns thousands of dossiers: the page reads its fifty and their sheets."""
@@ -153,30 +170,44 @@ def assignment_table(
     # sheet or a dossier changes, and each page is cut from them.
     keys = kept([dossiers], lambda: list(dossiers), "council's dossiers by title")
     ids_page = Paginator(keys, ASSIGNMENTS_PAGE_SIZE).get_page(page)
+    shown = list(ids_page.object_list)
+    # The page's rows as plain values, kept likewise: fifty dossiers with seven sheets each
+    # were some 800 model rows and as many translated badges to build on every visit.
+    rows = kept_while_read(
+        "council's assignments: a page", (council.pk, tuple(shown)), lambda: _assigned(council, shown)
+    )
+    return Page(rows, ids_page.number, ids_page.paginator)  # type: ignore[arg-type]
+
+
+def _assigned(council: Council, ids: list[int]) -> list[AssignedDossier]:
     rows = (
-        ReviewAssignment.objects.filter(member__council=council, initiative_id__in=list(ids_page.object_list))
-        .select_related("initiative__unit", "member__user")
-        .only(
-            "id",
+        ReviewAssignment.objects.filter(member__council=council, initiative_id__in=ids)
+        .order_by("initiative__title", "initiative_id", "member__position", "member_id")
+        .values_list(
             "excluded",
             "exclusion_reason",
             "submitted_at",
-            "initiative__id",
+            "initiative_id",
             "initiative__title",
             "initiative__status",
             "initiative__unit__name",
-            "member__id",
-            "member__position",
-            "member__role",
             "member__user__full_name",
             "member__user__username",
         )
-        .order_by("initiative__title", "initiative_id", "member__position", "member_id")
     )
-    table: dict[int, tuple[Initiative, list[ReviewAssignment]]] = {}
-    for assignment in rows:
-        table.setdefault(assignment.initiative_id, (assignment.initiative, []))[1].append(assignment)
-    return Page(list(table.values()), ids_page.number, ids_page.paginator)  # type: ignore[arg-type]
+    statuses = dict(InitiativeStatus.choices)
+    badges = {
+        "excluded": ("badge", _("không chấm")),
+        "submitted": ("badge badge-ok", _("đã nộp")),
+        "open": ("badge badge-warn", _("chưa nộp")),
+    }
+    table: dict[int, tuple[tuple[int, str, str, str], list[AssignedSheet]]] = {}
+    for excluded, reason, submitted_at, pk, title, status, unit_name, full_name, username in rows:
+        state = "excluded" if excluded else "submitted" if submitted_at else "open"
+        badge_class, badge_label = badges[state]
+        sheet = AssignedSheet(full_name or username, badge_class, badge_label, reason if excluded else "")
+        table.setdefault(pk, ((pk, title, unit_name, str(statuses.get(status, status))), []))[1].append(sheet)
+    return [AssignedDossier(*dossier, sheets=tuple(sheets)) for dossier, sheets in table.values()]
 
 
 def my_assignments(user: User, council: Council) -> list[ReviewAssignment]:

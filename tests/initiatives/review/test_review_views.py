@@ -589,3 +589,57 @@ def test_points_are_written_as_floatformat_writes_them(value: str, language: str
 
     with translation.override(language):
         assert review_queries.points_text(Decimal(value)) == floatformat(Decimal(value), "-2")
+
+
+def test_the_assignment_table_shows_each_sheets_status_and_follows_writes(
+    client: Client, board: Board, dossiers: dict[str, Initiative], people: People
+) -> None:
+    """Each assigned dossier with its unit and status, and each member's sheet — sent, not
+    sent, or excluded with the reason — as the sheets stand; a sheet sent since shows at once."""
+    client.force_login(people.reform_officer)
+    url = reverse("initiatives:council_detail", args=[board.council.pk])
+
+    def expected_rows() -> list[str]:
+        rows = []
+        sheets = ReviewAssignment.objects.filter(member__council=board.council).select_related(
+            "initiative__unit", "member__user"
+        )
+        for initiative in sorted({s.initiative for s in sheets}, key=lambda i: (i.title, i.pk)):
+            own = sorted(
+                (s for s in sheets if s.initiative_id == initiative.pk),
+                key=lambda s: (s.member.position, s.member_id),
+            )
+            items = []
+            for sheet in own:
+                name = escape(sheet.member.user.full_name or sheet.member.user.username)
+                if sheet.excluded:
+                    reason = escape(sheet.exclusion_reason)
+                    badge = f'<span class="badge">không chấm</span> <span class="muted">{reason}</span>'
+                elif sheet.submitted_at:
+                    badge = '<span class="badge badge-ok">đã nộp</span>'
+                else:
+                    badge = '<span class="badge badge-warn">chưa nộp</span>'
+                items.append(f"{name}: {badge}")
+            link = reverse("initiatives:initiative_detail", args=[initiative.pk])
+            rows.append(
+                f'<a href="{link}">{escape(initiative.title)}</a><br><span class="muted">'
+                f"{escape(initiative.unit.name)} · {initiative.get_status_display()}</span> "
+                + " ".join(items)
+            )
+        return rows
+
+    def shown() -> list[str]:
+        html = client.get(url).content.decode()
+        body = html[
+            html.index('<ul class="review-assignees">') - 400 : html.rindex("Phiếu chấm trắng (DOCX)")
+        ]
+        cells = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", body, re.S)
+        return [" ".join(re.sub(r"</?(ul|li)[^>]*>", " ", f"{a} {b}").split()) for a, b in cells]
+
+    before = expected_rows()
+    assert any("không chấm" in row for row in before) and any("chưa nộp" in row for row in before)
+    assert shown() == [" ".join(re.sub(r"</?(ul|li)[^>]*>", " ", row).split()) for row in before]
+    fill_sheets(board.council, board.rubric, random.Random(5))
+    after = expected_rows()
+    assert after != before and any("đã nộp" in row for row in after)
+    assert shown() == [" ".join(row.split()) for row in after]
