@@ -158,6 +158,12 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
             self._found = kept([counted], counted.count, "count")
         return self._found
 
+    @property
+    def found(self) -> int:
+        """The rows counted (at most ``cap + 1``): what ``found=`` takes to make this
+        paginator again without counting (a page kept as plain values)."""
+        return self._count_found()
+
     @cached_property
     def count(self) -> int:
         return min(self._count_found(), self.cap)

@@ -324,17 +324,32 @@ class Cell:
     role: str
 
 
+class UnitShown(NamedTuple):
+    """A unit as a row of the matrix names it."""
+
+    pk: int
+    name: str
+    kind: str
+
+
+class PracticeShown(NamedTuple):
+    """A practice as a column of the matrix names it."""
+
+    pk: int
+    name: str
+
+
 @dataclass
 class MatrixRow:
-    unit: Unit
+    unit: UnitShown
     cells: list[Cell | None] = field(default_factory=list)
 
 
 @dataclass
 class Matrix:
-    practices: list[Practice]
+    practices: list[PracticeShown]
     rows: list[MatrixRow]
-    page: Page[Unit]
+    page: Page[UnitShown]
 
 
 def freshness(obligation: Obligation, today: datetime.date) -> str:
@@ -390,27 +405,51 @@ def matrix(
 ) -> Matrix:
     """Units (a page of them) × the practices they are obliged to apply or study: the
     columns are the page's practices (a country follows hundreds of practices, a page of
-    units a few of them)."""
+    units a few of them).
+
+    The page is plain values (names, cells), kept until a write to a table it read commits
+    (``kept_while_read``): a country's communes cost 40 ms a visit to read again (the page's
+    units, its practices and some 500 obligations with their latest report)."""
     obligations = monitored_obligations(user, filters)
-    units = Unit.objects.filter(pk__in=obligations.values("unit_id")).order_by("code")
-    # The units are counted once, and kept (a country's: 10 ms a page).
-    page = CappedPaginator(units, UNITS_PER_PAGE).get_page(page_number)
-    on_page = obligations.filter(unit_id__in=[unit.pk for unit in page.object_list])
-    practices = list(Practice.objects.filter(pk__in=on_page.values("practice_id")).order_by("name", "pk"))
-    column = {practice.pk: index for index, practice in enumerate(practices)}
-    rows = {unit.pk: MatrixRow(unit=unit, cells=[None] * len(practices)) for unit in page.object_list}
-    # Plain values, not model rows: a page holds some 500 obligations.
-    annotated: QuerySet[Any] = with_latest(on_page, until=today)
-    latest = annotated.values_list(
-        "unit_id", "practice_id", "latest_status", "latest_period", "latest_report", "role", "cycle_kind"
+    units = (
+        Unit.objects.filter(pk__in=obligations.values("unit_id"))
+        .order_by("code")
+        .values_list("pk", "name", "kind")
     )
-    for unit_id, practice_id, status, period, report_id, role, cycle_kind in latest:
-        row = rows[unit_id]
-        index = column[practice_id]
-        found = _cell(status, period, report_id, role, cycle_kind, today)
-        current = row.cells[index]
-        row.cells[index] = found if current is None else _newer(current, found)
-    return Matrix(practices=practices, rows=list(rows.values()), page=page)
+
+    def build() -> tuple[list[PracticeShown], list[MatrixRow], int, int]:
+        # The units are counted once, and kept (a country's: 10 ms a page).
+        paginator = CappedPaginator(units, UNITS_PER_PAGE)
+        page = paginator.get_page(page_number)
+        shown = [UnitShown(*unit) for unit in page.object_list]
+        on_page = obligations.filter(unit_id__in=[unit.pk for unit in shown])
+        practices = [
+            PracticeShown(*practice)
+            for practice in Practice.objects.filter(pk__in=on_page.values("practice_id"))
+            .order_by("name", "pk")
+            .values_list("pk", "name")
+        ]
+        column = {practice.pk: index for index, practice in enumerate(practices)}
+        rows = {unit.pk: MatrixRow(unit=unit, cells=[None] * len(practices)) for unit in shown}
+        annotated: QuerySet[Any] = with_latest(on_page, until=today)
+        latest = annotated.values_list(
+            "unit_id", "practice_id", "latest_status", "latest_period", "latest_report", "role", "cycle_kind"
+        )
+        for unit_id, practice_id, status, period, report_id, role, cycle_kind in latest:
+            row = rows[unit_id]
+            index = column[practice_id]
+            found = _cell(status, period, report_id, role, cycle_kind, today)
+            current = row.cells[index]
+            row.cells[index] = found if current is None else _newer(current, found)
+        return practices, list(rows.values()), page.number, paginator.found
+
+    key = (scope_key(user), filters.key(), today, str(page_number), UNITS_PER_PAGE)
+    practices, rows, number, found = kept_while_read("replication matrix: a page", key, build)
+    # The page again from what was kept: its number and the count, without a statement.
+    page: Page[UnitShown] = Page(
+        [row.unit for row in rows], number, CappedPaginator(units, UNITS_PER_PAGE, found=found)
+    )
+    return Matrix(practices=practices, rows=rows, page=page)
 
 
 # --- Filter choices ---------------------------------------------------------------------------

@@ -156,12 +156,7 @@ def test_the_matrix_and_the_laggards_match_a_recount_from_the_raw_reports(
     with on_day(today):
         cells, lag = _recount(today)
         table = queries.matrix(people.reform_officer, Filters(), today, 1)
-        shown = {
-            (row.unit.pk, practice.pk): (cell.status, cell.freshness)
-            for row in table.rows
-            for practice, cell in zip(table.practices, row.cells, strict=True)
-            if cell is not None
-        }
+        shown = _cells_shown(table)
         found = {
             o.pk: {
                 name
@@ -209,6 +204,52 @@ def test_the_matrix_shows_the_practices_of_its_page_of_units(
         assert {practice.pk for practice in table.practices} == obliged
         assert all(any(cell is not None for cell in row.cells) for row in table.rows)
     assert len({len(table.practices) for table in pages}) > 1, "pages differ in their columns"
+
+
+def _cells_shown(table: queries.Matrix) -> Cells:
+    return {
+        (row.unit.pk, practice.pk): (cell.status, cell.freshness)
+        for row in table.rows
+        for practice, cell in zip(table.practices, row.cells, strict=True)
+        if cell is not None
+    }
+
+
+def test_a_page_of_the_matrix_is_kept_until_a_report_is_written_and_read_anew_for_another_day_or_scope(
+    org: Org, people: People, django_assert_num_queries: Any
+) -> None:
+    from caicach.core.models import Role
+    from tests.core.factories import person
+
+    _scene(org, 9, units=8)
+    district_officer = person("cvnoivu.huyen", org.district_home_affairs, Role.REFORM_OFFICER)
+    with on_day(TODAY):
+        first = queries.matrix(people.reform_officer, Filters(), TODAY, 1)
+        with django_assert_num_queries(0):
+            again = queries.matrix(people.reform_officer, Filters(), TODAY, 1)
+        assert (again.practices, again.rows) == (first.practices, first.rows)
+        assert _cells_shown(first) == _recount(TODAY)[0]
+        assert [row.unit.name for row in first.rows] == sorted(
+            Unit.objects.filter(name__startswith="Đơn vị kiểm đếm").values_list("name", flat=True)
+        )
+        assert first.page.paginator.count == len(first.rows) and first.page.number == 1
+        # Another scope is read through its own rules, not the officer's page.
+        assert queries.matrix(district_officer, Filters(), TODAY, 1).rows == []
+        # A silent unit reports on the cycle that just closed: its cell says so at once.
+        silent = next(key for key, (status, _) in _cells_shown(first).items() if status is None)
+        obligation = Obligation.objects.select_related("assignment__directive").get(
+            unit_id=silent[0], practice_id=silent[1], ended_on=None
+        )
+        kind = obligation.assignment.reporting_cycle or obligation.assignment.directive.reporting_cycle
+        cycle = last_closed_cycle(TODAY, kind)
+        make_report(obligation, cycle.start, cycle.end, adoption_status=AdoptionStatus.APPLIED)
+        after = queries.matrix(people.reform_officer, Filters(), TODAY, 1)
+    assert _cells_shown(after)[silent] == (AdoptionStatus.APPLIED, CURRENT)
+    assert _cells_shown(after) == _recount(TODAY)[0]
+    # A later day reads the cells again: the report is no longer on the last closed cycle.
+    later = add_months(TODAY, 6)
+    with on_day(later):
+        assert _cells_shown(queries.matrix(people.reform_officer, Filters(), later, 1)) == _recount(later)[0]
 
 
 @pytest.mark.parametrize(
