@@ -24,7 +24,6 @@ from caicach.core.jobs.services import job_start
 from caicach.core.middleware import absolute_url
 from caicach.core.models import DocumentType, User
 from caicach.core.once import AlreadySubmitted, once
-from caicach.core.pagination import CappedPaginator
 from caicach.core.permissions import get_for_user, require
 from caicach.core.versioning import stale_or
 from caicach.core.web import add_service_errors, document_response, file_response, stale_action
@@ -49,11 +48,11 @@ from caicach.initiatives.recognition.forms import (
 from caicach.initiatives.recognition.queries import (
     campaign_council,
     campaign_decisions,
-    campaign_recognitions,
     certificates_with_relations,
     decision_recognitions,
     decisions_with_relations,
     initiatives_for_report,
+    recognition_page,
     recognition_summary,
     recognitions_awaiting_decision,
     recognitions_with_relations,
@@ -99,7 +98,7 @@ def _campaign_page(url_name: str, campaign: Campaign | int) -> HttpResponse:
 def _recognition_page(
     request: HttpRequest, campaign: Campaign, *, decision_form: DecisionIssueForm | None = None
 ) -> HttpResponse:
-    page = CappedPaginator(campaign_recognitions(campaign), 25).get_page(request.GET.get("page"))
+    page = recognition_page(campaign, request.GET.get("page"))
     summary = recognition_summary(campaign)
     context: dict[str, Any] = {
         "campaign": campaign,

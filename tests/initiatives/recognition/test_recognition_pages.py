@@ -20,9 +20,15 @@ from caicach.core.models import Job, JobStatus, RegisteredDocument, Role, User
 from caicach.initiatives.dossiers.access import initiatives_with_relations
 from caicach.initiatives.models import Campaign, Certificate, Recognition, RecognitionDecision
 from caicach.initiatives.recognition import views
-from caicach.initiatives.recognition.queries import recognition_summary
+from caicach.initiatives.recognition.queries import (
+    RecognitionRow,
+    recognition_page,
+    recognition_summary,
+    recognitions_with_relations,
+)
 from caicach.initiatives.recognition.services import (
     certificate_issue,
+    certificate_revoke,
     effectiveness_report_create,
     recognition_decision_issue,
     refusal_letter_issue,
@@ -165,6 +171,74 @@ def test_the_page_has_a_constant_query_count(
         response = client.get(page_url(campaign))
     assert response.status_code == 200
     assert response.content.decode().count("<tr>") == 26  # the header and 25 rows
+
+
+def _outcomes_from_the_models(campaign: Campaign) -> list[RecognitionRow]:
+    """The recognition page's rows rebuilt from the model rows, as the documents read them."""
+    rows = []
+    for r in (
+        recognitions_with_relations()
+        .filter(initiative__campaign=campaign)
+        .order_by("-recognised", "initiative_id")
+    ):
+        certificate = Certificate.objects.filter(recognition=r).select_related("registered_document").first()
+        rows.append(
+            RecognitionRow(
+                pk=r.pk,
+                initiative_url=r.initiative.get_absolute_url(),
+                title=r.initiative.title,
+                unit_name=r.initiative.unit.name,
+                authors=tuple(a.full_name for a in r.initiative.authorships.order_by("position")),
+                recognised=r.recognised,
+                level_label=r.get_level_display(),
+                votes_for=r.votes_for,
+                members_present=r.members_present,
+                reasons=r.reasons,
+                decision_reference=r.decision.registered_document.reference if r.decision else None,
+                certificate_pk=certificate.pk if certificate else None,
+                certificate_reference=certificate.registered_document.reference if certificate else "",
+                certificate_revoked=bool(certificate and certificate.revoked_at),
+                verification_code=certificate.verification_code if certificate else "",
+                refusal_reference=r.refusal_letter.reference if r.refusal_letter else None,
+            )
+        )
+    return rows
+
+
+def test_the_outcomes_are_kept_as_shown_until_a_document_is_issued(
+    client: Client, campaign: Campaign, org: Org, people: People, django_assert_num_queries: Any
+) -> None:
+    for index in range(5):
+        outcome(dossier(campaign, org.science, title=f"Sáng kiến {index}"), recognised=index % 2 == 0,
+                reasons="" if index % 2 == 0 else "Không mới.")  # fmt: skip
+    decide(campaign, people)
+    other = issued_campaign(org, people)
+    first = recognition_page(campaign, 1)
+    with django_assert_num_queries(0):
+        again = recognition_page(campaign, 1)
+    assert list(first.object_list) == list(again.object_list) == _outcomes_from_the_models(campaign)
+    assert [row.recognised for row in first.object_list] == [True, True, True, False, False]
+    assert first.paginator.count == 5 and first.number == 1
+    assert first.object_list[0].authors and all(row.decision_reference for row in first.object_list[:3])
+    assert list(recognition_page(other, 1).object_list) == []  # another campaign's page
+
+    # A certificate issued and revoked, a refusal letter issued: the rows say so at once.
+    recognised = Recognition.objects.filter(initiative__campaign=campaign, recognised=True).first()
+    refused = Recognition.objects.filter(initiative__campaign=campaign, recognised=False).first()
+    assert recognised is not None and refused is not None
+    certificate = certificate_issue(recognition=recognised, actor=people.reform_officer)
+    refusal_letter_issue(recognition=refused, actor=people.reform_officer)
+    after = list(recognition_page(campaign, 1).object_list)
+    assert after == _outcomes_from_the_models(campaign) != list(first.object_list)
+    certificate_revoke(certificate=certificate, actor=people.reform_officer, reason="Cấp nhầm.")
+    revoked = next(row for row in recognition_page(campaign, 1).object_list if row.pk == recognised.pk)
+    assert revoked.certificate_revoked and revoked.certificate_reference == "01/GCN-UBND"
+
+    client.force_login(people.reform_officer)
+    html = client.get(page_url(campaign)).content.decode()
+    row = next(row for row in after if row.pk == refused.pk)
+    assert f"Văn bản số {row.refusal_reference} (DOCX)" in html
+    assert "Đã thu hồi" in html and ", ".join(after[0].authors) in html
 
 
 # --- Refusal letters -------------------------------------------------------------------------------------
