@@ -370,6 +370,35 @@ def test_the_campaign_card_links_managers_and_members_to_the_council(
     assert reverse("initiatives:council_create", args=[other.pk]) in html
 
 
+def test_the_campaign_card_is_kept_until_a_sheet_is_written(
+    board: Board, dossiers: dict[str, Initiative], people: People, django_assert_num_queries: Any
+) -> None:
+    """Read once, then from the cache (no query at all); sheets sent since show at once; each
+    person sees their own card (their seat, their rights)."""
+    forget_kept()
+    first = render_partial("review/_campaign_council.html", people.reform_officer, campaign=board.campaign)
+    with django_assert_num_queries(0):
+        again = render_partial(
+            "review/_campaign_council.html", people.reform_officer, campaign=board.campaign
+        )
+    assert again == first and "Đã nộp 0/7 phiếu chấm." in first
+    card = review_queries.campaign_council_card(people.reform_officer, board.campaign)
+    members = (
+        CouncilMember.objects.filter(council=board.council).select_related("user").order_by("position", "pk")
+    )
+    assert card.members == tuple((m.user.full_name or m.user.username, m.get_role_display()) for m in members)
+    assert (card.council_pk, card.name, card.round_open) == (board.council.pk, board.council.name, True)
+    assert card.round_label == board.council.get_round_status_display()
+    assert (card.can_change, card.seated) == (True, False)
+    mine = review_queries.campaign_council_card(board.member, board.campaign)
+    assert (mine.seated, mine.can_change, mine.mine_open) == (True, False, 2)
+    fill_sheets(board.council, board.rubric, random.Random(5))
+    html = render_partial("review/_campaign_council.html", people.reform_officer, campaign=board.campaign)
+    assert "Đã nộp 7/7 phiếu chấm." in html
+    html = render_partial("review/_campaign_council.html", board.member, campaign=board.campaign)
+    assert "Hội đồng chấm điểm" in html and "chưa nộp phiếu" not in html
+
+
 def test_the_dossier_card_offers_scoring_then_shows_the_aggregate_after_close(
     board: Board, dossiers: dict[str, Initiative], people: People
 ) -> None:
