@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from caicach.core.choices import kept
+from caicach.core.choices import kept, kept_while_read
 from caicach.core.models import Role, Unit, User
 from caicach.core.permissions import UnitIds, jurisdiction_subtree
 from caicach.initiatives.dossiers.rules import RECEIVED_STATUSES
@@ -38,12 +38,20 @@ def unit_heads_and_staff(units: Iterable[int] | QuerySet[Unit, Any]) -> QuerySet
     ).distinct()
 
 
+class EligibleUnit(NamedTuple):
+    """An eligible unit as the campaign page's table names it."""
+
+    pk: int
+    code: str
+    name: str
+
+
 @dataclass(frozen=True)
 class UnitProgress:
     """One eligible unit on the campaign page: dossiers that reached the campaign (past the
     unit head) and those still waiting for the head's confirmation."""
 
-    unit: Unit
+    unit: EligibleUnit
     received: int
     awaiting: int
     minimum: int
@@ -126,36 +134,63 @@ def campaign_progress(campaign: Campaign, page: int | str | None = 1) -> Campaig
     """The totals and page ``page`` of the units, those with none first, then those below
     the minimum, then by code. Three reads whatever the number of units: the eligible units'
     codes, the campaign's dossiers counted per unit and status from the (campaign, unit,
-    status) index alone, and the page's units; the ordering and the totals are done here
-    over a few thousand small tuples (a national campaign), not per unit in SQL."""
+    status) index alone, and the page's units' names; the ordering and the totals are done
+    here over a few thousand small tuples (a national campaign), not per unit in SQL.
+
+    The totals and the page's rows are kept as plain values until a write to a table they
+    read commits (``kept_while_read``): a national campaign's 4,000 units cost 10 ms a visit
+    to fetch from the cache, order and add up again."""
     minimum = campaign.min_initiatives_per_unit
-    units_qs = Unit.objects.filter(campaigns_open=campaign).values_list("pk", "code")
-    counts = (
-        Initiative.objects.filter(campaign_id=campaign.pk)
-        .order_by()
-        .values_list("unit_id", "status")
-        .annotate(n=Count("pk"))
-    )
-    # A national campaign's counts cover 200,000 dossiers of 4,000 units (35 ms): kept until
-    # a dossier or the eligible units change (caicach.core.choices.kept).
-    eligible, received, awaiting = kept(
-        [units_qs, counts], lambda: _unit_counts(units_qs, counts, minimum), f"campaign progress {minimum}"
-    )
-    ids_page = Paginator(eligible, UNITS_PAGE_SIZE).get_page(page)
-    units = Unit.objects.in_bulk([pk for pk, _ in ids_page.object_list])
-    rows = [
-        UnitProgress(
-            unit=units[pk], received=received.get(pk, 0), awaiting=awaiting.get(pk, 0), minimum=minimum
+
+    def build() -> tuple[tuple[int, int, int, int, int], int, list[UnitProgress]]:
+        units_qs = Unit.objects.filter(campaigns_open=campaign).values_list("pk", "code")
+        counts = (
+            Initiative.objects.filter(campaign_id=campaign.pk)
+            .order_by()
+            .values_list("unit_id", "status")
+            .annotate(n=Count("pk"))
         )
-        for pk, _ in ids_page.object_list
-    ]
-    page_obj: Page[UnitProgress] = Page(rows, ids_page.number, ids_page.paginator)  # type: ignore[arg-type]
+        # A national campaign's counts cover 200,000 dossiers of 4,000 units (35 ms): kept
+        # until a dossier or the eligible units change (caicach.core.choices.kept), for
+        # every page of the table.
+        eligible, received, awaiting = kept(
+            [units_qs, counts],
+            lambda: _unit_counts(units_qs, counts, minimum),
+            f"campaign progress {minimum}",
+        )
+        ids_page = Paginator(eligible, UNITS_PAGE_SIZE).get_page(page)
+        names = dict(
+            Unit.objects.filter(pk__in=[pk for pk, _ in ids_page.object_list]).values_list("pk", "name")
+        )
+        rows = [
+            UnitProgress(
+                unit=EligibleUnit(pk, code, names[pk]),
+                received=received.get(pk, 0),
+                awaiting=awaiting.get(pk, 0),
+                minimum=minimum,
+            )
+            for pk, code in ids_page.object_list
+        ]
+        totals = (
+            len(eligible),
+            sum(1 for pk, _ in eligible if not received.get(pk)),
+            sum(1 for pk, _ in eligible if received.get(pk, 0) < minimum),
+            sum(received.get(pk, 0) for pk, _ in eligible),
+            sum(awaiting.get(pk, 0) for pk, _ in eligible),
+        )
+        return totals, ids_page.number, rows
+
+    key = (campaign.pk, minimum, str(page), UNITS_PAGE_SIZE)
+    totals, number, rows = kept_while_read("campaign progress: a page", key, build)
+    unit_count, without_dossier, below_minimum, received_total, awaiting_total = totals
+    # The page again from what was kept: a paginator over the count, not the units.
+    page_obj: Page[UnitProgress] = Page(rows, number, Paginator(range(unit_count), UNITS_PAGE_SIZE))  # type: ignore[arg-type]
     return CampaignProgress(
-        unit_count=len(eligible),
-        without_dossier=sum(1 for pk, _ in eligible if not received.get(pk)),
-        below_minimum=sum(1 for pk, _ in eligible if received.get(pk, 0) < minimum),
-        received=sum(received.get(pk, 0) for pk, _ in eligible),
-        awaiting=sum(awaiting.get(pk, 0) for pk, _ in eligible),
+        unit_count=unit_count,
+        without_dossier=without_dossier,
+        below_minimum=below_minimum,
+        received=received_total,
+        awaiting=awaiting_total,
         page_obj=page_obj,
     )
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from caicach.core import clock
 from caicach.core.models import AuditEvent, Unit, UnitKind
+from caicach.initiatives.campaigns import queries as campaign_queries
 from caicach.initiatives.campaigns.queries import campaign_progress
 from caicach.initiatives.demo import load_seed_campaign
 from caicach.initiatives.models import Campaign, CampaignStatus, Initiative, InitiativeStatus
@@ -194,16 +195,41 @@ def test_the_kept_counts_follow_a_dossier_sent_once_it_commits(
     django_assert_max_num_queries: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    """The counts per unit are kept (caicach.core.choices.kept): the table reads only its
-    page's units again; a dossier sent counts as soon as its transaction commits."""
+    """The totals and the page's rows are kept (caicach.core.choices.kept_while_read): a
+    second look reads nothing; a dossier sent counts as soon as its transaction commits."""
     add_dossiers(campaign, org.science, S.SUBMITTED)
     assert campaign_progress(campaign).received == 1
-    with django_assert_max_num_queries(1):  # the page's units, not the counts
+    with django_assert_max_num_queries(0):
         assert campaign_progress(campaign).received == 1
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         add_dossiers(campaign, org.commune, S.SUBMITTED, S.AWAITING_CONFIRMATION)
     progress = campaign_progress(campaign)
     assert (progress.received, progress.awaiting, progress.without_dossier) == (2, 1, 0)
+
+
+def test_the_table_pages_its_units_with_the_totals_of_all(
+    campaign: Campaign, org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_dossiers(campaign, org.science, S.SUBMITTED, S.AWAITING_CONFIRMATION)
+    monkeypatch.setattr(campaign_queries, "UNITS_PAGE_SIZE", 1)
+    pages = {number: campaign_progress(campaign, number) for number in ("1", "2", "99", "x")}
+    shown = {
+        number: [(row.unit.code, row.unit.name, row.received) for row in p.rows]
+        for number, p in pages.items()
+    }
+    assert shown["1"] == shown["x"] == [("XHT", org.commune.name, 0)]
+    assert shown["2"] == shown["99"] == [("SKHCN", org.science.name, 1)]
+    for progress in pages.values():
+        assert (progress.unit_count, progress.without_dossier, progress.received, progress.awaiting) == (
+            2,
+            1,
+            1,
+            1,
+        )
+        assert progress.page_obj.paginator.num_pages == 2
+    assert [p.page_obj.number for p in pages.values()] == [1, 2, 2, 1]
+    add_dossiers(campaign, org.commune, S.SUBMITTED, S.SUBMITTED)  # now ordered by code alone
+    assert [row.unit.code for row in campaign_progress(campaign, "1").rows] == ["SKHCN"]
 
 
 def test_units_without_any_dossier_are_listed_first_and_highlighted(
