@@ -5,7 +5,7 @@ counts the whole table. The cursor travels in the query string as ``after``."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -83,6 +83,7 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         ordering: tuple[str, ...] = (),
         found: int | None = None,
         leading: tuple[str, Sequence[Any]] | None = None,
+        rows_of: Callable[[list[Any]], list[Any]] | None = None,
     ) -> None:
         """``ordering``: the list's order (an index's, newest first say). Given, and the rows
         sparse among the newest of their table (``walkable``), the page sorts them instead of
@@ -90,12 +91,15 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         page has counted them already (with other figures, in one statement). ``leading``:
         the field the list's order starts with and its values in that order (the cycles of
         a list of reports, newest first): past the cap, a page is sorted within the few
-        values it spans (``leading_slice``)."""
+        values it spans (``leading_slice``). ``rows_of``: for a page read by key, its rows
+        from its keys — the plain values a page shows, kept, say — instead of the model rows
+        with their relations."""
         super().__init__(object_list, per_page)
         self.rows = object_list
         self.cap = cap
         self.ordering = ordering
         self.leading = leading
+        self.rows_of = rows_of
         self._found: int | None = found
 
     def get_page(self, number: Any) -> Any:
@@ -110,24 +114,34 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
             try:
                 statement = (rows.db, *rows.query.sql_with_params())
             except EmptyResultSet:  # an empty scope: nothing to keep
-                return super().get_page(number)
+                return self._shown(super().get_page(number))
             settings = (self.per_page, self.orphans, self.cap, self.ordering, self.leading)
             built: list[Page[Any]] = []  # the page itself, when it is built for this visit
 
             def build() -> tuple[int, int, list[Any] | None]:
                 page = super(CappedPaginator, self).get_page(number)
                 built.append(page)
-                # None: a short list's page is sliced, not read by key, and keeps no keys.
-                keys = [row.pk for row in page.object_list] if isinstance(page.object_list, list) else None
+                # None: a short list's page is sliced, not read by key, and keeps no keys
+                # (unless its rows are made from its keys).
+                by_key = isinstance(page.object_list, list) or self.rows_of is not None
+                keys = [row.pk for row in page.object_list] if by_key else None
                 return self._count_found(), page.number, keys
 
             found, number, keys = kept_while_read("page", (statement, settings, number), build)
+            self._found = found
+            if keys is not None and self.rows_of is not None:
+                return Page(self.rows_of(keys), number, self)
             if built:
                 return built[0]
-            self._found = found
             if keys is not None:
                 return Page(rows_by_key(rows, keys), number, self)
-        return super().get_page(number)
+        return self._shown(super().get_page(number))
+
+    def _shown(self, page: Page[Any]) -> Page[Any]:
+        """``page`` with the rows ``rows_of`` makes of its keys, if given."""
+        if self.rows_of is None:
+            return page
+        return Page(self.rows_of([row.pk for row in page.object_list]), page.number, self)
 
     def page(self, number: Any) -> Any:
         rows: QuerySet[Any] = self.rows

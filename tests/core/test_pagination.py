@@ -118,6 +118,33 @@ def test_a_long_lists_page_is_kept_as_one_value_and_a_page_number_out_of_range_t
         assert (last.number, [u.code for u in last]) == (3, ["P006", "P007"])
 
 
+@pytest.mark.parametrize("wide_sort_rows", [3, 1000], ids=["long", "short"])
+def test_a_page_made_of_its_keys_is_made_the_same_way_on_every_path(
+    db: None, monkeypatch: pytest.MonkeyPatch, wide_sort_rows: int
+) -> None:
+    """``rows_of``: the page's rows are what it makes of the page's keys, in the list's
+    order, for a long list read by key (first visit and kept), a short one sliced, and a
+    list whose rows are not read by key; a kept visit reads no table at all."""
+    monkeypatch.setattr(pagination, "WIDE_SORT_ROWS", wide_sort_rows)
+    units(8)
+    made: list[list[int]] = []
+
+    def codes(keys: list[int]) -> list[str]:
+        made.append(keys)
+        by_pk = Unit.objects.in_bulk(keys)
+        return ["#" + by_pk[key].code for key in keys]
+
+    expected = ["#P003", "#P004", "#P005"]
+    joined = Unit.objects.select_related("parent").order_by("code")
+    assert list(CappedPaginator(joined, 3, rows_of=codes).get_page(2)) == expected
+    with CaptureQueriesContext(connection) as ctx:
+        again = CappedPaginator(joined, 3, rows_of=lambda keys: [f"#{pk}" for pk in keys]).get_page(2)
+    assert len(ctx.captured_queries) == 0 and len(list(again)) == 3 and again.paginator.count == 8
+    assert list(CappedPaginator(Unit.objects.order_by("code"), 3, rows_of=codes).get_page(2)) == expected
+    assert list(CappedPaginator(Unit.objects.none(), 3, rows_of=codes).get_page(1)) == []
+    assert made[0] == made[1] == list(Unit.objects.order_by("code").values_list("pk", flat=True)[3:6])
+
+
 # --- Sorting a page within its leading values -----------------------------------------------------
 
 

@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -36,6 +37,7 @@ from caicach.replication.models import (
     AdoptionReport,
     AdoptionReportStatus,
     AdoptionResult,
+    AdoptionStatus,
     Directive,
     Obligation,
     ReplicationSettings,
@@ -388,6 +390,55 @@ def reports_to_review(user: User, filters: ReviewFilters) -> QuerySet[AdoptionRe
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     return queryset.order_by("-period_start", "obligation__directive_id", "obligation__unit__code", "pk")
+
+
+class ReportToReview(NamedTuple):
+    """A row of the review list, as plain values: what the table shows of a report."""
+
+    pk: int
+    url: str
+    period: str
+    unit_name: str
+    practice_name: str
+    directive_title: str
+    adoption_status_label: str
+    due_on: datetime.date
+    status: str
+    status_label: str
+    sent_late: bool
+
+
+def reports_to_review_rows(ids: list[int]) -> list[ReportToReview]:
+    """The reports ``ids`` (a page of the review list, in its order) as the table shows them,
+    kept until a write to a table they read commits (``kept_while_read``): fifty reports read
+    with their obligation, unit, practice and directive as model rows cost a national
+    officer's list 10 ms on each visit. The keys came through the user's scope."""
+
+    def build() -> list[ReportToReview]:
+        rows = AdoptionReport.objects.filter(pk__in=ids).values_list(
+            "pk", "period_start", "period_end", "obligation__unit__short_name", "obligation__unit__name",
+            "obligation__practice__name", "obligation__directive__title", "adoption_status", "due_on",
+            "status", "is_late",
+        )  # fmt: skip
+        by_pk = {
+            pk: ReportToReview(
+                pk=pk,
+                url=reverse("replication:report_detail", args=[pk]),
+                period=period_label(start, end),
+                unit_name=short_name or name,
+                practice_name=practice,
+                directive_title=directive,
+                adoption_status_label=str(AdoptionStatus(adoption).label),
+                due_on=due_on,
+                status=status,
+                status_label=str(AdoptionReportStatus(status).label),
+                sent_late=late,
+            )
+            for pk, start, end, short_name, name, practice, directive, adoption, due_on, status, late in rows
+        }
+        return [by_pk[pk] for pk in ids if pk in by_pk]
+
+    return kept_while_read("reports to review: a page", tuple(ids), build)
 
 
 def review_directives(user: User) -> QuerySet[Directive]:

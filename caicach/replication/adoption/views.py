@@ -42,11 +42,11 @@ from caicach.replication.adoption.queries import (
     cycle_problem,
     obligation_queryset,
     obligation_rows,
-    period_label,
     report_edit_url,
     report_queryset,
     report_with_rows,
     reports_to_review,
+    reports_to_review_rows,
     reports_with_rows,
     return_history,
     review_periods,
@@ -382,11 +382,12 @@ def report_review_list(request: HttpRequest) -> HttpResponse:
         )
     # The list is newest cycle first: a page sorts the reports of its cycles, not of all.
     leading = None if filters.period_start else ("period_start", [start for start, _label in periods])
-    paginator = CappedPaginator(reports_to_review(user, filters), PER_PAGE, leading=leading)
+    paginator = CappedPaginator(
+        reports_to_review(user, filters), PER_PAGE, leading=leading, rows_of=reports_to_review_rows
+    )
     page = paginator.get_page(request.GET.get("page"))
-    rows = [(report, period_label(report.period_start, report.period_end)) for report in page.object_list]
     return render(
         request,
         "replication/adoption/review_list.html",
-        {"form": form, "page_obj": page, "rows": rows, "today": clock.today()},
+        {"form": form, "page_obj": page, "today": clock.today()},
     )

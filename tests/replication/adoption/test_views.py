@@ -17,7 +17,14 @@ from django.urls import reverse
 from caicach.core.models import Role, User
 from caicach.core.pagination import CappedPaginator
 from caicach.replication.adoption import views
-from caicach.replication.adoption.queries import ReportContent, ResultInput
+from caicach.replication.adoption.queries import (
+    ReportContent,
+    ReportToReview,
+    ResultInput,
+    ReviewFilters,
+    period_label,
+    reports_to_review,
+)
 from caicach.replication.adoption.services import adoption_report_open, adoption_report_submit
 from caicach.replication.models import AdoptionReport, AdoptionReportStatus, AdoptionStatus, Obligation
 from tests.conftest import Org, People, on_day
@@ -336,7 +343,11 @@ def _many_obligations(org: Org, count: int) -> list[Obligation]:
 UNIT_LIST_QUERIES = 12
 FORM_QUERIES = 12
 DETAIL_QUERIES = 13
-REVIEW_LIST_QUERIES = 11
+# The first visit reads the page's reports twice: by key for the page, then as the table
+# shows them (kept; a second visit reads neither).
+REVIEW_LIST_QUERIES = 12
+# Then neither the page's keys nor its rows are read again (nor the filters' choices).
+KEPT_REVIEW_LIST_QUERIES = 4
 
 
 def test_the_unit_list_has_a_query_ceiling(
@@ -382,6 +393,48 @@ def test_the_review_list_has_a_query_ceiling(
         response = client.get(reverse("replication:report_review_list"), {"tinh_trang": "draft"})
     assert response.status_code == 200
     assert response.content.decode().count("Mô hình thử nghiệm") >= 6
+
+
+def _review_rows_from_the_models(user: User) -> list[ReportToReview]:
+    return [
+        ReportToReview(
+            pk=r.pk,
+            url=r.get_absolute_url(),
+            period=period_label(r.period_start, r.period_end),
+            unit_name=r.obligation.unit.short_name or r.obligation.unit.name,
+            practice_name=r.obligation.practice.name,
+            directive_title=r.obligation.directive.title,
+            adoption_status_label=r.get_adoption_status_display(),
+            due_on=r.due_on,
+            status=r.status,
+            status_label=r.get_status_display(),
+            sent_late=r.is_late,
+        )
+        for r in reports_to_review(user, ReviewFilters())[: views.PER_PAGE]
+    ]
+
+
+def test_the_review_list_shows_each_report_as_its_model_reads_and_follows_writes(
+    client: Client, org: Org, people: People, django_assert_max_num_queries: Any
+) -> None:
+    obligations = _many_obligations(org, 6)
+    make_report(obligations[1], Q1, datetime.date(2024, 3, 31), adoption_status=AdoptionStatus.APPLIED,
+                submitted_at=datetime.datetime(2024, 4, 20, tzinfo=datetime.UTC), is_late=True)  # fmt: skip
+    login(client, people.reform_officer)
+    url = reverse("replication:report_review_list")
+    first = list(client.get(url).context["page_obj"].object_list)
+    assert first == _review_rows_from_the_models(people.reform_officer) and len(first) == 4
+    assert any(row.sent_late for row in first) and {row.status for row in first} == {"draft", "submitted"}
+    with django_assert_max_num_queries(KEPT_REVIEW_LIST_QUERIES):
+        again = client.get(url)
+    assert list(again.context["page_obj"].object_list) == first
+    body = again.content.decode()
+    assert "Gửi muộn" in body and first[0].url in body and first[0].period in body
+    # A report returned since: its row says so at once.
+    AdoptionReport.objects.filter(pk=first[0].pk).update(status=AdoptionReportStatus.RETURNED)
+    after = list(client.get(url).context["page_obj"].object_list)
+    assert after == _review_rows_from_the_models(people.reform_officer) != first
+    assert after[0].status_label == AdoptionReportStatus.RETURNED.label
 
 
 def test_the_menu_offers_the_units_obligations_to_the_people_who_file_reports(
@@ -506,5 +559,5 @@ def test_a_review_list_past_the_counting_cap_pages_cycle_by_cycle_in_the_same_or
         response = client.get(reverse("replication:report_review_list"), {"page": number})
         paginator = response.context["page_obj"].paginator
         assert paginator.capped and paginator.leading == ("period_start", [Q2, Q1])
-        shown += [report.pk for report, _label in response.context["rows"]]
+        shown += [row.pk for row in response.context["page_obj"].object_list]
     assert shown == expected[:7]
