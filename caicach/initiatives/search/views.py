@@ -19,6 +19,7 @@ from caicach.initiatives.dossiers.access import initiatives_for
 from caicach.initiatives.models import Initiative
 from caicach.initiatives.search import queries as search_queries
 from caicach.initiatives.search.forms import InitiativeFilterForm
+from caicach.initiatives.search.rows import shown_rows
 from caicach.initiatives.search.similar import similar_to
 from caicach.initiatives.search.tasks import INITIATIVES_EXPORT
 
@@ -33,10 +34,11 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "initiatives.view_initiatives")
     form = InitiativeFilterForm(request.GET, user=request.user)
     rows = search_queries.initiative_page_rows(request.user, form.filters())
+    # The page's rows are their cells, written once and kept by the page's keys.
     if isinstance(rows, QuerySet):
-        paginator = CappedPaginator(rows, PAGE_SIZE, ordering=search_queries.NEWEST_FIRST)
+        paginator = CappedPaginator(rows, PAGE_SIZE, ordering=search_queries.NEWEST_FIRST, rows_of=shown_rows)
     else:  # a search: its tiers choose their own plan; a thousand matches are enough to count
-        paginator = CappedPaginator(rows, PAGE_SIZE, cap=SEARCH_CAP)
+        paginator = CappedPaginator(rows, PAGE_SIZE, cap=SEARCH_CAP, rows_of=shown_rows)
     page_obj = paginator.get_page(request.GET.get("page"))
     context = {
         "form": form,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.paginator import Paginator
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -385,6 +386,32 @@ def test_a_long_export_runs_in_the_background_with_the_users_own_rights(
     assert client.get(reverse("job_download", kwargs={"pk": job.pk})).status_code == 404
 
 
+def test_a_pages_rows_are_kept_until_a_dossier_or_its_authors_change(
+    client: Client, dossiers: dict[str, Initiative], people: People
+) -> None:
+    """The rows are written once and kept by the page's keys: a second visit reads neither
+    the keys nor the rows; an author renamed or a dossier moved on shows at once."""
+    client.force_login(people.admin)
+
+    def table(body: str) -> str:
+        return body[body.index('<table class="table initiative-table">') : body.index("</table>")]
+
+    with CaptureQueriesContext(connection) as first:
+        shown = table(client.get(LIST).content.decode())
+    with CaptureQueriesContext(connection) as again:
+        assert table(client.get(LIST).content.decode()) == shown
+    assert shown.count("<tr>") == 6 and '<td class="num">5</td>' in shown
+    read = [query["sql"] for query in again.captured_queries]
+    assert not [sql for sql in read if "initiatives_initiative" in sql or "initiatives_authorship" in sql]
+    assert len(first.captured_queries) > len(again.captured_queries)
+    commune = dossiers["commune"]
+    Authorship.objects.filter(initiative=commune).update(full_name="Hồ Thị Mới")
+    Initiative.objects.filter(pk=commune.pk).update(status=S.IN_REVIEW)
+    body = client.get(LIST).content.decode()
+    row = next(line for line in body.split("<tr>") if commune.title in line)
+    assert "Hồ Thị Mới (100%)" in row and str(S.IN_REVIEW.label) in row
+
+
 # --- The rows written in Python ----------------------------------------------------------------
 
 # The rows as the list's template wrote them before ``initiative_rows``: the reference.
@@ -424,7 +451,9 @@ def test_the_rows_written_in_python_are_the_templates_rows(
     with translation.override(language):
         page_obj = client.get(f"{LIST}?page=1").context["page_obj"]
         assert len(page_obj.object_list) == 7
-        expected = Template(TEMPLATE_ROWS).render(Context({"page_obj": page_obj}))
+        # The reference reads the model rows (``initiative_rows``) of the same page.
+        models = Paginator(list(initiative_rows(people.admin, InitiativeFilters())), 25).page(1)
+        expected = Template(TEMPLATE_ROWS).render(Context({"page_obj": models}))
         written = rows_tag(page_obj)
     assert _tight(written) == _tight(expected)
     assert "&lt;thẻ&gt;" in written and "31/12/2025" in written and "12,50%" in written
