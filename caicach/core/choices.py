@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django import forms
@@ -38,6 +39,26 @@ from django.utils import translation
 T = TypeVar("T")
 
 CHOICES_SECONDS = 300
+
+
+def source_digest(root: Path) -> str:
+    """A digest of the Python source under ``root`` (names and contents)."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def code_release() -> str:
+    """The project's source as this process runs it, part of every kept value's key: a value
+    pickled by the code before an upgrade (a named tuple with other fields, say) is never
+    read by the code after it, which would fail on it or, worse, read its fields shifted.
+    Hashing the package's source costs some ten ms, once per process."""
+    return source_digest(Path(__file__).resolve().parents[1])
+
+
 _GENERATION = "choices:generation:"
 # The tables a query reads, as Django's compiler quotes them on SQLite and PostgreSQL.
 _TABLE = re.compile(r'(?:FROM|JOIN)\s+"([^"]+)"')
@@ -207,7 +228,7 @@ def kept(
     )
     # The labels may be translated (a person's position is not, a kind's name is): the
     # language is part of the key.
-    source = repr((translation.get_language(), generations(tables), statements, purpose))
+    source = repr((code_release(), translation.get_language(), generations(tables), statements, purpose))
     key = f"choices:{hashlib.sha256(source.encode()).hexdigest()}"
     found: T | None = cache.get(key)
     if found is None:
@@ -228,7 +249,7 @@ def kept_while_read(purpose: str, key: Hashable, build: Callable[[], T]) -> T:
     key. ``key`` must name whatever else the value depends on, which no statement inside
     ``build`` reads: the asker and their grants (read once per request, before), the day;
     the language is added here."""
-    source = repr((translation.get_language(), purpose, key))
+    source = repr((code_release(), translation.get_language(), purpose, key))
     cache_key = "kept-read:" + hashlib.sha256(source.encode()).hexdigest()
     entry: tuple[tuple[str, ...], tuple[str, ...], T] | None = cache.get(cache_key)
     if entry is not None:

@@ -194,6 +194,37 @@ def test_a_value_kept_while_read_is_built_once_then_read_without_a_query(
     assert build.count == 2
 
 
+def test_what_another_release_of_the_code_kept_is_never_read(
+    org: Org, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """A value pickled by the code before an upgrade (a named tuple with other fields) would
+    fail, or read shifted, in the code after it: the source's digest is part of every key."""
+    build = _Builds(Unit.objects.filter(pk=org.province.pk))
+    choices.kept_while_read("names", (), build)
+    names = Unit.objects.filter(pk=org.province.pk)
+    _names(names)
+    monkeypatch.setattr(choices, "code_release", lambda: "another release")
+    choices.kept_while_read("names", (), build)
+    assert build.count == 2
+    read: list[str] = []
+
+    def names_read(rows: Any) -> list[str]:
+        read.append("read")
+        return [unit.name for unit in rows]
+
+    choices.cached_rows(names, names_read)
+    assert read == ["read"]  # a kept list, too, is read again
+    # The digest follows the source: a file changed, added or renamed gives another.
+    (tmp_path / "a.py").write_text("x = 1\n")
+    first = choices.source_digest(tmp_path)
+    (tmp_path / "a.py").write_text("x = 2\n")
+    second = choices.source_digest(tmp_path)
+    (tmp_path / "b.py").write_text("")
+    third = choices.source_digest(tmp_path)
+    (tmp_path / "b.py").rename(tmp_path / "c.py")
+    assert len({first, second, third, choices.source_digest(tmp_path)}) == 4
+
+
 def test_a_value_kept_while_read_is_built_again_once_a_write_to_a_table_it_read_commits(
     org: Org, django_capture_on_commit_callbacks: Any
 ) -> None:
