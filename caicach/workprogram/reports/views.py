@@ -294,7 +294,7 @@ def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def _summary_context(program: WorkProgram, year: int, month: int) -> tuple[Any, Any, datetime.date]:
     period = _period(program, year, month, clock.today())
     summary = report_queries.summary_for(program, period)
-    data = report_queries.summary_data(program, period, as_of=summary.issued_on or clock.today())
+    data = report_queries.kept_summary_data(program, period, as_of=summary.issued_on or clock.today())
     return summary, data, period
 
 
@@ -384,7 +384,7 @@ def summary_docx(request: HttpRequest, pk: int, year: int, month: int) -> HttpRe
     frozen = report_queries.frozen_summary(summary)
     if frozen is not None:  # issued: exactly the file that was issued
         return file_response(frozen, summary.document_file.rsplit("/", 1)[-1], rendering.DOCX_CONTENT_TYPE)
-    data = report_queries.summary_data(program, period, as_of=summary.issued_on or clock.today())
+    data = report_queries.kept_summary_data(program, period, as_of=summary.issued_on or clock.today())
     return document_response(rendering.render(monthly_summary_spec(summary, data), "docx"))
 
 

@@ -330,3 +330,34 @@ def test_the_summary_page_shows_fifty_delayed_items_and_counts_the_rest(
     assert f"Còn {len(delayed) - 50} nội dung chậm trình khác" in body
     shown = [entry for _, entry in delayed if f'href="{entry.item.get_absolute_url()}"' in body]
     assert shown == [entry for _, entry in delayed[:50]]
+
+
+def test_the_summary_page_keeps_its_figures_until_a_write_to_what_they_count(
+    client: Client, setup: Setup, people: People, django_assert_num_queries: Any
+) -> None:
+    """The page's figures are kept: a second look counts nothing; an item renamed since, or
+    the program's own row changed, shows at once."""
+    program = setup.program
+    with on_day(AS_OF):
+        first = report_queries.kept_summary_data(program, MARCH, as_of=AS_OF)
+        with django_assert_num_queries(0):
+            again = report_queries.kept_summary_data(program, MARCH, as_of=AS_OF)
+        fresh = report_queries.summary_data(program, MARCH, as_of=AS_OF)
+    assert again == first == fresh and [entry.item.title for _, entry in first.delayed]
+    assert (first.counts, first.month, first.year_to_date) == (fresh.counts, fresh.month, fresh.year_to_date)
+    ProgramItem.objects.filter(pk=setup.delayed.pk).update(title="Đề án đã đổi tên")
+    client.force_login(people.office_officer)
+    url = reverse("workprogram:summary_detail", kwargs={"pk": program.pk, "year": 2024, "month": 3})
+    with on_day(AS_OF):
+        body = client.get(url).content.decode()
+        assert "Đề án đã đổi tên" in body
+        WorkProgram.objects.filter(pk=program.pk).update(title="Chương trình đã sửa tên")
+        program.refresh_from_db()
+        assert report_queries.kept_summary_data(program, MARCH, as_of=AS_OF).program.title == (
+            "Chương trình đã sửa tên"
+        )
+        # Another day judges "overdue" afresh.
+        later = datetime.date(2024, 4, 20)
+        assert report_queries.kept_summary_data(program, MARCH, as_of=later) == report_queries.summary_data(
+            program, MARCH, as_of=later
+        )
