@@ -7,13 +7,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from caicach.core.choices import kept_while_read
 from caicach.core.models import Membership, Role, Unit, UnitKind, User
 from caicach.core.permissions import (
     COMMITTEE_KINDS,
@@ -276,6 +279,62 @@ def obligations_of_units(directive: Directive, unit_ids: Sequence[int]) -> dict[
     for row in rows:
         by_unit[row.unit_id].append(row)
     return by_unit
+
+
+class ObligedUnit(NamedTuple):
+    """A unit of the obligations table, with its number of open obligations."""
+
+    pk: int
+    name: str
+    open_count: int
+
+
+class ObligationShown(NamedTuple):
+    """An obligation as the table lists it under its unit; ``taken_over_from``: the unit it
+    was handed on from, or ""."""
+
+    practice_name: str
+    role_label: str
+    ended_on: datetime.date | None
+    taken_over_from: str
+
+
+def _obligation_shown(obligation: Obligation) -> ObligationShown:
+    handed_on = obligation.transferred_from
+    return ObligationShown(
+        practice_name=obligation.practice.name,
+        role_label=str(obligation.get_role_display()),
+        ended_on=obligation.ended_on,
+        taken_over_from=handed_on.unit.name if handed_on is not None else "",
+    )
+
+
+def obligations_table(
+    directive: Directive, page_number: str | int | None, per_page: int
+) -> tuple[Page[ObligedUnit], list[tuple[ObligedUnit, list[ObligationShown]]]]:
+    """Page ``page_number`` of the units the directive obliges (``obliged_units``) with
+    their obligations, as plain values kept until a write to a table they read commits
+    (``kept_while_read``): a national directive's page cost 10 ms a visit to count and read
+    again."""
+
+    def build() -> tuple[list[tuple[ObligedUnit, list[ObligationShown]]], int, int]:
+        page = Paginator(obliged_units(directive), per_page).get_page(page_number)
+        units = [ObligedUnit(unit.pk, unit.name, unit.open_count) for unit in page.object_list]
+        by_unit = obligations_of_units(directive, [unit.pk for unit in units])
+        rows = [
+            (
+                unit,
+                [_obligation_shown(obligation) for obligation in by_unit[unit.pk]],
+            )
+            for unit in units
+        ]
+        return rows, page.number, page.paginator.count
+
+    key = (directive.pk, str(page_number), per_page)
+    rows, number, count = kept_while_read("a directive's obligations: a page", key, build)
+    # The page again from what was kept: a paginator over the count, not the units.
+    page: Page[ObligedUnit] = Page([unit for unit, _ in rows], number, Paginator(range(count), per_page))  # type: ignore[arg-type]
+    return page, rows
 
 
 def is_issued(directive: Directive) -> bool:

@@ -92,8 +92,7 @@ def directive_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     directive = _directive(request, pk)
-    units = Paginator(queries.obliged_units(directive), UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
-    by_unit = queries.obligations_of_units(directive, [unit.pk for unit in units.object_list])
+    units, obligation_rows = queries.obligations_table(directive, request.GET.get("page"), UNITS_PAGE_SIZE)
     can_edit = can(request.user, "change", directive)
     can_issue = can(request.user, "issue", directive)
     return render(
@@ -104,7 +103,7 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "listings": queries.listings(directive),
             "assignments": queries.assignments(directive),
             "units_page": units,
-            "obligation_rows": [(unit, by_unit.get(unit.pk, [])) for unit in units.object_list],
+            "obligation_rows": obligation_rows,
             "can_edit": can_edit,
             "can_issue": can_issue,
             "can_extend": can(request.user, "extend", directive),

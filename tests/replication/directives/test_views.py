@@ -14,6 +14,8 @@ from django.urls import reverse
 from caicach.core import rendering
 from caicach.core.models import Job, JobStatus, UnitKind, User
 from caicach.core.once import FIELD as TOKEN_FIELD
+from caicach.replication.directives import queries as directive_queries
+from caicach.replication.directives.queries import ObligationShown, ObligedUnit
 from caicach.replication.directives.services import directive_issue
 from caicach.replication.models import Directive, DirectiveStatus, Obligation
 from tests.conftest import Org, People, on_day
@@ -289,6 +291,54 @@ def test_pages_stay_within_their_query_ceilings(
             assert client.get(_url("directive_detail", issued)).status_code == 200
         with django_assert_max_num_queries(DETAIL_CEILING):
             assert client.get(_url("directive_detail", issued) + "?page=2").status_code == 200
+
+
+def _obligations_from_the_models(directive: Directive) -> list[tuple[ObligedUnit, list[ObligationShown]]]:
+    by_unit: dict[Any, list[Obligation]] = {}
+    for obligation in Obligation.objects.filter(directive=directive).select_related(
+        "unit", "practice", "transferred_from__unit"
+    ):
+        by_unit.setdefault(obligation.unit, []).append(obligation)
+    return [
+        (
+            ObligedUnit(unit.pk, unit.name, sum(1 for o in rows if o.ended_on is None)),
+            [
+                ObligationShown(
+                    o.practice.name,
+                    o.get_role_display(),
+                    o.ended_on,
+                    o.transferred_from.unit.name if o.transferred_from else "",
+                )
+                for o in sorted(rows, key=lambda o: (o.practice_id, o.pk))
+            ],
+        )
+        for unit, rows in sorted(by_unit.items(), key=lambda pair: (pair[0].name, pair[0].pk))
+    ]
+
+
+def test_the_obligations_table_lists_each_units_obligations_and_follows_writes(
+    org: Org, people: People, tree: Tree, django_assert_num_queries: Any
+) -> None:
+    issued = _issue(draft(org, people.reform_officer), tree)
+    expected = _obligations_from_the_models(issued)
+    page, rows = directive_queries.obligations_table(issued, "1", 4)
+    with django_assert_num_queries(0):
+        again = directive_queries.obligations_table(issued, "1", 4)
+    assert rows == again[1] == expected[:4] and len(expected) > 4
+    assert (page.number, page.paginator.count, list(page.object_list)) == (
+        1,
+        len(expected),
+        [u for u, _ in rows],
+    )
+    _, last = directive_queries.obligations_table(issued, "99", 4)
+    assert last == expected[(len(expected) - 1) // 4 * 4 :]
+    # An obligation ended since: its unit counts one open fewer, and the row says when.
+    ended = Obligation.objects.filter(directive=issued, unit_id=rows[0][0].pk).first()
+    assert ended is not None
+    Obligation.objects.filter(pk=ended.pk).update(ended_on=TODAY)
+    _, after = directive_queries.obligations_table(issued, "1", 4)
+    assert after == _obligations_from_the_models(issued)[:4]
+    assert after[0][0].open_count == rows[0][0].open_count - 1
 
 
 def test_the_pdf_is_made_in_the_background_from_the_frozen_document(
