@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from caicach.core.models import Unit, UnitKind, User
+from caicach.core.models import Role, Unit, UnitKind, User
 from caicach.core.months import add_months
 from caicach.replication.cycles import last_closed_cycle
 from caicach.replication.models import (
@@ -33,7 +33,7 @@ from caicach.replication.models import (
 from caicach.replication.monitoring import queries
 from caicach.replication.monitoring.queries import CURRENT, NEVER, OLD, Filters
 from tests.conftest import Org, People, on_day
-from tests.core.factories import make_unit
+from tests.core.factories import make_unit, person
 from tests.replication.factories import make_directive, make_obligation, make_practice, make_report
 
 TODAY = datetime.date(2025, 2, 10)
@@ -215,14 +215,16 @@ def _cells_shown(table: queries.Matrix) -> Cells:
     }
 
 
+def _district_officer(org: Org) -> User:
+    """A reform officer of the district's Home Affairs office: a scope the province's pages must not show."""
+    return person("cvnoivu.huyen", org.district_home_affairs, Role.REFORM_OFFICER)
+
+
 def test_a_page_of_the_matrix_is_kept_until_a_report_is_written_and_read_anew_for_another_day_or_scope(
     org: Org, people: People, django_assert_num_queries: Any
 ) -> None:
-    from caicach.core.models import Role
-    from tests.core.factories import person
-
     _scene(org, 9, units=8)
-    district_officer = person("cvnoivu.huyen", org.district_home_affairs, Role.REFORM_OFFICER)
+    district_officer = _district_officer(org)
     with on_day(TODAY):
         first = queries.matrix(people.reform_officer, Filters(), TODAY, 1)
         with django_assert_num_queries(0):
@@ -271,11 +273,8 @@ def test_only_home_affairs_and_the_leaders_open_monitoring(
 def test_a_district_officer_sees_only_the_district_and_anonymous_visitors_are_sent_to_log_in(
     client: Client, org: Org, people: People
 ) -> None:
-    from caicach.core.models import Role
-    from tests.core.factories import person
-
     _scene(org, 6, units=4)
-    district_officer = person("cvnoivu.huyen", org.district_home_affairs, Role.REFORM_OFFICER)
+    district_officer = _district_officer(org)
     with on_day(TODAY):
         assert queries.matrix(district_officer, Filters(), TODAY, 1).rows == []
         response = Client().get(reverse("replication:monitoring_matrix"))
