@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from caicach.api.auth import auth_for
 from caicach.api.errors import COMMON_ERRORS
 from caicach.api.http import caller, fetch
-from caicach.api.pagination import MAX_ID, Page, PageParams, page_of
+from caicach.api.pagination import MAX_ID, Page, PageParams, items_of
 from caicach.core import search
 from caicach.core.models import Unit, UnitKind
 from caicach.core.permissions import can, principal
@@ -123,10 +123,8 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters], page: Query[Pag
     if filters.parent_id:
         rows = rows.filter(parent_id=filters.parent_id)
     rows = search.search(rows, filters.q)
-    shown, cursor = page_of(rows, page)
-    return Page[UnitOut](
-        items=[UnitOut.model_validate(u, from_attributes=True) for u in shown], next_cursor=cursor
-    )
+    items, cursor = items_of(rows, page, UnitOut)
+    return Page[UnitOut](items=items, next_cursor=cursor)
 
 
 @router.get("/units/{unit_id}", response={200: UnitOut, **COMMON_ERRORS}, summary="Một đơn vị")

@@ -17,7 +17,7 @@ from caicach.api.auth import auth_for
 from caicach.api.errors import COMMON_ERRORS, WRITE_ERRORS, ApiError
 from caicach.api.http import caller, fetch, required_version
 from caicach.api.idempotency import run_once
-from caicach.api.pagination import MAX_ID, Page, PageParams, page_of
+from caicach.api.pagination import MAX_ID, Page, PageParams, items_of, page_of
 from caicach.core import clock, search
 from caicach.core.models import User
 from caicach.core.permissions import can
@@ -208,8 +208,8 @@ def consultation_list(
     if filters.lead_unit_id:
         rows = rows.filter(lead_unit_id=filters.lead_unit_id)
     rows = search.search(rows, filters.q)
-    shown, cursor = page_of(rows, page)
-    return Page[ConsultationOut](items=[ConsultationOut.of(c) for c in shown], next_cursor=cursor)
+    items, cursor = items_of(rows, page, ConsultationOut.of)
+    return Page[ConsultationOut](items=items, next_cursor=cursor)
 
 
 @router.get(
@@ -479,10 +479,8 @@ def meeting_list(
         rows = rows.filter(date__gte=filters.date_from)
     if filters.date_to:
         rows = rows.filter(date__lte=filters.date_to)
-    shown, cursor = page_of(rows, page)
-    return Page[MeetingOut](
-        items=[MeetingOut.model_validate(m, from_attributes=True) for m in shown], next_cursor=cursor
-    )
+    items, cursor = items_of(rows, page, MeetingOut)
+    return Page[MeetingOut](items=items, next_cursor=cursor)
 
 
 @router.get(

@@ -11,7 +11,7 @@ from pydantic.config import JsonDict
 from caicach.api.auth import auth_for
 from caicach.api.errors import COMMON_ERRORS
 from caicach.api.http import caller, fetch
-from caicach.api.pagination import MAX_ID, Page, PageParams, page_of
+from caicach.api.pagination import MAX_ID, Page, PageParams, items_of
 from caicach.core import search
 from caicach.initiatives.dossiers.access import initiatives_for
 from caicach.initiatives.dossiers.rules import campaigns_for
@@ -178,8 +178,8 @@ def campaign_list(
         rows = rows.filter(status=filters.status)
     if filters.year:
         rows = rows.filter(window_start__year=filters.year)
-    shown, cursor = page_of(rows, page)
-    return Page[CampaignOut](items=[CampaignOut.of(c) for c in shown], next_cursor=cursor)
+    items, cursor = items_of(rows, page, CampaignOut.of)
+    return Page[CampaignOut](items=items, next_cursor=cursor)
 
 
 @router.get(
@@ -203,8 +203,8 @@ def initiative_list(
     if filters.unit_id:
         rows = rows.filter(unit_id=filters.unit_id)
     rows = search.search(rows, filters.q)
-    shown, cursor = page_of(rows, page)
-    return Page[InitiativeOut](items=[InitiativeOut.of(i) for i in shown], next_cursor=cursor)
+    items, cursor = items_of(rows, page, InitiativeOut.of)
+    return Page[InitiativeOut](items=items, next_cursor=cursor)
 
 
 @router.get(

@@ -17,7 +17,7 @@ from caicach.api.auth import auth_for
 from caicach.api.errors import COMMON_ERRORS, WRITE_ERRORS, ApiError, rows_refused
 from caicach.api.http import caller, fetch, required_version
 from caicach.api.idempotency import run_once
-from caicach.api.pagination import MAX_ID, Page, PageParams, page_of
+from caicach.api.pagination import MAX_ID, Page, PageParams, items_of
 from caicach.core import clock
 from caicach.core.models import Unit, User
 from caicach.core.permissions import can
@@ -213,8 +213,8 @@ def _tasks(user: User, filters: TaskFilters | None = None) -> QuerySet[Task]:
 
 @router.get("/tasks", response={200: Page[TaskOut], **COMMON_ERRORS}, summary="Nhiệm vụ được giao")
 def task_list(request: HttpRequest, filters: Query[TaskFilters], page: Query[PageParams]) -> Page[TaskOut]:
-    shown, cursor = page_of(_tasks(caller(request), filters), page)
-    return Page[TaskOut](items=[TaskOut.of(task) for task in shown], next_cursor=cursor)
+    items, cursor = items_of(_tasks(caller(request), filters), page, TaskOut.of)
+    return Page[TaskOut](items=items, next_cursor=cursor)
 
 
 def _detail(user: User, task: Task) -> TaskDetailOut:

@@ -16,7 +16,7 @@ from caicach.api.auth import auth_for
 from caicach.api.errors import COMMON_ERRORS, WRITE_ERRORS
 from caicach.api.http import caller, fetch, if_match
 from caicach.api.idempotency import run_once
-from caicach.api.pagination import MAX_ID, Page, PageParams, page_of
+from caicach.api.pagination import MAX_ID, Page, PageParams, items_of
 from caicach.replication.adoption import services as adoption_services
 from caicach.replication.adoption.queries import (
     ReportContent,
@@ -147,10 +147,8 @@ def directive_list(
     rows = directives_for(caller(request), status=filters.status or "")
     if filters.issuing_unit_id:
         rows = rows.filter(issuing_unit_id=filters.issuing_unit_id)
-    shown, cursor = page_of(rows, page)
-    return Page[DirectiveOut](
-        items=[DirectiveOut.model_validate(d, from_attributes=True) for d in shown], next_cursor=cursor
-    )
+    items, cursor = items_of(rows, page, DirectiveOut)
+    return Page[DirectiveOut](items=items, next_cursor=cursor)
 
 
 @router.get(
@@ -180,8 +178,8 @@ def obligation_list(
         rows = rows.filter(unit_id=filters.unit_id)
     if filters.current is not None:
         rows = rows.filter(ended_on__isnull=filters.current)
-    shown, cursor = page_of(rows, page)
-    return Page[ObligationOut](items=[ObligationOut.of(o) for o in shown], next_cursor=cursor)
+    items, cursor = items_of(rows, page, ObligationOut.of)
+    return Page[ObligationOut](items=items, next_cursor=cursor)
 
 
 @router.get(
@@ -374,8 +372,8 @@ def adoption_report_list(
         rows = rows.filter(status=filters.status)
     if filters.period_start:
         rows = rows.filter(period_start=filters.period_start)
-    shown, cursor = page_of(rows, page)
-    return Page[AdoptionReportOut](items=[AdoptionReportOut.of(r) for r in shown], next_cursor=cursor)
+    items, cursor = items_of(rows, page, AdoptionReportOut.of)
+    return Page[AdoptionReportOut](items=items, next_cursor=cursor)
 
 
 @router.get(

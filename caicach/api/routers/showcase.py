@@ -15,7 +15,7 @@ from pydantic.config import JsonDict
 
 from caicach.api.auth import PublicAccess
 from caicach.api.errors import COMMON_ERRORS, not_found
-from caicach.api.pagination import MAX_ID, Page, PageParams, page_of
+from caicach.api.pagination import MAX_ID, Page, PageParams, items_of
 from caicach.initiatives.models import Initiative, RecognitionLevel
 from caicach.replication.models import Practice, PracticeKind
 from caicach.replication.showcase import queries
@@ -212,8 +212,8 @@ def showcase_practice_list(
         unit=filters.origin_unit_id,
         year=filters.year,
     )
-    shown, cursor = page_of(rows, page)
-    return Page[PublicPracticeOut](items=[PublicPracticeOut.of(p) for p in shown], next_cursor=cursor)
+    items, cursor = items_of(rows, page, PublicPracticeOut.of)
+    return Page[PublicPracticeOut](items=items, next_cursor=cursor)
 
 
 @router.get(
@@ -338,8 +338,8 @@ def showcase_initiative_list(
     request: HttpRequest, filters: Query[PublicInitiativeFilters], page: Query[PageParams]
 ) -> Page[PublicInitiativeOut]:
     rows = queries.showcase_initiatives(text=filters.q, unit=filters.unit_id, year=filters.year)
-    shown, cursor = page_of(rows, page)
-    return Page[PublicInitiativeOut](items=[PublicInitiativeOut.of(i) for i in shown], next_cursor=cursor)
+    items, cursor = items_of(rows, page, PublicInitiativeOut.of)
+    return Page[PublicInitiativeOut](items=items, next_cursor=cursor)
 
 
 @router.get(

@@ -18,7 +18,7 @@ from caicach.api.auth import auth_for
 from caicach.api.errors import COMMON_ERRORS, WRITE_ERRORS, not_found, rows_refused
 from caicach.api.http import caller, fetch, if_match
 from caicach.api.idempotency import run_once
-from caicach.api.pagination import MAX_ID, Page, PageParams, page_of
+from caicach.api.pagination import MAX_ID, Page, PageParams, items_of
 from caicach.core import clock, search
 from caicach.core.models import Unit
 from caicach.workprogram.models import (
@@ -157,10 +157,8 @@ def program_list(
         rows = rows.filter(year=filters.year)
     if filters.issuing_unit_id:
         rows = rows.filter(issuing_unit_id=filters.issuing_unit_id)
-    shown, cursor = page_of(rows, page)
-    return Page[ProgramOut](
-        items=[ProgramOut.model_validate(p, from_attributes=True) for p in shown], next_cursor=cursor
-    )
+    items, cursor = items_of(rows, page, ProgramOut)
+    return Page[ProgramOut](items=items, next_cursor=cursor)
 
 
 @router.get("/programs/{program_id}", response={200: ProgramOut, **COMMON_ERRORS}, summary="Một chương trình")
@@ -182,10 +180,8 @@ def item_list(request: HttpRequest, filters: Query[ItemFilters], page: Query[Pag
     if filters.due_month:
         rows = rows.filter(due_month=filters.due_month.replace(day=1))
     rows = search.search(rows, filters.q)
-    shown, cursor = page_of(rows, page)
-    return Page[ItemOut](
-        items=[ItemOut.model_validate(i, from_attributes=True) for i in shown], next_cursor=cursor
-    )
+    items, cursor = items_of(rows, page, ItemOut)
+    return Page[ItemOut](items=items, next_cursor=cursor)
 
 
 @router.get("/items/{item_id}", response={200: ItemOut, **COMMON_ERRORS}, summary="Một nội dung")
@@ -462,8 +458,8 @@ def report_list(
         rows = rows.filter(period=filters.period.replace(day=1))
     if filters.status:
         rows = rows.filter(status=filters.status)
-    shown, cursor = page_of(rows, page)
-    return Page[MonthlyReportOut](items=[MonthlyReportOut.of(r) for r in shown], next_cursor=cursor)
+    items, cursor = items_of(rows, page, MonthlyReportOut.of)
+    return Page[MonthlyReportOut](items=items, next_cursor=cursor)
 
 
 @router.get(
