@@ -7,10 +7,11 @@ import calendar as pycalendar
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -22,6 +23,7 @@ from caicach.core.calendar import queries as calendar
 from caicach.core.choices import kept_while_read
 from caicach.core.models import Unit, UnitKind, User
 from caicach.core.months import month_label
+from caicach.core.permissions import scope_key
 from caicach.core.todos import TodoEntry, TodoItem
 from caicach.workprogram.models import (
     ItemStatus,
@@ -36,7 +38,7 @@ from caicach.workprogram.models import (
 )
 from caicach.workprogram.programs.queries import settings_for
 from caicach.workprogram.reports import kpis
-from caicach.workprogram.reports.rules import expected_units, filing_unit_ids
+from caicach.workprogram.reports.rules import expected_units, filing_unit_ids, kpi_scope
 
 # --- Periods and deadlines ----------------------------------------------------------------------
 
@@ -427,6 +429,86 @@ def kept_summary_data(program: WorkProgram, period: datetime.date, *, as_of: dat
     )
     return kept_while_read(
         "monthly summary", (program_row, period, as_of), lambda: summary_data(program, period, as_of=as_of)
+    )
+
+
+# --- Unfinished items, a page of lead units -------------------------------------------------------
+
+UNFINISHED_UNITS_PER_PAGE = 20
+
+
+class UnfinishedEntry(NamedTuple):
+    """An unfinished item as its row shows it, with the lead unit's latest explanation."""
+
+    url: str
+    title: str
+    due_month: datetime.date
+    is_overdue: bool
+    delay_cause: str
+    remedy: str
+    expected_date: datetime.date | None
+    reported_in: datetime.date | None
+    progress_note: str
+
+
+class UnfinishedUnit(NamedTuple):
+    unit_id: int
+    unit_name: str
+    heads: tuple[str, ...]
+    items: tuple[UnfinishedEntry, ...]
+
+
+class UnfinishedPage(NamedTuple):
+    summary: kpis.UnfinishedSummary
+    number: int  # the page shown (the last when asked for one past it)
+    groups: tuple[UnfinishedUnit, ...]
+
+
+def unfinished_page(
+    user: User, program: WorkProgram, month: datetime.date, *, today: datetime.date, page: str | None
+) -> UnfinishedPage:
+    """The unfinished list's totals and one page of its lead units (most unfinished first)
+    as plain values, kept until a write to a table they read commits
+    (``kept_while_read``): a province's page read its items, their explanations and the
+    units' heads again on every visit (25 ms). The scope (``kpi_scope``) is a function of
+    the asker's grants and the program's issuing unit, both in the key."""
+
+    def build() -> UnfinishedPage:
+        scope = kpi_scope(user, program)
+        summary = kpis.unfinished_summary(program, month, scope, today=today)
+        paginator = Paginator(range(summary.unit_count), UNFINISHED_UNITS_PER_PAGE)
+        shown = paginator.get_page(page)
+        unit_ids = list(
+            kpis.unfinished_unit_ids(program, month, scope, today=today)[
+                shown.start_index() - 1 if summary.unit_count else 0 : shown.end_index()
+            ]
+        )
+        groups = kpis.unfinished_by_unit(program, month, scope, today=today, unit_ids=unit_ids)
+        return UnfinishedPage(summary, shown.number, tuple(_unfinished_unit(group) for group in groups))
+
+    key = (scope_key(user), program.pk, program.issuing_unit_id, month, today, str(page))
+    return kept_while_read("unfinished items page", key, build)
+
+
+def _unfinished_unit(group: kpis.UnfinishedGroup) -> UnfinishedUnit:
+    return UnfinishedUnit(
+        group.unit_id,
+        group.unit_name,
+        tuple(group.heads),
+        tuple(
+            UnfinishedEntry(
+                url=entry.item.get_absolute_url(),
+                title=entry.item.title,
+                due_month=entry.item.due_month,
+                is_overdue=entry.is_overdue,
+                delay_cause=entry.delay_cause,
+                remedy=entry.remedy,
+                expected_date=entry.expected_date,
+                reported_in=entry.reported_in,
+                progress_note=entry.progress_note,
+            )
+            for entry in group.items
+        ),
     )
 
 

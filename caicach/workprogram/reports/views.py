@@ -51,8 +51,6 @@ from caicach.workprogram.reports.rules import (
     supervised_only,
 )
 
-UNFINISHED_UNITS_PER_PAGE = 20
-
 
 def _programs() -> Any:
     return WorkProgram.objects.select_related("issuing_unit")
@@ -464,27 +462,24 @@ def kpi_unfinished(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = form.cleaned_data.get("month") if form.is_valid() else None
     month = datetime.date(program.year, chosen or _default_month(program, day), 1)
     # The regular meeting's agenda: a committee's leaders see all of it (no toggle here).
-    scope = kpi_scope(acting_user(request), program)
+    user = acting_user(request)
     if request.GET.get("format") == "xlsx":
-        groups = kpis.unfinished_by_unit(program, month, scope, today=day)
+        groups = kpis.unfinished_by_unit(program, month, kpi_scope(user, program), today=day)
         sheet = exports.unfinished_sheet(program.title, month, groups)
         return _xlsx(
             exports.workbook(sheet), f"Nội dung chưa hoàn thành tháng {month.month}-{month.year}.xlsx"
         )
     # The page shows the lead units one page at a time (the export holds them all).
-    summary = kpis.unfinished_summary(program, month, scope, today=day)
-    units_page = Paginator(
-        kpis.unfinished_unit_ids(program, month, scope, today=day), UNFINISHED_UNITS_PER_PAGE
+    shown = report_queries.unfinished_page(user, program, month, today=day, page=request.GET.get("page"))
+    summary = shown.summary
+    page_obj = Paginator(range(summary.unit_count), report_queries.UNFINISHED_UNITS_PER_PAGE).get_page(
+        shown.number
     )
-    units_page.count = summary.unit_count  # already counted with the totals: no second COUNT
-    page_obj = units_page.get_page(request.GET.get("page"))
     context = {
         "program": program,
         "form": form,
         "month": month,
-        "groups": kpis.unfinished_by_unit(
-            program, month, scope, today=day, unit_ids=list(page_obj.object_list)
-        ),
+        "groups": shown.groups,
         "page_obj": page_obj,
         "item_count": summary.item_count,
         "overdue_count": summary.overdue_count,

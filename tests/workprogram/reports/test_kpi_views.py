@@ -200,13 +200,13 @@ def test_unfinished_items_are_grouped_by_lead_unit_with_the_heads_name_and_expla
     by_unit = {group.unit_name: group for group in groups}
     assert set(by_unit) == {org.science.name, org.home_affairs.name, org.district.name}
     science = by_unit[org.science.name]
-    assert science.heads == [people.unit_head.full_name]
-    assert [entry.item.title for entry in science.items] == ["Đề án A chậm", "Đề án B trong hạn"]
+    assert science.heads == (people.unit_head.full_name,)
+    assert [entry.title for entry in science.items] == ["Đề án A chậm", "Đề án B trong hạn"]
     assert [entry.is_overdue for entry in science.items] == [True, False]
     assert science.items[0].delay_cause == "Chờ thẩm định" and science.items[0].reported_in == datetime.date(
         2024, 4, 1
     )
-    assert by_unit[org.home_affairs.name].heads == ["Trần Giám Đốc"]
+    assert by_unit[org.home_affairs.name].heads == ("Trần Giám Đốc",)
     body = response.content.decode()
     assert "Phạm Thủ Trưởng" in body and "Chờ thẩm định" in body
     # April: the May item is not yet due.
@@ -255,6 +255,61 @@ def test_the_unfinished_list_pages_through_lead_units_and_counts_them_all(
     assert len(second) == 28 - 20  # science, home affairs, the district and the 25 new units
     assert not {g.unit_id for g in groups} & {g.unit_id for g in second}
     assert sum(len(g.items) for g in groups + second) == total
+
+
+def test_the_unfinished_page_is_kept_as_shown_until_a_write_to_what_it_read(
+    program: WorkProgram, people: People, org: Org, django_assert_num_queries: Any
+) -> None:
+    """The page's totals and lead units are those the KPI definitions give, kept: a second
+    look reads nothing; an item renamed or submitted since shows at once; a unit's head sees
+    the unit's own page, not the Office's kept one; a page asked past the last is the last."""
+    may = datetime.date(2024, 5, 1)
+    officer = people.office_officer
+
+    def expected(user: Any) -> list[tuple[int, str, list[str], list[tuple[str, str, bool]]]]:
+        groups = kpis.unfinished_by_unit(program, may, kpi_scope(user, program), today=TODAY)
+        return [
+            (
+                group.unit_id,
+                group.unit_name,
+                group.heads,
+                [(e.item.title, e.item.get_absolute_url(), e.is_overdue) for e in group.items],
+            )
+            for group in groups
+        ]
+
+    def shown(page: Any) -> list[tuple[int, str, list[str], list[tuple[str, str, bool]]]]:
+        return [
+            (
+                group.unit_id,
+                group.unit_name,
+                list(group.heads),
+                [(e.title, e.url, e.is_overdue) for e in group.items],
+            )
+            for group in page.groups
+        ]
+
+    first = report_queries.unfinished_page(officer, program, may, today=TODAY, page=None)
+    with django_assert_num_queries(0):
+        again = report_queries.unfinished_page(officer, program, may, today=TODAY, page=None)
+    assert again == first and shown(first) == expected(officer)
+    assert first.summary == kpis.unfinished_summary(program, may, kpi_scope(officer, program), today=TODAY)
+    assert [
+        group.unit_id
+        for group in report_queries.unfinished_page(
+            people.unit_head, program, may, today=TODAY, page=None
+        ).groups
+    ] == [org.science.pk]
+    late = program.items.get(title="Đề án A chậm")
+    late.title = "Đề án A chậm (đổi tên)"
+    late.save(update_fields=["title"])
+    renamed = report_queries.unfinished_page(officer, program, may, today=TODAY, page=None)
+    assert shown(renamed) == expected(officer) and "Đề án A chậm (đổi tên)" in str(renamed.groups)
+    program.items.filter(title="Đề án D chậm").update(status=ItemStatus.SUBMITTED, submitted_on=TODAY)
+    after = report_queries.unfinished_page(officer, program, may, today=TODAY, page="nonsense")
+    assert org.district.pk not in [group.unit_id for group in after.groups]
+    assert shown(after) == expected(officer) and after.summary.item_count == first.summary.item_count - 1
+    assert report_queries.unfinished_page(officer, program, may, today=TODAY, page="99").number == 1
 
 
 # --- Rules and list queries in step -----------------------------------------------------------------
