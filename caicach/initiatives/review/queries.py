@@ -526,6 +526,46 @@ class RankedDossiers:
         return aggregates
 
 
+RESULTS_PAGE_SIZE = 50
+
+
+class ResultsPage(NamedTuple):
+    """A page of a council's results as the results page shows it."""
+
+    rubric: Rubric | None
+    criteria: list[Criterion]
+    rows: list[tuple[DossierAggregate, list[SheetTotal]]]
+    page: Page[int]  # the page's number among the ranked dossiers' pages (the last when asked past it)
+
+
+def results_page(user: User | AnonymousUser, council: Council, number: str | None) -> ResultsPage:
+    """Page ``number`` of ``council``'s ranked dossiers, each with the sheets ``user`` may
+    read, kept until a write to a table it read commits (``kept_while_read``): a national
+    council's page read its fifty dossiers' sums, criteria means and sheets again on every
+    visit (20 ms). Which sheets ``user`` reads turns on their grants and their seat on the
+    council (its members, read with the council by the caller): both are in the key, with
+    the council's row (its round, its campaign's rubric)."""
+
+    def build() -> tuple[
+        Rubric | None, list[Criterion], list[tuple[DossierAggregate, list[SheetTotal]]], int, int
+    ]:
+        rubric = rubric_with_criteria(council.campaign.rubric_id)
+        ranked: Any = RankedDossiers(council, rubric)  # a sequence Paginator slices (not a list)
+        page = Paginator[DossierAggregate](ranked, RESULTS_PAGE_SIZE).get_page(number)
+        aggregates = list(page.object_list)
+        sheets = sheet_totals(user, council, [aggregate.initiative.pk for aggregate in aggregates])
+        rows = [(aggregate, sheets.get(aggregate.initiative.pk, [])) for aggregate in aggregates]
+        criteria = list(rubric.criteria.all()) if rubric is not None else []
+        return rubric, criteria, rows, len(ranked), page.number
+
+    council_row = tuple((f.attname, getattr(council, f.attname)) for f in council._meta.concrete_fields)
+    seat = (can(user, "results", council), can(user, "change", council))
+    key = (scope_key(user), council_row, council.campaign.rubric_id, seat, str(number), RESULTS_PAGE_SIZE)
+    rubric, criteria, rows, found, shown = kept_while_read("council results page", key, build)
+    # The page again from what was kept: its number and the count, without a statement.
+    return ResultsPage(rubric, criteria, rows, Paginator(range(found), RESULTS_PAGE_SIZE).page(shown))
+
+
 def dossier_aggregate(council: Council, initiative: Initiative) -> DossierAggregate | None:
     """One dossier's aggregates (closed rounds only)."""
     if council.round_status != RoundStatus.CLOSED:

@@ -49,8 +49,6 @@ from caicach.initiatives.review.forms import (
     criteria_initial,
 )
 from caicach.initiatives.review.queries import (
-    DossierAggregate,
-    RankedDossiers,
     assignable_dossiers,
     assignment_table,
     assignments_of,
@@ -60,11 +58,11 @@ from caicach.initiatives.review.queries import (
     dossier_aggregates,
     member_progress,
     my_assignments,
+    results_page,
     review_sheet,
     rubric_with_criteria,
     rubrics_list,
     sheet_scores,
-    sheet_totals,
     votes_pending,
 )
 from caicach.initiatives.review.services import (
@@ -98,9 +96,6 @@ def _council(request: HttpRequest, pk: int, action: str) -> tuple[Council, list[
     members = council_members(council)
     require(request.user, action, council)
     return council, members
-
-
-RESULTS_PAGE_SIZE = 50
 
 
 # --- Rubrics ------------------------------------------------------------------------------------
@@ -399,24 +394,16 @@ def council_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def council_results(request: HttpRequest, pk: int) -> HttpResponse:
     council, _members = _council(request, pk, "results")
-    rubric = rubric_with_criteria(council.campaign.rubric_id)
-    # Ranking reads every dossier's sums (a fixed number of queries); the page shows fifty
-    # of them with their sheets.
-    ranked: Any = RankedDossiers(council, rubric)  # a sequence Paginator slices (not a list)
-    page_obj = Paginator[DossierAggregate](ranked, RESULTS_PAGE_SIZE).get_page(request.GET.get("page"))
-    sheets = sheet_totals(
-        request.user, council, [aggregate.initiative.pk for aggregate in page_obj.object_list]
-    )
-    rows = [(a, sheets.get(a.initiative.pk, [])) for a in page_obj.object_list]
+    shown = results_page(request.user, council, request.GET.get("page"))
     return render(
         request,
         "initiatives/review/council_results.html",
         {
             "council": council,
-            "rubric": rubric,
-            "criteria": list(rubric.criteria.all()) if rubric else [],
-            "rows": rows,
-            "page_obj": page_obj,
+            "rubric": shown.rubric,
+            "criteria": shown.criteria,
+            "rows": shown.rows,
+            "page_obj": shown.page,
             "can_votes": can(request.user, "record_votes", council),
         },
     )

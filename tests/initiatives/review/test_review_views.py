@@ -29,7 +29,6 @@ from caicach.initiatives.models import (
     RoundStatus,
 )
 from caicach.initiatives.review import queries as review_queries
-from caicach.initiatives.review import views as review_views
 from caicach.initiatives.review.rubrics import ensure_demo_rubrics
 from caicach.initiatives.review.services import council_member_add, review_assign, round_close
 from tests.conftest import Org, People, forget_kept
@@ -298,7 +297,7 @@ def test_council_pages_have_a_query_ceiling_with_30_dossiers_and_7_members(
     assert response.content.decode().count("Sáng kiến số") == 30
     # Paged: a national council assigns thousands of dossiers.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(review_views, "RESULTS_PAGE_SIZE", 12)
+        patch.setattr(review_queries, "RESULTS_PAGE_SIZE", 12)
         patch.setattr(review_queries, "ASSIGNMENTS_PAGE_SIZE", 12)
         with django_assert_max_num_queries(18):
             response = client.get(reverse("initiatives:council_results", args=[council]), {"page": 3})
@@ -562,6 +561,50 @@ def test_a_round_from_council_to_minutes_through_the_pages(
     job = Job.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
     assert job.status == JobStatus.DONE and job.result_name.endswith(".pdf")
     assert Council.objects.get(pk=council.pk).round_status == RoundStatus.CLOSED
+
+
+def test_the_results_page_is_kept_until_a_sheet_changes_and_shows_each_reader_their_sheets(
+    big: Board, django_assert_num_queries: Any
+) -> None:
+    """A page of the results is the ranking and the sheets each reader may read, as
+    ``RankedDossiers`` and ``sheet_totals`` give them: kept (a second look reads nothing),
+    each reader's own (a member excluded from a dossier does not see its sheets, the chair
+    does), and a sheet's total changed since shows at once."""
+    barred = Initiative.objects.filter(campaign=big.campaign).order_by("pk").first()
+    assert barred is not None
+    ReviewAssignment.objects.filter(member=big.member_seat, initiative=barred).update(excluded=True)
+    round_close(council=big.council, actor=big.chair)
+    council = review_queries.councils_with_relations().get(pk=big.council.pk)
+
+    def expected(user: User) -> list[tuple[Any, ...]]:
+        rubric = review_queries.rubric_with_criteria(council.campaign.rubric_id)
+        aggregates = review_queries.RankedDossiers(council, rubric)[0 : review_queries.RESULTS_PAGE_SIZE]
+        sheets = review_queries.sheet_totals(user, council, [a.initiative.pk for a in aggregates])
+        return [
+            (a.initiative.pk, a.rank, a.mean, a.criterion_means, sheets.get(a.initiative.pk, []))
+            for a in aggregates
+        ]
+
+    def shown(page: review_queries.ResultsPage) -> list[tuple[Any, ...]]:
+        return [(a.initiative.pk, a.rank, a.mean, a.criterion_means, sheets) for a, sheets in page.rows]
+
+    first = review_queries.results_page(big.chair, council, None)
+    with django_assert_num_queries(0):
+        again = review_queries.results_page(big.chair, council, None)
+    assert shown(again) == shown(first) == expected(big.chair)
+    assert (first.page.paginator.count, first.page.number) == (30, 1)
+    assert [c.pk for c in first.criteria] == [c.pk for c in big.rubric.criteria.all()]
+    member = review_queries.results_page(big.member, council, None)
+    assert shown(member) == expected(big.member)
+    chair_sheets = {pk: sheets for pk, *_, sheets in shown(first)}
+    member_sheets = {pk: sheets for pk, *_, sheets in shown(member)}
+    counted = ReviewAssignment.objects.filter(initiative=barred, excluded=False, submitted_at__isnull=False)
+    assert len(chair_sheets[barred.pk]) == counted.count() > 0 and member_sheets[barred.pk] == []
+    sheet = ReviewAssignment.objects.get(member=big.chair_seat, initiative=barred)
+    ReviewAssignment.objects.filter(pk=sheet.pk).update(total=Decimal("0"))
+    after = review_queries.results_page(big.chair, council, None)
+    assert shown(after) == expected(big.chair) and shown(after) != shown(first)
+    assert review_queries.results_page(big.chair, council, "9").page.number == 1
 
 
 # --- The results' rows written in Python --------------------------------------------------------
