@@ -20,6 +20,13 @@ from caicach.core.choices import kept, kept_while_read
 from caicach.core.planner import joins_as_written
 
 M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
+
+
+def page_again(rows: list[T], number: int, count: int, per_page: int) -> Page[T]:
+    """Page ``number`` of a list kept as plain values (``rows``, the page's own), made again
+    from the list's ``count`` without a statement: what the page's links and summary read."""
+    return Page(rows, number, Paginator(range(count), per_page))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

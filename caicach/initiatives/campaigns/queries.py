@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from caicach.core.choices import kept, kept_while_read
 from caicach.core.models import Role, Unit, User
+from caicach.core.pagination import page_again
 from caicach.core.permissions import UnitIds, jurisdiction_subtree
 from caicach.initiatives.dossiers.rules import RECEIVED_STATUSES
 from caicach.initiatives.models import Campaign, CampaignStatus, Initiative, InitiativeStatus
@@ -184,7 +185,7 @@ def campaign_progress(campaign: Campaign, page: int | str | None = 1) -> Campaig
     totals, number, rows = kept_while_read("campaign progress: a page", key, build)
     unit_count, without_dossier, below_minimum, received_total, awaiting_total = totals
     # The page again from what was kept: a paginator over the count, not the units.
-    page_obj: Page[UnitProgress] = Page(rows, number, Paginator(range(unit_count), UNITS_PAGE_SIZE))  # type: ignore[arg-type]
+    page_obj = page_again(rows, number, unit_count, UNITS_PAGE_SIZE)
     return CampaignProgress(
         unit_count=unit_count,
         without_dossier=without_dossier,

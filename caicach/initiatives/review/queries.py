@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from caicach.core import clock
 from caicach.core.choices import kept, kept_while_read
 from caicach.core.models import User
+from caicach.core.pagination import page_again
 from caicach.core.permissions import can, principal, scope_key
 from caicach.core.todos import NOTHING, TodoEntry, TodoItem, count_and_first
 from caicach.initiatives.models import (
@@ -535,7 +536,7 @@ class ResultsPage(NamedTuple):
     rubric: Rubric | None
     criteria: list[Criterion]
     rows: list[tuple[DossierAggregate, list[SheetTotal]]]
-    page: Page[int]  # the page's number among the ranked dossiers' pages (the last when asked past it)
+    page: Page[tuple[DossierAggregate, list[SheetTotal]]]  # ``rows`` among the ranking's pages
 
 
 def results_page(user: User | AnonymousUser, council: Council, number: str | None) -> ResultsPage:
@@ -563,7 +564,7 @@ def results_page(user: User | AnonymousUser, council: Council, number: str | Non
     key = (scope_key(user), council_row, council.campaign.rubric_id, seat, str(number), RESULTS_PAGE_SIZE)
     rubric, criteria, rows, found, shown = kept_while_read("council results page", key, build)
     # The page again from what was kept: its number and the count, without a statement.
-    return ResultsPage(rubric, criteria, rows, Paginator(range(found), RESULTS_PAGE_SIZE).page(shown))
+    return ResultsPage(rubric, criteria, rows, page_again(rows, shown, found, RESULTS_PAGE_SIZE))
 
 
 def dossier_aggregate(council: Council, initiative: Initiative) -> DossierAggregate | None:

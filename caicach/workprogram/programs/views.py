@@ -62,11 +62,12 @@ from caicach.workprogram.programs.queries import (
     item_detail_queryset,
     overdue_q,
     program_items,
-    program_rows,
+    program_page,
     request_detail_queryset,
     request_list_rows,
     settings_for,
 )
+from caicach.workprogram.programs.rows import item_rows_of
 from caicach.workprogram.programs.rules import (
     program_items_for,
     program_requests_for,
@@ -100,7 +101,7 @@ PAGE_SIZE = 25
 @login_required
 def program_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "workprogram.view_programs")
-    page_obj = Paginator(program_rows(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = program_page(request.user, request.GET.get("page"))
     context = {
         "page_obj": page_obj,
         "can_create": can(request.user, "workprogram.create_program"),
@@ -174,10 +175,13 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             supervising_leader=form.cleaned_data.get("supervising_leader"),
             search=form.cleaned_data.get("q") or "",
         )
-    items = program_items(request.user, program, filters, today=today)
-    # Counted and its page's keys found once while the items are unchanged, the rows then read
-    # by key: sorting the joined rows made the planner hash every unit of the country.
-    page_obj = CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    grace = settings_for(program.issuing_unit_id).overdue_grace_days
+    items = program_items(request.user, program, filters, today=today, grace=grace)
+    # Counted and its page's keys found once while the items are unchanged, the rows then made
+    # from the keys (written once, kept): sorting the joined rows made the planner hash every
+    # unit of the country.
+    rows_of = item_rows_of(items, today=today, grace=grace)
+    page_obj = CappedPaginator(items, PAGE_SIZE, rows_of=rows_of).get_page(request.GET.get("page"))
     context = {
         "program": program,
         "form": form,
@@ -188,7 +192,6 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if getattr(request, "htmx", False) and request.headers.get("HX-Target") == "item-table":
         return render(request, "workprogram/programs/_item_table.html", context)
-    grace = settings_for(program.issuing_unit_id).overdue_grace_days
     context["counts"] = _status_counts(request.user, program, today, grace)
     context["pending_count"] = (
         program_requests_for(request.user, program).filter(status=RequestStatus.PENDING).count()

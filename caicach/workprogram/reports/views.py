@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from caicach.core import clock, rendering
 from caicach.core.audit.queries import timeline_for
 from caicach.core.models import Unit
 from caicach.core.once import AlreadySubmitted, once, replayed
+from caicach.core.pagination import page_again
 from caicach.core.permissions import can, get_for_user, may_act_for
 from caicach.core.versioning import stale_or
 from caicach.core.web import acting_user, document_response, file_response
@@ -472,8 +472,8 @@ def kpi_unfinished(request: HttpRequest, pk: int) -> HttpResponse:
     # The page shows the lead units one page at a time (the export holds them all).
     shown = report_queries.unfinished_page(user, program, month, today=day, page=request.GET.get("page"))
     summary = shown.summary
-    page_obj = Paginator(range(summary.unit_count), report_queries.UNFINISHED_UNITS_PER_PAGE).get_page(
-        shown.number
+    page_obj = page_again(
+        list(shown.groups), shown.number, summary.unit_count, report_queries.UNFINISHED_UNITS_PER_PAGE
     )
     context = {
         "program": program,

@@ -26,7 +26,7 @@ from caicach.workprogram.programs.services import adjustment_request_reject, ite
 from tests.conftest import Org, People
 from tests.core.factories import make_unit
 from tests.issuing import confirm_issue
-from tests.workprogram.factories import YEAR, Scene, file_request, make_scene, month
+from tests.workprogram.factories import YEAR, Scene, add_item, file_request, make_program, make_scene, month
 
 pytestmark = pytest.mark.django_db
 
@@ -356,3 +356,39 @@ def test_the_menu_offers_the_work_program(client: Client, people: People) -> Non
     client.force_login(people.unit_staff)
     page = client.get(reverse("home")).content.decode()
     assert reverse("workprogram:program_list") in page and "Chương trình công tác" in page
+
+
+@pytest.mark.parametrize("persona", ["office_officer", "unit_staff", "leader"])
+def test_the_program_list_counts_each_readers_items_and_is_kept_until_one_changes(
+    client: Client, people: People, org: Org, crowded: Scene, persona: str, django_assert_num_queries: Any
+) -> None:
+    """Each program's count is the items the reader sees (``items_for``), in the list's
+    order; a second look reads nothing; an item added since counts at once; another
+    reader's counts are their own."""
+    from caicach.workprogram.programs.queries import program_page, program_rows
+    from caicach.workprogram.programs.rules import items_for
+
+    other = make_program(org, people, year=YEAR + 1)
+    add_item(other, people.office_officer, org.science, month(2, YEAR + 1), leader=people.leader)
+    reader = getattr(people, persona)
+
+    def expected() -> list[tuple[str, str, int]]:
+        return [
+            (program.get_absolute_url(), program.title, items_for(reader).filter(program=program).count())
+            for program in program_rows(reader)
+        ]
+
+    first = program_page(reader, None)
+    with django_assert_num_queries(0):
+        again = program_page(reader, None)
+    assert list(again) == list(first) and [(r.url, r.title, r.item_count) for r in first] == expected()
+    assert first.paginator.count == 2 and [r.year for r in first] == [YEAR + 1, YEAR]
+    add_item(other, people.office_officer, org.science, month(3, YEAR + 1), leader=people.leader)
+    after = program_page(reader, None)
+    assert (
+        [(r.url, r.title, r.item_count) for r in after]
+        == expected()
+        != [(r.url, r.title, r.item_count) for r in first]
+    )
+    office, staff = (program_page(person, None) for person in (people.office_officer, people.unit_staff))
+    assert office[1].item_count > staff[1].item_count  # the crowded program: the Office sees every unit's
