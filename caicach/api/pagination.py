@@ -87,7 +87,11 @@ def page_of(queryset: QuerySet[M], params: PageParams) -> tuple[list[M], str | N
 
 
 def items_of(
-    queryset: QuerySet[M], params: PageParams, item: Callable[[M], T] | type[T]
+    queryset: QuerySet[M],
+    params: PageParams,
+    item: Callable[[M], T] | type[T],
+    *,
+    annotated_from: Callable[[], object] | None = None,
 ) -> tuple[list[T], str | None]:
     """``page_of`` as the API shows it: ``item(row)`` for each row of the page, made from the
     page's keys and kept under them (and the day: an item may say whether a deadline has
@@ -96,7 +100,10 @@ def items_of(
     into schemas (20 ms) than to find (a province's or the country's, 3 ms). ``item`` must
     show a row alone, the same to anyone who may see it (not the caller's own answer on
     it); the caller's scope is in the keys, which only that scope's statement finds. A
-    schema class for ``item`` reads its fields off the row (``from_attributes``)."""
+    schema class for ``item`` reads its fields off the row (``from_attributes``).
+    ``annotated_from``: what ``queryset``'s annotations were computed from before it ran (a
+    task's timeliness: the committees' settings, the working calendar), read again while
+    the items are made so that a change to it, too, renews them."""
     make: Callable[[M], T]
     if isinstance(item, type) and issubclass(item, Schema):
         schema = item
@@ -110,9 +117,20 @@ def items_of(
     items = kept_while_read(
         f"api items {item.__module__}.{item.__qualname__}",
         (tuple(shown), clock.today()),
-        lambda: [make(row) for row in rows_by_key(queryset, shown)],
+        lambda: _made(queryset, shown, make, annotated_from),
     )
     return items, encode(shown[-1]) if len(found) > size and shown else None
+
+
+def _made(
+    queryset: QuerySet[M],
+    keys: list[Any],
+    make: Callable[[M], T],
+    annotated_from: Callable[[], object] | None,
+) -> list[T]:
+    if annotated_from is not None:
+        annotated_from()  # recorded by kept_while_read with what the rows' statements read
+    return [make(row) for row in rows_by_key(queryset, keys)]
 
 
 def _newest_keys_of(rows: QuerySet[M], limit: int, *, before: int | None) -> list[Any]:

@@ -24,7 +24,7 @@ from caicach.core.permissions import can
 from caicach.oversight.followup import imports
 from caicach.oversight.followup import services as task_services
 from caicach.oversight.followup.queries import TaskFilters as ListFilters
-from caicach.oversight.followup.queries import task_rows
+from caicach.oversight.followup.queries import task_rows, timeliness_by_committee
 from caicach.oversight.models import (
     OPEN_STATUSES,
     DeadlineKind,
@@ -213,7 +213,10 @@ def _tasks(user: User, filters: TaskFilters | None = None) -> QuerySet[Task]:
 
 @router.get("/tasks", response={200: Page[TaskOut], **COMMON_ERRORS}, summary="Nhiệm vụ được giao")
 def task_list(request: HttpRequest, filters: Query[TaskFilters], page: Query[PageParams]) -> Page[TaskOut]:
-    items, cursor = items_of(_tasks(caller(request), filters), page, TaskOut.of)
+    # Timeliness is annotated from each committee's settings and the working calendar.
+    today = clock.today()
+    rows = _tasks(caller(request), filters)
+    items, cursor = items_of(rows, page, TaskOut.of, annotated_from=lambda: timeliness_by_committee(today))
     return Page[TaskOut](items=items, next_cursor=cursor)
 
 
