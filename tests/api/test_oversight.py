@@ -238,7 +238,7 @@ def test_a_listed_tasks_timeliness_follows_its_committees_setting_at_once(
 
     def listed() -> str:
         rows = api.get("/oversight/tasks").json()["items"]
-        return next(row["timeliness"] for row in rows if row["id"] == task.pk)
+        return str(next(row["timeliness"] for row in rows if row["id"] == task.pk))
 
     with on_day(monday):
         assert listed() == "not_yet_due" and listed() == "not_yet_due"
