@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from caicach.core import search as fulltext
 from caicach.core.calendar import queries as calendar
 from caicach.core.models import Membership, Role, Unit, User
+from caicach.core.pagination import rows_by_key
 from caicach.core.permissions import COMMITTEE_KINDS, principal, subtree_ids, units_answering_to
 from caicach.core.todos import TodoEntry, TodoItem, count_and_first
 from caicach.oversight.models import (
@@ -187,12 +188,23 @@ def task_rows(user: User | AnonymousUser, filters: TaskFilters, *, today: dateti
         tasks = tasks.filter(source=filters.source)
     if filters.year:
         tasks = tasks.filter(source_date__year=filters.year)
-    tasks = tasks.annotate(timeliness=timeliness_by_committee(today))
+    tasks = with_timeliness(tasks, today)
     if filters.timeliness:
         tasks = tasks.filter(timeliness=filters.timeliness)
-    tasks = fulltext.search(tasks, filters.search)
+    return fulltext.search(tasks, filters.search).order_by("deadline", "pk")
+
+
+def with_timeliness(tasks: QuerySet[Task], today: datetime.date) -> QuerySet[Task]:
+    """``tasks`` with ``timeliness`` as of ``today`` by each committee's "due soon" setting
+    and ``has_pending_extension``: what a row of the list shows besides the task."""
     pending = Extension.objects.filter(task=OuterRef("pk"), status=ExtensionStatus.PENDING)
-    return tasks.annotate(has_pending_extension=Exists(pending)).order_by("deadline", "pk")
+    return tasks.annotate(timeliness=timeliness_by_committee(today), has_pending_extension=Exists(pending))
+
+
+def tasks_by_key(ids: list[int], today: datetime.date) -> list[Task]:
+    """The tasks ``ids``, in that order, as a row of the list shows them (``with_timeliness``,
+    lead unit and leader joined): a page of the list, found by ``task_rows``."""
+    return rows_by_key(with_timeliness(Task.objects.select_related("lead_unit", "assigned_by"), today), ids)
 
 
 def lead_units_in_view(user: User | AnonymousUser) -> QuerySet[Unit]:

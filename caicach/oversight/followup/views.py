@@ -50,6 +50,7 @@ from caicach.oversight.followup.queries import (
     task_rows,
     timeliness_now,
 )
+from caicach.oversight.followup.rows import task_rows_of
 from caicach.oversight.followup.services import (
     conclusion_reference,
     extension_approve,
@@ -96,12 +97,12 @@ def task_list(request: HttpRequest) -> HttpResponse:
             year=data.get("year"),
             search=data.get("q") or "",
         )
-    page_obj = CappedPaginator(task_rows(request.user, filters, today=today), PAGE_SIZE).get_page(
+    listed = task_rows(request.user, filters, today=today)
+    page_obj = CappedPaginator(listed, PAGE_SIZE, rows_of=task_rows_of(today=today)).get_page(
         request.GET.get("page")
     )
-    rows = [(task, remaining_words(task.deadline, today)) for task in page_obj.object_list]
     can_create = can(request.user, "oversight.create_task")
-    context = {"form": form, "page_obj": page_obj, "rows": rows, "today": today, "can_create": can_create}
+    context = {"form": form, "page_obj": page_obj, "today": today, "can_create": can_create}
     return render(request, "oversight/followup/task_list.html", context)
 
 

@@ -140,7 +140,7 @@ def test_list_shows_only_what_each_may_see(
         with on_day(DURING):
             response = client.get(reverse("oversight:task_list"))
         assert response.status_code == 200
-        shown = {task.pk for task, _words in response.context["rows"]}
+        shown = {row.pk for row in response.context["page_obj"]}
         assert shown == set(tasks_for(user).values_list("pk", flat=True)), name
 
 

@@ -305,8 +305,8 @@ def test_the_rows_written_in_python_are_the_templates_rows(
     from django.template import Context, Template
     from django.utils import translation
 
+    from caicach.oversight.followup.queries import remaining_words, tasks_by_key
     from caicach.oversight.models import TaskStatus
-    from caicach.oversight.templatetags.oversight_tasks import task_rows
 
     make_task(org, people, content='Rà soát "thủ tục" & <biểu mẫu> ' + "rất dài " * 30)
     make_task(org, people, deadline=datetime.date(2024, 5, 10), source=TaskSource.ORAL)  # overdue
@@ -320,12 +320,46 @@ def test_the_rows_written_in_python_are_the_templates_rows(
     make_task(org, people, status=TaskStatus.CANCELLED)
     client.force_login(people.office_officer)
     with on_day(DURING), translation.override(language):
-        rows = client.get(reverse("oversight:task_list")).context["rows"]
-        assert len(rows) == 7
+        shown = list(client.get(reverse("oversight:task_list")).context["page_obj"])
+        assert len(shown) == 7
+        tasks = tasks_by_key([row.pk for row in shown], DURING)
+        rows = [(task, remaining_words(task.deadline, DURING)) for task in tasks]
         expected = Template(TEMPLATE_ROWS).render(Context({"rows": rows}))
-        written = task_rows(rows)
+        written = "".join(row.markup for row in shown)
     # Whitespace next to a tag is not shown (the badge's include ended with a new line).
     assert re.sub(r"\s*(<[^>]*>)\s*", r"\1", written) == re.sub(r"\s*(<[^>]*>)\s*", r"\1", expected)
     for timeliness in ("overdue", "due_soon", "not_yet_due", "done_on_time", "done_late", "cancelled"):
         assert f"timeliness-{timeliness}" in written
     assert "&lt;biểu mẫu&gt;" in written and "30/06/2024" in written
+
+
+def test_a_pages_rows_are_kept_until_what_they_show_changes(client: Client, org: Org, people: People) -> None:
+    """A second look at the list reads no task by key (the rows were kept) and shows the same
+    table; a task reworded, an extension asked for, a committee's wider "due soon" window
+    and another day (fewer working days left) show at once."""
+    from caicach.oversight.models import OversightSettings
+
+    task = make_task(org, people, content="Rà soát thủ tục cấp phép", deadline=datetime.date(2024, 6, 14))
+    client.force_login(people.office_officer)
+    url = reverse("oversight:task_list")
+    with on_day(DURING):
+        first = _table(client.get(url).content.decode())
+        with CaptureQueriesContext(connection) as ctx:
+            again = _table(client.get(url).content.decode())
+        read = " ".join(query["sql"] for query in ctx.captured_queries)
+        assert '"oversight_extension"' not in read and '"core_unit"' not in read
+        assert again == first and "còn 19 ngày làm việc" in first and "timeliness-not_yet_due" in first
+        Task.objects.filter(pk=task.pk).update(content="Rà soát thủ tục cấp phép xây dựng")
+        assert "cấp phép xây dựng" in _table(client.get(url).content.decode())
+        add_extension(task, people.unit_head, datetime.date(2024, 7, 31))
+        assert "Đang xin gia hạn" in _table(client.get(url).content.decode())
+        OversightSettings.objects.update_or_create(
+            unit_id=task.committee_id, defaults={"due_soon_working_days": 20}
+        )
+        assert "timeliness-due_soon" in _table(client.get(url).content.decode())
+    with on_day(DURING + datetime.timedelta(days=1)):
+        assert "còn 18 ngày làm việc" in _table(client.get(url).content.decode())
+
+
+def _table(body: str) -> str:
+    return body[body.index("<tbody>") : body.index("</tbody>")]
