@@ -188,17 +188,19 @@ def task_rows(user: User | AnonymousUser, filters: TaskFilters, *, today: dateti
         tasks = tasks.filter(source=filters.source)
     if filters.year:
         tasks = tasks.filter(source_date__year=filters.year)
-    tasks = with_timeliness(tasks, today)
-    if filters.timeliness:
-        tasks = tasks.filter(timeliness=filters.timeliness)
+    tasks = with_timeliness(tasks, today, only=filters.timeliness)
     return fulltext.search(tasks, filters.search).order_by("deadline", "pk")
 
 
-def with_timeliness(tasks: QuerySet[Task], today: datetime.date) -> QuerySet[Task]:
+def with_timeliness(tasks: QuerySet[Task], today: datetime.date, *, only: str = "") -> QuerySet[Task]:
     """``tasks`` with ``timeliness`` as of ``today`` by each committee's "due soon" setting
-    and ``has_pending_extension``: what a row of the list shows besides the task."""
+    and ``has_pending_extension``: what a row of the list shows besides the task. ``only``:
+    a timeliness, the tasks of that one alone."""
+    annotated = tasks.annotate(timeliness=timeliness_by_committee(today))
+    if only:
+        annotated = annotated.filter(timeliness=only)
     pending = Extension.objects.filter(task=OuterRef("pk"), status=ExtensionStatus.PENDING)
-    return tasks.annotate(timeliness=timeliness_by_committee(today), has_pending_extension=Exists(pending))
+    return annotated.annotate(has_pending_extension=Exists(pending))
 
 
 def tasks_by_key(ids: list[int], today: datetime.date) -> list[Task]:
