@@ -157,3 +157,11 @@ class MonthChoiceForm(Form):
     def __init__(self, *args: Any, months: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["month"].choices = [(m, _("Tháng %(month)s") % {"month": m}) for m in months]  # type: ignore[attr-defined]
+
+    def chosen_month(self, default: int) -> int:
+        """The month asked for, else ``default``, which the picker then shows as chosen (it
+        showed January above a page about December)."""
+        chosen = self.cleaned_data.get("month") if self.is_valid() else None
+        if chosen is None:
+            self.initial["month"] = default
+        return int(chosen or default)

@@ -7,7 +7,7 @@ import calendar as pycalendar
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -270,7 +270,22 @@ class MonthCount:
     drafts: int
 
 
-def month_count(rows: Sequence[UnitReportRow], index: int) -> MonthCount:
+class _MonthState(Protocol):
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def is_draft(self) -> bool: ...
+
+
+class _UnitMonths(Protocol):
+    """A unit's months (``UnitReportRow``, or ``rows.ShownUnitReports`` as the list keeps them)."""
+
+    @property
+    def months(self) -> Sequence[_MonthState]: ...
+
+
+def month_count(rows: Sequence[_UnitMonths], index: int) -> MonthCount:
     cells = [row.months[index] for row in rows]
     return MonthCount(
         expected=len(cells),

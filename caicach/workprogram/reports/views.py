@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -40,6 +41,7 @@ from caicach.workprogram.reports.forms import (
     SummaryForm,
     SummaryIssueForm,
 )
+from caicach.workprogram.reports.rows import month_rows, report_rows
 from caicach.workprogram.reports.rules import (
     SCOPE_ALL,
     SCOPE_MINE,
@@ -80,6 +82,12 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 # --- The units' reports ------------------------------------------------------------------------------
 
 
+def _month_asked(request: HttpRequest) -> Any:
+    """The query string when it names a month (a bound picker), else None: unbound, the
+    picker shows the month the page is about."""
+    return request.GET if "month" in request.GET else None
+
+
 @login_required
 @require_GET
 def report_list(request: HttpRequest, pk: int) -> HttpResponse:
@@ -89,36 +97,40 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     day = clock.today()
     months = report_queries.report_months(program, day)
     numbers = [m.month for m in months] or [1]
-    form = MonthChoiceForm(request.GET or None, months=numbers)
-    chosen = form.cleaned_data.get("month") if form.is_valid() else None
-    month = chosen or min(_default_month(program, day), numbers[-1])
-    units = list(report_units_for(acting_user(request), program))
-    rows = report_queries.report_matrix(program, units, today=day)
+    form = MonthChoiceForm(_month_asked(request), months=numbers)
+    month = form.chosen_month(min(_default_month(program, day), numbers[-1]))
+    units = report_units_for(acting_user(request), program)
     year_months = [datetime.date(program.year, m, 1) for m in range(1, 13)]
     if request.GET.get("format") == "xlsx":
+        rows = report_queries.report_matrix(program, list(units), today=day)
         sheet = exports.report_status_sheet(program.title, rows, year_months)
         return _xlsx(exports.workbook(sheet), f"Tình hình báo cáo tháng {program.year}.xlsx")
+    shown = report_rows(program, units, today=day)
     period = datetime.date(program.year, month, 1)
+    period_open = period <= day.replace(day=1)
     index = month - 1
     office = can(request.user, "compile_summary", program)
-    month_rows = [
-        {
-            "unit": row.unit,
-            "cell": row.months[index],
-            "may_file": may_act_for(request.user, row.unit.pk),
-        }
-        for row in rows
-    ]
     context = {
         "program": program,
         "form": form,
         "month": month,
         "period": period,
-        "period_open": period <= day.replace(day=1),
+        "period_open": period_open,
         "due_date": report_queries.report_due_date(program, period),
-        "month_rows": month_rows,
-        "counts": report_queries.month_count(rows, index),
-        "rows": rows,
+        # Escaped as they were written (``rows``).
+        "month_table": mark_safe(
+            month_rows(
+                shown,
+                index,
+                program=program,
+                period=period,
+                period_open=period_open,
+                may_file=lambda unit_id: may_act_for(request.user, unit_id),
+            )
+        ),
+        "year_table": mark_safe("".join(row.year_row for row in shown)),
+        "unit_reports": shown,
+        "counts": report_queries.month_count(shown, index),
         "year_months": year_months,
         "is_office": office,
         "can_view_kpis": can(request.user, "view_kpis", program),
@@ -458,9 +470,8 @@ def kpi_unfinished(request: HttpRequest, pk: int) -> HttpResponse:
     """Unfinished items by lead unit, with its head's name, for the monthly regular meeting."""
     program = get_for_user(request.user, _programs(), pk, "view_kpis")
     day = clock.today()
-    form = MonthChoiceForm(request.GET or None, months=list(range(1, 13)))
-    chosen = form.cleaned_data.get("month") if form.is_valid() else None
-    month = datetime.date(program.year, chosen or _default_month(program, day), 1)
+    form = MonthChoiceForm(_month_asked(request), months=list(range(1, 13)))
+    month = datetime.date(program.year, form.chosen_month(_default_month(program, day)), 1)
     # The regular meeting's agenda: a committee's leaders see all of it (no toggle here).
     user = acting_user(request)
     if request.GET.get("format") == "xlsx":

@@ -206,10 +206,11 @@ def test_the_report_lists_of_a_unit_show_only_its_own_units(
 ) -> None:
     client.force_login(people.unit_staff)
     response = client.get(reverse("workprogram:report_list", kwargs={"pk": setup.program.pk}))
-    assert [row["unit"] for row in response.context["month_rows"]] == [org.science]
+    assert [row.unit_id for row in response.context["unit_reports"]] == [org.science.pk]
     client.force_login(people.office_officer)
     response = client.get(reverse("workprogram:report_list", kwargs={"pk": setup.program.pk}))
-    assert {row["unit"] for row in response.context["month_rows"]} == {org.science, org.district_home_affairs}
+    shown = {row.unit_id for row in response.context["unit_reports"]}
+    assert shown == {org.science.pk, org.district_home_affairs.pk}
     assert set(report_units_for(people.unit_staff, setup.program)) == {org.science}
 
 
@@ -425,10 +426,12 @@ def test_a_person_of_two_units_files_for_each(client: Client, setup: Setup, org:
     person("haidonvi", org.district_home_affairs, Role.UNIT_HEAD)
     client.force_login(both)
     response = client.get(reverse("workprogram:report_list", kwargs={"pk": setup.program.pk}))
-    assert {row["unit"] for row in response.context["month_rows"] if row["may_file"]} == {
-        org.science,
-        org.district_home_affairs,
-    }
+    month = response.context["month"]
+    assert response.context["period_open"]
+    page = response.content.decode()
+    for unit in (org.science, org.district_home_affairs):
+        kwargs = {"pk": setup.program.pk, "unit_id": unit.pk, "year": setup.program.year, "month": month}
+        assert reverse("workprogram:report_form", kwargs=kwargs) in page, unit
 
 
 def test_the_first_report_of_the_month_posted_twice_is_saved_once_and_the_repeat_led_to_it(
