@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,13 +34,18 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def initiative_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "initiatives.view_initiatives")
     form = InitiativeFilterForm(request.GET, user=request.user)
-    rows = search_queries.initiative_page_rows(request.user, form.filters())
+    filters = form.filters()
+    rows = search_queries.initiative_page_rows(request.user, filters)
     # The page's rows are their cells, written once and kept by the page's keys.
     if isinstance(rows, QuerySet):
         paginator = CappedPaginator(rows, PAGE_SIZE, ordering=search_queries.NEWEST_FIRST, rows_of=shown_rows)
+        page_obj = paginator.get_page(request.GET.get("page"))
     else:  # a search: its tiers choose their own plan; a thousand matches are enough to count
-        paginator = CappedPaginator(rows, PAGE_SIZE, cap=SEARCH_CAP, rows_of=shown_rows)
-    page_obj = paginator.get_page(request.GET.get("page"))
+        found, number, keys = search_queries.search_page_keys(
+            request.user, filters, request.GET.get("page"), per_page=PAGE_SIZE, cap=SEARCH_CAP
+        )
+        paginator = CappedPaginator(rows, PAGE_SIZE, cap=SEARCH_CAP, found=found)
+        page_obj = Page(shown_rows(keys), number, paginator)
     context = {
         "form": form,
         "page_obj": page_obj,

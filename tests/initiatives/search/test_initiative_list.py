@@ -412,6 +412,46 @@ def test_a_pages_rows_are_kept_until_a_dossier_or_its_authors_change(
     assert "Hồ Thị Mới (100%)" in row and str(S.IN_REVIEW.label) in row
 
 
+def test_a_searchs_page_is_kept_for_each_reader_until_a_dossier_changes(
+    client: Client, dossiers: dict[str, Initiative], people: People, org: Org
+) -> None:
+    """A search's page (its count and keys) is kept under the reader's scope and the filters:
+    a second visit reads no dossier; a new match shows at once; a narrower reader's page is
+    their own, never the wider reader's kept one."""
+
+    def expected(user: User) -> set[str]:
+        found = initiative_rows(user, InitiativeFilters(text="nang cao"))
+        return set(found.values_list("title", flat=True))
+
+    client.force_login(people.admin)
+    first = set(titles(client, "q=nang+cao"))
+    assert first == expected(people.admin) and len(first) == 2
+    with CaptureQueriesContext(connection) as again:
+        assert set(titles(client, "q=nang+cao")) == first
+    assert not [query for query in again.captured_queries if "initiatives_initiative" in query["sql"]]
+    dossier(unit=org.other_commune, title="Nâng cao chất lượng một cửa", sent=sent_in(2025))
+    assert "Nâng cao chất lượng một cửa" in titles(client, "q=nang+cao") and len(expected(people.admin)) == 3
+    for reader in (people.unit_staff, people.outsider):
+        client.force_login(reader)
+        assert set(titles(client, "q=nang+cao")) == expected(reader) != expected(people.admin), reader
+
+
+def test_a_searchs_page_made_from_its_keys_reads_the_keys_alone(
+    dossiers: dict[str, Initiative], people: People
+) -> None:
+    """The list makes a search's rows from its keys (``rows_of``): the tiers' keys are read,
+    not the dossiers' rows."""
+    from caicach.core.pagination import CappedPaginator
+
+    tiered = search_queries.initiative_page_rows(people.admin, InitiativeFilters(text="nang cao"))
+    with CaptureQueriesContext(connection) as ctx:
+        page = CappedPaginator(tiered, 25, rows_of=list).get_page(1)
+    expected = initiative_rows(people.admin, InitiativeFilters(text="nang cao")).values_list("pk", flat=True)
+    assert sorted(page.object_list) == sorted(expected) and len(page.object_list) == 2
+    selected = [query["sql"].split(" FROM ", 1)[0] for query in ctx.captured_queries]
+    assert selected and not [columns for columns in selected if '"initiatives_initiative"."title"' in columns]
+
+
 # --- The rows written in Python ----------------------------------------------------------------
 
 # The rows as the list's template wrote them before ``initiative_rows``: the reference.
