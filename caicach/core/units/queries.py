@@ -14,6 +14,7 @@ from django.utils import translation
 
 from caicach.core import clock, exports
 from caicach.core import search as fulltext
+from caicach.core.choices import kept
 from caicach.core.models import Unit, UnitKind, User
 
 # The unit spreadsheet, one layout for the export and the import: (field, column title).
@@ -166,12 +167,18 @@ def unit_rows(
         elif status == STATUS_INACTIVE:
             units = units.exclude(pk__in=active.values("pk"))
         return _FlatRows(_search(units, search).order_by("code"))
-    positions = _tree_positions(Unit.objects.values_list("id", "parent_id", "code"))
-    if status in (STATUS_ACTIVE, STATUS_INACTIVE):
-        active_ids = set(active.values_list("id", flat=True))
-        wanted = status == STATUS_ACTIVE
-        positions = [(pk, depth) for pk, depth in positions if (pk in active_ids) == wanted]
-    return _TreeRows(positions)
+    # The tree's order is kept until a unit changes (or, with a status, the day does: it is in
+    # the active units' statement): ordering a country's 4,000 units cost 10 ms a visit.
+    nodes = Unit.objects.values_list("id", "parent_id", "code")
+    if status not in (STATUS_ACTIVE, STATUS_INACTIVE):
+        return _TreeRows(kept([nodes], lambda: _tree_positions(nodes), "unit tree positions"))
+    active_ids = active.values_list("id", flat=True)
+
+    def build() -> list[tuple[int, int]]:
+        shown, wanted = set(active_ids), status == STATUS_ACTIVE
+        return [(pk, depth) for pk, depth in _tree_positions(nodes) if (pk in shown) == wanted]
+
+    return _TreeRows(kept([nodes, active_ids], build, f"unit tree positions {status}"))
 
 
 STAFF_SHOWN = 20

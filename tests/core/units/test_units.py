@@ -444,6 +444,25 @@ def test_the_search_wants_every_word_in_any_order_and_matches_codes(org: Org) ->
     assert list(unit_rows(search="noi vu binh duong")) == []
 
 
+def test_the_trees_order_is_kept_until_a_unit_changes(org: Org) -> None:
+    """A second look orders no unit (the tree's order was kept) and gives the same rows; a
+    unit added since takes its place at once, and the active ones follow the day."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = [(row.unit.code, row.depth) for row in unit_rows(status=STATUS_ACTIVE)]
+    with CaptureQueriesContext(connection) as again:
+        assert [(row.unit.code, row.depth) for row in unit_rows(status=STATUS_ACTIVE)] == first
+    nodes = 'SELECT "core_unit"."id" AS "id", "core_unit"."parent_id" AS "parent_id", "core_unit"."code"'
+    assert not [query for query in again.captured_queries if query["sql"].startswith(nodes)]
+    new_unit("CTH-XA", parent=org.district)
+    rows = [(row.unit.code, row.depth) for row in unit_rows(status=STATUS_ACTIVE)]
+    assert rows[rows.index(("CTH-PNV", 2)) + 1] == ("CTH-XA", 2) and len(rows) == len(first) + 1
+    Unit.objects.filter(code="CTH-XA").update(valid_to=datetime.date(2030, 1, 1))
+    later = [row.unit.code for row in unit_rows(status=STATUS_ACTIVE, on=datetime.date(2030, 6, 1))]
+    assert "CTH-XA" not in later and "CTH-PNV" in later
+
+
 def test_the_unfiltered_list_is_the_indented_tree(org: Org) -> None:
     rows = [(row.unit.code, row.depth) for row in unit_rows()]
     assert rows == [
