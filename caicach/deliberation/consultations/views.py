@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caicach.core import clock, rendering
 from caicach.core.downloads import content_disposition
 from caicach.core.once import AlreadySubmitted, once
+from caicach.core.pagination import CappedPaginator
 from caicach.core.permissions import can, get_for_user, require, scope_key
 from caicach.core.versioning import stale_or
 from caicach.core.web import acting_user, add_service_errors, document_response, stale_action
@@ -47,6 +47,7 @@ from caicach.deliberation.consultations.queries import (
     tally_of,
     tally_ready,
 )
+from caicach.deliberation.consultations.rows import consultation_rows_of
 from caicach.deliberation.consultations.rules import consultations_for
 from caicach.deliberation.consultations.services import (
     consultation_add_file,
@@ -79,7 +80,8 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     if request.GET.get("mine"):
         rows = rows.filter(opinions__member=acting_user(request))
-    page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(rows, PAGE_SIZE, rows_of=consultation_rows_of)
+    page_obj = paginator.get_page(request.GET.get("page"))
     context = {
         "page_obj": page_obj,
         "status": status,
