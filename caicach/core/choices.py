@@ -62,8 +62,11 @@ def code_release() -> str:
 _GENERATION = "choices:generation:"
 # The tables a query reads, as Django's compiler quotes them on SQLite and PostgreSQL.
 _TABLE = re.compile(r'(?:FROM|JOIN)\s+"([^"]+)"')
-# The table a statement writes, as Django's compiler writes INSERT, UPDATE and DELETE.
-_WRITTEN = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"([^"]+)"', re.IGNORECASE)
+# The table a statement writes, as Django's compiler writes INSERT, UPDATE and DELETE; on
+# SQLite, ``bulk_create(ignore_conflicts=True)`` (a many-to-many ``add``) is "INSERT OR IGNORE".
+_WRITTEN = re.compile(
+    r'\s*(?:INSERT(?:\s+OR\s+[A-Z]+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+"([^"]+)"', re.IGNORECASE
+)
 # Written on most requests and never kept: no cache write for them.
 _UNKEPT = frozenset({"django_session"})
 

@@ -137,6 +137,30 @@ def test_any_write_forgets_the_lists_reading_its_table_when_it_commits(
     assert _names(everyone) == ["Đơn vị đổi tên 1", "Đơn vị đổi tên 2"]
 
 
+def test_a_many_to_many_add_forgets_the_lists_reading_its_table_when_it_commits(
+    org: Org, people: People, django_capture_on_commit_callbacks: Any
+) -> None:
+    """``add`` on a many-to-many writes with ``bulk_create(ignore_conflicts=True)``: "INSERT
+    OR IGNORE INTO" on SQLite, "INSERT INTO … ON CONFLICT DO NOTHING" on PostgreSQL. Both
+    renew the lists reading the link table (a campaign's eligible units showed the old count)."""
+    from caicach.initiatives.demo import load_seed_campaign
+    from caicach.initiatives.models import Campaign
+
+    campaign = load_seed_campaign(
+        actor=people.admin,
+        issuing_unit=org.province,
+        receiving_unit=org.home_affairs,
+        eligible_units=[org.science],
+    )
+    links = Campaign.eligible_units.through.objects.filter(campaign=campaign)
+    assert choices.cached_rows(links, lambda rows: rows.count()) == 1
+    with django_capture_on_commit_callbacks(execute=True) as pending:
+        campaign.eligible_units.add(org.commune)
+    table = Campaign.eligible_units.through._meta.db_table
+    assert (table,) in [callback.args for callback in pending if choices.is_renewal(callback)]
+    assert choices.cached_rows(links, lambda rows: rows.count()) == 2
+
+
 def test_a_rolled_back_savepoint_asks_again(org: Org, django_capture_on_commit_callbacks: Any) -> None:
     make_unit("ZZ1", name="Đơn vị")
     with django_capture_on_commit_callbacks(execute=False) as pending, transaction.atomic():
