@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from caicach.core.issuing import IssuePlan, issue_or_confirm
 from caicach.core.jobs.services import job_start
 from caicach.core.models import DocumentType
 from caicach.core.once import AlreadySubmitted, once
+from caicach.core.pagination import CappedPaginator
 from caicach.core.permissions import acting_unit_ids, can, get_for_user, require
 from caicach.core.versioning import stale_or
 from caicach.core.web import acting_user, add_service_errors, document_response, stale_action
@@ -34,6 +34,7 @@ from caicach.initiatives.campaigns.forms import (
     implementation_items,
 )
 from caicach.initiatives.campaigns.queries import campaign_progress, campaigns_with_units, window_state
+from caicach.initiatives.campaigns.rows import campaign_rows_of
 from caicach.initiatives.campaigns.services import (
     campaign_close,
     campaign_create,
@@ -48,9 +49,8 @@ from caicach.initiatives.models import Campaign, CampaignStatus
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(campaigns_for(request.user).order_by("-window_start", "-pk"), 25).get_page(
-        request.GET.get("page")
-    )
+    campaigns = campaigns_for(request.user).order_by("-window_start", "-pk")
+    page = CappedPaginator(campaigns, 25, rows_of=campaign_rows_of).get_page(request.GET.get("page"))
     return render(
         request,
         "initiatives/campaigns/list.html",

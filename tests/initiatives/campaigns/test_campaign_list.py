@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.template import Context, Template
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from caicach.core.models import Role, UnitKind, User
 from caicach.core.permissions import can
@@ -99,3 +105,46 @@ def test_the_campaign_page_shows_its_timeline(
     html = client.get(campaigns["published"].get_absolute_url()).content.decode()
     assert "Lịch sử thay đổi" in html
     assert "Ban hành kế hoạch, cấp số" in html and "Lập kế hoạch phát động" in html
+
+
+# The rows as the list's template wrote them before ``campaigns.rows``: the reference.
+REFERENCE = (Path(__file__).parent / "rows_reference.html").read_text(encoding="utf-8")
+
+
+def _table(body: str) -> str:
+    found = body[body.index("<tbody>") + len("<tbody>") : body.index("</tbody>")]
+    return re.sub(r"\s*(<[^>]*>)\s*", r"\1", found).strip()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_rows_written_in_python_are_the_templates_rows(
+    client: Client, campaigns: dict[str, Campaign], people: People, language: str
+) -> None:
+    Campaign.objects.filter(pk=campaigns["elsewhere"].pk).update(
+        status="closed", title="Đợt <cũ> & đã kết thúc"
+    )
+    client.force_login(people.reform_officer)
+    with translation.override(language):
+        written = _table(client.get(LIST).content.decode())
+        shown = list(campaigns_for(people.reform_officer).order_by("-window_start", "-pk"))
+        expected = Template(REFERENCE).render(Context({"page_obj": {"object_list": shown}}))
+    assert written == re.sub(r"\s*(<[^>]*>)\s*", r"\1", expected).strip() and written.count("<tr>") == 3
+    assert "badge badge-ok" in written and "badge badge-warn" in written and "&lt;cũ&gt;" in written
+
+
+def test_a_pages_rows_are_kept_until_what_they_show_changes(
+    client: Client, campaigns: dict[str, Campaign], people: People, org: Org
+) -> None:
+    """A second look reads no campaign by key (the rows were kept) and shows the same table;
+    a campaign retitled and a unit made eligible show at once."""
+    client.force_login(people.reform_officer)
+    first = _table(client.get(LIST).content.decode())
+    with CaptureQueriesContext(connection) as again:
+        assert _table(client.get(LIST).content.decode()) == first
+    assert not [query for query in again.captured_queries if '"initiatives_campaign"."title"' in query["sql"]]
+    published = campaigns["published"]
+    Campaign.objects.filter(pk=published.pk).update(title="Đợt phát động đã sửa tên")
+    assert "Đợt phát động đã sửa tên" in _table(client.get(LIST).content.decode())
+    before = published.eligible_units.count()
+    published.eligible_units.add(org.other_commune)
+    assert f'<td class="num">{before + 1}</td>' in _table(client.get(LIST).content.decode())
