@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ from caicach.core.choices import kept_while_read
 from caicach.core.issuing import IssuePlan, issue_or_confirm
 from caicach.core.models import DocumentType, Unit, User
 from caicach.core.once import AlreadySubmitted, once
+from caicach.core.pagination import CappedPaginator
 from caicach.core.permissions import COMMITTEE_KINDS, can, get_for_user, require, scope_key
 from caicach.core.web import acting_user, document_response, file_response, stale_action
 from caicach.oversight.models import Task, TaskSource
@@ -35,6 +35,7 @@ from caicach.oversight.statistics import services as report_services
 from caicach.oversight.statistics.charts import trend_chart
 from caicach.oversight.statistics.documents import task_report_spec
 from caicach.oversight.statistics.forms import StatisticsFilterForm, TaskReportForm, TaskReportIssueForm
+from caicach.oversight.statistics.rows import drill_rows_of
 from caicach.oversight.statistics.rules import (
     headed_unit_ids,
     statistics_committees,
@@ -222,7 +223,8 @@ def drill_down(request: HttpRequest) -> HttpResponse:
         scope, period, today=today, cell=cell, against=against, lead_unit=lead_unit,
         assigned_by=assigned_by, source=source,
     )  # fmt: skip
-    page_obj = Paginator(tasks, DRILL_PAGE_SIZE).get_page(params.get("page"))
+    rows_of = drill_rows_of(today=today, against=against)
+    page_obj = CappedPaginator(tasks, DRILL_PAGE_SIZE, rows_of=rows_of).get_page(params.get("page"))
     names = dict(
         Unit.objects.filter(pk__in=[pk for pk in (lead_unit,) if pk]).values_list("pk", "name")
     ) if lead_unit else {}  # fmt: skip
@@ -240,7 +242,6 @@ def drill_down(request: HttpRequest) -> HttpResponse:
         "source_label": dict(TaskSource.choices).get(source, "") if source else "",
         "cell_label": CELL_LABELS.get(cell, ""),
         "kpi": against == "original_deadline",
-        "class_labels": {value: label for value, label in Timeliness.choices},
         "back_query": urlencode(back),
         "scope_is_unit": committee is None,
     }
