@@ -53,11 +53,11 @@ def _written(ids: list[int], today: datetime.date) -> list[ShownTask]:
     # settings it reads renew the kept rows when they change.
     tasks = tasks_by_key(ids, today)
     return [
-        ShownTask(task.pk, markup) for task, markup in zip(tasks, task_rows(tasks, today=today), strict=True)
+        ShownTask(task.pk, markup) for task, markup in zip(tasks, _markup(tasks, today=today), strict=True)
     ]
 
 
-def task_rows(tasks: Iterable[Task], *, today: datetime.date) -> list[str]:
+def _markup(tasks: Iterable[Task], *, today: datetime.date) -> list[str]:
     """``<tr>`` of each task (``queries.with_timeliness``: timeliness and pending extension
     annotated; lead unit and leader joined)."""
     asking = escape(gettext("Đang xin gia hạn"))
