@@ -53,16 +53,14 @@ def report_rows(
     program: WorkProgram, units: QuerySet[Unit], *, today: datetime.date
 ) -> list[ShownUnitReports]:
     """Each of ``units`` (``rules.report_units_for``: the reader's) with its year of reports
-    on ``program`` as of ``today``, kept under the units' statement and the day."""
+    on ``program`` as of ``today``, kept under the units' statement, the program and the day."""
     try:
         statement = units.query.sql_with_params()
     except EmptyResultSet:  # an empty scope: nothing to keep
         return []
-    return kept_while_read(
-        "monthly reports: a program's rows",
-        (units.db, *statement, today),
-        lambda: _shown(program, units, today),
-    )
+    # The program's year and committee, read before: its months and its due days.
+    key = (units.db, *statement, program.pk, program.year, program.issuing_unit_id, today)
+    return kept_while_read("monthly reports: a program's rows", key, lambda: _shown(program, units, today))
 
 
 def _shown(program: WorkProgram, units: QuerySet[Unit], today: datetime.date) -> list[ShownUnitReports]:
