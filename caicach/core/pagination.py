@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
@@ -18,7 +18,6 @@ from django.utils.functional import cached_property
 
 from caicach.core.choices import kept, kept_while_read
 from caicach.core.planner import joins_as_written
-from caicach.core.search import Tiered
 
 M = TypeVar("M", bound=models.Model)
 T = TypeVar("T")
@@ -74,6 +73,13 @@ def newest_first_page(
         next_cursor=_cursor(shown[-1], field) if more and shown else "",
         is_first=start is None,
     )
+
+
+@runtime_checkable
+class KeyedRows(Protocol):
+    """Rows that give a page's keys alone (``core.search.Tiered``, a search's tiers)."""
+
+    def ids(self, start: int, stop: int) -> list[Any]: ...
 
 
 class _Keyed(NamedTuple):
@@ -174,7 +180,7 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
             found = leading_slice(ordered, *self.leading, bottom, top)
             if found is not None:
                 return Page(found, number, self)
-        if self.rows_of is not None and isinstance(self.object_list, Tiered):
+        if self.rows_of is not None and isinstance(self.object_list, KeyedRows):
             # A search whose rows are made from its keys: the keys alone, not the model rows
             # (a national officer's page of 25 dossiers read for nothing: 6 ms).
             keys = self.object_list.ids(bottom, top)
