@@ -5,7 +5,7 @@ counts the whole table. The cursor travels in the query string as ``after``."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar, runtime_checkable
 
@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
 
 from caicach.core.choices import kept, kept_while_read
 from caicach.core.planner import joins_as_written
@@ -252,6 +253,29 @@ def rows_by_key(rows: QuerySet[M], ids: list[Any]) -> list[M]:
     with joins_as_written():  # the page's rows by key: their joins are key lookups
         by_pk = {row.pk: row for row in rows.order_by().filter(pk__in=ids)}
     return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+class MarkupRow(NamedTuple):
+    """A row of a list as the markup its template wrote (escaped), by key (``kept_rows``)."""
+
+    pk: Any
+    markup: SafeString
+
+
+def kept_rows(
+    purpose: str, ids: list[Any], write: Callable[[], Iterable[tuple[Any, str]]], *depends: Hashable
+) -> list[MarkupRow]:
+    """A page's rows written in Python once (``write``: each row's key and its ``<tr>``, every
+    value escaped) and kept under the page's keys and what else they ``depend`` on (the day)
+    until a write to a table they read commits. A list's template engine cost more than its
+    queries at national scale (URLs, dates, labels per row); a row written so is the same to
+    anyone who may see it, and who may is in the keys, which only the reader's scope found.
+    Each ``rows`` module's test renders the template it replaces and compares."""
+
+    def build() -> list[MarkupRow]:
+        return [MarkupRow(pk, mark_safe(markup)) for pk, markup in write()]  # escaped by ``write``
+
+    return kept_while_read(purpose, (tuple(ids), *depends), build)
 
 
 def leading_slice(

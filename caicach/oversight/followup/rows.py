@@ -4,21 +4,20 @@ A page of 25 tasks cost the template engine some 10 ms at national scale (a trun
 three dates, the timeliness badge's include and its comparisons per row), more than the
 list's queries; reading them again with their units, leaders, timeliness and pending
 requests, and truncating each text, cost as much again on every visit. So a page's rows are
-written once, as the markup the template wrote (a test renders both and compares them), and
-kept by the page's keys and the day until a write to a table they read commits, or the
-working calendar changes (``task_rows_of``)."""
+written once and kept (``core.pagination.kept_rows``) under the page's keys and the day, also
+until the working calendar changes."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from caicach.core.choices import kept_while_read
+from caicach.core.pagination import MarkupRow, kept_rows
 from caicach.oversight.followup.queries import remaining_words, tasks_by_key
 from caicach.oversight.models import OPEN_STATUSES, Task, TaskSource
 from caicach.oversight.timeliness import Timeliness
@@ -29,32 +28,23 @@ _SOURCES = dict(TaskSource.choices)
 _TIMELINESS = dict(Timeliness.choices)
 
 
-class ShownTask(NamedTuple):
-    """A task as a row of the list (escaped markup)."""
-
-    pk: int
-    markup: str
-
-
-def task_rows_of(*, today: datetime.date) -> Callable[[list[int]], list[ShownTask]]:
+def task_rows_of(*, today: datetime.date) -> Callable[[list[int]], list[MarkupRow]]:
     """The rows of a page of the task list from the page's keys, kept under them and the day
     (the remaining working days and the timeliness are as of ``today``). The rows are the
     same to anyone who may see the tasks; who may is in the keys, which only the reader's
     scope found."""
 
-    def rows_of(ids: list[int]) -> list[ShownTask]:
-        return kept_while_read("task list: a page's rows", (tuple(ids), today), lambda: _written(ids, today))
+    def rows_of(ids: list[int]) -> list[MarkupRow]:
+        return kept_rows("task list: a page's rows", ids, lambda: _written(ids, today), today)
 
     return rows_of
 
 
-def _written(ids: list[int], today: datetime.date) -> list[ShownTask]:
+def _written(ids: list[int], today: datetime.date) -> Iterable[tuple[int, str]]:
     # The timeliness is read here, by key (``tasks_by_key``), so that the committees'
     # settings it reads renew the kept rows when they change.
     tasks = tasks_by_key(ids, today)
-    return [
-        ShownTask(task.pk, markup) for task, markup in zip(tasks, _markup(tasks, today=today), strict=True)
-    ]
+    return zip((task.pk for task in tasks), _markup(tasks, today=today), strict=True)
 
 
 def _markup(tasks: Iterable[Task], *, today: datetime.date) -> list[str]:
