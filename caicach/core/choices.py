@@ -259,19 +259,27 @@ def kept_while_read(purpose: str, key: Hashable, build: Callable[[], T]) -> T:
         depends, when_kept, value = entry
         if tuple(versions(depends)) == when_kept:
             return value
+    with reads_recorded() as read:
+        value = build()
+    depends = tuple(sorted(read))
+    cache.set(cache_key, (depends, tuple(read[name] for name in depends), value), CHOICES_SECONDS)
+    return value
+
+
+@contextmanager
+def reads_recorded() -> Iterator[dict[str, str]]:
+    """Within: the versions read (each statement's tables' generations, the working
+    calendar's) are recorded in the dict given, and in the one recording outside, if any."""
     outer = _recording.get()
     read: dict[str, str] = {}
     token = _recording.set(read)
     try:
-        value = build()
+        yield read
     finally:
         _recording.reset(token)
     if outer is not None:
         for name, seen in read.items():
             outer.setdefault(name, seen)
-    depends = tuple(sorted(read))
-    cache.set(cache_key, (depends, tuple(read[name] for name in depends), value), CHOICES_SECONDS)
-    return value
 
 
 def cached_rows(

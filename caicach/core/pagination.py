@@ -4,12 +4,14 @@ counts the whole table. The cursor travels in the query string as ``after``."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar, runtime_checkable
 
-from django.core.exceptions import EmptyResultSet
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -17,7 +19,8 @@ from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
-from caicach.core.choices import kept, kept_while_read
+from caicach.core.choices import kept, kept_while_read, reads_recorded
+from caicach.core.permissions import scope_key
 from caicach.core.planner import joins_as_written
 
 M = TypeVar("M", bound=models.Model)
@@ -76,6 +79,10 @@ def newest_first_page(
     )
 
 
+# How many rows a long list counts and pages through (see ``CappedPaginator``).
+LIST_CAP = 10_000
+
+
 @runtime_checkable
 class KeyedRows(Protocol):
     """Rows that give a page's keys alone (``core.search.Tiered``, a search's tiers)."""
@@ -100,7 +107,7 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         object_list: QuerySet[Any] | Any,
         per_page: int,
         *,
-        cap: int = 10_000,
+        cap: int = LIST_CAP,
         ordering: tuple[str, ...] = (),
         found: int | None = None,
         leading: tuple[str, Sequence[Any]] | None = None,
@@ -218,6 +225,91 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
 # recognitions of a national campaign, each joined to its dossier, unit and decision: 20 ms
 # to sort, against 1 ms for the page's rows by key).
 WIDE_SORT_ROWS = 200
+
+
+def list_key(name: str, user: Any, *parts: Any) -> Hashable:
+    """A ``kept_page`` key: the list's ``name``, the reader's scope (``scope_key``: the person,
+    their grants, the day) and what else the list's statement is made from (the filters, the
+    object whose rows it lists, a setting read before), as plain values."""
+    return (name, scope_key(user), _plain(parts))
+
+
+def _plain(value: Any) -> Hashable:
+    """``value`` with its model instances as their keys (a unit's ``repr`` is its name)."""
+    if isinstance(value, models.Model):
+        return (value._meta.label, value.pk)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return (type(value).__qualname__, tuple((f.name, _plain(getattr(value, f.name))) for f in fields))
+    if isinstance(value, list | tuple):
+        return tuple(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _plain(v)) for k, v in value.items()))
+    if isinstance(value, QuerySet):
+        raise TypeError("a list key names plain values, not a queryset")
+    plain: Hashable = value
+    return plain
+
+
+def kept_page(
+    key: Hashable,
+    rows: Callable[[], QuerySet[Any] | KeyedRows],
+    number: Any,
+    *,
+    per_page: int,
+    rows_of: Callable[[list[Any]], list[Any]],
+    cap: int | None = None,
+    ordering: tuple[str, ...] = (),
+    leading: tuple[str, Sequence[Any]] | None = None,
+) -> Page[Any]:
+    """Page ``number`` of the list ``rows()`` makes, its rows made from their keys by
+    ``rows_of``: the count and the page's keys kept under ``key`` (``list_key``) until a
+    write to a table read commits — read while the list is made too (a committee's setting,
+    the working calendar), as the list is made only when they are not found.
+
+    Why not under the list's statement, as ``CappedPaginator.get_page`` keeps them: making the
+    list and compiling it for its key cost more than the page's queries (a national officer's
+    tasks: the scope, each committee's "due soon" setting, 5 ms to compile). Under tests each
+    key is checked to name one statement only (``_check_named``): a key that left out a
+    filter or the reader's scope would show one reader's rows to another. ``cap``,
+    ``ordering``, ``leading``: as ``CappedPaginator`` takes them (``cap``: ``LIST_CAP``)."""
+    cap = LIST_CAP if cap is None else cap
+    if settings.TESTING:
+        _check_named(key, rows)
+
+    def build() -> tuple[int, int, list[Any]]:
+        paginator = CappedPaginator(
+            rows(), per_page, cap=cap, ordering=ordering, leading=leading, rows_of=list
+        )
+        page = paginator.get_page(number)
+        return paginator.found, page.number, list(page.object_list)
+
+    settings_of_page = (per_page, cap, ordering, _plain(leading), str(number))
+    found, shown, keys = kept_while_read("a named list's page", (key, settings_of_page), build)
+    return Page(rows_of(keys), shown, CappedPaginator([], per_page, cap=cap, found=found))
+
+
+# Each key named so far in this process, with what the rows read while being made, and the
+# statement it named then (under tests only).
+_NAMED: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[Any, ...]] = {}
+
+
+def _check_named(key: Hashable, rows: Callable[[], QuerySet[Any] | KeyedRows]) -> None:
+    """That ``key``, with the tables and versions read while making ``rows()`` unchanged,
+    names one statement: a statement made from a row it read (a committee's setting) differs
+    once that row is written, which renews the page kept too."""
+    with reads_recorded() as read:
+        made = rows()
+        # A search's tiers: all their matches (whose plan reads how dense the rows are).
+        matches: Any = getattr(made, "matches", made)
+    try:
+        statement: tuple[Any, ...] = (matches.db, *matches.query.sql_with_params())
+    except EmptyResultSet:
+        statement = (matches.db, "matches nothing")
+    named = (repr(key), tuple(sorted(read.items())))
+    seen = _NAMED.setdefault(named, statement)
+    if seen != statement:
+        raise ImproperlyConfigured(f"The list key {named[0]} names two statements: {seen} and {statement}")
 
 
 def ids_first(rows: QuerySet[M] | Any, bottom: int, top: int, *, total: int) -> list[M] | Any:

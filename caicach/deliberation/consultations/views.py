@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caicach.core import clock, rendering
 from caicach.core.downloads import content_disposition
 from caicach.core.once import AlreadySubmitted, once
-from caicach.core.pagination import CappedPaginator
+from caicach.core.pagination import kept_page, list_key
 from caicach.core.permissions import can, get_for_user, require, scope_key
 from caicach.core.versioning import stale_or
 from caicach.core.web import acting_user, add_service_errors, document_response, stale_action
@@ -74,14 +75,21 @@ PAGE_SIZE = 25
 @require_GET
 def consultation_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "deliberation.view_consultations")
-    rows = consultations_for(request.user).order_by("-created_at", "-pk")
     status = request.GET.get("status", "")
-    if status in ConsultationStatus.values:
-        rows = rows.filter(status=status)
-    if request.GET.get("mine"):
-        rows = rows.filter(opinions__member=acting_user(request))
-    paginator = CappedPaginator(rows, PAGE_SIZE, rows_of=consultation_rows_of)
-    page_obj = paginator.get_page(request.GET.get("page"))
+    if status not in ConsultationStatus.values:
+        status = ""
+    member = acting_user(request) if request.GET.get("mine") else None
+
+    def rows() -> QuerySet[Consultation]:
+        listed = consultations_for(request.user).order_by("-created_at", "-pk")
+        if status:
+            listed = listed.filter(status=status)
+        if member is not None:
+            listed = listed.filter(opinions__member=member)
+        return listed
+
+    key = list_key("consultation list", request.user, status, member)
+    page_obj = kept_page(key, rows, request.GET.get("page"), per_page=PAGE_SIZE, rows_of=consultation_rows_of)
     context = {
         "page_obj": page_obj,
         "status": status,

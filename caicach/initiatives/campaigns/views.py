@@ -21,7 +21,7 @@ from caicach.core.issuing import IssuePlan, issue_or_confirm
 from caicach.core.jobs.services import job_start
 from caicach.core.models import DocumentType
 from caicach.core.once import AlreadySubmitted, once
-from caicach.core.pagination import CappedPaginator
+from caicach.core.pagination import kept_page, list_key
 from caicach.core.permissions import acting_unit_ids, can, get_for_user, require
 from caicach.core.versioning import stale_or
 from caicach.core.web import acting_user, add_service_errors, document_response, stale_action
@@ -49,8 +49,13 @@ from caicach.initiatives.models import Campaign, CampaignStatus
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = campaigns_for(request.user).order_by("-window_start", "-pk")
-    page = CappedPaginator(campaigns, 25, rows_of=campaign_rows_of).get_page(request.GET.get("page"))
+    page = kept_page(
+        list_key("campaign list", request.user),
+        lambda: campaigns_for(request.user).order_by("-window_start", "-pk"),
+        request.GET.get("page"),
+        per_page=25,
+        rows_of=campaign_rows_of,
+    )
     return render(
         request,
         "initiatives/campaigns/list.html",

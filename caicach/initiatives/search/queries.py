@@ -16,10 +16,8 @@ from django.utils import timezone, translation
 
 from caicach.core import clock, exports
 from caicach.core import search as fulltext
-from caicach.core.choices import kept_while_read
 from caicach.core.models import User
-from caicach.core.pagination import CappedPaginator
-from caicach.core.permissions import scope_key
+from caicach.core.pagination import LIST_CAP
 from caicach.initiatives.dossiers.access import initiatives_for
 from caicach.initiatives.models import Initiative
 
@@ -127,21 +125,12 @@ def initiative_page_rows(
 EXACT_FIELDS = ("title",)  # a title typed with its own diacritics ranks first
 
 
-def search_page_keys(
-    user: User | AnonymousUser, filters: InitiativeFilters, number: object, *, per_page: int, cap: int
-) -> tuple[int, int, list[int]]:
-    """A search's page ``number`` of the list (``initiative_page_rows``) as the matches
-    counted (at most ``cap + 1``), the page's number and its dossiers' keys, kept under the
-    reader's scope (``scope_key``), the filters and the number until a write to a table
-    read commits. Why: finding them again, even with each tier's keys kept, compiled the
-    tiers' statements (the scope's thousands of unit ids) for their keys: 10 ms a visit."""
-
-    def build() -> tuple[int, int, list[int]]:
-        paginator = CappedPaginator(initiative_page_rows(user, filters), per_page, cap=cap, rows_of=list)
-        page = paginator.get_page(number)
-        return paginator.found, page.number, list(page.object_list)
-
-    return kept_while_read("initiative list: a search's page", (scope_key(user), filters, str(number)), build)
+def page_options(filters: InitiativeFilters, *, search_cap: int) -> tuple[int, tuple[str, ...]]:
+    """The cap and the order the list's pages are counted with (``initiative_page_rows``): a
+    search's tiers choose their own plan, and a thousand matches are enough to count."""
+    if fulltext.terms(filters.text):
+        return search_cap, ()
+    return LIST_CAP, NEWEST_FIRST
 
 
 def _percent(share: Decimal) -> str:

@@ -4,15 +4,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from caicach.core.jobs.services import job_start
 from caicach.core.models import SecurityKind, User
-from caicach.core.pagination import CappedPaginator
+from caicach.core.pagination import kept_page, list_key
 from caicach.core.permissions import can, get_for_user, require
 from caicach.core.security import services as security_log
 from caicach.core.web import acting_user, file_response
@@ -35,17 +33,17 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "initiatives.view_initiatives")
     form = InitiativeFilterForm(request.GET, user=request.user)
     filters = form.filters()
-    rows = search_queries.initiative_page_rows(request.user, filters)
+    cap, ordering = search_queries.page_options(filters, search_cap=SEARCH_CAP)
     # The page's rows are their cells, written once and kept by the page's keys.
-    if isinstance(rows, QuerySet):
-        paginator = CappedPaginator(rows, PAGE_SIZE, ordering=search_queries.NEWEST_FIRST, rows_of=shown_rows)
-        page_obj = paginator.get_page(request.GET.get("page"))
-    else:  # a search: its tiers choose their own plan; a thousand matches are enough to count
-        found, number, keys = search_queries.search_page_keys(
-            request.user, filters, request.GET.get("page"), per_page=PAGE_SIZE, cap=SEARCH_CAP
-        )
-        paginator = CappedPaginator(rows, PAGE_SIZE, cap=SEARCH_CAP, found=found)
-        page_obj = Page(shown_rows(keys), number, paginator)
+    page_obj = kept_page(
+        list_key("initiative list", request.user, filters),
+        lambda: search_queries.initiative_page_rows(request.user, filters),
+        request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        rows_of=shown_rows,
+        cap=cap,
+        ordering=ordering,
+    )
     context = {
         "form": form,
         "page_obj": page_obj,

@@ -21,7 +21,7 @@ from caicach.core import clock
 from caicach.core.downloads import content_disposition
 from caicach.core.jobs.services import job_start
 from caicach.core.once import AlreadySubmitted, once
-from caicach.core.pagination import CappedPaginator
+from caicach.core.pagination import CappedPaginator, kept_page, list_key
 from caicach.core.permissions import can, get_for_user, require
 from caicach.core.versioning import stale_or
 from caicach.core.web import acting_user, add_service_errors, stale_action
@@ -97,9 +97,12 @@ def task_list(request: HttpRequest) -> HttpResponse:
             year=data.get("year"),
             search=data.get("q") or "",
         )
-    listed = task_rows(request.user, filters, today=today)
-    page_obj = CappedPaginator(listed, PAGE_SIZE, rows_of=task_rows_of(today=today)).get_page(
-        request.GET.get("page")
+    page_obj = kept_page(
+        list_key("task list", request.user, filters, today),
+        lambda: task_rows(request.user, filters, today=today),
+        request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        rows_of=task_rows_of(today=today),
     )
     can_create = can(request.user, "oversight.create_task")
     context = {"form": form, "page_obj": page_obj, "today": today, "can_create": can_create}

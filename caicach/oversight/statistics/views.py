@@ -26,7 +26,7 @@ from caicach.core.choices import kept_while_read
 from caicach.core.issuing import IssuePlan, issue_or_confirm
 from caicach.core.models import DocumentType, Unit, User
 from caicach.core.once import AlreadySubmitted, once
-from caicach.core.pagination import CappedPaginator
+from caicach.core.pagination import kept_page, list_key
 from caicach.core.permissions import COMMITTEE_KINDS, can, get_for_user, require, scope_key
 from caicach.core.web import acting_user, document_response, file_response, stale_action
 from caicach.oversight.models import Task, TaskSource
@@ -219,12 +219,19 @@ def drill_down(request: HttpRequest) -> HttpResponse:
     scope = statistics_scope(user, committee)
     if committee is None and lead_unit is not None and lead_unit not in headed_unit_ids(user):
         raise Http404
-    tasks = queries.cell_tasks(
-        scope, period, today=today, cell=cell, against=against, lead_unit=lead_unit,
-        assigned_by=assigned_by, source=source,
+
+    def tasks() -> QuerySet[Task]:
+        return queries.cell_tasks(
+            scope, period, today=today, cell=cell, against=against, lead_unit=lead_unit,
+            assigned_by=assigned_by, source=source,
+        )  # fmt: skip
+
+    key = list_key(
+        "task statistics: drill-down", user, committee, period.start, period.end, cell, against, lead_unit,
+        assigned_by, source,
     )  # fmt: skip
     rows_of = drill_rows_of(today=today, against=against)
-    page_obj = CappedPaginator(tasks, DRILL_PAGE_SIZE, rows_of=rows_of).get_page(params.get("page"))
+    page_obj = kept_page(key, tasks, params.get("page"), per_page=DRILL_PAGE_SIZE, rows_of=rows_of)
     names = dict(
         Unit.objects.filter(pk__in=[pk for pk in (lead_unit,) if pk]).values_list("pk", "name")
     ) if lead_unit else {}  # fmt: skip

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caicach.core import clock
 from caicach.core.downloads import content_disposition
 from caicach.core.models import User
-from caicach.core.pagination import CappedPaginator
+from caicach.core.pagination import CappedPaginator, kept_page, list_key
 from caicach.core.permissions import can, get_for_user, principal, require
 from caicach.core.uploads import DEFAULT_KINDS
 from caicach.core.versioning import stale_or
@@ -382,10 +382,14 @@ def report_review_list(request: HttpRequest) -> HttpResponse:
         )
     # The list is newest cycle first: a page sorts the reports of its cycles, not of all.
     leading = None if filters.period_start else ("period_start", [start for start, _label in periods])
-    paginator = CappedPaginator(
-        reports_to_review(user, filters), PER_PAGE, leading=leading, rows_of=reports_to_review_rows
+    page = kept_page(
+        list_key("adoption reports to review", user, filters),
+        lambda: reports_to_review(user, filters),
+        request.GET.get("page"),
+        per_page=PER_PAGE,
+        rows_of=reports_to_review_rows,
+        leading=leading,
     )
-    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "replication/adoption/review_list.html",

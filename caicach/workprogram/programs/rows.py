@@ -40,15 +40,16 @@ class ShownItem(NamedTuple):
 
 
 def item_rows_of(
-    items: QuerySet[ProgramItem], *, today: datetime.date, grace: int
+    items: Callable[[], QuerySet[ProgramItem]], *, today: datetime.date, grace: int
 ) -> Callable[[list[int]], list[ShownItem]]:
-    """The rows of a page of ``items`` (``queries.program_items``: the reader's scope and
-    filters, with ``is_overdue`` as of ``today`` and ``grace`` days annotated) from the
-    page's keys, kept under them, the day and the grace days."""
+    """The rows of a page of ``items()`` (``queries.program_items``: the reader's scope and
+    filters, with ``is_overdue`` as of ``today`` and ``grace`` days annotated; made only
+    when the rows are not kept) from the page's keys, kept under them, the day and the
+    grace days."""
 
     def rows_of(ids: list[int]) -> list[ShownItem]:
         def build() -> list[ShownItem]:
-            shown = rows_by_key(items, ids)
+            shown = rows_by_key(items(), ids)
             return [
                 ShownItem(item.pk, item.title, markup)
                 for item, markup in zip(shown, item_rows(shown), strict=True)

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +23,7 @@ from caicach.core.issuing import IssuePlan, issue_or_confirm
 from caicach.core.jobs.services import job_start
 from caicach.core.models import DocumentType, Role, Unit
 from caicach.core.once import AlreadySubmitted, once
-from caicach.core.pagination import CappedPaginator
+from caicach.core.pagination import kept_page, list_key
 from caicach.core.permissions import can, get_for_user, jurisdictions_of, principal, require
 from caicach.core.versioning import stale_or
 from caicach.core.web import acting_user, add_service_errors, document_response, stale_action
@@ -176,12 +176,20 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             search=form.cleaned_data.get("q") or "",
         )
     grace = settings_for(program.issuing_unit_id).overdue_grace_days
-    items = program_items(request.user, program, filters, today=today, grace=grace)
+
+    def items() -> QuerySet[ProgramItem]:
+        return program_items(request.user, program, filters, today=today, grace=grace)
+
     # Counted and its page's keys found once while the items are unchanged, the rows then made
     # from the keys (written once, kept): sorting the joined rows made the planner hash every
     # unit of the country.
-    rows_of = item_rows_of(items, today=today, grace=grace)
-    page_obj = CappedPaginator(items, PAGE_SIZE, rows_of=rows_of).get_page(request.GET.get("page"))
+    page_obj = kept_page(
+        list_key("program items", request.user, program, filters, today, grace),
+        items,
+        request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        rows_of=item_rows_of(items, today=today, grace=grace),
+    )
     context = {
         "program": program,
         "form": form,
