@@ -8,8 +8,11 @@ anything of the others."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import importlib
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +28,7 @@ from django.db import transaction
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
-from caicach.core import choices, clock
+from caicach.core import choices, clock, rendering
 from caicach.core.calendar import queries as calendar
 from caicach.core.models import Role, Unit, UnitKind, User
 from tests.core.factories import PASSWORD, make_unit, person
@@ -93,6 +96,42 @@ def media(settings: Any, tmp_path: Path) -> Path:
     """Uploads, job results and issued files go to a throw-away folder, never to var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT  # type: ignore[no-any-return]
+
+
+# A DOCX saved twice differs in its zip entries' times and its core properties' dates only.
+_SAVED_AT = re.compile(rb"<dcterms:(?:created|modified)[^>]*>[^<]*</dcterms:(?:created|modified)>")
+
+
+def _docx_digest(content: bytes) -> str:
+    """What a DOCX says, whenever it was saved: its parts, their names and contents."""
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in sorted(archive.namelist()):
+            digest.update(name.encode() + b"\0" + _SAVED_AT.sub(b"", archive.read(name)) + b"\0")
+    return digest.hexdigest()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _each_document_printed_once() -> Iterator[None]:
+    """LibreOffice takes a second or two per document. The walks of the demo (every page for
+    every account, in several tests) ask for the same PDFs again and again: each distinct
+    document, for the same LibreOffice and time limit, is converted once per test process.
+    A test that sets another ``SOFFICE_BINARY`` (a broken one, none) gets its own."""
+    convert = rendering.render_pdf
+    printed: dict[tuple[str | None, float | None, str], bytes] = {}
+
+    def render_pdf(docx_bytes: bytes, *, timeout: float | None = None) -> bytes:
+        try:
+            key = (rendering.soffice_binary(), timeout, _docx_digest(docx_bytes))
+        except zipfile.BadZipFile:
+            return convert(docx_bytes, timeout=timeout)
+        if key not in printed:
+            printed[key] = convert(docx_bytes, timeout=timeout)
+        return printed[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rendering, "render_pdf", render_pdf)
+        yield
 
 
 @pytest.fixture(autouse=True)

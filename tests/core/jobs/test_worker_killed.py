@@ -34,6 +34,20 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[3]
 WAIT = 90  # seconds; the machine may be busy
 
+# Every process a test started: one a failed test leaves running would hold the test
+# database open, and the tests after it that need it alone (the backup's) would fail too.
+_started: list[subprocess.Popen[bytes]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_process_outlives_its_test() -> Iterator[None]:
+    yield
+    while _started:
+        process = _started.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
 
 class WorkerDatabase:
     """The database a worker process can open. On PostgreSQL it is the test database
@@ -84,7 +98,7 @@ def database(tmp_path: Path, settings: Any) -> WorkerDatabase:
 def manage(database: WorkerDatabase, tmp_path: Path, *command: str, **env: str) -> subprocess.Popen[bytes]:
     """``manage.py COMMAND`` in a process of its own that also knows the slow test jobs."""
     log = (tmp_path / "worker.log").open("ab")
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-m", "tests.core.jobs.manage", *command],
         cwd=ROOT,
         env={
@@ -100,6 +114,8 @@ def manage(database: WorkerDatabase, tmp_path: Path, *command: str, **env: str) 
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    _started.append(process)
+    return process
 
 
 def worker(database: WorkerDatabase, tmp_path: Path, *options: str) -> subprocess.Popen[bytes]:
