@@ -23,6 +23,7 @@ from caicach.core import clock
 from caicach.core.audit.queries import events_for
 from caicach.core.choices import kept_while_read
 from caicach.core.models import AuditEvent, User
+from caicach.core.pagination import rows_by_key
 from caicach.core.permissions import scope_key
 from caicach.core.todos import TodoEntry, TodoItem, count_and_first
 from caicach.replication.adoption.rules import (
@@ -320,6 +321,12 @@ def unit_obligations(user: User) -> QuerySet[Obligation]:
         .filter(visible_obligations_q(user, own_units_only=True))
         .order_by("-directive__issued_on", "directive_id", "unit__code", "practice__name", "pk")
     )
+
+
+def obligations_of(ids: list[int]) -> list[Obligation]:
+    """The obligations ``ids`` (a page of the unit's list, in its order) with what their rows
+    show; the keys came through the user's scope (``unit_obligations``)."""
+    return rows_by_key(obligation_queryset(), ids)
 
 
 def obligation_rows(

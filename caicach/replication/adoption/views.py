@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caicach.core import clock
 from caicach.core.downloads import content_disposition
 from caicach.core.models import User
-from caicach.core.pagination import CappedPaginator, kept_page, list_key
+from caicach.core.pagination import kept_page, list_key
 from caicach.core.permissions import can, get_for_user, principal, require
 from caicach.core.uploads import DEFAULT_KINDS
 from caicach.core.versioning import stale_or
@@ -42,6 +42,7 @@ from caicach.replication.adoption.queries import (
     cycle_problem,
     obligation_queryset,
     obligation_rows,
+    obligations_of,
     report_edit_url,
     report_queryset,
     report_with_rows,
@@ -75,7 +76,13 @@ def obligation_list(request: HttpRequest) -> HttpResponse:
     """ "Nhiệm vụ nhân rộng của đơn vị": the obligations of the user's units grouped by
     directive, each with its current cycle's report."""
     user = acting_user(request)
-    page = CappedPaginator(unit_obligations(user), OBLIGATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = kept_page(
+        list_key("unit obligations", user),
+        lambda: unit_obligations(user),
+        request.GET.get("page"),
+        per_page=OBLIGATIONS_PER_PAGE,
+        rows_of=obligations_of,
+    )
     return render(
         request,
         "replication/adoption/obligation_list.html",
